@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ConfigKey, configSchema, type RawConfig, secretSettings } from './config.schema.js';
+
+/** The one validated configuration object, with derived paths resolved. */
+export interface Config {
+  readonly raw: RawConfig;
+  readonly dataDir: string;
+  readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: RawConfig['CASTELLAN_LOG_LEVEL'];
+  readonly bodyLimit: number;
+  readonly tls: { certFile: string; keyFile: string };
+  readonly masterKey:
+    | { provider: 'file'; file: string }
+    | { provider: 'env'; base64: string }
+    | { provider: 'pkcs11'; module: string; tokenLabel: string; pin: string; keyLabel: string };
+  readonly suite: RawConfig['CASTELLAN_CRYPTO_SUITE'];
+  readonly rotationBatch: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const keys = Object.keys(configSchema.shape) as ConfigKey[];
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('CASTELLAN_CONFIG_FILE', `cannot read ${file} as JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('CASTELLAN_CONFIG_FILE', `${file} must hold a JSON object of CASTELLAN_* settings`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!keys.includes(key as ConfigKey)) throw new ConfigError(key, `unknown setting in ${file}`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+}
+
+/** Reads env (and the optional JSON file it names), validates, and fails naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<ConfigKey, string>> = {}): Config {
+  const fromEnv: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = overrides[key] ?? env[key];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const fileName = fromEnv.CASTELLAN_CONFIG_FILE as string | undefined;
+  const merged = { ...(fileName ? readConfigFile(fileName) : {}), ...fromEnv };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'configuration');
+    const shown = secretSettings.includes(variable as ConfigKey) ? '' : ` (got ${JSON.stringify(merged[variable])})`;
+    throw new ConfigError(variable, `${issue?.message ?? 'invalid'}${shown}`);
+  }
+  return deriveConfig(result.data);
+}
+
+function deriveConfig(raw: RawConfig): Config {
+  const dataDir = path.resolve(raw.CASTELLAN_DATA_DIR);
+  const url = raw.CASTELLAN_DATABASE_URL;
+  const database: Config['database'] =
+    url === undefined
+      ? { kind: 'sqlite', file: path.join(dataDir, 'castellan.db') }
+      : url.startsWith('postgres')
+        ? { kind: 'postgres', url }
+        : { kind: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, '')) };
+  return {
+    raw,
+    dataDir,
+    database,
+    port: raw.CASTELLAN_PORT,
+    host: raw.CASTELLAN_HOST,
+    logLevel: raw.CASTELLAN_LOG_LEVEL,
+    bodyLimit: raw.CASTELLAN_BODY_LIMIT,
+    tls: {
+      certFile: path.resolve(raw.CASTELLAN_TLS_CERT_FILE ?? path.join(dataDir, 'tls', 'cert.pem')),
+      keyFile: path.resolve(raw.CASTELLAN_TLS_KEY_FILE ?? path.join(dataDir, 'tls', 'key.pem')),
+    },
+    masterKey: masterKeyConfig(raw, dataDir),
+    suite: raw.CASTELLAN_CRYPTO_SUITE,
+    rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
+  };
+}
+
+function masterKeyConfig(raw: RawConfig, dataDir: string): Config['masterKey'] {
+  switch (raw.CASTELLAN_MASTER_KEY_PROVIDER) {
+    case 'file':
+      return { provider: 'file', file: path.resolve(raw.CASTELLAN_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key')) };
+    case 'env':
+      if (!raw.CASTELLAN_MASTER_KEY) throw new ConfigError('CASTELLAN_MASTER_KEY', 'required when CASTELLAN_MASTER_KEY_PROVIDER=env');
+      return { provider: 'env', base64: raw.CASTELLAN_MASTER_KEY };
+    case 'pkcs11':
+      if (!raw.CASTELLAN_PKCS11_TOKEN_LABEL)
+        throw new ConfigError('CASTELLAN_PKCS11_TOKEN_LABEL', 'required when CASTELLAN_MASTER_KEY_PROVIDER=pkcs11');
+      if (!raw.CASTELLAN_PKCS11_PIN) throw new ConfigError('CASTELLAN_PKCS11_PIN', 'required when CASTELLAN_MASTER_KEY_PROVIDER=pkcs11');
+      return {
+        provider: 'pkcs11',
+        module: raw.CASTELLAN_PKCS11_MODULE,
+        tokenLabel: raw.CASTELLAN_PKCS11_TOKEN_LABEL,
+        pin: raw.CASTELLAN_PKCS11_PIN,
+        keyLabel: raw.CASTELLAN_PKCS11_KEY_LABEL,
+      };
+  }
+}

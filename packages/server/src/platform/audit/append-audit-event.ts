@@ -1,0 +1,72 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
+import type { Actor } from '../authz/actor.js';
+import type { DialectKind } from '../db/database.js';
+import type { AuditEventsTable, Database } from '../db/schema.js';
+import { newId, nowIso } from '../data/ids.js';
+import type { AuditEventInput, RequestContext } from './audit-event.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+type ChainedFields = Omit<AuditEventsTable, 'seq' | 'hash'>;
+
+/** The canonical form hashed into the chain: fixed key order, JSON, UTF-8. */
+export function canonicalAuditForm(event: ChainedFields): string {
+  return JSON.stringify([
+    event.id,
+    event.at,
+    event.actor_kind,
+    event.actor_id,
+    event.action,
+    event.outcome,
+    event.resource,
+    event.resource_id,
+    event.subject_ids,
+    event.fields,
+    event.request_id,
+    event.ip,
+    event.user_agent,
+    event.detail,
+    event.prev_hash,
+  ]);
+}
+
+export function chainHash(suite: CipherSuite, event: ChainedFields): string {
+  return suite.hash(canonicalAuditForm(event)).toString('hex');
+}
+
+/**
+ * Appends one event inside the caller's transaction, linked to the previous event's hash.
+ * The PostgreSQL advisory lock serialises appenders across nodes; SQLite transactions are serial.
+ */
+export async function appendAuditEvent(
+  trx: Transaction<Database> | Kysely<Database>,
+  dialect: DialectKind,
+  suite: CipherSuite,
+  actor: Actor,
+  context: RequestContext,
+  input: AuditEventInput,
+): Promise<string> {
+  if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7242)`.execute(trx);
+  const last = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const detail = actor.reason ? { ...input.detail, systemReason: actor.reason } : input.detail;
+  const event: ChainedFields = {
+    id: newId(),
+    at: nowIso(),
+    actor_kind: actor.kind,
+    actor_id: actor.kind === 'token' ? `${actor.userId}/${actor.tokenId}` : actor.userId,
+    action: input.action,
+    outcome: input.outcome,
+    resource: input.resource ?? null,
+    resource_id: input.resourceId ?? null,
+    subject_ids: input.subjectIds?.length ? JSON.stringify(input.subjectIds) : null,
+    fields: input.fields?.length ? JSON.stringify(input.fields) : null,
+    request_id: context.requestId,
+    ip: context.ip,
+    user_agent: context.userAgent,
+    detail: detail ? JSON.stringify(detail) : null,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_events').values({ ...event, hash: chainHash(suite, event) }).execute();
+  return event.id;
+}

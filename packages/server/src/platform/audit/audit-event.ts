@@ -1,0 +1,40 @@
+/**
+ * The kinds of audit event, as a typed union of action names. No event ever carries a personal
+ * value: events name data subjects (by id) and fields (by name), never their contents.
+ */
+export const auditActions = [
+  'system.init',
+  'auth.token.created',
+  'auth.token.used.refused',
+  'user.created',
+  'team.created',
+  'personal_data.read',
+  'personal_data.search',
+  'record.created',
+  'record.updated',
+  'record.deleted',
+  'access.refused',
+  'key.rotation.started',
+  'key.rotation.batch',
+  'key.rotation.finished',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export interface RequestContext {
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const noRequest: RequestContext = { requestId: null, ip: null, userAgent: null };
+
+export interface AuditEventInput {
+  action: AuditAction;
+  outcome: 'success' | 'failure' | 'refused';
+  resource?: string;
+  resourceId?: string;
+  subjectIds?: string[];
+  fields?: string[];
+  /** Non-personal details only (counts, field names, reasons, key versions). */
+  detail?: Record<string, unknown>;
+}

@@ -1,0 +1,35 @@
+import { defaultRoles, type Permission, type RoleKey } from '@castellan/shared';
+
+/** Who is acting: a signed-in user, an API token (acting for its user, narrowed by scopes), or a system job. */
+export interface Actor {
+  readonly kind: 'user' | 'token' | 'system';
+  /** The user the action is attributed to (null for system jobs). */
+  readonly userId: string | null;
+  /** The token id when kind = 'token'. */
+  readonly tokenId: string | null;
+  readonly teamId: string | null;
+  readonly roles: readonly RoleKey[];
+  readonly permissions: ReadonlySet<Permission>;
+  /** Why a system actor acts; recorded in every audit event it causes. */
+  readonly reason?: string;
+}
+
+export function permissionsOfRoles(roles: readonly RoleKey[]): Set<Permission> {
+  return new Set(roles.flatMap((role) => defaultRoles[role].permissions));
+}
+
+export function userActor(user: { id: string; teamId: string | null }, roles: readonly RoleKey[]): Actor {
+  return { kind: 'user', userId: user.id, tokenId: null, teamId: user.teamId, roles, permissions: permissionsOfRoles(roles) };
+}
+
+/** A token acts for its user with at most the token's scopes (never more than the user holds now). */
+export function tokenActor(
+  user: { id: string; teamId: string | null },
+  roles: readonly RoleKey[],
+  tokenId: string,
+  scopes: readonly Permission[],
+): Actor {
+  const held = permissionsOfRoles(roles);
+  const permissions = new Set(scopes.filter((scope) => held.has(scope)));
+  return { kind: 'token', userId: user.id, tokenId, teamId: user.teamId, roles, permissions };
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { CipherSuite } from './cipher-suite.js';
+import { openBytes, sealBytes } from './envelope.js';
+import { IntegrityError } from './integrity-error.js';
+import type { MasterKeyProvider } from './master-key-provider.js';
+
+/**
+ * The key hierarchy in memory:
+ *   master key (KEK, held by the provider)
+ *     → data keys, one per purpose and version, stored wrapped in `data_keys`
+ *         'field' data keys wrap the per-data-subject keys; 'blind_index' keys the blind-index HMACs
+ *       → per-data-subject keys (stored wrapped in `data_subjects`) encrypt that person's values.
+ * Destroying a subject's wrapped key crypto-shreds every value of that person, backups included.
+ */
+export type DataKeyPurpose = 'field' | 'blind_index';
+
+export interface StoredDataKey {
+  purpose: DataKeyPurpose;
+  version: number;
+  wrapped: Buffer;
+}
+
+export const dataKeyAad = (purpose: DataKeyPurpose, version: number): Buffer =>
+  Buffer.from(`castellan:data-key:${purpose}:${version}`, 'utf8');
+const subjectKeyAad = (subjectId: string): Buffer => Buffer.from(`castellan:subject-key:${subjectId}`, 'utf8');
+
+export class Keyring {
+  private readonly fieldKeys = new Map<number, Buffer>();
+  private blindKey: Buffer | undefined;
+  private currentVersion = 0;
+  /** Unwrapped subject keys, most recently used last (bounded). */
+  private readonly subjectKeys = new Map<string, Buffer>();
+  private readonly cacheLimit = 10_000;
+
+  private constructor(
+    readonly suite: CipherSuite,
+    readonly provider: MasterKeyProvider,
+  ) {}
+
+  /** Unwraps every stored data key; a wrong master key fails here, before anything is served. */
+  static async open(suite: CipherSuite, provider: MasterKeyProvider, stored: StoredDataKey[]): Promise<Keyring> {
+    const ring = new Keyring(suite, provider);
+    for (const key of stored) await ring.addStoredKey(key);
+    if (!ring.blindKey || ring.currentVersion === 0) throw new Error('the database holds no data keys; run castellan init');
+    return ring;
+  }
+
+  /** Makes a fresh data key, wrapped by the master key, ready to be stored. */
+  static async newDataKey(provider: MasterKeyProvider, purpose: DataKeyPurpose, version: number): Promise<StoredDataKey> {
+    const key = randomBytes(32);
+    const wrapped = await provider.wrap(key, dataKeyAad(purpose, version));
+    key.fill(0);
+    return { purpose, version, wrapped };
+  }
+
+  async addStoredKey(key: StoredDataKey): Promise<void> {
+    let plain: Buffer;
+    try {
+      plain = await this.provider.unwrap(key.wrapped, dataKeyAad(key.purpose, key.version));
+    } catch (error) {
+      if (error instanceof IntegrityError) {
+        throw new Error(
+          `the master key (${this.provider.keyId}) cannot unwrap data key ${key.purpose} v${key.version}: wrong master key for this database`,
+        );
+      }
+      throw error;
+    }
+    if (key.purpose === 'blind_index') this.blindKey = plain;
+    else {
+      this.fieldKeys.set(key.version, plain);
+      this.currentVersion = Math.max(this.currentVersion, key.version);
+    }
+  }
+
+  get currentFieldVersion(): number {
+    return this.currentVersion;
+  }
+
+  get blindIndexKey(): Buffer {
+    if (!this.blindKey) throw new Error('blind index key not loaded');
+    return this.blindKey;
+  }
+
+  private fieldKey(version: number): Buffer {
+    const key = this.fieldKeys.get(version);
+    if (!key) throw new IntegrityError(`no data key of version ${version}`);
+    return key;
+  }
+
+  /** A new random key for a new data subject, wrapped under the current field data key. */
+  newSubjectKey(subjectId: string, version = this.currentVersion): { key: Buffer; wrapped: Buffer; version: number } {
+    const key = randomBytes(32);
+    const wrapped = sealBytes(this.suite, this.fieldKey(version), version, key, subjectKeyAad(subjectId));
+    this.remember(subjectId, version, key);
+    return { key, wrapped, version };
+  }
+
+  subjectKey(subjectId: string, version: number, wrapped: Buffer): Buffer {
+    const cacheKey = `${version}:${subjectId}`;
+    const cached = this.subjectKeys.get(cacheKey);
+    if (cached) return cached;
+    const key = openBytes(this.fieldKey(version), wrapped, subjectKeyAad(subjectId), this.suite);
+    this.remember(subjectId, version, key);
+    return key;
+  }
+
+  forgetSubject(subjectId: string): void {
+    for (const cacheKey of [...this.subjectKeys.keys()]) {
+      if (cacheKey.endsWith(`:${subjectId}`)) this.subjectKeys.get(cacheKey)?.fill(0);
+      if (cacheKey.endsWith(`:${subjectId}`)) this.subjectKeys.delete(cacheKey);
+    }
+  }
+
+  private remember(subjectId: string, version: number, key: Buffer): void {
+    if (this.subjectKeys.size >= this.cacheLimit) {
+      const oldest = this.subjectKeys.keys().next().value;
+      if (oldest !== undefined) this.subjectKeys.delete(oldest);
+    }
+    this.subjectKeys.set(`${version}:${subjectId}`, key);
+  }
+
+  async close(): Promise<void> {
+    for (const key of this.fieldKeys.values()) key.fill(0);
+    this.blindKey?.fill(0);
+    this.subjectKeys.clear();
+    await this.provider.close();
+  }
+}

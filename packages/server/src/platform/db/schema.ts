@@ -1,0 +1,147 @@
+import type { Generated } from 'kysely';
+
+/** Table types as Kysely sees them. Encrypted values are `Buffer` envelopes (see crypto/envelope.ts). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DataKeysTable {
+  purpose: string;
+  version: number;
+  suite: string;
+  kek_id: string;
+  wrapped: Buffer;
+  status: string;
+  created_at: string;
+}
+
+export interface DataSubjectsTable {
+  id: string;
+  key_version: number;
+  wrapped_key: Buffer | null;
+  created_at: string;
+  erased_at: string | null;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  subject_id: string;
+  email_enc: Buffer;
+  email_bidx: string;
+  name_enc: Buffer;
+  team_id: string | null;
+  status: string;
+  password_hash: string | null;
+  must_change_password: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role_key: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  scopes: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ContactsTable {
+  id: string;
+  subject_id: string;
+  account_id: string | null;
+  owner_id: string;
+  team_id: string | null;
+  name_enc: Buffer | null;
+  email_enc: Buffer | null;
+  phone_enc: Buffer | null;
+  id_number_enc: Buffer | null;
+  birth_date_enc: Buffer | null;
+  address_enc: Buffer | null;
+  email_bidx: string | null;
+  phone_bidx: string | null;
+  id_number_bidx: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NameTokensTable {
+  table_name: string;
+  row_id: string;
+  digest: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  kind: string;
+  industry: string | null;
+  website: string | null;
+  country: string | null;
+  owner_id: string;
+  team_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  outcome: string;
+  resource: string | null;
+  resource_id: string | null;
+  subject_ids: string | null;
+  fields: string | null;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface KeyRotationsTable {
+  id: string;
+  purpose: string;
+  to_version: number;
+  status: string;
+  total: number;
+  done: number;
+  started_at: string;
+  finished_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  data_keys: DataKeysTable;
+  data_subjects: DataSubjectsTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  api_tokens: ApiTokensTable;
+  contacts: ContactsTable;
+  name_tokens: NameTokensTable;
+  accounts: AccountsTable;
+  audit_events: AuditEventsTable;
+  key_rotations: KeyRotationsTable;
+}

@@ -1,0 +1,78 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Config } from '../config/load-config.js';
+import type { Actor } from './authz/actor.js';
+import { appendAuditEvent } from './audit/append-audit-event.js';
+import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
+import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
+import { Keyring, type DataKeyPurpose } from './crypto/keyring.js';
+import { openMasterKeyProvider } from './crypto/open-master-key-provider.js';
+import { suiteById } from './crypto/suites.js';
+import { type Db, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { Database } from './db/schema.js';
+
+/**
+ * The security kernel: database, keyring and the audited transaction runner. Only code under
+ * platform/ holds a Kernel; modules reach data through the protected store built on it.
+ */
+export interface Kernel {
+  readonly config: Config;
+  readonly db: Db;
+  readonly keyring: Keyring;
+  readonly suite: CipherSuite;
+  /** Runs `work` in one transaction; the audit events it appends commit or roll back with it. */
+  transaction<T>(work: (tx: AuditedTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface AuditedTransaction {
+  readonly trx: Transaction<Database>;
+  audit(actor: Actor, context: RequestContext, event: AuditEventInput): Promise<string>;
+}
+
+export async function readSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Opens an initialised installation: migrates, checks the master key against the stored data keys. */
+export async function openKernel(config: Config, options: { migrate?: boolean } = {}): Promise<Kernel> {
+  const db = openDatabase(config.database);
+  try {
+    if (options.migrate !== false) await migrateToLatest(db);
+    const suiteId = (await readSetting(db.kysely, 'crypto_suite')) as SuiteId | undefined;
+    if (!suiteId) throw new Error('this database is not initialised; run castellan init');
+    const suite = suiteById(suiteId);
+    const provider = await openMasterKeyProvider(config.masterKey, suite);
+    const stored = await db.kysely.selectFrom('data_keys').select(['purpose', 'version', 'wrapped']).execute();
+    const keyring = await Keyring.open(
+      suite,
+      provider,
+      stored.map((k) => ({ purpose: k.purpose as DataKeyPurpose, version: k.version, wrapped: Buffer.from(k.wrapped) })),
+    ).catch(async (error) => {
+      await provider.close();
+      throw error;
+    });
+    return kernelFrom(config, db, keyring);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+export function kernelFrom(config: Config, db: Db, keyring: Keyring): Kernel {
+  return {
+    config,
+    db,
+    keyring,
+    suite: keyring.suite,
+    transaction: (work) =>
+      db.kysely.transaction().execute((trx) =>
+        work({ trx, audit: (actor, context, event) => appendAuditEvent(trx, db.dialect, keyring.suite, actor, context, event) }),
+      ),
+    async close() {
+      await keyring.close();
+      await db.close();
+    },
+  };
+}

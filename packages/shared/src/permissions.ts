@@ -1,0 +1,21 @@
+/** Permission names: `resource.action`. The route guard and the roles speak only these. */
+export const permissions = [
+  'contacts.read',
+  'contacts.create',
+  'contacts.update',
+  'contacts.delete',
+  'contacts.reveal',
+  'accounts.read',
+  'accounts.create',
+  'accounts.update',
+  'accounts.delete',
+  'users.read',
+  'users.manage',
+  'tokens.manage',
+  'keys.manage',
+  'audit.read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const isPermission = (value: string): value is Permission =>
+  (permissions as readonly string[]).includes(value);
