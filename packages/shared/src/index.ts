@@ -3,3 +3,6 @@ export * from './error-codes.js';
 export * from './permissions.js';
 export * from './roles.js';
 export * from './masks.js';
+export * from './schemas/common.schema.js';
+export * from './schemas/contact.schema.js';
+export * from './schemas/account.schema.js';

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { type Config, loadConfig } from '../config/load-config.js';
+import type { ConfigKey } from '../config/config.schema.js';
+import type { Actor } from '../platform/authz/actor.js';
+import { asSystem } from '../platform/data/as-system.js';
+import { type Kernel, openKernel } from '../platform/kernel.js';
+
+/** Every verb reads the same CASTELLAN_* environment as `serve`; flags override single settings. */
+export function cliConfig(overrides: Partial<Record<ConfigKey, string>> = {}): Config {
+  return loadConfig(process.env, overrides);
+}
+
+export async function withKernel<T>(work: (kernel: Kernel) => Promise<T>, overrides: Partial<Record<ConfigKey, string>> = {}): Promise<T> {
+  const kernel = await openKernel(cliConfig(overrides));
+  try {
+    return await work(kernel);
+  } finally {
+    await kernel.close();
+  }
+}
+
+/** The operator at the command line holds the machine and its key: a system actor, audited by verb and OS user. */
+export function operatorActor(verb: string): Actor {
+  let who = 'unknown';
+  try {
+    who = userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
+  return asSystem(`cli ${verb} (os user ${who})`);
+}
+
+export function readSecretFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new Error(`cannot read the ${what} file ${file}`);
+  }
+}
+
+export const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type { Config } from '../config/load-config.js';
+import { initialiseInstallation, isInitialised } from '../platform/install/initialise-installation.js';
+import { startServer } from '../server/serve.js';
+import { cliConfig, out } from './cli-context.js';
+import { printFirstAdmin } from './init.command.js';
+
+async function serveUntilSignalled(config: Config): Promise<void> {
+  const server = await startServer(config);
+  out(`Castellan is serving ${server.url} (database: ${config.database.kind})`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+}
+const overrides = (opts: ServeFlags) => ({
+  ...(opts.port ? { CASTELLAN_PORT: opts.port } : {}),
+  ...(opts.host ? { CASTELLAN_HOST: opts.host } : {}),
+});
+
+export function serveCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('serve HTTPS (runs pending migrations first)')
+    .option('--port <n>', 'port (CASTELLAN_PORT, default 8443)')
+    .option('--host <h>', 'host (CASTELLAN_HOST, default localhost)')
+    .action(async (opts: ServeFlags) => serveUntilSignalled(cliConfig(overrides(opts))));
+
+  program
+    .command('start')
+    .description('first run: initialise the data directory if it is new (printing the one-time admin password), then serve')
+    .option('--port <n>', 'port')
+    .option('--host <h>', 'host')
+    .action(async (opts: ServeFlags) => {
+      const config = cliConfig(overrides(opts));
+      if (!(await isInitialised(config))) {
+        const email = process.env.CASTELLAN_ADMIN_EMAIL ?? 'admin@castellan.local';
+        const result = await initialiseInstallation(config, { adminEmail: email });
+        out(`Initialised ${config.dataDir} (${config.database.kind}, cipher suite ${result.suite})`);
+        printFirstAdmin(email, result.oneTimePassword);
+      }
+      await serveUntilSignalled(config);
+    });
+}

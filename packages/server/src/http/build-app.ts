@@ -1,0 +1,89 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { Kernel } from '../platform/kernel.js';
+import { installAuthentication } from './authenticate.js';
+import { installErrorHandling } from './error-handler.js';
+import { loggerOptions } from './logger-options.js';
+import { describeAccess } from './route-access.js';
+import { registerRoutes } from './register-routes.js';
+
+export interface AppOptions {
+  https?: { key: Buffer; cert: Buffer };
+  logger?: FastifyServerOptions['logger'] | false;
+  /** Extra routes (tests use this to prove that an undeclared route stops the boot). */
+  extraRoutes?: (app: FastifyInstance) => void;
+  rateLimitPerMinute?: number;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the Fastify app: security headers, limits, deny-by-default routes, error shape, OpenAPI. */
+export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === undefined ? loggerOptions(kernel.config.logLevel) : options.logger,
+    bodyLimit: kernel.config.bodyLimit,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    routerOptions: { maxParamLength: 200 },
+    genReqId: () => randomUUID(),
+    exposeHeadRoutes: false,
+    requestIdHeader: false,
+    trustProxy: false,
+    ...(options.https
+      ? { https: { ...options.https, minVersion: 'TLSv1.2' as const, honorCipherOrder: true } }
+      : {}),
+  }) as unknown as FastifyInstance;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.setValidatorCompiler(validatorCompiler);
+  typed.setSerializerCompiler(serializerCompiler);
+
+  const inventory: string[] = [];
+  const undeclared: string[] = [];
+  app.decorate('routeInventory', inventory);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) inventory.push(`${method} ${route.url} ${describeAccess(route.config?.access)}`);
+    if (!route.config?.access) undeclared.push(`${methods.join(',')} ${route.url}`);
+  });
+  app.addHook('onReady', async () => {
+    if (undeclared.length > 0) throw new Error(`routes without a declared access rule (deny by default): ${undeclared.join(', ')}`);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"] } },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(rateLimit, { max: options.rateLimitPerMinute ?? 1200, timeWindow: '1 minute' });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Castellan API', version: '1', description: 'CRM for broadcast, film and TV that protects the personal data it holds.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  installErrorHandling(app);
+  installAuthentication(app, kernel);
+  registerRoutes(app, kernel);
+  options.extraRoutes?.(app);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `METHOD url access` of every route, in registration order (snapshotted by a test). */
+    routeInventory: string[];
+  }
+}

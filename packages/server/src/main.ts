@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config/load-config.js';
+import { initCommand } from './cli/init.command.js';
+import { keysCommands } from './cli/keys.command.js';
+import { migrateCommand } from './cli/migrate.command.js';
+import { serveCommands } from './cli/serve.command.js';
+import { tokenCommands } from './cli/token.command.js';
+import { userCommands } from './cli/user.command.js';
+import { AppError } from './platform/errors.js';
+
+// Everything Castellan writes (database, keys, certificates, archives) is for its own user only.
+process.umask(0o077);
+
+const program = new Command()
+  .name('castellan')
+  .description('Castellan: CRM for broadcast, film and TV that protects the personal data it holds')
+  .version('0.1.0')
+  .exitOverride()
+  .showHelpAfterError();
+
+initCommand(program);
+serveCommands(program);
+migrateCommand(program);
+userCommands(program);
+tokenCommands(program);
+keysCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`castellan: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { contactCreate, contactListQuery, contactPage, contactPatch, contactView, errorResponse, idParams } from '@castellan/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requestContext } from '../../http/authenticate.js';
+import type { ProtectedStore } from '../../platform/data/protected-store.js';
+
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
+const tags = ['contacts'];
+
+/** Contacts: natural persons. Every call is one call into the protected store. */
+export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/v1/contacts', {
+    config: { access: { permission: 'contacts.read' } },
+    schema: { tags, summary: 'List contacts in your scope; exact search by email, phone, idNumber or name', querystring: contactListQuery, response: { 200: contactPage, ...errors } },
+    handler: async (request) => {
+      const { limit, cursor, email, phone, idNumber, name, ...filters } = request.query;
+      const searchPairs = { email, phone, idNumber, name };
+      const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
+      const search = found ? { field: found[0], value: String(found[1]) } : undefined;
+      const cleanFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: cleanFilters, search }) as Promise<z.infer<typeof contactPage>>;
+    },
+  });
+
+  r.post('/api/v1/contacts', {
+    config: { access: { permission: 'contacts.create' } },
+    schema: { tags, summary: 'Create a contact', body: contactCreate, response: { 201: contactView, ...errors } },
+    handler: async (request, reply) => {
+      const created = await store.create(actorOf(request), requestContext(request), 'contacts', request.body);
+      return reply.status(201).send(created as z.infer<typeof contactView>);
+    },
+  });
+
+  r.get('/api/v1/contacts/:id', {
+    config: { access: { permission: 'contacts.read' } },
+    schema: { tags, summary: 'Get one contact (fields as your role allows)', params: idParams, response: { 200: contactView, ...errors } },
+    handler: async (request) => store.get(actorOf(request), requestContext(request), 'contacts', request.params.id) as Promise<z.infer<typeof contactView>>,
+  });
+
+  r.patch('/api/v1/contacts/:id', {
+    config: { access: { permission: 'contacts.update' } },
+    schema: { tags, summary: 'Change a contact', params: idParams, body: contactPatch, response: { 200: contactView, ...errors } },
+    handler: async (request) =>
+      store.update(actorOf(request), requestContext(request), 'contacts', request.params.id, request.body) as Promise<z.infer<typeof contactView>>,
+  });
+
+  r.delete('/api/v1/contacts/:id', {
+    config: { access: { permission: 'contacts.delete' } },
+    schema: { tags, summary: 'Delete a contact and crypto-shred its data subject key', params: idParams, response: { 204: z.null(), ...errors } },
+    handler: async (request, reply) => {
+      await store.remove(actorOf(request), requestContext(request), 'contacts', request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+}

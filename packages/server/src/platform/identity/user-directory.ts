@@ -1,0 +1,126 @@
+import { isRoleKey, type RoleKey } from '@castellan/shared';
+import type { Actor } from '../authz/actor.js';
+import type { RequestContext } from '../audit/audit-event.js';
+import { blindIndex, normalizeEmail } from '../crypto/blind-index.js';
+import { openValue, sealValue } from '../crypto/envelope.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { conflict, unprocessable } from '../errors.js';
+import type { AuditedTransaction, Kernel } from '../kernel.js';
+import { newId, nowIso } from '../data/ids.js';
+import { userEmailIndexBits } from '../data/table-plan.js';
+import { hashPassword, passwordProblem } from './password-hash.js';
+
+/** Staff accounts. Staff e-mail and name are personal data: encrypted like any contact's. */
+export interface NewUser {
+  email: string;
+  name: string;
+  roles: string[];
+  teamName?: string;
+  password?: string;
+  mustChangePassword?: boolean;
+}
+
+export interface UserRecord {
+  id: string;
+  subjectId: string;
+  teamId: string | null;
+  status: string;
+  roles: RoleKey[];
+}
+
+export const userEmailIndex = (keyring: Keyring, email: string): string =>
+  blindIndex(keyring.suite, keyring.blindIndexKey, 'users.email', normalizeEmail(email), userEmailIndexBits);
+
+export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: RequestContext, name: string): Promise<string> {
+  const existing = await tx.trx.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
+  if (existing) return existing.id;
+  const id = newId();
+  await tx.trx.insertInto('teams').values({ id, name, created_at: nowIso() }).execute();
+  await tx.audit(actor, context, { action: 'team.created', outcome: 'success', resource: 'teams', resourceId: id });
+  return id;
+}
+
+export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: Actor, context: RequestContext, input: NewUser): Promise<UserRecord> {
+  const roles = input.roles.map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !isRoleKey(r));
+  if (roles.length === 0 || unknown.length > 0) throw unprocessable(`unknown role ${unknown.join(', ') || '(none given)'}`);
+  let normalized: string;
+  try {
+    normalized = normalizeEmail(input.email);
+  } catch {
+    throw unprocessable('the e-mail address is not valid');
+  }
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(normalized)) throw unprocessable('the e-mail address is not valid');
+  if (!input.name.trim()) throw unprocessable('the name must not be empty');
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) throw unprocessable(problem);
+  }
+  const emailIndex = userEmailIndex(kernel.keyring, normalized);
+  const taken = await tx.trx.selectFrom('users').select('id').where('email_bidx', '=', emailIndex).executeTakeFirst();
+  if (taken) throw conflict('a user with this e-mail address exists');
+  const teamId = input.teamName ? await ensureTeam(tx, actor, context, input.teamName.trim()) : null;
+  const id = newId();
+  const subjectId = newId();
+  const subject = kernel.keyring.newSubjectKey(subjectId);
+  const now = nowIso();
+  await tx.trx.insertInto('data_subjects').values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: now, erased_at: null }).execute();
+  const seal = (column: string, value: string) => sealValue(kernel.suite, subject.key, subject.version, value, { table: 'users', column, rowId: id });
+  await tx.trx
+    .insertInto('users')
+    .values({
+      id,
+      subject_id: subjectId,
+      email_enc: seal('email', normalized),
+      email_bidx: emailIndex,
+      name_enc: seal('name', input.name.trim()),
+      team_id: teamId,
+      status: 'active',
+      password_hash: input.password === undefined ? null : await hashPassword(input.password),
+      must_change_password: input.mustChangePassword ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
+  await tx.audit(actor, context, {
+    action: 'user.created',
+    outcome: 'success',
+    resource: 'users',
+    resourceId: id,
+    subjectIds: [subjectId],
+    detail: { roles, teamId },
+  });
+  return { id, subjectId, teamId, status: 'active', roles: roles as RoleKey[] };
+}
+
+/** Finds an active or disabled user by e-mail through the blind index (no plaintext lookup exists). */
+export async function findUserByEmail(kernel: Kernel, email: string): Promise<UserRecord | undefined> {
+  let index: string;
+  try {
+    index = userEmailIndex(kernel.keyring, email);
+  } catch {
+    return undefined;
+  }
+  const row = await kernel.db.kysely.selectFrom('users').select(['id', 'subject_id', 'team_id', 'status']).where('email_bidx', '=', index).executeTakeFirst();
+  if (!row) return undefined;
+  return { id: row.id, subjectId: row.subject_id, teamId: row.team_id, status: row.status, roles: await rolesOf(kernel, row.id) };
+}
+
+export async function rolesOf(kernel: Kernel, userId: string): Promise<RoleKey[]> {
+  const rows = await kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.role_key).filter(isRoleKey);
+}
+
+/** Decrypts a staff member's e-mail (for the CLI's own output to the operator who named it). */
+export async function userEmail(kernel: Kernel, userId: string): Promise<string | undefined> {
+  const row = await kernel.db.kysely
+    .selectFrom('users')
+    .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
+    .select(['users.id', 'users.subject_id', 'users.email_enc', 'data_subjects.key_version', 'data_subjects.wrapped_key'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!row?.wrapped_key) return undefined;
+  const key = kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key));
+  return openValue(key, Buffer.from(row.email_enc), { table: 'users', column: 'email', rowId: row.id });
+}

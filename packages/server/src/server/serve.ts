@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/load-config.js';
+import { buildApp, type App } from '../http/build-app.js';
+import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
+import { openKernel } from '../platform/kernel.js';
+
+export interface RunningServer {
+  app: App;
+  url: string;
+  close(): Promise<void>;
+}
+
+function readTls(config: Config): { key: Buffer; cert: Buffer } {
+  try {
+    return { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) };
+  } catch {
+    throw new Error(`cannot read the TLS certificate or key (CASTELLAN_TLS_CERT_FILE=${config.tls.certFile}, CASTELLAN_TLS_KEY_FILE=${config.tls.keyFile})`);
+  }
+}
+
+/** Opens the kernel (migrating, checking the master key), serves HTTPS, runs the background jobs. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const tls = readTls(config);
+  const kernel = await openKernel(config);
+  let app: App;
+  try {
+    app = await buildApp(kernel, { https: tls });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await kernel.close();
+    throw error;
+  }
+  const worker = startRotationWorker(kernel, app.log);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `https://localhost:${port}`,
+    close: () => {
+      closing ??= (async () => {
+        await worker.stop();
+        await app.close();
+        await kernel.close();
+      })();
+      return closing;
+    },
+  };
+}

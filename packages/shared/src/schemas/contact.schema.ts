@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { idSchema, pageQuery, pastDate } from './common.schema.js';
+
+const name = z.string().trim().min(1).max(200);
+const email = z.email({ message: 'must be an e-mail address' }).max(254);
+const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()\-.]{5,23}$/, 'must be a phone number');
+const idNumber = z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z -]{3,31}$/, 'must be an ID number (4-32 letters or digits)');
+const address = z.string().trim().min(1).max(500);
+
+/** Contacts are natural persons: B2B contact persons, subscribers, viewers. */
+export const contactCreate = z
+  .object({
+    name,
+    email: email.optional(),
+    phone: phone.optional(),
+    idNumber: idNumber.optional(),
+    birthDate: pastDate.optional(),
+    address: address.optional(),
+    accountId: idSchema.optional(),
+    ownerId: idSchema.optional(),
+    teamId: idSchema.optional(),
+  })
+  .strict();
+
+export const contactPatch = z
+  .object({
+    name: name.optional(),
+    email: email.nullable().optional(),
+    phone: phone.nullable().optional(),
+    idNumber: idNumber.nullable().optional(),
+    birthDate: pastDate.nullable().optional(),
+    address: address.nullable().optional(),
+    accountId: idSchema.nullable().optional(),
+    ownerId: idSchema.optional(),
+    teamId: idSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'the patch must change at least one field');
+
+export const contactListQuery = z
+  .object({
+    ...pageQuery,
+    accountId: idSchema.optional(),
+    ownerId: idSchema.optional(),
+    teamId: idSchema.optional(),
+    email: z.string().max(254).optional(),
+    phone: z.string().max(32).optional(),
+    idNumber: z.string().max(32).optional(),
+    name: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((v) => [v.email, v.phone, v.idNumber, v.name].filter((x) => x !== undefined).length <= 1, 'search by one of email, phone, idNumber, name at a time');
+
+/** What a caller sees: hidden fields are absent, masked ones are masked and listed in maskedFields. */
+export const contactView = z.object({
+  id: z.string(),
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+  idNumber: z.string().nullable().optional(),
+  birthDate: z.string().nullable().optional(),
+  address: z.string().nullable().optional(),
+  accountId: z.string().nullable(),
+  ownerId: z.string(),
+  teamId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  maskedFields: z.array(z.string()),
+});
+
+export const contactPage = z.object({ items: z.array(contactView), nextCursor: z.string().nullable() });
+
+export type ContactCreate = z.infer<typeof contactCreate>;
+export type ContactPatch = z.infer<typeof contactPatch>;
+export type ContactView = z.infer<typeof contactView>;
