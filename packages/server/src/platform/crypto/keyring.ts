@@ -88,10 +88,10 @@ export class Keyring {
   }
 
   /** A new random key for a new data subject, wrapped under the current field data key. */
-  newSubjectKey(subjectId: string, version = this.currentVersion): { key: Buffer; wrapped: Buffer; version: number } {
+  newSubjectKey(subjectId: string, version = this.currentVersion, remember = true): { key: Buffer; wrapped: Buffer; version: number } {
     const key = randomBytes(32);
     const wrapped = sealBytes(this.suite, this.fieldKey(version), version, key, subjectKeyAad(subjectId));
-    this.remember(subjectId, version, key);
+    if (remember) this.remember(subjectId, version, key);
     return { key, wrapped, version };
   }
 

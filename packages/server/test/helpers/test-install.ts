@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Config, loadConfig } from '../../src/config/load-config.js';
+import type { ConfigKey } from '../../src/config/config.schema.js';
+import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { type Actor, userActor } from '../../src/platform/authz/actor.js';
+import { asSystem } from '../../src/platform/data/as-system.js';
+import { createApiToken } from '../../src/platform/identity/api-tokens.js';
+import { createUser, type UserRecord } from '../../src/platform/identity/user-directory.js';
+import { initialiseInstallation } from '../../src/platform/install/initialise-installation.js';
+import { type Kernel, openKernel } from '../../src/platform/kernel.js';
+import { createScratchPostgres } from './databases.js';
+
+export const ADMIN_PASSWORD = 'admin password for tests 1';
+export const USER_PASSWORD = 'user password for tests 1';
+
+export interface TestInstall {
+  config: Config;
+  kernel: Kernel;
+  dataDir: string;
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, initialised installation in a temp dir (and a scratch PostgreSQL database when asked). */
+export async function createTestInstall(
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+  settings: Partial<Record<ConfigKey, string>> = {},
+): Promise<TestInstall> {
+  const root = mkdtempSync(path.join(tmpdir(), 'castellan-test-'));
+  const dataDir = path.join(root, 'data');
+  const pgDb = dialect === 'postgres' ? await createScratchPostgres() : undefined;
+  const env: Record<string, string> = { CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent', ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url } : {}), ...settings } as Record<string, string>;
+  const config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
+  await initialiseInstallation(config, { adminEmail: 'admin@example.com', adminPassword: ADMIN_PASSWORD });
+  const kernel = await openKernel(config);
+  let closed = false;
+  return {
+    config,
+    kernel,
+    dataDir,
+    env,
+    async cleanup() {
+      if (!closed) await kernel.close();
+      closed = true;
+      await pgDb?.drop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser extends UserRecord {
+  email: string;
+  actor: Actor;
+}
+
+let counter = 0;
+export async function addUser(kernel: Kernel, roles: string[], team?: string, email?: string): Promise<TestUser> {
+  counter += 1;
+  const address = email ?? `user${counter}.${roles[0]}@example.com`;
+  const user = await kernel.transaction((tx) =>
+    createUser(kernel, tx, asSystem('test fixture'), noRequest, { email: address, name: `User ${counter}`, roles, teamName: team, password: USER_PASSWORD }),
+  );
+  return { ...user, email: address, actor: userActor({ id: user.id, teamId: user.teamId }, user.roles) };
+}
+
+export async function tokenFor(kernel: Kernel, user: UserRecord, scopes?: string[]): Promise<string> {
+  const created = await kernel.transaction((tx) => createApiToken(tx, asSystem('test fixture'), noRequest, user, scopes, 1));
+  return created.token;
+}
