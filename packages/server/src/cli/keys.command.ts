@@ -15,9 +15,13 @@ export function keysCommands(program: Command): void {
         out(`${started.resumed ? 'Resuming' : 'Started'} rotation to data key version ${started.toVersion}`);
         if (opts.background) return;
         let done = 0;
-        await completeRotation(kernel, actor, started.id, kernel.config.rotationBatch, `cli-${process.pid}`, (n) => {
-          done += n;
-          process.stderr.write(`re-encrypted ${done} data subjects\r`);
+        await completeRotation(kernel, actor, started.id, {
+          workerId: `cli-${process.pid}`,
+          batchSize: kernel.config.rotationBatch,
+          onProgress: (n) => {
+            done += n;
+            process.stderr.write(`re-encrypted ${done} data subjects\r`);
+          },
         });
         const status = await rotationStatus(kernel);
         out(`Rotation finished: all data is under data key version ${status.currentVersion}`);

@@ -55,13 +55,21 @@ async function countSubjectsBelow(kernel: Kernel, version: number, db = kernel.d
 }
 
 /** Re-encrypts one batch of data subjects; returns how many were done (0 = rotation finished). */
-export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: string, batchSize: number, workerId: string): Promise<number> {
+export interface RotationWorker {
+  workerId: string;
+  batchSize: number;
+  /** How long a worker's claim lasts without renewal; a crashed worker's claim lapses after it. */
+  leaseMs?: number;
+}
+
+export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: string, worker: RotationWorker): Promise<number> {
+  const { workerId, batchSize, leaseMs = 30_000 } = worker;
   return kernel.transaction(async (tx) => {
     const rotation = await tx.trx.selectFrom('key_rotations').selectAll().where('id', '=', rotationId).executeTakeFirst();
     if (!rotation || rotation.status !== 'running') return 0;
     const now = nowIso();
     if (rotation.lease_owner && rotation.lease_owner !== workerId && rotation.lease_until && rotation.lease_until > now) return -1;
-    const leaseUntil = new Date(Date.now() + 60_000).toISOString();
+    const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
     await tx.trx.updateTable('key_rotations').set({ lease_owner: workerId, lease_until: leaseUntil }).where('id', '=', rotationId).execute();
     const target = rotation.to_version;
     const subjects = await tx.trx.selectFrom('data_subjects').select(['id', 'key_version', 'wrapped_key']).where('key_version', '<', target).where('wrapped_key', 'is not', null).orderBy('id').limit(batchSize).execute();
@@ -96,12 +104,17 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
 }
 
 /** Runs a rotation to its end in this process (the CLI, or the server's background worker). */
-export async function completeRotation(kernel: Kernel, actor: Actor, rotationId: string, batchSize: number, workerId: string, onProgress?: (done: number) => void, shouldStop: () => boolean = () => false): Promise<void> {
-  while (!shouldStop()) {
-    const n = await rotateBatch(kernel, actor, rotationId, batchSize, workerId);
+export async function completeRotation(
+  kernel: Kernel,
+  actor: Actor,
+  rotationId: string,
+  worker: RotationWorker & { onProgress?: (done: number) => void; shouldStop?: () => boolean },
+): Promise<void> {
+  while (!worker.shouldStop?.()) {
+    const n = await rotateBatch(kernel, actor, rotationId, worker);
     if (n === 0) return;
     if (n < 0) throw new Error('another process holds the rotation lease; it will finish the rotation');
-    onProgress?.(n);
+    worker.onProgress?.(n);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
