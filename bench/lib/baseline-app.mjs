@@ -1,0 +1,44 @@
+import Fastify from 'fastify';
+
+const view = (row) => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  phone: row.phone,
+  idNumber: row.id_number,
+  birthDate: row.birth_date,
+  address: row.address,
+  accountId: row.account_id,
+  ownerId: row.owner_id,
+  teamId: row.team_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  maskedFields: [],
+});
+
+/**
+ * "The same route with protection off": a bare Fastify app (logger:false, like the protected app in
+ * the bench) serving GET /api/v1/contacts/:id and GET /api/v1/contacts?limit&cursor from the plaintext
+ * copy. Same URL shapes, same JSON shape, same team scope filter on the list; no authentication,
+ * no decryption, no masking, no audit, no security headers, no rate limit, no schema validation.
+ */
+export async function buildBaselineApp(plainDb, teamId) {
+  const app = Fastify({ logger: false });
+  const byId = plainDb.prepare('SELECT * FROM plain_contacts WHERE id = ?');
+  const page = plainDb.prepare('SELECT * FROM plain_contacts WHERE team_id = ? AND id > ? ORDER BY id LIMIT ?');
+  app.get('/api/v1/contacts/:id', async (request, reply) => {
+    const row = byId.get(request.params.id);
+    if (!row) return reply.status(404).send({ error: 'not_found' });
+    return view(row);
+  });
+  app.get('/api/v1/contacts', async (request) => {
+    const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
+    const after = request.query.cursor ? Buffer.from(request.query.cursor, 'base64url').toString('utf8') : '';
+    const rows = page.all(teamId, after, limit + 1);
+    const items = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].id, 'utf8').toString('base64url') : null;
+    return { items: items.map(view), nextCursor };
+  });
+  await app.ready();
+  return app;
+}
