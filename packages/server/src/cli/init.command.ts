@@ -3,7 +3,10 @@ import { initialiseInstallation } from '../platform/install/initialise-installat
 import { cliConfig, out, readSecretFile } from './cli-context.js';
 
 export function printFirstAdmin(email: string, oneTimePassword: string | undefined): void {
-  if (!oneTimePassword) return out(`First administrator: ${email} (password from the file given)`);
+  if (!oneTimePassword) {
+    out(`First administrator: ${email} (password from the file given)`);
+    return;
+  }
   out('');
   out(`First administrator: ${email}`);
   out(`One-time password:   ${oneTimePassword}`);

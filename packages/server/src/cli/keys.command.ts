@@ -15,14 +15,23 @@ export function keysCommands(program: Command): void {
         out(`${started.resumed ? 'Resuming' : 'Started'} rotation to data key version ${started.toVersion}`);
         if (opts.background) return;
         let done = 0;
-        await completeRotation(kernel, actor, started.id, {
+        const finished = await completeRotation(kernel, actor, started.id, {
           workerId: `cli-${process.pid}`,
           batchSize: kernel.config.rotationBatch,
+          leaseMs: kernel.config.rotationLeaseMs,
           onProgress: (n) => {
             done += n;
             process.stderr.write(`re-encrypted ${done} data subjects\r`);
           },
-        });
+        }).then(
+          () => true,
+          (error: Error) => {
+            if (!/lease/.test(error.message)) throw error;
+            out('Another process (a running server) is re-encrypting; follow it with castellan keys status');
+            return false;
+          },
+        );
+        if (!finished) return;
         const status = await rotationStatus(kernel);
         out(`Rotation finished: all data is under data key version ${status.currentVersion}`);
       });

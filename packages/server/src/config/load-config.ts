@@ -18,6 +18,7 @@ export interface Config {
     | { provider: 'pkcs11'; module: string; tokenLabel: string; pin: string; keyLabel: string };
   readonly suite: RawConfig['CASTELLAN_CRYPTO_SUITE'];
   readonly rotationBatch: number;
+  readonly rotationLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +92,7 @@ function deriveConfig(raw: RawConfig): Config {
     masterKey: masterKeyConfig(raw, dataDir),
     suite: raw.CASTELLAN_CRYPTO_SUITE,
     rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
+    rotationLeaseMs: raw.CASTELLAN_ROTATION_LEASE_SECONDS * 1000,
   };
 }
 

@@ -18,7 +18,7 @@ export function startRotationWorker(kernel: Kernel, log: FastifyBaseLogger, inte
     const rotation = await runningRotation(kernel);
     if (!rotation || stopped) return;
     log.info({ rotation: rotation.id, toVersion: rotation.to_version }, 'resuming key rotation');
-    await completeRotation(kernel, actor, rotation.id, { workerId, batchSize: kernel.config.rotationBatch, shouldStop: () => stopped }).catch((error: Error) => {
+    await completeRotation(kernel, actor, rotation.id, { workerId, batchSize: kernel.config.rotationBatch, leaseMs: kernel.config.rotationLeaseMs, shouldStop: () => stopped }).catch((error: Error) => {
       if (!/lease/.test(error.message)) throw error;
     });
     log.info({ rotation: rotation.id }, 'key rotation finished');

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Castellan performance benchmarks (SPEC section 5). Run through `npm run bench` (builds first):
+ *   npm run bench                  1 000 000 contacts (the SPEC size)
+ *   npm run bench -- --quick       20 000 contacts, well under two minutes
+ *   npm run bench -- --size 100000 --seconds 5 --only import,search_email
+ * Every benchmark prints one machine-readable line
+ *   BENCH <name> protected=<number> baseline=<number> unit=<unit> ratio=<number>
+ * (ratio = protected/baseline; higher is better for per-second units, lower is better for unit=us), and
+ * human-readable lines starting with '#'. Everything runs in a temp dir that is removed at the end,
+ * on failure and on Ctrl-C. The exit code is 1 when a benchmark fails to run (not when a target is missed).
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from './lib/args.mjs';
+import { buildBaselineApp } from './lib/baseline-app.mjs';
+import { createBenchInstall } from './lib/install.mjs';
+import { fmt } from './lib/measure.mjs';
+import { openPlainCopy } from './lib/plain.mjs';
+import { createRng } from './lib/prng.mjs';
+import { note } from './lib/report.mjs';
+import { makeTempRoot } from './lib/tempdir.mjs';
+import { runImport } from './import.bench.mjs';
+import { benchGetContact, benchListContacts } from './read.bench.mjs';
+import { benchSearchEmail } from './search.bench.mjs';
+
+const options = parseArgs(process.argv.slice(2));
+const started = performance.now();
+note(`castellan bench: ${options.size} contacts, seed ${options.seed}, suite ${options.suite}, ${options.seconds} s per measured loop, node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'})`);
+
+const temp = makeTempRoot();
+let install;
+let plain;
+let baselineApp;
+try {
+  install = await createBenchInstall(temp.root, { suite: options.suite });
+  plain = openPlainCopy(temp.root);
+  note(`setup: installation, sales_manager and token ready in ${fmt((performance.now() - started) / 1000, 2)} s (temp dir ${temp.root})`);
+
+  const rng = createRng(options.seed);
+  const { ids, samples } = await runImport({ install, plain, size: options.size, chunk: options.chunk, rng, print: options.only.has('import') });
+  if (plain.count() !== options.size) throw new Error(`plaintext copy holds ${plain.count()} rows, expected ${options.size}`);
+  plain.db.pragma('optimize');
+
+  baselineApp = await buildBaselineApp(plain.db, install.user.teamId);
+  const common = { install, plain, baselineApp, ids, samples, seed: options.seed, seconds: options.seconds };
+  if (options.only.has('get_contact')) await benchGetContact(common);
+  if (options.only.has('list_contacts')) await benchListContacts(common);
+  if (options.only.has('search_email')) await benchSearchEmail(common);
+  note(`done in ${fmt((performance.now() - started) / 1000, 1)} s`);
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await baselineApp?.close().catch(() => undefined);
+  try {
+    plain?.close();
+  } catch {}
+  await install?.close();
+  temp.remove();
+}
