@@ -18,6 +18,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { createScratchPostgres } from './databases.js';
 
@@ -62,11 +63,7 @@ export interface CliResult {
 }
 
 /** Runs `castellan <args>` to completion (killed after `timeoutMs`). */
-export function runCli(
-  args: string[],
-  env: Record<string, string | undefined>,
-  options: { timeoutMs?: number; cwd?: string } = {},
-): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string | undefined>, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   assertBuilt();
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
@@ -131,8 +128,8 @@ export interface E2eInstall {
   cliOk(args: string[], extra?: Record<string, string | undefined>, options?: { timeoutMs?: number }): Promise<CliResult>;
   /** `user add` with a password file; returns the e-mail and the new user's id (from stdout). */
   addUser(email: string, name: string, roles: string[], team?: string): Promise<{ email: string; id: string }>;
-  /** `token create --user E`: the token is the only line on stdout. */
-  createToken(email: string, scopes?: string[]): Promise<string>;
+  /** `token create --user E [--scopes S] [--expires-days N]`: the token is the only line on stdout. */
+  createToken(email: string, options?: { scopes?: string[]; expiresDays?: number }): Promise<string>;
   /** Starts `castellan serve` for this install. */
   startServer(extra?: Record<string, string | undefined>): Promise<ServerProcess>;
   /** Stops every server it started, drops the scratch database, removes the temp dir. */
@@ -194,13 +191,32 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
     cliOk,
     async addUser(email, name, roles, team) {
       const file = secretFile(`password-${randomBytes(4).toString('hex')}.txt`, E2E_USER_PASSWORD);
-      const result = await cliOk(['user', 'add', '--email', email, '--name', name, '--role', roles.join(','), ...(team ? ['--team', team] : []), '--password-file', file]);
+      const result = await cliOk([
+        'user',
+        'add',
+        '--email',
+        email,
+        '--name',
+        name,
+        '--role',
+        roles.join(','),
+        ...(team ? ['--team', team] : []),
+        '--password-file',
+        file,
+      ]);
       const id = /Added user ([0-9a-f-]{36})/.exec(result.stdout)?.[1];
       if (!id) throw new Error(`user add did not print the new user's id:\n${result.stdout}`);
       return { email, id };
     },
-    async createToken(email, scopes) {
-      const result = await cliOk(['token', 'create', '--user', email, ...(scopes ? ['--scopes', scopes.join(',')] : [])]);
+    async createToken(email, tokenOptions = {}) {
+      const result = await cliOk([
+        'token',
+        'create',
+        '--user',
+        email,
+        ...(tokenOptions.scopes ? ['--scopes', tokenOptions.scopes.join(',')] : []),
+        ...(tokenOptions.expiresDays ? ['--expires-days', String(tokenOptions.expiresDays)] : []),
+      ]);
       const lines = result.stdout.split('\n').filter((l) => l.trim() !== '');
       if (lines.length !== 1 || !lines[0]) throw new Error(`token create should print exactly the token on stdout, got:\n${result.stdout}`);
       return lines[0].trim();
@@ -281,7 +297,10 @@ export async function startServer(
   throw lastError;
 }
 
-async function startOnce(env: Record<string, string | undefined>, options: { logFile?: string; readyTimeoutMs?: number; host?: string }): Promise<ServerProcess> {
+async function startOnce(
+  env: Record<string, string | undefined>,
+  options: { logFile?: string; readyTimeoutMs?: number; host?: string },
+): Promise<ServerProcess> {
   const host = options.host ?? env.CASTELLAN_HOST ?? '127.0.0.1';
   const port = await freePort(host);
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'castellan-e2e-log-')), 'server.log');
@@ -330,8 +349,7 @@ async function startOnce(env: Record<string, string | undefined>, options: { log
     await sleep(100);
   }
 
-  const waitExit = async (ms: number): Promise<ServerExit | undefined> =>
-    Promise.race([exited, sleep(ms).then(() => undefined)]);
+  const waitExit = async (ms: number): Promise<ServerExit | undefined> => Promise.race([exited, sleep(ms).then(() => undefined)]);
 
   return {
     url,
@@ -373,6 +391,8 @@ export interface HttpsOptions {
   body?: unknown;
   /** Sent as is (set content-type yourself). */
   rawBody?: string | Buffer;
+  /** Send the body with chunked transfer encoding (no content-length), in 64 KiB writes. */
+  chunked?: boolean;
   /** Bearer token shortcut. */
   token?: string;
   timeoutMs?: number;
@@ -392,7 +412,7 @@ export function httpsJson<T = any>(method: string, url: string, options: HttpsOp
     payload = Buffer.from(JSON.stringify(options.body), 'utf8');
     headers['content-type'] ??= 'application/json';
   }
-  if (payload) headers['content-length'] = String(payload.length);
+  if (payload && !options.chunked) headers['content-length'] = String(payload.length);
   return new Promise((resolve, reject) => {
     const request = https.request(
       url,
@@ -415,7 +435,128 @@ export function httpsJson<T = any>(method: string, url: string, options: HttpsOp
     );
     request.on('timeout', () => request.destroy(new Error(`${method} ${url} timed out`)));
     request.on('error', reject);
-    if (payload) request.write(payload);
+    if (payload && options.chunked) {
+      for (let at = 0; at < payload.length; at += 65_536) request.write(payload.subarray(at, at + 65_536));
+    } else if (payload) request.write(payload);
     request.end();
   });
+}
+
+/**
+ * One request over a raw TLS socket that keeps reading while it writes, and ignores write errors
+ * once the server has answered. For oversized bodies: a server may answer 413 from the
+ * content-length alone and close the connection mid-upload, which makes node:https report EPIPE
+ * instead of the response it already received.
+ */
+export function rawHttpsRequest<T = any>(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; token?: string; body: string | Buffer; chunked?: boolean; timeoutMs?: number },
+): Promise<HttpsResponse<T>> {
+  const target = new URL(url);
+  const payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
+  const headers: Record<string, string> = {
+    host: target.host,
+    accept: 'application/json',
+    connection: 'close',
+    ...options.headers,
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(payload.length) }),
+  };
+  const head = `${method} ${target.pathname}${target.search} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const socket = tls.connect({
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(target.port),
+      servername: 'localhost',
+      rejectUnauthorized: false,
+    });
+    const finish = (error?: Error) => {
+      if (settled) return;
+      const parsed = parseHttpResponse<T>(Buffer.concat(chunks));
+      if (parsed) {
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(parsed);
+      } else if (error) {
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        reject(error);
+      }
+    };
+    const timer = setTimeout(() => finish(new Error(`${method} ${url} timed out`)), options.timeoutMs ?? 30_000);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      finish();
+    });
+    socket.on('error', (error) => finish(error));
+    socket.on('close', () => finish(new Error(`${method} ${url}: connection closed without a complete response`)));
+    socket.once('secureConnect', async () => {
+      try {
+        const write = (data: Buffer | string) =>
+          new Promise<void>((done, fail) => {
+            if (settled || socket.destroyed) return done();
+            socket.write(data, (error) => (error ? fail(error) : done()));
+          });
+        await write(head);
+        for (let at = 0; at < payload.length && !settled; at += 65_536) {
+          const part = payload.subarray(at, at + 65_536);
+          await write(options.chunked ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part);
+        }
+        if (options.chunked) await write('0\r\n\r\n');
+      } catch {
+        /* the server stopped reading: its answer (if any) arrives on 'data' */
+      }
+    });
+  });
+}
+
+/** Parses one complete HTTP/1.1 response (content-length or chunked); undefined while incomplete. */
+function parseHttpResponse<T>(raw: Buffer): HttpsResponse<T> | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine, ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0);
+  const headers: Record<string, string | string[] | undefined> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const prior = headers[key];
+    headers[key] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+  }
+  let rest = raw.subarray(end + 4);
+  let bodyBytes: Buffer;
+  if (/chunked/i.test(String(headers['transfer-encoding'] ?? ''))) {
+    const parts: Buffer[] = [];
+    for (;;) {
+      const lineEnd = rest.indexOf('\r\n');
+      if (lineEnd < 0) return undefined;
+      const size = Number.parseInt(rest.subarray(0, lineEnd).toString('latin1'), 16);
+      if (Number.isNaN(size)) return undefined;
+      if (size === 0) break;
+      if (rest.length < lineEnd + 2 + size + 2) return undefined;
+      parts.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+      rest = rest.subarray(lineEnd + 2 + size + 2);
+    }
+    bodyBytes = Buffer.concat(parts);
+  } else {
+    const length = Number(headers['content-length'] ?? 0);
+    if (rest.length < length) return undefined;
+    bodyBytes = rest.subarray(0, length);
+  }
+  const text = bodyBytes.toString('utf8');
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status, headers, text, body };
 }
