@@ -104,37 +104,35 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
   });
 });
 
+/** Every TypeScript source file of the server, relative to src/, with its text. */
+function serverSources(): { file: string; text: string }[] {
+  const root = path.resolve(import.meta.dirname, '../../src');
+  const found: { file: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const file = path.join(dir, entry);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (file.endsWith('.ts')) found.push({ file: path.relative(root, file), text: readFileSync(file, 'utf8') });
+    }
+  };
+  walk(root);
+  return found;
+}
+
 describe('the escape hatch', () => {
   it('is called from a known, reviewed set of places', () => {
-    const root = path.resolve(import.meta.dirname, '../../src');
-    const sites: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir)) {
-        const file = path.join(dir, entry);
-        if (statSync(file).isDirectory()) walk(file);
-        else if (file.endsWith('.ts')) {
-          const count = (readFileSync(file, 'utf8').match(/\basSystem\(/g) ?? []).length;
-          if (count > 0 && !file.endsWith('as-system.ts')) sites.push(`${path.relative(root, file)}:${count}`);
-        }
-      }
-    };
-    walk(root);
+    const sites = serverSources()
+      .filter(({ file }) => !file.endsWith('as-system.ts'))
+      .map(({ file, text }) => [file, (text.match(/\basSystem\(/g) ?? []).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([file, count]) => `${file}:${count}`);
     expect(sites.sort()).toEqual(['cli/cli-context.ts:1', 'platform/install/initialise-installation.ts:1', 'platform/jobs/rotation-worker.ts:1']);
   });
 
   it('only the kernel imports the database drivers', () => {
-    const root = path.resolve(import.meta.dirname, '../../src');
-    const offenders: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir)) {
-        const file = path.join(dir, entry);
-        if (statSync(file).isDirectory()) walk(file);
-        else if (file.endsWith('.ts') && !path.relative(root, file).startsWith('platform/')) {
-          if (/from '(kysely|pg|better-sqlite3)'/.test(readFileSync(file, 'utf8'))) offenders.push(path.relative(root, file));
-        }
-      }
-    };
-    walk(root);
+    const offenders = serverSources()
+      .filter(({ file, text }) => !file.startsWith('platform/') && /from '(kysely|pg|better-sqlite3)'/.test(text))
+      .map(({ file }) => file);
     expect(offenders).toEqual([]);
   });
 });

@@ -1,31 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import type { CipherSuite, SealedParts } from './cipher-suite.js';
 import { IntegrityError } from './integrity-error.js';
+import { nonceSource } from './nonce-pool.js';
 
 const KEY_LENGTH = 32;
 const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;
 
-/**
- * Random nonces come from a pooled CSPRNG buffer: one randomFillSync per 4096 nonces.
- * Each nonce is COPIED out of the pool (never a view), and the pool offset only moves
- * forward until the pool is refilled with fresh random bytes, so no bytes are handed out twice.
- */
-const POOL_SIZE = 48 * 1024; // multiple of NONCE_LENGTH
-const pool = Buffer.alloc(POOL_SIZE);
-let poolOffset = POOL_SIZE;
-
-function nextNonce(): Buffer {
-  if (poolOffset + NONCE_LENGTH > POOL_SIZE) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const nonce = Buffer.alloc(NONCE_LENGTH);
-  pool.copy(nonce, 0, poolOffset, poolOffset + NONCE_LENGTH);
-  pool.fill(0, poolOffset, poolOffset + NONCE_LENGTH);
-  poolOffset += NONCE_LENGTH;
-  return nonce;
-}
+const nextNonce = nonceSource(NONCE_LENGTH);
 
 function checkKey(key: Buffer): void {
   if (key.length !== KEY_LENGTH) throw new Error(`AES-256-GCM key must be ${KEY_LENGTH} bytes`);

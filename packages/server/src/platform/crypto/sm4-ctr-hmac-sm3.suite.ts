@@ -1,27 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CipherSuite, SealedParts } from './cipher-suite.js';
 import { IntegrityError } from './integrity-error.js';
+import { nonceSource } from './nonce-pool.js';
 
 const KEY_LENGTH = 32;
 const NONCE_LENGTH = 16;
 const TAG_LENGTH = 32;
 
-/** Pooled CSPRNG nonces (see aes-256-gcm.suite.ts): copied out, never handed out twice. */
-const POOL_SIZE = 48 * 1024; // multiple of NONCE_LENGTH
-const pool = Buffer.alloc(POOL_SIZE);
-let poolOffset = POOL_SIZE;
-
-function nextNonce(): Buffer {
-  if (poolOffset + NONCE_LENGTH > POOL_SIZE) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const nonce = Buffer.alloc(NONCE_LENGTH);
-  pool.copy(nonce, 0, poolOffset, poolOffset + NONCE_LENGTH);
-  pool.fill(0, poolOffset, poolOffset + NONCE_LENGTH);
-  poolOffset += NONCE_LENGTH;
-  return nonce;
-}
+const nextNonce = nonceSource(NONCE_LENGTH);
 
 /** Bytes 0..15 = SM4 key, bytes 16..31 = HMAC-SM3 key. */
 function splitKey(key: Buffer): { encKey: Buffer; macKey: Buffer } {

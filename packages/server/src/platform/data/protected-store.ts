@@ -53,12 +53,7 @@ export class ProtectedStore {
       const ownership = await this.resolveOwnership(tx, actor, object, input);
       const id = newId();
       const now = nowIso();
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId };
-      for (const field of plan.plain) {
-        if (field.name in input && !['id', 'ownerId', 'teamId', 'createdAt', 'updatedAt'].includes(field.name)) {
-          row[field.column] = input[field.name] ?? null;
-        }
-      }
+      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId, ...plainColumns(plan, input) };
       const subject = plan.personal ? await this.encryptInto(tx, plan, row, id, input) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await tx.audit(actor, context, {
@@ -100,10 +95,7 @@ export class ProtectedStore {
             ownerships.set(key, ownership);
           }
           const id = newId();
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId };
-          for (const field of plan.plain) {
-            if (field.name in input && !['id', 'ownerId', 'teamId', 'createdAt', 'updatedAt'].includes(field.name)) row[field.column] = input[field.name] ?? null;
-          }
+          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId, ...plainColumns(plan, input) };
           if (plan.personal) {
             const subjectId = newId();
             const subject = this.kernel.keyring.newSubjectKey(subjectId, undefined, false);
@@ -190,9 +182,7 @@ export class ProtectedStore {
         changes.owner_id = ownership.ownerId;
         changes.team_id = ownership.teamId;
       } else if (patch.accountId) await this.assertAccountVisible(tx, actor, patch.accountId);
-      for (const field of plan.plain) {
-        if (field.name in patch && !['id', 'ownerId', 'teamId', 'createdAt', 'updatedAt'].includes(field.name)) changes[field.column] = patch[field.name] ?? null;
-      }
+      Object.assign(changes, plainColumns(plan, patch));
       if (plan.personal) {
         const subjectKey = this.subjectKeyOf(row);
         const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subjectKey, Number(row.key_version), patch);
@@ -398,6 +388,16 @@ export class ProtectedStore {
     const account = await tx.trx.selectFrom('accounts').select(['owner_id', 'team_id']).where('id', '=', accountId).executeTakeFirst();
     if (!account || !inScope(actor, 'accounts', { ownerId: account.owner_id, teamId: account.team_id })) throw unprocessable('accountId does not name an account you can see');
   }
+}
+
+/** Fields set by the system (ids, ownership, timestamps) are never copied from input. */
+const systemFields = new Set(['id', 'ownerId', 'teamId', 'createdAt', 'updatedAt']);
+
+/** The non-personal columns an input sets, by catalogue column name. */
+function plainColumns(plan: TablePlan, input: RecordValues): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  for (const field of plan.plain) if (field.name in input && !systemFields.has(field.name)) columns[field.column] = input[field.name] ?? null;
+  return columns;
 }
 
 /** Multi-row insert; rows get the same column set (missing ones become null) so one statement fits all. */
