@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
+import { fmt, Stopwatch, yieldToEventLoop } from './lib/measure.mjs';
 import { contactBatch } from './lib/people.mjs';
-import { Stopwatch, fmt } from './lib/measure.mjs';
 import { benchLine, note, target } from './lib/report.mjs';
 import { blindIndex, blindIndexBits, nameTokens, newId, normalizers, sealValue, tablePlan } from './lib/server.mjs';
 
@@ -17,7 +17,9 @@ function makeCryptoFloor(keyring) {
   const exact = plan.encrypted
     .filter((f) => f.spec.blindIndex && f.spec.blindIndex !== 'name')
     .map((f) => ({ name: f.name, domain: `contacts.${f.name}`, normalize: normalizers[f.spec.blindIndex], bits: blindIndexBits[f.spec.blindIndex] }));
-  const named = plan.encrypted.filter((f) => f.spec.blindIndex === 'name').map((f) => ({ name: f.name, domain: `contacts.${f.name}`, bits: blindIndexBits.name }));
+  const named = plan.encrypted
+    .filter((f) => f.spec.blindIndex === 'name')
+    .map((f) => ({ name: f.name, domain: `contacts.${f.name}`, bits: blindIndexBits.name }));
   const shape = { sealed: sealed.length, exact: exact.length, named: named.length };
   return {
     shape,
@@ -71,6 +73,7 @@ export async function runImport({ install, plain, size, chunk, rng, print }) {
   for (let done = 0; done < size; ) {
     const warm = done < warmupRows;
     const count = warm ? warmupRows - done : Math.min(chunk, size - done);
+    await yieldToEventLoop(); // lets Ctrl-C through between chunks
     const contacts = contactBatch(rng, count);
     const floorIds = Array.from({ length: count }, () => newId());
     const floorSubjects = Array.from({ length: count }, () => newId());
@@ -111,8 +114,12 @@ export async function runImport({ install, plain, size, chunk, rng, print }) {
   const plainRate = timedRows / (plainWatch.totalMs / 1000);
   if (print) {
     const ratio = benchLine('import', importRate, floorRate, 'contacts/s');
-    note(`import: ${timedRows} contacts timed (${warmupRows} warm-up rows untimed) in chunks of ${chunk}; ${floor.shape.sealed} encrypted fields + 1 subject-key wrap, ${floor.shape.exact} exact blind indexes + name tokens per contact`);
-    note(`import: createMany ${fmt(importWatch.totalMs / 1000, 2)} s, crypto floor ${fmt(floorWatch.totalMs / 1000, 2)} s -> crypto is ${fmt((100 * floorWatch.totalMs) / importWatch.totalMs, 0)}% of the import time, database + pipeline ${fmt((100 * (importWatch.totalMs - floorWatch.totalMs)) / importWatch.totalMs, 0)}%`);
+    note(
+      `import: ${timedRows} contacts timed (${warmupRows} warm-up rows untimed) in chunks of ${chunk}; ${floor.shape.sealed} encrypted fields + 1 subject-key wrap, ${floor.shape.exact} exact blind indexes + name tokens per contact`,
+    );
+    note(
+      `import: createMany ${fmt(importWatch.totalMs / 1000, 2)} s, crypto floor ${fmt(floorWatch.totalMs / 1000, 2)} s -> crypto is ${fmt((100 * floorWatch.totalMs) / importWatch.totalMs, 0)}% of the import time, database + pipeline ${fmt((100 * (importWatch.totalMs - floorWatch.totalMs)) / importWatch.totalMs, 0)}%`,
+    );
     note(`import: for reference, plaintext copy inserted at ${fmt(plainRate, 0)} rows/s (better-sqlite3 prepared INSERT, one transaction per chunk)`);
     const bytes = (file) => ['', '-wal'].reduce((n, suffix) => n + (statSync(file + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
     note(`import: database size protected ${fmt(bytes(install.dbFile) / 2 ** 20, 1)} MiB vs plaintext copy ${fmt(bytes(plain.db.name) / 2 ** 20, 1)} MiB`);

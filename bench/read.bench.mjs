@@ -1,5 +1,5 @@
+import { compare } from './lib/measure.mjs';
 import { createRng } from './lib/prng.mjs';
-import { measure } from './lib/measure.mjs';
 import { benchLine, latencyDetail, note, target } from './lib/report.mjs';
 
 async function getOk(app, url, headers) {
@@ -30,8 +30,11 @@ export async function benchGetContact({ install, baselineApp, ids, seed, seconds
   }
   const nextP = sequence(seed, ids);
   const nextB = sequence(seed, ids);
-  const baseline = await measure(() => getOk(baselineApp, `/api/v1/contacts/${nextB()}`, {}), { seconds, warmup: 500 });
-  const guarded = await measure(() => getOk(install.app, `/api/v1/contacts/${nextP()}`, headers), { seconds, warmup: 500 });
+  const { protected: guarded, baseline } = await compare(
+    () => getOk(install.app, `/api/v1/contacts/${nextP()}`, headers),
+    () => getOk(baselineApp, `/api/v1/contacts/${nextB()}`, {}),
+    { seconds, warmup: 300, baselineWarmup: 1000 },
+  );
   const ratio = benchLine('get_contact', guarded.perSecond, baseline.perSecond, 'req/s');
   latencyDetail('get_contact protected', guarded);
   latencyDetail('get_contact baseline ', baseline);
@@ -46,17 +49,23 @@ export async function benchListContacts({ install, baselineApp, ids, seed, secon
   const headers = { authorization: `Bearer ${install.token}` };
   // Cursors from the sorted ids, leaving room for a full page after each.
   const sorted = [...ids].sort();
-  const cursors = sorted.slice(0, Math.max(1, sorted.length - 60)).map((id) => Buffer.from(id, 'utf8').toString('base64url'));
-  const probe = cursors[Math.floor(cursors.length / 3)];
+  const starts = sorted.slice(0, Math.max(1, sorted.length - 60));
+  const cursorOf = (id) => Buffer.from(id, 'utf8').toString('base64url');
+  const probe = cursorOf(starts[Math.floor(starts.length / 3)]);
   const p = (await getOk(install.app, `/api/v1/contacts?limit=50&cursor=${probe}`, headers)).json();
   const b = (await getOk(baselineApp, `/api/v1/contacts?limit=50&cursor=${probe}`, {})).json();
   if (p.items.length !== 50 || b.items.length !== 50 || p.items.some((item, i) => item.id !== b.items[i].id || item.email !== b.items[i].email)) {
     throw new Error('protected and plaintext list pages disagree');
   }
-  const nextP = sequence(seed + 1, cursors);
-  const nextB = sequence(seed + 1, cursors);
-  const baseline = await measure(() => getOk(baselineApp, `/api/v1/contacts?limit=50&cursor=${nextB()}`, {}), { seconds, warmup: 100 });
-  const guarded = await measure(() => getOk(install.app, `/api/v1/contacts?limit=50&cursor=${nextP()}`, headers), { seconds, warmup: 100 });
+  const nextStartP = sequence(seed + 1, starts);
+  const nextStartB = sequence(seed + 1, starts);
+  const nextP = () => cursorOf(nextStartP());
+  const nextB = () => cursorOf(nextStartB());
+  const { protected: guarded, baseline } = await compare(
+    () => getOk(install.app, `/api/v1/contacts?limit=50&cursor=${nextP()}`, headers),
+    () => getOk(baselineApp, `/api/v1/contacts?limit=50&cursor=${nextB()}`, {}),
+    { seconds, warmup: 50, baselineWarmup: 200 },
+  );
   const ratio = benchLine('list_contacts', guarded.perSecond, baseline.perSecond, 'req/s');
   latencyDetail('list_contacts protected', guarded);
   latencyDetail('list_contacts baseline ', baseline);

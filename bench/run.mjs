@@ -10,7 +10,8 @@
  * human-readable lines starting with '#'. Everything runs in a temp dir that is removed at the end,
  * on failure and on Ctrl-C. The exit code is 1 when a benchmark fails to run (not when a target is missed).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { runImport } from './import.bench.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { buildBaselineApp } from './lib/baseline-app.mjs';
 import { createBenchInstall } from './lib/install.mjs';
@@ -19,13 +20,18 @@ import { openPlainCopy } from './lib/plain.mjs';
 import { createRng } from './lib/prng.mjs';
 import { note } from './lib/report.mjs';
 import { makeTempRoot } from './lib/tempdir.mjs';
-import { runImport } from './import.bench.mjs';
 import { benchGetContact, benchListContacts } from './read.bench.mjs';
 import { benchSearchEmail } from './search.bench.mjs';
 
 const options = parseArgs(process.argv.slice(2));
+const load = () =>
+  loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ');
 const started = performance.now();
-note(`castellan bench: ${options.size} contacts, seed ${options.seed}, suite ${options.suite}, ${options.seconds} s per measured loop, node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'})`);
+note(
+  `castellan bench: ${options.size} contacts, seed ${options.seed}, suite ${options.suite}, ${options.seconds} s per measured loop, node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'}), load average ${load()}`,
+);
 
 const temp = makeTempRoot();
 let install;
@@ -46,7 +52,7 @@ try {
   if (options.only.has('get_contact')) await benchGetContact(common);
   if (options.only.has('list_contacts')) await benchListContacts(common);
   if (options.only.has('search_email')) await benchSearchEmail(common);
-  note(`done in ${fmt((performance.now() - started) / 1000, 1)} s`);
+  note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
 } catch (error) {
   console.error('bench failed:', error);
   process.exitCode = 1;

@@ -53,7 +53,10 @@ export function parseArgs(argv) {
         if (!['intl', 'gm'].includes(options.suite)) fail('--suite must be intl or gm');
         break;
       case '--only': {
-        const names = take().split(',').map((s) => s.trim()).filter(Boolean);
+        const names = take()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = names.filter((n) => !BENCH_NAMES.includes(n));
         if (unknown.length) fail(`unknown benchmark ${unknown.join(', ')} (known: ${BENCH_NAMES.join(', ')})`);
         options.only = new Set(names);

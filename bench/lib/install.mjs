@@ -1,5 +1,16 @@
 import path from 'node:path';
-import { asSystem, buildApp, createApiToken, createUser, initialiseInstallation, loadConfig, noRequest, openKernel, ProtectedStore, userActor } from './server.mjs';
+import {
+  asSystem,
+  buildApp,
+  createApiToken,
+  createUser,
+  initialiseInstallation,
+  loadConfig,
+  noRequest,
+  openKernel,
+  ProtectedStore,
+  userActor,
+} from './server.mjs';
 
 const PASSWORD = 'bench password not secret 1';
 
@@ -15,7 +26,13 @@ export async function createBenchInstall(root, { suite = 'intl' } = {}) {
   const kernel = await openKernel(config);
   const system = asSystem('castellan bench fixture');
   const user = await kernel.transaction((tx) =>
-    createUser(kernel, tx, system, noRequest, { email: 'manager@bench.example.com', name: '王经理 Bench Manager', roles: ['sales_manager'], teamName: 'Bench', password: PASSWORD }),
+    createUser(kernel, tx, system, noRequest, {
+      email: 'manager@bench.example.com',
+      name: '王经理 Bench Manager',
+      roles: ['sales_manager'],
+      teamName: 'Bench',
+      password: PASSWORD,
+    }),
   );
   const token = (await kernel.transaction((tx) => createApiToken(tx, system, noRequest, user, undefined, 1))).token;
   const actor = userActor({ id: user.id, teamId: user.teamId }, user.roles);

@@ -27,5 +27,7 @@ export function target(name, ratio, { atLeast, atMost }) {
 }
 
 export function latencyDetail(label, r) {
-  note(`${label}: ${r.count} ops in ${fmt(r.elapsedMs / 1000, 2)} s, mean ${fmt(r.meanUs, 1)} us, p50 ${fmt(r.p50Us, 1)} us, p90 ${fmt(r.p90Us, 1)} us, p99 ${fmt(r.p99Us, 1)} us, ${fmt(r.perSecond, 0)} ops/s`);
+  note(
+    `${label}: ${r.count} ops in ${fmt(r.elapsedMs / 1000, 2)} s, mean ${fmt(r.meanUs, 1)} us, p50 ${fmt(r.p50Us, 1)} us, p90 ${fmt(r.p90Us, 1)} us, p99 ${fmt(r.p99Us, 1)} us, ${fmt(r.perSecond, 0)} ops/s`,
+  );
 }

@@ -3,17 +3,17 @@
  * Everything is imported from packages/server/dist so the bench measures the code that ships.
  */
 export { loadConfig } from '../../packages/server/dist/config/load-config.js';
-export { initialiseInstallation } from '../../packages/server/dist/platform/install/initialise-installation.js';
-export { openKernel } from '../../packages/server/dist/platform/kernel.js';
-export { ProtectedStore } from '../../packages/server/dist/platform/data/protected-store.js';
-export { createUser } from '../../packages/server/dist/platform/identity/user-directory.js';
-export { createApiToken } from '../../packages/server/dist/platform/identity/api-tokens.js';
 export { buildApp } from '../../packages/server/dist/http/build-app.js';
-export { userActor } from '../../packages/server/dist/platform/authz/actor.js';
-export { asSystem } from '../../packages/server/dist/platform/data/as-system.js';
 export { noRequest } from '../../packages/server/dist/platform/audit/audit-event.js';
-export { newId } from '../../packages/server/dist/platform/data/ids.js';
-export { sealValue } from '../../packages/server/dist/platform/crypto/envelope.js';
+export { userActor } from '../../packages/server/dist/platform/authz/actor.js';
 export { blindIndex, nameTokens } from '../../packages/server/dist/platform/crypto/blind-index.js';
+export { sealValue } from '../../packages/server/dist/platform/crypto/envelope.js';
+export { asSystem } from '../../packages/server/dist/platform/data/as-system.js';
+export { newId } from '../../packages/server/dist/platform/data/ids.js';
+export { ProtectedStore } from '../../packages/server/dist/platform/data/protected-store.js';
 export { normalizers } from '../../packages/server/dist/platform/data/record-codec.js';
 export { blindIndexBits, tablePlan } from '../../packages/server/dist/platform/data/table-plan.js';
+export { createApiToken } from '../../packages/server/dist/platform/identity/api-tokens.js';
+export { createUser } from '../../packages/server/dist/platform/identity/user-directory.js';
+export { initialiseInstallation } from '../../packages/server/dist/platform/install/initialise-installation.js';
+export { openKernel } from '../../packages/server/dist/platform/kernel.js';
