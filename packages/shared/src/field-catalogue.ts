@@ -13,10 +13,11 @@ export type PiCategory =
   | 'government_id'
   | 'date_of_birth'
   | 'postal_address'
+  | 'employment'
   | 'relationship';
 
 export type BlindIndexKind = 'email' | 'phone' | 'id_number' | 'name';
-export type MaskKind = 'name' | 'email' | 'phone' | 'id_number' | 'date' | 'address';
+export type MaskKind = 'name' | 'email' | 'phone' | 'id_number' | 'date' | 'address' | 'text';
 
 export interface FieldSpec {
   readonly classification: Classification;
@@ -53,6 +54,8 @@ export const fieldCatalogue = {
     }),
     birthDate: f('birth_date', 'personal', 'date_of_birth', 'Date of birth (YYYY-MM-DD)', { mask: 'date' }),
     address: f('address', 'personal', 'postal_address', 'Postal address', { mask: 'address' }),
+    wechatId: f('wechat_id', 'personal', 'contact_details', 'WeChat ID (微信号)', { mask: 'text' }),
+    jobTitle: f('job_title', 'personal', 'employment', 'Job title at the account', { mask: 'text' }),
     accountId: f('account_id', 'internal', 'relationship', 'Account (company) the person belongs to'),
     ownerId: f('owner_id', 'internal', 'none', 'User who owns the record'),
     teamId: f('team_id', 'internal', 'none', 'Team the record belongs to'),

@@ -45,6 +45,9 @@ export function maskAddress(value: string): string {
   return first.length < value.length ? `${first} ***` : '***';
 }
 
+/** Free text: the first character only. */
+export const maskText = (value: string): string => `${[...value][0] ?? ''}***`;
+
 export function applyMask(kind: MaskKind, value: string): string {
   switch (kind) {
     case 'phone':
@@ -59,5 +62,7 @@ export function applyMask(kind: MaskKind, value: string): string {
       return maskDate(value);
     case 'address':
       return maskAddress(value);
+    case 'text':
+      return maskText(value);
   }
 }

@@ -36,7 +36,15 @@ export interface RoleDefinition {
 }
 
 const crud = (r: 'contacts' | 'accounts'): Permission[] => [`${r}.read`, `${r}.create`, `${r}.update`, `${r}.delete`];
-const allReadable = { name: 'readable', email: 'readable', phone: 'readable', birthDate: 'readable', address: 'readable' } as const;
+const allReadable = {
+  name: 'readable',
+  email: 'readable',
+  phone: 'readable',
+  birthDate: 'readable',
+  address: 'readable',
+  wechatId: 'readable',
+  jobTitle: 'readable',
+} as const;
 
 export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   system_admin: {
@@ -80,7 +88,7 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
     administrator: false,
     permissions: ['contacts.read', 'accounts.read', 'accounts.create', 'accounts.update'],
     scope: { contacts: 'team', accounts: 'all' },
-    fields: { contacts: { name: 'readable', email: 'readable', phone: 'masked' } },
+    fields: { contacts: { name: 'readable', email: 'readable', phone: 'masked', jobTitle: 'readable' } },
   },
   service_agent: {
     key: 'service_agent',
@@ -88,7 +96,7 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
     permissions: ['contacts.read', 'contacts.update', 'contacts.reveal', 'accounts.read'],
     scope: { contacts: 'all', accounts: 'all' },
     fields: {
-      contacts: { name: 'readable', email: 'masked', phone: 'masked', idNumber: 'masked', birthDate: 'masked', address: 'masked' },
+      contacts: { name: 'readable', email: 'masked', phone: 'masked', idNumber: 'masked', birthDate: 'masked', address: 'masked', wechatId: 'masked' },
     },
   },
   marketing: {

@@ -26,3 +26,11 @@ describe('masks', () => {
     }
   });
 });
+
+describe('free-text mask', () => {
+  it('keeps only the first character', async () => {
+    const { maskText } = await import('../src/masks.js');
+    expect(maskText('wx_zhangwei88')).toBe('w***');
+    expect(maskText('总经理')).toBe('总***');
+  });
+});

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Config } from '../config/load-config.js';
 import type { Actor } from './authz/actor.js';
 import { appendAuditEvent } from './audit/append-audit-event.js';
@@ -28,6 +28,14 @@ export interface Kernel {
 export interface AuditedTransaction {
   readonly trx: Transaction<Database>;
   audit(actor: Actor, context: RequestContext, event: AuditEventInput): Promise<string>;
+}
+
+/**
+ * After a bulk write: let the query planner see the new data, so that a blind-index lookup beats a
+ * team scan and the join to data_subjects stays an index lookup. (SQLite samples: analysis_limit.)
+ */
+export async function refreshPlannerStatistics(kernel: Kernel, table: string): Promise<void> {
+  for (const name of [table, 'data_subjects', 'name_tokens']) await sql`ANALYZE ${sql.table(name)}`.execute(kernel.db.kysely);
 }
 
 export async function readSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {

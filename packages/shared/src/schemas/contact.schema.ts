@@ -6,6 +6,8 @@ const email = z.email({ message: 'must be an e-mail address' }).max(254);
 const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()\-.]{5,23}$/, 'must be a phone number');
 const idNumber = z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z -]{3,31}$/, 'must be an ID number (4-32 letters or digits)');
 const address = z.string().trim().min(1).max(500);
+const wechatId = z.string().trim().regex(/^[A-Za-z][-_A-Za-z0-9]{5,19}$/, 'must be a WeChat ID (6-20 letters, digits, - or _, starting with a letter)');
+const jobTitle = z.string().trim().min(1).max(200);
 
 /** Contacts are natural persons: B2B contact persons, subscribers, viewers. */
 export const contactCreate = z
@@ -16,6 +18,8 @@ export const contactCreate = z
     idNumber: idNumber.optional(),
     birthDate: pastDate.optional(),
     address: address.optional(),
+    wechatId: wechatId.optional(),
+    jobTitle: jobTitle.optional(),
     accountId: idSchema.optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.optional(),
@@ -30,6 +34,8 @@ export const contactPatch = z
     idNumber: idNumber.nullable().optional(),
     birthDate: pastDate.nullable().optional(),
     address: address.nullable().optional(),
+    wechatId: wechatId.nullable().optional(),
+    jobTitle: jobTitle.nullable().optional(),
     accountId: idSchema.nullable().optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.nullable().optional(),
@@ -60,6 +66,8 @@ export const contactView = z.object({
   idNumber: z.string().nullable().optional(),
   birthDate: z.string().nullable().optional(),
   address: z.string().nullable().optional(),
+  wechatId: z.string().nullable().optional(),
+  jobTitle: z.string().nullable().optional(),
   accountId: z.string().nullable(),
   ownerId: z.string(),
   teamId: z.string().nullable(),

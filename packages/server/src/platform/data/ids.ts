@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { nonceSource } from '../crypto/nonce-pool.js';
+
+const randomId = nonceSource(16);
 
 /** UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and make a stable cursor. */
 export function newId(now = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = randomId();
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;

@@ -4,7 +4,7 @@ import { fieldAccess, inScope, recordScope, type ScopedResource, can } from '../
 import type { Actor } from '../authz/actor.js';
 import type { AuditEventInput, RequestContext } from '../audit/audit-event.js';
 import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
-import type { AuditedTransaction, Kernel } from '../kernel.js';
+import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
 import { type PlannedField, type TablePlan, bidxColumn, tablePlan } from './table-plan.js';
@@ -78,7 +78,7 @@ export class ProtectedStore {
     this.require(actor, `${object}.create`);
     const plan = this.plan(object);
     for (const input of inputs) this.assertWritable(actor, plan, input);
-    return this.kernel.transaction(async (tx) => {
+    const ids = await this.kernel.transaction(async (tx) => {
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
       const ids: string[] = [];
       const chunk = 500;
@@ -122,6 +122,8 @@ export class ProtectedStore {
       }
       return ids;
     });
+    if (inputs.length >= 1000) await refreshPlannerStatistics(this.kernel, object);
+    return ids;
   }
 
   async get(actor: Actor, context: RequestContext, object: ScopedResource, id: string): Promise<PresentedRecord> {

@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { cachedStatements } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
@@ -18,7 +19,7 @@ export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgre
 // PostgreSQL returns int8 as a string; our int8 values (sequence numbers, counts) fit a JS number.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
-/** Opens the database. SQLite: WAL, foreign keys, busy timeout, synchronous=NORMAL. */
+/** Opens the database. SQLite: WAL, foreign keys, busy timeout, synchronous=NORMAL, 64 MiB page cache; planner statistics are refreshed after bulk writes (refreshPlannerStatistics), never on a near-empty database where they would mislead the planner. */
 export function openDatabase(target: DatabaseTarget): Db {
   if (target.kind === 'sqlite') {
     const sqlite = new SQLite(target.file);
@@ -27,7 +28,9 @@ export function openDatabase(target: DatabaseTarget): Db {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('secure_delete = ON');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('analysis_limit = 2000');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
     return { kysely, dialect: 'sqlite', file: target.file, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });

@@ -72,6 +72,8 @@ export interface ContactsTable {
   id_number_enc: Buffer | null;
   birth_date_enc: Buffer | null;
   address_enc: Buffer | null;
+  wechat_id_enc: Buffer | null;
+  job_title_enc: Buffer | null;
   email_bidx: string | null;
   phone_bidx: string | null;
   id_number_bidx: string | null;

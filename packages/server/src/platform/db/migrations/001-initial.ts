@@ -100,6 +100,8 @@ export function initialMigration(dialect: DialectKind) {
         .addColumn('id_number_enc', blob)
         .addColumn('birth_date_enc', blob)
         .addColumn('address_enc', blob)
+        .addColumn('wechat_id_enc', blob)
+        .addColumn('job_title_enc', blob)
         .addColumn('email_bidx', 'text')
         .addColumn('phone_bidx', 'text')
         .addColumn('id_number_bidx', 'text')
@@ -118,6 +120,7 @@ export function initialMigration(dialect: DialectKind) {
         .addColumn('row_id', 'text', (c) => c.notNull())
         .addColumn('digest', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('name_tokens_pk', ['table_name', 'digest', 'row_id'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
         .execute();
       await db.schema.createIndex('name_tokens_row').on('name_tokens').columns(['table_name', 'row_id']).execute();
 
