@@ -4,6 +4,7 @@ export const errorCodes = [
   'validation_failed',
   'unauthenticated',
   'forbidden',
+  'step_up_required',
   'not_found',
   'conflict',
   'unprocessable',

@@ -30,6 +30,7 @@ export const configSchema = z.object({
   CASTELLAN_PKCS11_PIN: z.string().min(1).optional(),
   CASTELLAN_PKCS11_KEY_LABEL: z.string().min(1).default('castellan-kek'),
   CASTELLAN_CRYPTO_SUITE: z.enum(['intl', 'gm']).default('intl'),
+  CASTELLAN_PASSWORD_PROFILE: z.enum(['intl', 'cn-mlps3']).default('intl'),
   CASTELLAN_ROTATION_BATCH: z.coerce.number().int().min(1).max(10000).default(200),
   CASTELLAN_ROTATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),

@@ -17,6 +17,7 @@ export interface Config {
     | { provider: 'env'; base64: string }
     | { provider: 'pkcs11'; module: string; tokenLabel: string; pin: string; keyLabel: string };
   readonly suite: RawConfig['CASTELLAN_CRYPTO_SUITE'];
+  readonly passwordProfile: RawConfig['CASTELLAN_PASSWORD_PROFILE'];
   readonly rotationBatch: number;
   readonly rotationLeaseMs: number;
 }
@@ -91,6 +92,7 @@ function deriveConfig(raw: RawConfig): Config {
     },
     masterKey: masterKeyConfig(raw, dataDir),
     suite: raw.CASTELLAN_CRYPTO_SUITE,
+    passwordProfile: raw.CASTELLAN_PASSWORD_PROFILE,
     rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
     rotationLeaseMs: raw.CASTELLAN_ROTATION_LEASE_SECONDS * 1000,
   };

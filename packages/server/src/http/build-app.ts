@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -74,6 +75,7 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
     },
     transform: jsonSchemaTransform,
   });
+  await app.register(cookie, { parseOptions: { secure: true, sameSite: 'strict', path: '/' } });
   installErrorHandling(app);
   installAuthentication(app, kernel);
   registerRoutes(app, kernel);

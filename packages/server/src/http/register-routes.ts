@@ -2,12 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { Kernel } from '../platform/kernel.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
+import { authRoutes } from '../modules/auth/auth.routes.js';
+import { meRoutes } from '../modules/me/me.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   const store = new ProtectedStore(kernel);
   healthRoutes(app, kernel);
+  authRoutes(app, kernel);
+  meRoutes(app, kernel);
   contactRoutes(app, store);
   accountRoutes(app, store);
 }

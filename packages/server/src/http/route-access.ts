@@ -2,10 +2,12 @@ import type { Permission } from '@castellan/shared';
 
 /**
  * Every route declares who may call it; the server refuses to start if one does not (deny by default).
- *   { public: true }            — anyone, no credentials (health, OpenAPI, the landing page)
+ *   { public: true }            — anyone, no credentials (health, OpenAPI, sign-in steps)
+ *   { authenticated: true }     — any signed-in actor (own profile, own sessions, step-up)
  *   { permission: 'x.y' }       — an authenticated actor holding that permission
+ * `enrolment: true` additionally admits a session that has yet to enrol its second factor.
  */
-export type RouteAccess = { public: true } | { permission: Permission };
+export type RouteAccess = ({ public: true } | { authenticated: true } | { permission: Permission }) & { enrolment?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,5 +17,6 @@ declare module 'fastify' {
 
 export function describeAccess(access: RouteAccess | undefined): string {
   if (!access) return 'UNDECLARED';
-  return 'public' in access ? 'public' : access.permission;
+  const base = 'public' in access ? 'public' : 'authenticated' in access ? 'authenticated' : access.permission;
+  return access.enrolment ? `${base}+enrolment` : base;
 }

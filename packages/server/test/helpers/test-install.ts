@@ -42,7 +42,8 @@ export async function createTestInstall(
     dataDir,
     env,
     async cleanup() {
-      if (!closed) await kernel.close();
+      // Close the kernel the test holds now (a test may have reopened it).
+      if (!closed) await this.kernel.close().catch(() => undefined);
       closed = true;
       await pgDb?.drop();
       rmSync(root, { recursive: true, force: true });

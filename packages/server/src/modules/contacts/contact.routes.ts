@@ -47,6 +47,21 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
       store.update(actorOf(request), requestContext(request), 'contacts', request.params.id, request.body) as Promise<z.infer<typeof contactView>>,
   });
 
+  r.post('/api/v1/contacts/:id/reveal', {
+    config: { access: { permission: 'contacts.reveal' }, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Reveal masked fields of a contact, giving a reason (needs a step-up within 5 minutes; audited, rate-limited)',
+      params: idParams,
+      body: z.object({ fields: z.array(z.enum(['name', 'email', 'phone', 'idNumber', 'birthDate', 'address', 'wechatId', 'jobTitle'])).min(1).max(8), reason: z.string().trim().min(10).max(500) }).strict(),
+      response: { 200: z.object({ id: z.string(), values: z.record(z.string(), z.string().nullable()) }), ...errors },
+    },
+    handler: async (request) => ({
+      id: request.params.id,
+      values: await store.reveal(actorOf(request), requestContext(request), 'contacts', request.params.id, [...new Set(request.body.fields)], request.body.reason),
+    }),
+  });
+
   r.delete('/api/v1/contacts/:id', {
     config: { access: { permission: 'contacts.delete' } },
     schema: { tags, summary: 'Delete a contact and crypto-shred its data subject key', params: idParams, response: { 204: z.null(), ...errors } },

@@ -5,6 +5,7 @@ import type { Actor } from '../authz/actor.js';
 import type { AuditEventInput, RequestContext } from '../audit/audit-event.js';
 import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
+import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
 import { type PlannedField, type TablePlan, bidxColumn, tablePlan } from './table-plan.js';
@@ -204,6 +205,35 @@ export class ProtectedStore {
       });
       const updated = { ...row, ...changes } as Row;
       return this.present(actor, plan, updated, await this.decryptFor(actor, plan, updated));
+    });
+  }
+
+  /**
+   * Reveal-with-reason: the unmasked values of fields the actor sees masked (or readable), for a
+   * stated reason, after a fresh second factor. Audited with the reason; rate-limited at the route.
+   */
+  async reveal(actor: Actor, context: RequestContext, object: ScopedResource, id: string, fields: string[], reason: string): Promise<Record<string, string | null>> {
+    this.require(actor, `${object}.reveal` as Permission);
+    const plan = this.plan(object);
+    const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
+    if (wanted.some((f) => !f)) throw unprocessable('only personal fields can be revealed');
+    for (const field of wanted) if (field && fieldAccess(actor, plan.object, field.name) === 'hidden') throw forbidden(`you may not see ${field.name}`);
+    if (!hasFreshSecondFactor(actor)) {
+      throw new AppError('step_up_required', 403, 'revealing needs a fresh second factor: POST /api/v1/auth/step-up with a code, then retry within 5 minutes');
+    }
+    return this.kernel.transaction(async (tx) => {
+      const row = await this.loadInScope(tx, actor, object, id);
+      const values = decodePersonalValues(plan, row, this.subjectKeyOf(row), wanted as PlannedField[]);
+      await tx.audit(actor, context, {
+        action: 'personal_data.reveal',
+        outcome: 'success',
+        resource: object,
+        resourceId: id,
+        subjectIds: row.subject_id ? [row.subject_id] : undefined,
+        fields,
+        detail: { reason },
+      });
+      return values;
     });
   }
 

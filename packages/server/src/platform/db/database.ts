@@ -34,6 +34,9 @@ export function openDatabase(target: DatabaseTarget): Db {
     return { kysely, dialect: 'sqlite', file: target.file, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process:
+  // the pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }

@@ -1,11 +1,12 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './database.js';
 import { initialMigration } from './migrations/001-initial.js';
+import { identityMigration } from './migrations/002-identity.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': initialMigration(this.db.dialect) };
+    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect) };
   }
 }
 

@@ -42,6 +42,13 @@ export interface UsersTable {
   must_change_password: number;
   created_at: string;
   updated_at: string;
+  password_changed_at: string | null;
+  totp_secret_enc: Buffer | null;
+  totp_pending_enc: Buffer | null;
+  totp_last_step: number | null;
+  mfa_enrolled_at: string | null;
+  last_login_at: string | null;
+  disabled_at: string | null;
 }
 
 export interface UserRolesTable {
@@ -133,6 +140,52 @@ export interface KeyRotationsTable {
   lease_until: string | null;
 }
 
+export interface PasswordHistoryTable {
+  user_id: string;
+  hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  csrf_hash: string;
+  user_id: string;
+  kind: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  idle_seconds: number;
+  mfa_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: string | null;
+}
+
+export interface MfaChallengesTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  attempts: number;
+  consumed_at: string | null;
+  ip: string | null;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  window_start: string;
+  failures: number;
+  consecutive: number;
+  locked_until: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -146,4 +199,9 @@ export interface Database {
   accounts: AccountsTable;
   audit_events: AuditEventsTable;
   key_rotations: KeyRotationsTable;
+  password_history: PasswordHistoryTable;
+  sessions: SessionsTable;
+  mfa_challenges: MfaChallengesTable;
+  recovery_codes: RecoveryCodesTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -5,11 +5,3 @@ const options = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, paralle
 
 export const hashPassword = (password: string): Promise<string> => hash(password, options);
 export const verifyPassword = (stored: string, password: string): Promise<boolean> => verify(stored, password);
-
-/** The minimum every password meets until the full policy profiles arrive (length 12..128). */
-export function passwordProblem(password: string): string | null {
-  const length = [...password].length;
-  if (length < 12) return 'the password must have at least 12 characters';
-  if (length > 128) return 'the password must have at most 128 characters';
-  return null;
-}

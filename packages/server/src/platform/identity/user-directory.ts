@@ -1,4 +1,4 @@
-import { isRoleKey, type RoleKey } from '@castellan/shared';
+import { defaultRoles, isRoleKey, type RoleKey } from '@castellan/shared';
 import type { Actor } from '../authz/actor.js';
 import type { RequestContext } from '../audit/audit-event.js';
 import { blindIndex, normalizeEmail } from '../crypto/blind-index.js';
@@ -8,7 +8,8 @@ import { conflict, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
 import { newId, nowIso } from '../data/ids.js';
 import { userEmailIndexBits } from '../data/table-plan.js';
-import { hashPassword, passwordProblem } from './password-hash.js';
+import { hashPassword } from './password-hash.js';
+import { checkPassword } from './password-policy.js';
 
 /** Staff accounts. Staff e-mail and name are personal data: encrypted like any contact's. */
 export interface NewUser {
@@ -30,6 +31,10 @@ export interface UserRecord {
 
 export const userEmailIndex = (keyring: Keyring, email: string): string =>
   blindIndex(keyring.suite, keyring.blindIndexKey, 'users.email', normalizeEmail(email), userEmailIndexBits);
+
+/** MFA is mandatory for every role that can read personal data or administer anything. */
+export const mfaRequiredFor = (roles: readonly RoleKey[]): boolean =>
+  roles.some((role) => defaultRoles[role].administrator || defaultRoles[role].permissions.some((p) => p.startsWith('contacts.')));
 
 export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: RequestContext, name: string): Promise<string> {
   const existing = await tx.trx.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
@@ -53,8 +58,8 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(normalized)) throw unprocessable('the e-mail address is not valid');
   if (!input.name.trim()) throw unprocessable('the name must not be empty');
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
-    if (problem) throw unprocessable(problem);
+    const problems = await checkPassword(kernel.config.passwordProfile, input.password, { email: normalized, name: input.name });
+    if (problems.length > 0) throw unprocessable(`the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`, problems.map((p) => p.code));
   }
   const emailIndex = userEmailIndex(kernel.keyring, normalized);
   const taken = await tx.trx.selectFrom('users').select('id').where('email_bidx', '=', emailIndex).executeTakeFirst();
@@ -64,6 +69,7 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
   const subjectId = newId();
   const subject = kernel.keyring.newSubjectKey(subjectId);
   const now = nowIso();
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   await tx.trx.insertInto('data_subjects').values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: now, erased_at: null }).execute();
   const seal = (column: string, value: string) => sealValue(kernel.suite, subject.key, subject.version, value, { table: 'users', column, rowId: id });
   await tx.trx
@@ -76,13 +82,15 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
       name_enc: seal('name', input.name.trim()),
       team_id: teamId,
       status: 'active',
-      password_hash: input.password === undefined ? null : await hashPassword(input.password),
+      password_hash: passwordHash,
+      password_changed_at: passwordHash ? now : null,
       must_change_password: input.mustChangePassword ? 1 : 0,
       created_at: now,
       updated_at: now,
     })
     .execute();
   await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
+  if (passwordHash) await tx.trx.insertInto('password_history').values({ user_id: id, hash: passwordHash, created_at: now }).execute();
   await tx.audit(actor, context, {
     action: 'user.created',
     outcome: 'success',

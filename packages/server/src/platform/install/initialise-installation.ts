@@ -109,5 +109,7 @@ function generateOneTimePassword(): string {
     if (byte < 228) out += alphabet[byte % 57];
     if (out.length === 20) break;
   }
-  return out.length === 20 ? out : generateOneTimePassword();
+  // Upper, lower and digit: acceptable under every password profile (cn-mlps3 wants 3 classes).
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/].every((re) => re.test(out));
+  return out.length === 20 && classes ? out : generateOneTimePassword();
 }

@@ -1,0 +1,131 @@
+import { AppError, forbidden } from '../errors.js';
+import type { RequestContext } from '../audit/audit-event.js';
+import { type Actor, userForAudit } from '../authz/actor.js';
+import type { Kernel } from '../kernel.js';
+import { nowIso } from '../data/ids.js';
+import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
+import { createSession, markSecondFactor, type NewSession, revokeSession } from './sessions.js';
+import { newTotpEnrolment, verifyTotp } from './totp.js';
+import { openUserSecret, sealUserSecret } from './user-secrets.js';
+import { rolesOf, userEmail } from './user-directory.js';
+
+/** TOTP enrolment, the MFA step of sign-in, step-up, and one-time recovery codes. */
+const MAX_CHALLENGE_ATTEMPTS = 5;
+export const STEP_UP_WINDOW_MS = 5 * 60_000;
+
+const pepper = (kernel: Kernel): Buffer => kernel.suite.mac(kernel.keyring.blindIndexKey, 'castellan:recovery-code-pepper');
+const invalidCode = () => new AppError('unauthenticated', 401, 'the code is not valid');
+
+function sessionUser(actor: Actor): string {
+  if (actor.kind !== 'user' || !actor.userId || !actor.session) throw forbidden('this needs a signed-in session');
+  return actor.userId;
+}
+
+export async function startTotpEnrolment(kernel: Kernel, actor: Actor): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
+  const userId = sessionUser(actor);
+  const email = (await userEmail(kernel, userId)) ?? userId;
+  const enrolment = await newTotpEnrolment(email);
+  const sealed = await sealUserSecret(kernel, kernel.db.kysely, userId, 'totp_pending', enrolment.secret);
+  await kernel.db.kysely.updateTable('users').set({ totp_pending_enc: sealed }).where('id', '=', userId).execute();
+  return enrolment;
+}
+
+/** Confirms the pending secret with a code; replaces the session (privilege change) and issues recovery codes once. */
+export async function confirmTotpEnrolment(kernel: Kernel, actor: Actor, code: string, context: RequestContext): Promise<{ session: NewSession; recoveryCodes: string[] }> {
+  const userId = sessionUser(actor);
+  const row = await kernel.db.kysely.selectFrom('users').select(['totp_pending_enc']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (!row.totp_pending_enc) throw new AppError('conflict', 409, 'start the enrolment first (POST /api/v1/me/mfa/totp)');
+  const secret = await openUserSecret(kernel, kernel.db.kysely, userId, 'totp_pending', row.totp_pending_enc);
+  const verdict = verifyTotp(secret, code, null);
+  if (!verdict.ok) {
+    await kernel.transaction((tx) => tx.audit(actor, context, { action: 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: userId, detail: { step: 'enrolment', reason: verdict.reason } }));
+    throw invalidCode();
+  }
+  const roles = await rolesOf(kernel, userId);
+  const recoveryCodes = newRecoveryCodes();
+  return kernel.transaction(async (tx) => {
+    const sealed = await sealUserSecret(kernel, tx.trx, userId, 'totp_secret', secret);
+    const now = nowIso();
+    await tx.trx.updateTable('users').set({ totp_secret_enc: sealed, totp_pending_enc: null, totp_last_step: verdict.step, mfa_enrolled_at: now }).where('id', '=', userId).execute();
+    await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await tx.trx.insertInto('recovery_codes').values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(pepper(kernel), c), used_at: null }))).execute();
+    if (actor.session) await revokeSession(tx.trx, actor.session.id);
+    const session = await createSession(tx.trx, { id: userId, roles }, 'full', context, now);
+    await tx.audit(actor, context, { action: 'auth.mfa.enrolled', outcome: 'success', resource: 'users', resourceId: userId, detail: { factor: 'totp', newSession: session.id } });
+    return { session, recoveryCodes };
+  });
+}
+
+/** Checks a TOTP code (each usable once) or, failing that, consumes a recovery code. */
+async function checkSecondFactor(kernel: Kernel, userId: string, code: string): Promise<{ ok: boolean; via?: 'totp' | 'recovery_code'; reason?: string }> {
+  const db = kernel.db.kysely;
+  const row = await db.selectFrom('users').select(['totp_secret_enc', 'totp_last_step']).where('id', '=', userId).executeTakeFirstOrThrow();
+  if (row.totp_secret_enc) {
+    const secret = await openUserSecret(kernel, db, userId, 'totp_secret', row.totp_secret_enc);
+    const verdict = verifyTotp(secret, code, row.totp_last_step);
+    if (verdict.ok) {
+      // Compare-and-set on the last step: two concurrent uses of one code cannot both pass.
+      const updated = await db
+        .updateTable('users')
+        .set({ totp_last_step: verdict.step })
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', verdict.step)]))
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1) return { ok: true, via: 'totp' };
+      return { ok: false, reason: 'replayed' };
+    }
+    if (verdict.reason === 'replayed') return { ok: false, reason: 'replayed' };
+  }
+  const stored = await db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+  const index = matchRecoveryCode(pepper(kernel), code, stored.map((s) => s.code_hash));
+  const match = stored[index];
+  if (!match) return { ok: false, reason: 'wrong' };
+  const used = await db.updateTable('recovery_codes').set({ used_at: nowIso() }).where('user_id', '=', userId).where('code_hash', '=', match.code_hash).where('used_at', 'is', null).executeTakeFirst();
+  return Number(used.numUpdatedRows) === 1 ? { ok: true, via: 'recovery_code' } : { ok: false, reason: 'replayed' };
+}
+
+/** Second step of sign-in: the challenge from the password step plus a code. */
+export async function completeMfaChallenge(kernel: Kernel, challengeId: string, code: string, context: RequestContext): Promise<{ session: NewSession; userId: string }> {
+  const db = kernel.db.kysely;
+  const now = new Date();
+  const challenge = await db.selectFrom('mfa_challenges').selectAll().where('id', '=', challengeId).executeTakeFirst();
+  if (!challenge || challenge.consumed_at || Date.parse(challenge.expires_at) <= now.getTime() || challenge.attempts >= MAX_CHALLENGE_ATTEMPTS) {
+    throw new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
+  }
+  const actor = userForAudit(challenge.user_id);
+  const result = await checkSecondFactor(kernel, challenge.user_id, code);
+  if (!result.ok) {
+    await kernel.transaction(async (tx) => {
+      await tx.trx.updateTable('mfa_challenges').set({ attempts: challenge.attempts + 1 }).where('id', '=', challengeId).execute();
+      await tx.audit(actor, context, { action: 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: challenge.user_id, detail: { reason: result.reason } });
+    });
+    throw invalidCode();
+  }
+  const roles = await rolesOf(kernel, challenge.user_id);
+  return kernel.transaction(async (tx) => {
+    const consumed = await tx.trx.updateTable('mfa_challenges').set({ consumed_at: now.toISOString() }).where('id', '=', challengeId).where('consumed_at', 'is', null).executeTakeFirst();
+    if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
+    const session = await createSession(tx.trx, { id: challenge.user_id, roles }, 'full', context, now.toISOString());
+    await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', challenge.user_id).execute();
+    await tx.audit(actor, context, { action: 'auth.login.succeeded', outcome: 'success', resource: 'sessions', resourceId: session.id, detail: { sessionKind: 'full', mfa: result.via } });
+    return { session, userId: challenge.user_id };
+  });
+}
+
+/** Fresh second factor for sensitive acts (reveal, export, erasure, role and key changes). */
+export async function stepUp(kernel: Kernel, actor: Actor, code: string, context: RequestContext): Promise<{ validUntil: string }> {
+  const userId = sessionUser(actor);
+  const result = await checkSecondFactor(kernel, userId, code);
+  await kernel.transaction(async (tx) => {
+    if (result.ok && actor.session) await markSecondFactor(tx.trx, actor.session.id);
+    await tx.audit(actor, context, { action: 'auth.step_up', outcome: result.ok ? 'success' : 'failure', resource: 'sessions', resourceId: actor.session?.id, detail: { via: result.via, reason: result.reason } });
+  });
+  if (!result.ok) throw invalidCode();
+  return { validUntil: new Date(Date.now() + STEP_UP_WINDOW_MS).toISOString() };
+}
+
+/** True when the actor proved a second factor within the step-up window. */
+export function hasFreshSecondFactor(actor: Actor, now = Date.now()): boolean {
+  const at = actor.session?.mfaAt;
+  return !!at && now - Date.parse(at) < STEP_UP_WINDOW_MS;
+}

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { defaultRoles, type RoleKey } from '@castellan/shared';
+import type { Kysely, Transaction } from 'kysely';
+import type { RequestContext } from '../audit/audit-event.js';
+import type { Database } from '../db/schema.js';
+import { newId, nowIso } from '../data/ids.js';
+
+/**
+ * Server-side sessions: opaque 256-bit tokens in a Secure HttpOnly SameSite=Strict cookie, stored as
+ * SHA-256; a CSRF token bound to the session (its hash stored beside it); idle timeout 30 min
+ * (15 for administrators), absolute 12 h. `enrolment` sessions may only enrol a second factor.
+ */
+export type SessionKind = 'full' | 'enrolment';
+
+export const ABSOLUTE_LIFETIME_MS = 12 * 3600_000;
+export const idleSecondsFor = (roles: readonly RoleKey[]): number => (roles.some((r) => defaultRoles[r].administrator) ? 15 * 60 : 30 * 60);
+
+export const hashSecret = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+const secret = (): string => randomBytes(32).toString('base64url');
+
+export interface NewSession {
+  id: string;
+  token: string;
+  csrfToken: string;
+  kind: SessionKind;
+  expiresAt: string;
+  idleSeconds: number;
+}
+
+export interface SessionRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  idle_seconds: number;
+  mfa_at: string | null;
+  csrf_hash: string;
+  revoked_at: string | null;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function createSession(
+  db: Db,
+  user: { id: string; roles: readonly RoleKey[] },
+  kind: SessionKind,
+  context: RequestContext,
+  mfaAt: string | null,
+): Promise<NewSession> {
+  const now = new Date();
+  const session: NewSession = {
+    id: newId(),
+    token: secret(),
+    csrfToken: secret(),
+    kind,
+    expiresAt: new Date(now.getTime() + ABSOLUTE_LIFETIME_MS).toISOString(),
+    idleSeconds: idleSecondsFor(user.roles),
+  };
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      token_hash: hashSecret(session.token),
+      csrf_hash: hashSecret(session.csrfToken),
+      user_id: user.id,
+      kind,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: session.expiresAt,
+      idle_seconds: session.idleSeconds,
+      mfa_at: mfaAt,
+      ip: context.ip,
+      user_agent: context.userAgent,
+      revoked_at: null,
+    })
+    .execute();
+  return session;
+}
+
+/** The live session for a presented token, or undefined (unknown, revoked, idle too long, expired). */
+export async function findLiveSession(db: Db, token: string, now = new Date()): Promise<SessionRow | undefined> {
+  if (token.length < 20 || token.length > 100) return undefined;
+  const row = await db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'kind', 'created_at', 'last_seen_at', 'expires_at', 'idle_seconds', 'mfa_at', 'csrf_hash', 'revoked_at'])
+    .where('token_hash', '=', hashSecret(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at) return undefined;
+  const idleDeadline = Date.parse(row.last_seen_at) + row.idle_seconds * 1000;
+  if (now.getTime() >= Date.parse(row.expires_at) || now.getTime() >= idleDeadline) {
+    await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
+    return undefined;
+  }
+  if (now.getTime() - Date.parse(row.last_seen_at) > 30_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
+  }
+  return row;
+}
+
+export async function revokeSession(db: Db, sessionId: string, userId?: string): Promise<boolean> {
+  let q = db.updateTable('sessions').set({ revoked_at: nowIso() }).where('id', '=', sessionId).where('revoked_at', 'is', null);
+  if (userId) q = q.where('user_id', '=', userId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function revokeUserSessions(db: Db, userId: string, except?: string): Promise<number> {
+  let q = db.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (except) q = q.where('id', '!=', except);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function markSecondFactor(db: Db, sessionId: string, at = nowIso()): Promise<void> {
+  await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', sessionId).execute();
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../../src/http/build-app.js';
+import { testDialects } from '../helpers/databases.js';
+import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { oathtoolCode } from '../helpers/totp-codes.js';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** A cookie jar for one browser-like client. */
+class Client {
+  cookies = new Map<string, string>();
+  constructor(private readonly app: App) {}
+  async call(method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const csrf = this.cookies.get('csrf_token');
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: { ...(cookie ? { cookie } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}), ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    for (const c of res.cookies) {
+      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0) || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+}
+
+describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
+  let install: TestInstall;
+  let app: App;
+  let agent: TestUser;
+  let secret: string;
+  let recoveryCodes: string[];
+  let contactId: string;
+
+  /** TOTP codes are usable once per 30 s step: move the clock on before each use. */
+  const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
+
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    install = await createTestInstall(dialect);
+    app = await buildApp(install.kernel, { logger: false });
+    await app.ready();
+    agent = await addUser(install.kernel, ['service_agent'], 'Care Desk', 'agent@example.com');
+    const manager = await addUser(install.kernel, ['sales_manager'], 'Care Desk');
+    const token = await tokenFor(install.kernel, manager);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: '赵敏', phone: '13812345678', idNumber: '110101199001011234', email: 'zhao.min@example.com' },
+    });
+    contactId = created.json().id;
+  });
+  afterAll(async () => {
+    vi.useRealTimers();
+    await app?.close();
+    await install?.cleanup();
+  });
+
+  async function signInWithTotp(client: Client, advanceClock = true) {
+    if (advanceClock) nextStep();
+    const first = await client.call('POST', '/api/v1/auth/login', { email: agent.email, password: USER_PASSWORD });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().mfaRequired).toBe(true);
+    return client.call('POST', '/api/v1/auth/mfa', { challengeId: first.json().challengeId, code: oathtoolCode(secret) });
+  }
+
+  it('sends a user without a second factor to enrolment, then gives a full session with a new token', async () => {
+    const client = new Client(app);
+    const login = await client.call('POST', '/api/v1/auth/login', { email: 'AGENT@example.com', password: USER_PASSWORD });
+    expect(login.statusCode).toBe(200);
+    expect(login.json()).toMatchObject({ sessionKind: 'enrolment', mfaEnrolmentRequired: true });
+    const sessionCookie = login.cookies.find((c) => c.name === 'castellan_session');
+    expect(sessionCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
+    expect(login.cookies.find((c) => c.name === 'csrf_token')?.httpOnly).toBeFalsy();
+    const enrolmentToken = client.cookies.get('castellan_session');
+
+    expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(403);
+    expect((await client.call('GET', '/api/v1/me')).json()).toMatchObject({ email: 'agent@example.com', mfaEnrolled: false, roles: ['service_agent'] });
+
+    const start = await client.call('POST', '/api/v1/me/mfa/totp');
+    expect(start.statusCode).toBe(200);
+    secret = start.json().secret;
+    expect(start.json().otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    expect(start.json().qrSvg).toMatch(/^<svg/);
+    expect((await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: '000000' })).statusCode).toBe(401);
+    const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(secret) });
+    expect(confirm.statusCode).toBe(200);
+    recoveryCodes = confirm.json().recoveryCodes;
+    expect(recoveryCodes).toHaveLength(10);
+    expect(client.cookies.get('castellan_session')).not.toBe(enrolmentToken);
+    expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(200);
+
+    const old = new Client(app);
+    old.cookies.set('castellan_session', enrolmentToken ?? '');
+    expect((await old.call('GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('accepts an oathtool code once and refuses the same code again', async () => {
+    const first = await signInWithTotp(new Client(app));
+    expect(first.statusCode).toBe(200);
+    const replay = await signInWithTotp(new Client(app), false);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('unauthenticated');
+  });
+
+  it('accepts each recovery code once', async () => {
+    const login = async () => {
+      const client = new Client(app);
+      const first = await client.call('POST', '/api/v1/auth/login', { email: agent.email, password: USER_PASSWORD });
+      return client.call('POST', '/api/v1/auth/mfa', { challengeId: first.json().challengeId, code: recoveryCodes[0] });
+    };
+    expect((await login()).statusCode).toBe(200);
+    expect((await login()).statusCode).toBe(401);
+  });
+
+  it('refuses cookie-authenticated writes without the CSRF token', async () => {
+    const client = new Client(app);
+    expect((await signInWithTotp(client)).statusCode).toBe(200);
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const body = { fields: ['phone'], reason: 'customer called about a billing error' };
+    const noHeader = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie }, payload: body });
+    expect(noHeader.statusCode).toBe(403);
+    const wrong = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie, 'x-csrf-token': 'x'.repeat(43) }, payload: body });
+    expect(wrong.statusCode).toBe(403);
+    expect((await client.call('GET', `/api/v1/contacts/${contactId}`)).json().phone).toBe('138****5678');
+
+    // Masked, then revealed with a reason right after the second factor; audited with the reason.
+    const noReason = await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, { fields: ['phone'] });
+    expect(noReason.statusCode).toBe(400);
+    const revealed = await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, body);
+    expect(revealed.statusCode).toBe(200);
+    expect(revealed.json().values).toEqual({ phone: '13812345678' });
+    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'personal_data.reveal').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(event.actor_id).toBe(agent.id);
+    expect(JSON.parse(String(event.detail)).reason).toBe(body.reason);
+    expect(event.detail).not.toContain('13812345678');
+
+    // Step-up goes stale after 5 minutes: reveal is refused until a fresh code is given.
+    const sessionId = (await client.call('GET', '/api/v1/me')).json().session.id;
+    await install.kernel.db.kysely.updateTable('sessions').set({ mfa_at: new Date(Date.now() - 6 * 60_000).toISOString() }).where('id', '=', sessionId).execute();
+    const stale = await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, body);
+    expect(stale.statusCode).toBe(403);
+    expect(stale.json().error.code).toBe('step_up_required');
+    nextStep();
+    expect((await client.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secret) })).statusCode).toBe(200);
+    expect((await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, body)).statusCode).toBe(200);
+  });
+
+  it('refuses reveal through an API token (no second factor) and a field the role cannot see', async () => {
+    const token = await tokenFor(install.kernel, agent);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contacts/${contactId}/reveal`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { fields: ['idNumber'], reason: 'checking identity on the phone' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('step_up_required');
+  });
+
+  it('signs out, lists and revokes sessions, and ends idle or expired sessions', async () => {
+    const a = new Client(app);
+    const b = new Client(app);
+    expect((await signInWithTotp(a)).statusCode).toBe(200);
+    expect((await signInWithTotp(b)).statusCode).toBe(200);
+    const sessions = (await a.call('GET', '/api/v1/me/sessions')).json().items;
+    const other = sessions.find((s: { current: boolean }) => !s.current);
+    expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    expect((await a.call('DELETE', `/api/v1/me/sessions/${other.id}`)).statusCode).toBe(204);
+    expect((await b.call('GET', '/api/v1/me')).statusCode).toBe(401);
+
+    const bId = (await a.call('GET', '/api/v1/me')).json().session.id;
+    await install.kernel.db.kysely.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() }).where('id', '=', bId).execute();
+    expect((await a.call('GET', '/api/v1/me')).statusCode).toBe(401);
+
+    const c = new Client(app);
+    expect((await signInWithTotp(c)).statusCode).toBe(200);
+    expect((await c.call('POST', '/api/v1/auth/logout')).statusCode).toBe(204);
+    expect((await c.call('GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('answers an unknown e-mail and a wrong password identically, then throttles', async () => {
+    const attempt = async (email: string, password: string) => {
+      const start = performance.now();
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+      return { res, ms: performance.now() - start };
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const unknownRuns = [];
+    const wrongRuns = [];
+    for (let i = 0; i < 4; i++) {
+      unknownRuns.push(await attempt(`nobody${i}@example.com`, 'whatever password 1'));
+      wrongRuns.push(await attempt(agent.email, `not the password ${i}`));
+    }
+    const unknown = unknownRuns[0]?.res ?? expect.fail('no run');
+    const wrong = wrongRuns[0]?.res ?? expect.fail('no run');
+    const unknownMs = median(unknownRuns.map((r) => r.ms));
+    const wrongMs = median(wrongRuns.map((r) => r.ms));
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    const strip = (b: { error: { requestId?: string } }) => ({ ...b, error: { ...b.error, requestId: undefined } });
+    expect(strip(unknown.json())).toEqual(strip(wrong.json()));
+    // Both run one argon2id verification: the same timing class (within a factor of 3).
+    expect(unknownMs / wrongMs).toBeGreaterThan(1 / 3);
+    expect(unknownMs / wrongMs).toBeLessThan(3);
+
+    const victim = await addUser(install.kernel, ['sales_rep'], 'Team T');
+    let status = 0;
+    for (let i = 0; i < 7; i++) status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } })).statusCode;
+    expect(status).toBe(429);
+    const ghost = 'ghost@example.com';
+    for (let i = 0; i < 7; i++) status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ghost, password: `wrong password ${i}` } })).statusCode;
+    expect(status).toBe(429);
+    const failures = await install.kernel.db.kysely.selectFrom('audit_events').select(['action', 'outcome']).where('action', 'in', ['auth.login.failed', 'auth.login.throttled']).execute();
+    expect(failures.length).toBeGreaterThanOrEqual(12);
+  });
+});
