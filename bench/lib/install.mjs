@@ -12,7 +12,7 @@ import {
   userActor,
 } from './server.mjs';
 
-const PASSWORD = 'bench password not secret 1';
+const PASSWORD = 'granite orchard not secret 4';
 
 /**
  * A fresh embedded-SQLite installation under `root` (same steps as the test helper

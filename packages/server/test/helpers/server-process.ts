@@ -26,8 +26,8 @@ export const CLI_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export const E2E_ADMIN_EMAIL = 'admin@castellan-e2e.test';
-export const E2E_ADMIN_PASSWORD = 'e2e admin password, long enough 1';
-export const E2E_USER_PASSWORD = 'e2e user password, long enough 1';
+export const E2E_ADMIN_PASSWORD = 'e2e saffron keystone, long enough 1';
+export const E2E_USER_PASSWORD = 'e2e willow compass, long enough 1';
 
 /** Fails with a clear message when the server has not been compiled. */
 export function assertBuilt(): void {

@@ -12,8 +12,8 @@ import { initialiseInstallation } from '../../src/platform/install/initialise-in
 import { type Kernel, openKernel } from '../../src/platform/kernel.js';
 import { createScratchPostgres } from './databases.js';
 
-export const ADMIN_PASSWORD = 'admin password for tests 1';
-export const USER_PASSWORD = 'user password for tests 1';
+export const ADMIN_PASSWORD = 'orchid lantern for tests 7';
+export const USER_PASSWORD = 'copper meadow for tests 9';
 
 export interface TestInstall {
   config: Config;
