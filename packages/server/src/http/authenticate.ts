@@ -43,7 +43,7 @@ async function sessionActor(kernel: Kernel, request: FastifyRequest, token: stri
     }
   }
   const roles = (await kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', user.id).execute()).map((r) => r.role_key).filter(isRoleKey);
-  return userActor({ id: user.id, teamId: user.team_id }, roles, { id: session.id, kind: session.kind === 'enrolment' ? 'enrolment' : 'full', mfaAt: session.mfa_at });
+  return userActor({ id: user.id, teamId: user.team_id }, roles, { id: session.id, kind: session.kind === 'restricted' ? 'restricted' : 'full', mfaAt: session.mfa_at });
 }
 
 /** Resolves credentials (bearer token or session cookie + CSRF) and enforces the route's declared access. */
@@ -62,8 +62,8 @@ export function installAuthentication(app: FastifyInstance, kernel: Kernel): voi
       actor = token ? await sessionActor(kernel, request, token) : undefined;
     }
     if (!actor) throw unauthenticated('sign in, or send a valid bearer token');
-    if (actor.session?.kind === 'enrolment' && !access.enrolment) {
-      throw forbidden('enrol a second factor first: POST /api/v1/me/mfa/totp, then /api/v1/me/mfa/totp/confirm');
+    if (actor.session?.kind === 'restricted' && !access.restricted) {
+      throw forbidden('this session is restricted: change your password (POST /api/v1/me/password) and/or enrol a second factor (POST /api/v1/me/mfa/totp, then /confirm)');
     }
     if ('permission' in access && !can(actor, access.permission)) throw forbidden(`missing permission ${access.permission}`);
     request.actor = actor;

@@ -5,9 +5,9 @@ import type { Permission } from '@castellan/shared';
  *   { public: true }            — anyone, no credentials (health, OpenAPI, sign-in steps)
  *   { authenticated: true }     — any signed-in actor (own profile, own sessions, step-up)
  *   { permission: 'x.y' }       — an authenticated actor holding that permission
- * `enrolment: true` additionally admits a session that has yet to enrol its second factor.
+ * `restricted: true` additionally admits a session that has yet to enrol its second factor.
  */
-export type RouteAccess = ({ public: true } | { authenticated: true } | { permission: Permission }) & { enrolment?: boolean };
+export type RouteAccess = ({ public: true } | { authenticated: true } | { permission: Permission }) & { restricted?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,5 +18,5 @@ declare module 'fastify' {
 export function describeAccess(access: RouteAccess | undefined): string {
   if (!access) return 'UNDECLARED';
   const base = 'public' in access ? 'public' : 'authenticated' in access ? 'authenticated' : access.permission;
-  return access.enrolment ? `${base}+enrolment` : base;
+  return access.restricted ? `${base}+restricted` : base;
 }

@@ -72,7 +72,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const client = new Client(app);
     const login = await client.call('POST', '/api/v1/auth/login', { email: 'AGENT@example.com', password: USER_PASSWORD });
     expect(login.statusCode).toBe(200);
-    expect(login.json()).toMatchObject({ sessionKind: 'enrolment', mfaEnrolmentRequired: true });
+    expect(login.json()).toMatchObject({ sessionKind: 'restricted', mfaEnrolmentRequired: true });
     const sessionCookie = login.cookies.find((c) => c.name === 'castellan_session');
     expect(sessionCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
     expect(login.cookies.find((c) => c.name === 'csrf_token')?.httpOnly).toBeFalsy();
@@ -181,6 +181,33 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect((await signInWithTotp(c)).statusCode).toBe(200);
     expect((await c.call('POST', '/api/v1/auth/logout')).statusCode).toBe(204);
     expect((await c.call('GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('makes a one-time password be changed, then a second factor be enrolled, before anything else', async () => {
+    const { createUser } = await import('../../src/platform/identity/user-directory.js');
+    const { asSystem } = await import('../../src/platform/data/as-system.js');
+    const { noRequest } = await import('../../src/platform/audit/audit-event.js');
+    const otp = 'Temporary9Pass4Word7';
+    await install.kernel.transaction((tx) =>
+      createUser(install.kernel, tx, asSystem('test fixture'), noRequest, { email: 'newbie@example.com', name: 'New Hire', roles: ['sales_rep'], teamName: 'Team N', password: otp, mustChangePassword: true }),
+    );
+    const client = new Client(app);
+    const login = await client.call('POST', '/api/v1/auth/login', { email: 'newbie@example.com', password: otp });
+    expect(login.json()).toMatchObject({ sessionKind: 'restricted', passwordChangeRequired: true, mfaEnrolmentRequired: true });
+    expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(403);
+    expect((await client.call('POST', '/api/v1/me/password', { currentPassword: 'wrong one', newPassword: 'velvet harbour stone 42' })).statusCode).toBe(401);
+    const weak = await client.call('POST', '/api/v1/me/password', { currentPassword: otp, newPassword: 'password1234' });
+    expect(weak.statusCode).toBe(422);
+    expect(weak.json().error.details).toContain('common');
+    const changed = await client.call('POST', '/api/v1/me/password', { currentPassword: otp, newPassword: 'velvet harbour stone 42' });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().sessionKind).toBe('restricted');
+    const start = await client.call('POST', '/api/v1/me/mfa/totp');
+    nextStep();
+    const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(start.json().secret) });
+    expect(confirm.json().sessionKind).toBe('full');
+    expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'newbie@example.com', password: otp } })).statusCode).toBe(401);
   });
 
   it('answers an unknown e-mail and a wrong password identically, then throttles', async () => {

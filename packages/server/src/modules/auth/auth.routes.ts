@@ -11,7 +11,13 @@ import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['auth'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse };
-const sessionView = z.object({ sessionKind: z.enum(['full', 'enrolment']), expiresAt: z.string(), csrfToken: z.string(), mfaEnrolmentRequired: z.boolean() });
+const sessionView = z.object({
+  sessionKind: z.enum(['full', 'restricted']),
+  expiresAt: z.string(),
+  csrfToken: z.string(),
+  mfaEnrolmentRequired: z.boolean(),
+  passwordChangeRequired: z.boolean(),
+});
 const code = z.string().trim().min(6).max(20);
 /** Sign-in steps are rate-limited per client address on top of the per-account throttle. */
 const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
@@ -33,7 +39,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel): void {
       const result = await passwordSignIn(kernel, request.body.email, request.body.password, requestContext(request));
       if (result.kind === 'mfa') return { mfaRequired: true as const, challengeId: result.challengeId, expiresAt: result.expiresAt };
       setSessionCookies(reply, result.session);
-      return { ...sessionBody(result.session), mfaEnrolmentRequired: result.enrolmentRequired };
+      return { ...sessionBody(result.session), mfaEnrolmentRequired: result.mfaEnrolmentRequired, passwordChangeRequired: result.passwordChangeRequired };
     },
   });
 
@@ -47,9 +53,9 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: { 200: sessionView, ...errors },
     },
     handler: async (request, reply) => {
-      const { session } = await completeMfaChallenge(kernel, request.body.challengeId, request.body.code, requestContext(request));
+      const { session, passwordChangeRequired } = await completeMfaChallenge(kernel, request.body.challengeId, request.body.code, requestContext(request));
       setSessionCookies(reply, session);
-      return { ...sessionBody(session), mfaEnrolmentRequired: false };
+      return { ...sessionBody(session), mfaEnrolmentRequired: false, passwordChangeRequired };
     },
   });
 
@@ -65,7 +71,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel): void {
   });
 
   r.post('/api/v1/auth/logout', {
-    config: { access: { authenticated: true, enrolment: true } },
+    config: { access: { authenticated: true, restricted: true } },
     schema: { tags, summary: 'Sign out: revokes this session', response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
       const actor = actorOf(request);

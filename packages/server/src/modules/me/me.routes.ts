@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { sessionBody, setSessionCookies } from '../../http/session-cookies.js';
 import { notFound } from '../../platform/errors.js';
+import { changeOwnPassword } from '../../platform/identity/change-password.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/second-factor.js';
 import { ownProfile, ownSessions } from '../../platform/identity/own-account.js';
 import { revokeSession } from '../../platform/identity/sessions.js';
@@ -18,7 +19,7 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/me', {
-    config: { access: { authenticated: true, enrolment: true } },
+    config: { access: { authenticated: true, restricted: true } },
     schema: {
       tags,
       summary: 'Who am I: profile, roles, permissions (what the UI may offer), second-factor status',
@@ -71,8 +72,23 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
     },
   });
 
+  r.post('/api/v1/me/password', {
+    config: { access: { authenticated: true, restricted: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Change my password: ends every other session and replaces this one',
+      body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict(),
+      response: { 200: z.object({ sessionKind: z.string(), expiresAt: z.string(), csrfToken: z.string() }), ...errors },
+    },
+    handler: async (request, reply) => {
+      const session = await changeOwnPassword(kernel, actorOf(request), request.body.currentPassword, request.body.newPassword, requestContext(request));
+      setSessionCookies(reply, session);
+      return sessionBody(session);
+    },
+  });
+
   r.post('/api/v1/me/mfa/totp', {
-    config: { access: { authenticated: true, enrolment: true } },
+    config: { access: { authenticated: true, restricted: true } },
     schema: {
       tags,
       summary: 'Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG) for any authenticator app',
@@ -82,7 +98,7 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
   });
 
   r.post('/api/v1/me/mfa/totp/confirm', {
-    config: { access: { authenticated: true, enrolment: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: { access: { authenticated: true, restricted: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       tags,
       summary: 'Confirm TOTP enrolment with a code: a new full session and ten one-time recovery codes (shown once)',

@@ -17,6 +17,8 @@ export const auditActions = [
   'auth.logout',
   'auth.session.revoked',
   'auth.unlocked',
+  'auth.password.changed',
+  'auth.password.change_failed',
   'personal_data.reveal',
   'user.updated',
   'user.disabled',

@@ -13,7 +13,7 @@ export interface Actor {
   /** Why a system actor acts; recorded in every audit event it causes. */
   readonly reason?: string;
   /** The session a cookie-authenticated user acts through. */
-  readonly session?: { id: string; kind: 'full' | 'enrolment'; mfaAt: string | null };
+  readonly session?: { id: string; kind: 'full' | 'restricted'; mfaAt: string | null };
 }
 
 /** Names a user in an audit event without granting anything (sign-in steps, before a session exists). */
@@ -31,7 +31,7 @@ export function permissionsOfRoles(roles: readonly RoleKey[]): Set<Permission> {
 export function userActor(user: { id: string; teamId: string | null }, roles: readonly RoleKey[], session?: Actor['session']): Actor {
   const actor: Actor = { kind: 'user', userId: user.id, tokenId: null, teamId: user.teamId, roles, permissions: permissionsOfRoles(roles) };
   // An enrolment session (second factor still missing) holds no permission at all.
-  if (session?.kind === 'enrolment') return { ...actor, permissions: new Set(), session };
+  if (session?.kind === 'restricted') return { ...actor, permissions: new Set(), session };
   return session ? { ...actor, session } : actor;
 }
 

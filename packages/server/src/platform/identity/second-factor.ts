@@ -7,6 +7,7 @@ import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from './recover
 import { createSession, markSecondFactor, type NewSession, revokeSession } from './sessions.js';
 import { newTotpEnrolment, verifyTotp } from './totp.js';
 import { openUserSecret, sealUserSecret } from './user-secrets.js';
+import { mustChangePassword } from './sign-in.js';
 import { rolesOf, userEmail } from './user-directory.js';
 
 /** TOTP enrolment, the MFA step of sign-in, step-up, and one-time recovery codes. */
@@ -43,6 +44,8 @@ export async function confirmTotpEnrolment(kernel: Kernel, actor: Actor, code: s
   }
   const roles = await rolesOf(kernel, userId);
   const recoveryCodes = newRecoveryCodes();
+  const user = await kernel.db.kysely.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
     const sealed = await sealUserSecret(kernel, tx.trx, userId, 'totp_secret', secret);
     const now = nowIso();
@@ -50,7 +53,7 @@ export async function confirmTotpEnrolment(kernel: Kernel, actor: Actor, code: s
     await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
     await tx.trx.insertInto('recovery_codes').values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(pepper(kernel), c), used_at: null }))).execute();
     if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, { id: userId, roles }, 'full', context, now);
+    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
     await tx.audit(actor, context, { action: 'auth.mfa.enrolled', outcome: 'success', resource: 'users', resourceId: userId, detail: { factor: 'totp', newSession: session.id } });
     return { session, recoveryCodes };
   });
@@ -85,7 +88,12 @@ async function checkSecondFactor(kernel: Kernel, userId: string, code: string): 
 }
 
 /** Second step of sign-in: the challenge from the password step plus a code. */
-export async function completeMfaChallenge(kernel: Kernel, challengeId: string, code: string, context: RequestContext): Promise<{ session: NewSession; userId: string }> {
+export async function completeMfaChallenge(
+  kernel: Kernel,
+  challengeId: string,
+  code: string,
+  context: RequestContext,
+): Promise<{ session: NewSession; userId: string; passwordChangeRequired: boolean }> {
   const db = kernel.db.kysely;
   const now = new Date();
   const challenge = await db.selectFrom('mfa_challenges').selectAll().where('id', '=', challengeId).executeTakeFirst();
@@ -102,13 +110,15 @@ export async function completeMfaChallenge(kernel: Kernel, challengeId: string, 
     throw invalidCode();
   }
   const roles = await rolesOf(kernel, challenge.user_id);
+  const user = await db.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', challenge.user_id).executeTakeFirstOrThrow();
+  const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
     const consumed = await tx.trx.updateTable('mfa_challenges').set({ consumed_at: now.toISOString() }).where('id', '=', challengeId).where('consumed_at', 'is', null).executeTakeFirst();
     if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
-    const session = await createSession(tx.trx, { id: challenge.user_id, roles }, 'full', context, now.toISOString());
+    const session = await createSession(tx.trx, { id: challenge.user_id, roles }, kind, context, now.toISOString());
     await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', challenge.user_id).execute();
-    await tx.audit(actor, context, { action: 'auth.login.succeeded', outcome: 'success', resource: 'sessions', resourceId: session.id, detail: { sessionKind: 'full', mfa: result.via } });
-    return { session, userId: challenge.user_id };
+    await tx.audit(actor, context, { action: 'auth.login.succeeded', outcome: 'success', resource: 'sessions', resourceId: session.id, detail: { sessionKind: kind, mfa: result.via } });
+    return { session, userId: challenge.user_id, passwordChangeRequired: kind === 'restricted' };
   });
 }
 

@@ -10,7 +10,7 @@ import { newId, nowIso } from '../data/ids.js';
  * SHA-256; a CSRF token bound to the session (its hash stored beside it); idle timeout 30 min
  * (15 for administrators), absolute 12 h. `enrolment` sessions may only enrol a second factor.
  */
-export type SessionKind = 'full' | 'enrolment';
+export type SessionKind = 'full' | 'restricted';
 
 export const ABSOLUTE_LIFETIME_MS = 12 * 3600_000;
 export const idleSecondsFor = (roles: readonly RoleKey[]): number => (roles.some((r) => defaultRoles[r].administrator) ? 15 * 60 : 30 * 60);

@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel.js';
 import { nowIso } from '../data/ids.js';
 import { accountRule, addressRule, recordFailure, recordSuccess, throttleDelay } from './login-throttle.js';
 import { verifyPassword } from './password-hash.js';
+import { passwordExpired } from './password-policy.js';
 import { createSession, type NewSession } from './sessions.js';
 import { mfaRequiredFor, rolesOf, userEmailIndex } from './user-directory.js';
 
@@ -14,7 +15,7 @@ import { mfaRequiredFor, rolesOf, userEmailIndex } from './user-directory.js';
  * the same argon2id work (a dummy hash stands in for a missing user), so none can be told apart.
  */
 export type SignInResult =
-  | { kind: 'session'; session: NewSession; userId: string; enrolmentRequired: boolean }
+  | { kind: 'session'; session: NewSession; userId: string; mfaEnrolmentRequired: boolean; passwordChangeRequired: boolean }
   | { kind: 'mfa'; challengeId: string; expiresAt: string };
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -32,6 +33,12 @@ function accountKey(kernel: Kernel, email: string): string {
   }
 }
 
+/** A one-time password (first administrator) or an expired one (cn-mlps3, 90 days) must be changed first. */
+export function mustChangePassword(kernel: Kernel, user: { must_change_password: number; password_changed_at: string | null }): boolean {
+  if (user.must_change_password) return true;
+  return user.password_changed_at !== null && passwordExpired(kernel.config.passwordProfile, new Date(user.password_changed_at));
+}
+
 export async function passwordSignIn(kernel: Kernel, email: string, password: string, context: RequestContext, now = new Date()): Promise<SignInResult> {
   const db = kernel.db.kysely;
   const keys = [accountKey(kernel, email), `ip:${context.ip ?? 'unknown'}`] as const;
@@ -41,7 +48,7 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
     throw throttled(wait);
   }
   const index = keys[0].slice(5);
-  const user = await db.selectFrom('users').select(['id', 'team_id', 'status', 'password_hash', 'mfa_enrolled_at']).where('email_bidx', '=', index).executeTakeFirst();
+  const user = await db.selectFrom('users').select(['id', 'team_id', 'status', 'password_hash', 'mfa_enrolled_at', 'must_change_password', 'password_changed_at']).where('email_bidx', '=', index).executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password).catch(() => false);
   if (!user || !ok || user.status !== 'active' || !user.password_hash) {
     await kernel.transaction(async (tx) => {
@@ -68,8 +75,10 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
       await tx.audit(actor, context, { action: 'auth.login.password_ok', outcome: 'success', resource: 'users', resourceId: user.id, detail: { next: 'mfa' } });
       return { kind: 'mfa' as const, challengeId, expiresAt };
     }
-    const enrolmentRequired = mfaRequiredFor(roles);
-    const session = await createSession(tx.trx, { id: user.id, roles }, enrolmentRequired ? 'enrolment' : 'full', context, null);
+    const mfaEnrolmentRequired = mfaRequiredFor(roles);
+    const passwordChangeRequired = mustChangePassword(kernel, user);
+    const restricted = mfaEnrolmentRequired || passwordChangeRequired;
+    const session = await createSession(tx.trx, { id: user.id, roles }, restricted ? 'restricted' : 'full', context, null);
     await tx.trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
     await tx.audit(actor, context, {
       action: 'auth.login.succeeded',
@@ -78,6 +87,6 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
       resourceId: session.id,
       detail: { sessionKind: session.kind, mfa: false },
     });
-    return { kind: 'session' as const, session, userId: user.id, enrolmentRequired };
+    return { kind: 'session' as const, session, userId: user.id, mfaEnrolmentRequired, passwordChangeRequired };
   });
 }
