@@ -57,7 +57,7 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   security_admin: {
     key: 'security_admin',
     administrator: true,
-    permissions: ['users.read', 'tokens.manage', 'keys.manage'],
+    permissions: ['users.read', 'roles.assign', 'sessions.manage', 'reviews.decide', 'tokens.manage', 'keys.manage'],
     scope: {},
     fields: {},
   },
@@ -72,7 +72,7 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   sales_manager: {
     key: 'sales_manager',
     administrator: false,
-    permissions: [...crud('contacts'), ...crud('accounts'), 'contacts.reveal'],
+    permissions: [...crud('contacts'), ...crud('accounts'), 'contacts.reveal', 'reviews.decide'],
     scope: { contacts: 'team', accounts: 'team' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },

@@ -1,3 +1,4 @@
+import { roleKeys } from '@castellan/shared';
 import { z } from 'zod';
 
 /**
@@ -6,6 +7,34 @@ import { z } from 'zod';
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const bytes = z.coerce.number().int().min(1024).max(256 * 1024 * 1024);
+const trueFalse = z.preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
+const isLoopback = (url: string): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+/** An OpenID Connect issuer: https, or http on a loopback address only (a provider run by the tests or on the same host). */
+const oidcIssuer = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => u.startsWith('https://') || isLoopback(u), 'must be an https:// URL (http:// only on a loopback address)');
+/** `{"IdP group": "role_key" | ["role_key", …]}`, as JSON; every role key must exist. */
+const oidcRoleMapping = z.preprocess(
+  (value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of IdP group → role key or [role keys]' });
+      return z.NEVER;
+    }
+  },
+  z
+    .record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)]))
+    .superRefine((mapping, ctx) => {
+      for (const [group, roles] of Object.entries(mapping)) {
+        for (const role of [roles].flat()) {
+          if (!(roleKeys as readonly string[]).includes(role)) ctx.addIssue({ code: 'custom', message: `unknown role key "${role}" for group "${group}" (known: ${roleKeys.join(', ')})` });
+        }
+      }
+    })
+    .transform((mapping) => Object.fromEntries(Object.entries(mapping).map(([group, roles]) => [group, [...new Set([roles].flat())]]))),
+);
 
 export const configSchema = z.object({
   CASTELLAN_DATA_DIR: z.string().min(1).default('./data'),
@@ -34,10 +63,24 @@ export const configSchema = z.object({
   CASTELLAN_ROTATION_BATCH: z.coerce.number().int().min(1).max(10000).default(200),
   CASTELLAN_ROTATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),
+  CASTELLAN_OIDC_ISSUER: oidcIssuer.optional(),
+  CASTELLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CASTELLAN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CASTELLAN_OIDC_REDIRECT_URI: z.url({ protocol: /^https?$/ }).optional(),
+  CASTELLAN_OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scopes separated by single spaces')
+    .refine((s) => s.split(' ').includes('openid'), 'must include openid')
+    .default('openid email profile'),
+  CASTELLAN_OIDC_ROLE_MAPPING: oidcRoleMapping.optional(),
+  CASTELLAN_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  CASTELLAN_OIDC_TEAM_CLAIM: z.string().min(1).optional(),
+  CASTELLAN_OIDC_JIT: trueFalse.default(false),
+  CASTELLAN_OIDC_MFA_ACR: z.string().min(1).optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 export type ConfigKey = keyof RawConfig;
 
-export const secretSettings: readonly ConfigKey[] = ['CASTELLAN_MASTER_KEY', 'CASTELLAN_PKCS11_PIN'];
+export const secretSettings: readonly ConfigKey[] = ['CASTELLAN_MASTER_KEY', 'CASTELLAN_PKCS11_PIN', 'CASTELLAN_OIDC_CLIENT_SECRET'];

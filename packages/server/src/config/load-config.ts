@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { RoleKey } from '@castellan/shared';
 import { type ConfigKey, configSchema, type RawConfig, secretSettings } from './config.schema.js';
 
 /** The one validated configuration object, with derived paths resolved. */
@@ -20,6 +21,25 @@ export interface Config {
   readonly passwordProfile: RawConfig['CASTELLAN_PASSWORD_PROFILE'];
   readonly rotationBatch: number;
   readonly rotationLeaseMs: number;
+  /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
+  readonly oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Absent for a public client (PKCE alone). */
+  readonly clientSecret: string | undefined;
+  readonly redirectUri: string;
+  readonly scopes: string;
+  /** IdP group → Castellan role keys. */
+  readonly roleMapping: Readonly<Record<string, readonly RoleKey[]>>;
+  readonly groupsClaim: string;
+  readonly teamClaim: string | undefined;
+  /** Create a user on first sign-in (when the groups map to a role). */
+  readonly jit: boolean;
+  /** An ID token `acr` equal to this counts as multi-factor (besides `amr` holding mfa, otp or hwk). */
+  readonly mfaAcr: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +115,28 @@ function deriveConfig(raw: RawConfig): Config {
     passwordProfile: raw.CASTELLAN_PASSWORD_PROFILE,
     rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
     rotationLeaseMs: raw.CASTELLAN_ROTATION_LEASE_SECONDS * 1000,
+    oidc: oidcConfig(raw),
+  };
+}
+
+function oidcConfig(raw: RawConfig): OidcConfig | null {
+  if (!raw.CASTELLAN_OIDC_ISSUER) return null;
+  if (!raw.CASTELLAN_OIDC_CLIENT_ID) throw new ConfigError('CASTELLAN_OIDC_CLIENT_ID', 'required when CASTELLAN_OIDC_ISSUER is set');
+  const mapping = raw.CASTELLAN_OIDC_ROLE_MAPPING;
+  if (!mapping || Object.keys(mapping).length === 0) {
+    throw new ConfigError('CASTELLAN_OIDC_ROLE_MAPPING', 'required when CASTELLAN_OIDC_ISSUER is set: a JSON object of IdP group → role key(s); SSO admits only members of a mapped group');
+  }
+  return {
+    issuer: raw.CASTELLAN_OIDC_ISSUER,
+    clientId: raw.CASTELLAN_OIDC_CLIENT_ID,
+    clientSecret: raw.CASTELLAN_OIDC_CLIENT_SECRET,
+    redirectUri: raw.CASTELLAN_OIDC_REDIRECT_URI ?? `https://localhost:${raw.CASTELLAN_PORT}/api/v1/auth/oidc/callback`,
+    scopes: raw.CASTELLAN_OIDC_SCOPES,
+    roleMapping: mapping as Record<string, RoleKey[]>,
+    groupsClaim: raw.CASTELLAN_OIDC_GROUPS_CLAIM,
+    teamClaim: raw.CASTELLAN_OIDC_TEAM_CLAIM,
+    jit: raw.CASTELLAN_OIDC_JIT,
+    mfaAcr: raw.CASTELLAN_OIDC_MFA_ACR,
   };
 }
 

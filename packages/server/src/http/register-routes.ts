@@ -4,6 +4,9 @@ import type { Kernel } from '../platform/kernel.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
+import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
+import { securityRoutes } from '../modules/security/security.routes.js';
+import { userRoutes } from '../modules/users/user.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 
@@ -14,4 +17,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   meRoutes(app, kernel);
   contactRoutes(app, store);
   accountRoutes(app, store);
+  userRoutes(app, kernel);
+  securityRoutes(app, kernel);
+  accessReviewRoutes(app, kernel);
 }

@@ -104,6 +104,22 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/accounts/:id accounts.read",
         "PATCH /api/v1/accounts/:id accounts.update",
         "DELETE /api/v1/accounts/:id accounts.delete",
+        "GET /api/v1/users users.read",
+        "POST /api/v1/users users.manage",
+        "GET /api/v1/users/:id users.read",
+        "PATCH /api/v1/users/:id authenticated",
+        "GET /api/v1/teams users.read",
+        "POST /api/v1/teams users.manage",
+        "GET /api/v1/roles users.read",
+        "GET /api/v1/tokens tokens.manage",
+        "DELETE /api/v1/tokens/:id tokens.manage",
+        "GET /api/v1/security/lockouts sessions.manage",
+        "POST /api/v1/security/lockouts/unlock sessions.manage",
+        "POST /api/v1/access-reviews roles.assign",
+        "GET /api/v1/access-reviews/:id roles.assign",
+        "GET /api/v1/access-reviews/pending reviews.decide",
+        "POST /api/v1/access-reviews/:id/decisions reviews.decide",
+        "GET /api/v1/access-reviews/dormant users.read",
       ]
     `);
   });

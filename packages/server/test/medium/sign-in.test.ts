@@ -2,30 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { Client } from '../helpers/cookie-client.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-
-/** A cookie jar for one browser-like client. */
-class Client {
-  cookies = new Map<string, string>();
-  constructor(private readonly app: App) {}
-  async call(method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const csrf = this.cookies.get('csrf_token');
-    const res = await this.app.inject({
-      method,
-      url,
-      headers: { ...(cookie ? { cookie } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}), ...headers },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    for (const c of res.cookies) {
-      if (c.value === '' || (c.maxAge !== undefined && c.maxAge <= 0) || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return res;
-  }
-}
 
 describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
   let install: TestInstall;

@@ -2,11 +2,14 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Db } from './database.js';
 import { initialMigration } from './migrations/001-initial.js';
 import { identityMigration } from './migrations/002-identity.js';
+import { passkeyMigration } from './migrations/003-passkeys.js';
+import { oidcMigration } from './migrations/004-oidc.js';
+import { accessReviewMigration } from './migrations/005-access-reviews.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect) };
+    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect), '003-passkeys': passkeyMigration(this.db.dialect), '004-oidc': oidcMigration(this.db.dialect), '005-access-reviews': accessReviewMigration() };
   }
 }
 

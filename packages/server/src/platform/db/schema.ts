@@ -49,6 +49,7 @@ export interface UsersTable {
   mfa_enrolled_at: string | null;
   last_login_at: string | null;
   disabled_at: string | null;
+  manager_id: string | null;
 }
 
 export interface UserRolesTable {
@@ -186,6 +187,67 @@ export interface LoginThrottleTable {
   locked_until: string | null;
 }
 
+export interface AccessReviewsTable {
+  id: string;
+  created_at: string;
+  created_by: string | null;
+  due_at: string;
+  status: string;
+  closed_at: string | null;
+}
+
+export interface AccessReviewItemsTable {
+  review_id: string;
+  user_id: string;
+  reviewer_id: string | null;
+  roles: string;
+  decision: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string;
+  user_id: string;
+  public_key: Buffer;
+  counter: number;
+  transports: string | null;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface WebauthnChallengesTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  challenge: string;
+  mfa_challenge_id: string | null;
+  session_id: string | null;
+  rp_id: string;
+  origin: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface OidcLoginsTable {
+  state_hash: string;
+  code_verifier_enc: Buffer;
+  nonce: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -204,4 +266,10 @@ export interface Database {
   mfa_challenges: MfaChallengesTable;
   recovery_codes: RecoveryCodesTable;
   login_throttle: LoginThrottleTable;
+  oidc_logins: OidcLoginsTable;
+  oidc_identities: OidcIdentitiesTable;
+  webauthn_credentials: WebauthnCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  access_reviews: AccessReviewsTable;
+  access_review_items: AccessReviewItemsTable;
 }

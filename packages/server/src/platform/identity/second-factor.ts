@@ -1,5 +1,5 @@
 import { AppError, forbidden } from '../errors.js';
-import type { RequestContext } from '../audit/audit-event.js';
+import type { AuditAction, RequestContext } from '../audit/audit-event.js';
 import { type Actor, userForAudit } from '../authz/actor.js';
 import type { Kernel } from '../kernel.js';
 import { nowIso } from '../data/ids.js';
@@ -16,8 +16,18 @@ export const STEP_UP_WINDOW_MS = 5 * 60_000;
 
 const pepper = (kernel: Kernel): Buffer => kernel.suite.mac(kernel.keyring.blindIndexKey, 'castellan:recovery-code-pepper');
 const invalidCode = () => new AppError('unauthenticated', 401, 'the code is not valid');
+const invalidChallenge = () => new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
+export { pepper as recoveryCodePepper };
 
-function sessionUser(actor: Actor): string {
+/** Proves a second factor for a user: TOTP or recovery code here, a passkey assertion in passkeys.ts. */
+export type SecondFactorCheck = (userId: string) => Promise<{ ok: boolean; via?: string; reason?: string }>;
+/** How a failed check is audited and answered (passkeys: 'auth.passkey.failed'). */
+export interface CheckFailure {
+  action?: AuditAction;
+  error?: () => AppError;
+}
+
+export function sessionUser(actor: Actor): string {
   if (actor.kind !== 'user' || !actor.userId || !actor.session) throw forbidden('this needs a signed-in session');
   return actor.userId;
 }
@@ -94,27 +104,44 @@ export async function completeMfaChallenge(
   code: string,
   context: RequestContext,
 ): Promise<{ session: NewSession; userId: string; passwordChangeRequired: boolean }> {
+  return completeMfaChallengeWith(kernel, challengeId, (userId) => checkSecondFactor(kernel, userId, code), context);
+}
+
+/** The pending sign-in challenge from the password step, or 401 (unknown, used, expired, too many failures). */
+export async function liveMfaChallenge(kernel: Kernel, challengeId: string, now = new Date()) {
+  const challenge = await kernel.db.kysely.selectFrom('mfa_challenges').selectAll().where('id', '=', challengeId).executeTakeFirst();
+  if (!challenge || challenge.consumed_at || Date.parse(challenge.expires_at) <= now.getTime() || challenge.attempts >= MAX_CHALLENGE_ATTEMPTS) {
+    throw invalidChallenge();
+  }
+  return challenge;
+}
+
+/** Second step of sign-in with any second factor: a failed `check` counts against the challenge. */
+export async function completeMfaChallengeWith(
+  kernel: Kernel,
+  challengeId: string,
+  check: SecondFactorCheck,
+  context: RequestContext,
+  failure: CheckFailure = {},
+): Promise<{ session: NewSession; userId: string; passwordChangeRequired: boolean }> {
   const db = kernel.db.kysely;
   const now = new Date();
-  const challenge = await db.selectFrom('mfa_challenges').selectAll().where('id', '=', challengeId).executeTakeFirst();
-  if (!challenge || challenge.consumed_at || Date.parse(challenge.expires_at) <= now.getTime() || challenge.attempts >= MAX_CHALLENGE_ATTEMPTS) {
-    throw new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
-  }
+  const challenge = await liveMfaChallenge(kernel, challengeId, now);
   const actor = userForAudit(challenge.user_id);
-  const result = await checkSecondFactor(kernel, challenge.user_id, code);
+  const result = await check(challenge.user_id);
   if (!result.ok) {
     await kernel.transaction(async (tx) => {
       await tx.trx.updateTable('mfa_challenges').set({ attempts: challenge.attempts + 1 }).where('id', '=', challengeId).execute();
-      await tx.audit(actor, context, { action: 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: challenge.user_id, detail: { reason: result.reason } });
+      await tx.audit(actor, context, { action: failure.action ?? 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: challenge.user_id, detail: { reason: result.reason } });
     });
-    throw invalidCode();
+    throw (failure.error ?? invalidCode)();
   }
   const roles = await rolesOf(kernel, challenge.user_id);
   const user = await db.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', challenge.user_id).executeTakeFirstOrThrow();
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
     const consumed = await tx.trx.updateTable('mfa_challenges').set({ consumed_at: now.toISOString() }).where('id', '=', challengeId).where('consumed_at', 'is', null).executeTakeFirst();
-    if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
+    if (Number(consumed.numUpdatedRows) !== 1) throw invalidChallenge();
     const session = await createSession(tx.trx, { id: challenge.user_id, roles }, kind, context, now.toISOString());
     await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', challenge.user_id).execute();
     await tx.audit(actor, context, { action: 'auth.login.succeeded', outcome: 'success', resource: 'sessions', resourceId: session.id, detail: { sessionKind: kind, mfa: result.via } });
@@ -124,13 +151,18 @@ export async function completeMfaChallenge(
 
 /** Fresh second factor for sensitive acts (reveal, export, erasure, role and key changes). */
 export async function stepUp(kernel: Kernel, actor: Actor, code: string, context: RequestContext): Promise<{ validUntil: string }> {
+  return stepUpWith(kernel, actor, (userId) => checkSecondFactor(kernel, userId, code), context);
+}
+
+/** Step-up with any second factor (a passkey assertion: passkeys.ts). */
+export async function stepUpWith(kernel: Kernel, actor: Actor, check: SecondFactorCheck, context: RequestContext, failure: CheckFailure = {}): Promise<{ validUntil: string }> {
   const userId = sessionUser(actor);
-  const result = await checkSecondFactor(kernel, userId, code);
+  const result = await check(userId);
   await kernel.transaction(async (tx) => {
     if (result.ok && actor.session) await markSecondFactor(tx.trx, actor.session.id);
     await tx.audit(actor, context, { action: 'auth.step_up', outcome: result.ok ? 'success' : 'failure', resource: 'sessions', resourceId: actor.session?.id, detail: { via: result.via, reason: result.reason } });
   });
-  if (!result.ok) throw invalidCode();
+  if (!result.ok) throw (failure.error ?? invalidCode)();
   return { validUntil: new Date(Date.now() + STEP_UP_WINDOW_MS).toISOString() };
 }
 

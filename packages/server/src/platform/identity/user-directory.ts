@@ -19,6 +19,8 @@ export interface NewUser {
   teamName?: string;
   password?: string;
   mustChangePassword?: boolean;
+  /** Administrators may create an account first and have its roles granted separately. */
+  allowNoRoles?: boolean;
 }
 
 export interface UserRecord {
@@ -48,7 +50,7 @@ export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: 
 export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: Actor, context: RequestContext, input: NewUser): Promise<UserRecord> {
   const roles = input.roles.map((r) => r.trim()).filter(Boolean);
   const unknown = roles.filter((r) => !isRoleKey(r));
-  if (roles.length === 0 || unknown.length > 0) throw unprocessable(`unknown role ${unknown.join(', ') || '(none given)'}`);
+  if ((roles.length === 0 && !input.allowNoRoles) || unknown.length > 0) throw unprocessable(`unknown role ${unknown.join(', ') || '(none given)'}`);
   let normalized: string;
   try {
     normalized = normalizeEmail(input.email);
@@ -89,7 +91,7 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
       updated_at: now,
     })
     .execute();
-  await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
+  if (roles.length) await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
   if (passwordHash) await tx.trx.insertInto('password_history').values({ user_id: id, hash: passwordHash, created_at: now }).execute();
   await tx.audit(actor, context, {
     action: 'user.created',

@@ -1,0 +1,121 @@
+import { defaultRoles, errorResponse, idParams, idSchema, pageQuery, roleKeys } from '@castellan/shared';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, requestContext } from '../../http/authenticate.js';
+import { createUserByAdmin, getUser, listUsers, updateUser } from '../../platform/identity/user-admin.js';
+import { listTeams, createTeam } from '../../platform/identity/teams.js';
+import type { Kernel } from '../../platform/kernel.js';
+
+const tags = ['users'];
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse };
+const roleKey = z.enum(roleKeys);
+const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  teamId: z.string().nullable(),
+  managerId: z.string().nullable(),
+  status: z.string(),
+  roles: z.array(z.string()),
+  mfaEnrolled: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+/** Staff accounts, teams and the role matrix (administrators; no access to customers' personal data). */
+export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/api/v1/users', {
+    config: { access: { permission: 'users.read' } },
+    schema: {
+      tags,
+      summary: 'List staff accounts',
+      querystring: z.object({ ...pageQuery, status: z.enum(['active', 'disabled']).optional(), teamId: idSchema.optional() }).strict(),
+      response: { 200: z.object({ items: z.array(userView), nextCursor: z.string().nullable() }), ...errors },
+    },
+    handler: async (request) => listUsers(kernel, actorOf(request), requestContext(request), request.query),
+  });
+
+  r.post('/api/v1/users', {
+    config: { access: { permission: 'users.manage' } },
+    schema: {
+      tags,
+      summary: 'Create a staff account (roles need roles.assign and a step-up); without a password a one-time password is returned once',
+      body: z
+        .object({
+          email: z.email().max(254),
+          name: z.string().trim().min(1).max(200),
+          roles: z.array(roleKey).max(9).default([]),
+          team: z.string().trim().min(1).max(100).optional(),
+          managerId: idSchema.optional(),
+          password: z.string().min(1).max(1024).optional(),
+        })
+        .strict(),
+      response: { 201: z.object({ user: userView, oneTimePassword: z.string().optional() }), ...errors },
+    },
+    handler: async (request, reply) => reply.status(201).send(await createUserByAdmin(kernel, actorOf(request), requestContext(request), request.body)),
+  });
+
+  r.get('/api/v1/users/:id', {
+    config: { access: { permission: 'users.read' } },
+    schema: { tags, summary: 'One staff account', params: idParams, response: { 200: userView, ...errors } },
+    handler: async (request) => getUser(kernel, actorOf(request), requestContext(request), request.params.id),
+  });
+
+  r.patch('/api/v1/users/:id', {
+    config: { access: { authenticated: true } },
+    schema: {
+      tags,
+      summary: 'Change name, team, manager or status (users.manage; disabling ends all sessions) or roles (roles.assign + step-up; never your own)',
+      params: idParams,
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(200).optional(),
+          team: z.string().trim().min(1).max(100).nullable().optional(),
+          managerId: idSchema.nullable().optional(),
+          status: z.enum(['active', 'disabled']).optional(),
+          roles: z.array(roleKey).max(9).optional(),
+        })
+        .strict()
+        .refine((v) => Object.keys(v).length > 0, 'the patch must change at least one field'),
+      response: { 200: userView, ...errors },
+    },
+    handler: async (request) => updateUser(kernel, actorOf(request), requestContext(request), request.params.id, request.body),
+  });
+
+  r.get('/api/v1/teams', {
+    config: { access: { permission: 'users.read' } },
+    schema: { tags, summary: 'Teams', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string() })) }), ...errors } },
+    handler: async () => ({ items: await listTeams(kernel) }),
+  });
+
+  r.post('/api/v1/teams', {
+    config: { access: { permission: 'users.manage' } },
+    schema: { tags, summary: 'Create a team', body: z.object({ name: z.string().trim().min(1).max(100) }).strict(), response: { 201: z.object({ id: z.string(), name: z.string() }), ...errors } },
+    handler: async (request, reply) => reply.status(201).send(await createTeam(kernel, actorOf(request), requestContext(request), request.body.name)),
+  });
+
+  r.get('/api/v1/roles', {
+    config: { access: { permission: 'users.read' } },
+    schema: {
+      tags,
+      summary: 'The role matrix: permissions, record scope and field rules of each role',
+      response: {
+        200: z.object({
+          items: z.array(
+            z.object({ key: z.string(), administrator: z.boolean(), permissions: z.array(z.string()), scope: z.record(z.string(), z.string()), fields: z.record(z.string(), z.record(z.string(), z.string())) }),
+          ),
+        }),
+        ...errors,
+      },
+    },
+    handler: async () => ({
+      items: roleKeys.map((key) => {
+        const role = defaultRoles[key];
+        return { key, administrator: role.administrator, permissions: [...role.permissions], scope: { ...role.scope }, fields: { ...role.fields } as Record<string, Record<string, string>> };
+      }),
+    }),
+  });
+}

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../../src/http/build-app.js';
+import { asSystem } from '../../src/platform/data/as-system.js';
+import { disableDormantUsers } from '../../src/platform/identity/access-reviews.js';
+import { Client } from '../helpers/cookie-client.js';
+import { testDialects } from '../helpers/databases.js';
+import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { oathtoolCode } from '../helpers/totp-codes.js';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+describe.each(testDialects)('user administration, access reviews and lockouts on %s', (dialect) => {
+  let install: TestInstall;
+  let app: App;
+  let admin: Client;
+  let adminId: string;
+  const secrets = new Map<string, string>();
+  const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
+
+  /** Password + TOTP enrolment (first time) or password + TOTP code: a full session. */
+  async function fullSession(email: string, password: string): Promise<Client> {
+    const client = new Client(app);
+    nextStep();
+    const login = await client.call('POST', '/api/v1/auth/login', { email, password });
+    expect(login.statusCode, login.body).toBe(200);
+    if (login.json().mfaRequired) {
+      const done = await client.call('POST', '/api/v1/auth/mfa', { challengeId: login.json().challengeId, code: oathtoolCode(secrets.get(email) ?? '') });
+      expect(done.statusCode, done.body).toBe(200);
+      return client;
+    }
+    const start = await client.call('POST', '/api/v1/me/mfa/totp');
+    secrets.set(email, start.json().secret);
+    const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(start.json().secret) });
+    expect(confirm.json().sessionKind).toBe('full');
+    return client;
+  }
+
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    install = await createTestInstall(dialect);
+    app = await buildApp(install.kernel, { logger: false });
+    await app.ready();
+    admin = await fullSession('admin@example.com', ADMIN_PASSWORD);
+    adminId = (await admin.call('GET', '/api/v1/me')).json().id;
+  });
+  afterAll(async () => {
+    vi.useRealTimers();
+    await app?.close();
+    await install?.cleanup();
+  });
+
+  it('creates an account with a one-time password and grants roles after a step-up, never to oneself', async () => {
+    const created = await admin.call('POST', '/api/v1/users', { email: 'li.na@example.com', name: '李娜', roles: ['sales_rep'], team: 'North' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().oneTimePassword).toMatch(/^\S{12,}$/);
+    expect(created.json().user).toMatchObject({ email: 'li.na@example.com', name: '李娜', roles: ['sales_rep'], status: 'active' });
+    const login = await new Client(app).call('POST', '/api/v1/auth/login', { email: 'li.na@example.com', password: created.json().oneTimePassword });
+    expect(login.json()).toMatchObject({ sessionKind: 'restricted', passwordChangeRequired: true });
+
+    const self = await admin.call('PATCH', `/api/v1/users/${adminId}`, { roles: ['system_admin', 'security_admin', 'privacy_officer'] });
+    expect(self.statusCode).toBe(403);
+    const sessionId = (await admin.call('GET', '/api/v1/me')).json().session.id;
+    await install.kernel.db.kysely.updateTable('sessions').set({ mfa_at: new Date(Date.now() - 10 * 60_000).toISOString() }).where('id', '=', sessionId).execute();
+    const stale = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
+    expect(stale.json().error.code).toBe('step_up_required');
+    nextStep();
+    expect((await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') })).statusCode).toBe(200);
+    const granted = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
+    expect(granted.json().roles).toEqual(['sales_manager']);
+  });
+
+  it('refuses non-administrators, and a user editing their own roles or team', async () => {
+    const rep = await addUser(install.kernel, ['sales_rep'], 'South');
+    const token = await tokenFor(install.kernel, rep);
+    const asRep = (method: 'GET' | 'PATCH', url: string, payload?: object) => app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+    expect((await asRep('GET', '/api/v1/users')).statusCode).toBe(403);
+    expect((await asRep('PATCH', `/api/v1/users/${rep.id}`, { roles: ['sales_manager'] })).statusCode).toBe(403);
+    expect((await asRep('PATCH', `/api/v1/users/${rep.id}`, { team: 'North' })).statusCode).toBe(403);
+    const row = await install.kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', rep.id).execute();
+    expect(row.map((r) => r.role_key)).toEqual(['sales_rep']);
+  });
+
+  it('ends every session and token of a disabled account, and of one whose roles change', async () => {
+    const manager = await addUser(install.kernel, ['sales_manager'], 'East');
+    const token = await tokenFor(install.kernel, manager);
+    const session = await fullSession(manager.email, USER_PASSWORD);
+    expect((await session.call('GET', '/api/v1/contacts')).statusCode).toBe(200);
+    expect((await admin.call('PATCH', `/api/v1/users/${manager.id}`, { status: 'disabled' })).json().status).toBe('disabled');
+    expect((await session.call('GET', '/api/v1/me')).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: manager.email, password: USER_PASSWORD } })).statusCode).toBe(401);
+
+    await admin.call('PATCH', `/api/v1/users/${manager.id}`, { status: 'active' });
+    const again = await fullSession(manager.email, USER_PASSWORD);
+    nextStep();
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    expect((await admin.call('PATCH', `/api/v1/users/${manager.id}`, { roles: ['sales_rep'] })).statusCode).toBe(200);
+    expect((await again.call('GET', '/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('lists staff to administrators with decrypted names, and audits it', async () => {
+    const list = await admin.call('GET', '/api/v1/users?limit=100');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((u: { email: string }) => u.email)).toContain('admin@example.com');
+    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('resource', '=', 'users').where('action', '=', 'personal_data.read').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(event.actor_id).toBe(adminId);
+    expect(event.detail).not.toContain('admin@example.com');
+    expect((await admin.call('GET', '/api/v1/roles')).json().items).toHaveLength(9);
+  });
+
+  it('runs an access review: the manager revokes a role, which ends the user sessions; decisions are final', async () => {
+    const boss = await addUser(install.kernel, ['sales_manager'], 'West');
+    const worker = await addUser(install.kernel, ['sales_rep'], 'West');
+    await admin.call('PATCH', `/api/v1/users/${worker.id}`, { managerId: boss.id });
+    const workerSession = await fullSession(worker.email, USER_PASSWORD);
+    const review = await admin.call('POST', '/api/v1/access-reviews', { dueDays: 7 });
+    expect(review.statusCode, review.body).toBe(201);
+    const bossSession = await fullSession(boss.email, USER_PASSWORD);
+    const pending = (await bossSession.call('GET', '/api/v1/access-reviews/pending')).json().items;
+    expect(pending).toEqual([expect.objectContaining({ userId: worker.id, roles: ['sales_rep'] })]);
+    const notMine = await bossSession.call('POST', `/api/v1/access-reviews/${review.json().id}/decisions`, { userId: adminId, decision: 'revoke' });
+    expect(notMine.statusCode).toBe(404);
+    const revoked = await bossSession.call('POST', `/api/v1/access-reviews/${review.json().id}/decisions`, { userId: worker.id, decision: 'revoke' });
+    expect(revoked.statusCode).toBe(200);
+    expect((await workerSession.call('GET', '/api/v1/me')).statusCode).toBe(401);
+    expect(await install.kernel.db.kysely.selectFrom('user_roles').selectAll().where('user_id', '=', worker.id).execute()).toEqual([]);
+    expect((await bossSession.call('POST', `/api/v1/access-reviews/${review.json().id}/decisions`, { userId: worker.id, decision: 'confirm' })).statusCode).toBe(409);
+    expect((await admin.call('GET', `/api/v1/access-reviews/${review.json().id}`)).json()).toMatchObject({ revoked: 1 });
+  });
+
+  it('reports dormant accounts and the job disables them', async () => {
+    const sleeper = await addUser(install.kernel, ['marketing'], 'Promo');
+    await install.kernel.db.kysely.updateTable('users').set({ last_login_at: new Date(Date.now() - 100 * 86_400_000).toISOString() }).where('id', '=', sleeper.id).execute();
+    const report = (await admin.call('GET', '/api/v1/access-reviews/dormant?days=90')).json().items.map((d: { userId: string }) => d.userId);
+    expect(report).toContain(sleeper.id);
+    expect(report).not.toContain(adminId);
+    const disabled = await disableDormantUsers(install.kernel, asSystem('test: dormant accounts job'), 90);
+    expect(disabled).toContain(sleeper.id);
+    const row = await install.kernel.db.kysely.selectFrom('users').select('status').where('id', '=', sleeper.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('disabled');
+  });
+
+  it('shows locked-out accounts to the security administrator, who can unlock them', async () => {
+    const victim = await addUser(install.kernel, ['sales_rep'], 'Locked');
+    for (let i = 0; i < 7; i++) await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: USER_PASSWORD } })).statusCode).toBe(429);
+    const locks = (await admin.call('GET', '/api/v1/security/lockouts')).json().items;
+    expect(locks.map((l: { userId: string }) => l.userId)).toContain(victim.id);
+    expect((await admin.call('POST', '/api/v1/security/lockouts/unlock', { userId: victim.id })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: USER_PASSWORD } })).statusCode).toBe(200);
+  });
+
+  it('lists API tokens with last use and revokes them', async () => {
+    const user = await addUser(install.kernel, ['sales_manager'], 'Tokens');
+    const token = await tokenFor(install.kernel, user);
+    await app.inject({ method: 'GET', url: '/api/v1/contacts', headers: { authorization: `Bearer ${token}` } });
+    const listed = (await admin.call('GET', '/api/v1/tokens')).json().items.find((t: { userId: string }) => t.userId === user.id);
+    expect(listed.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(await admin.call('GET', '/api/v1/tokens').then((r) => r.json()))).not.toContain(token);
+    expect((await admin.call('DELETE', `/api/v1/tokens/${listed.id}`)).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+  });
+});
