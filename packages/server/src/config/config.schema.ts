@@ -62,6 +62,11 @@ export const configSchema = z.object({
   CASTELLAN_PASSWORD_PROFILE: z.enum(['intl', 'cn-mlps3']).default('intl'),
   CASTELLAN_ROTATION_BATCH: z.coerce.number().int().min(1).max(10000).default(200),
   CASTELLAN_ROTATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CASTELLAN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://host:port or smtps://host:port').optional(),
+  CASTELLAN_SMTP_FROM: z.string().min(3).default('Castellan <no-reply@castellan.local>'),
+  CASTELLAN_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+  CASTELLAN_DORMANT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  CASTELLAN_DORMANT_AUTO_DISABLE: z.enum(['true', 'false']).default('false'),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),
   CASTELLAN_OIDC_ISSUER: oidcIssuer.optional(),
   CASTELLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -83,4 +88,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 export type ConfigKey = keyof RawConfig;
 
-export const secretSettings: readonly ConfigKey[] = ['CASTELLAN_MASTER_KEY', 'CASTELLAN_PKCS11_PIN', 'CASTELLAN_OIDC_CLIENT_SECRET'];
+export const secretSettings: readonly ConfigKey[] = ['CASTELLAN_MASTER_KEY', 'CASTELLAN_PKCS11_PIN', 'CASTELLAN_SMTP_URL', 'CASTELLAN_OIDC_CLIENT_SECRET'];

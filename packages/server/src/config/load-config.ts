@@ -21,6 +21,9 @@ export interface Config {
   readonly passwordProfile: RawConfig['CASTELLAN_PASSWORD_PROFILE'];
   readonly rotationBatch: number;
   readonly rotationLeaseMs: number;
+  readonly smtp: { url: string; from: string } | null;
+  readonly publicUrl: string;
+  readonly dormant: { days: number; autoDisable: boolean };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
 }
@@ -115,6 +118,9 @@ function deriveConfig(raw: RawConfig): Config {
     passwordProfile: raw.CASTELLAN_PASSWORD_PROFILE,
     rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
     rotationLeaseMs: raw.CASTELLAN_ROTATION_LEASE_SECONDS * 1000,
+    smtp: raw.CASTELLAN_SMTP_URL ? { url: raw.CASTELLAN_SMTP_URL, from: raw.CASTELLAN_SMTP_FROM } : null,
+    publicUrl: (raw.CASTELLAN_PUBLIC_URL ?? `https://localhost:${raw.CASTELLAN_PORT}`).replace(/\/$/, ''),
+    dormant: { days: raw.CASTELLAN_DORMANT_DAYS, autoDisable: raw.CASTELLAN_DORMANT_AUTO_DISABLE === 'true' },
     oidc: oidcConfig(raw),
   };
 }

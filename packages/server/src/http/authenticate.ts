@@ -62,10 +62,10 @@ export function installAuthentication(app: FastifyInstance, kernel: Kernel): voi
       actor = token ? await sessionActor(kernel, request, token) : undefined;
     }
     if (!actor) throw unauthenticated('sign in, or send a valid bearer token');
+    request.actor = actor;
     if (actor.session?.kind === 'restricted' && !access.restricted) {
       throw forbidden('this session is restricted: change your password (POST /api/v1/me/password) and/or enrol a second factor (POST /api/v1/me/mfa/totp, then /confirm)');
     }
     if ('permission' in access && !can(actor, access.permission)) throw forbidden(`missing permission ${access.permission}`);
-    request.actor = actor;
   });
 }

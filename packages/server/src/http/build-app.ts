@@ -76,7 +76,7 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
     transform: jsonSchemaTransform,
   });
   await app.register(cookie, { parseOptions: { secure: true, sameSite: 'strict', path: '/' } });
-  installErrorHandling(app);
+  installErrorHandling(app, kernel);
   installAuthentication(app, kernel);
   registerRoutes(app, kernel);
   options.extraRoutes?.(app);

@@ -2,18 +2,48 @@ import type { ApiErrorBody, ErrorCode } from '@castellan/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { IntegrityError } from '../platform/crypto/integrity-error.js';
+import { anonymousActor } from '../platform/authz/actor.js';
 import { AppError } from '../platform/errors.js';
+import type { Kernel } from '../platform/kernel.js';
+import { requestContext } from './authenticate.js';
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode, message: string, details?: unknown) {
   const body: ApiErrorBody = { error: { code, message, requestId: request.id, ...(details === undefined ? {} : { details }) } };
   return reply.status(status).type('application/json').send(body);
 }
 
+/**
+ * Every refusal (401, 403, and 404 for a record outside the caller's scope) is an audit event naming
+ * the actor, the route pattern and the record id — never a query string or a body. Sign-in steps
+ * audit their own outcomes.
+ */
+async function auditRefusal(kernel: Kernel, request: FastifyRequest, error: AppError): Promise<void> {
+  const route = request.routeOptions.url ?? 'unknown';
+  if (route.startsWith('/api/v1/auth/login') || route.startsWith('/api/v1/auth/mfa')) return;
+  const params = request.params as Record<string, unknown> | undefined;
+  try {
+    await kernel.transaction((tx) =>
+      tx.audit(request.actor ?? anonymousActor, requestContext(request), {
+        action: 'access.refused',
+        outcome: 'refused',
+        resource: route,
+        resourceId: typeof params?.id === 'string' ? params.id.slice(0, 64) : undefined,
+        detail: { method: request.method, status: error.status, code: error.code },
+      }),
+    );
+  } catch (auditError) {
+    request.log.error({ err: { type: (auditError as Error).name } }, 'could not audit a refused request');
+  }
+}
+
 /** Maps every failure to the public error shape; internals and stack traces never leave the server. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void {
   app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'not_found', 'no such route'));
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return send(reply, request, error.status, error.code, error.message, error.details);
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status === 401 || error.status === 403 || error.status === 404) await auditRefusal(kernel, request, error);
+      return send(reply, request, error.status, error.code, error.message, error.details);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((issue) => ({ path: issue.instancePath || '/', message: issue.message }));
       return send(reply, request, 400, 'validation_failed', `invalid ${error.validationContext ?? 'request'}`, details);

@@ -3,18 +3,25 @@ import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { Kernel } from '../platform/kernel.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
+import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
+import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
+import { createMailer } from '../platform/notify/mailer.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   const store = new ProtectedStore(kernel);
   healthRoutes(app, kernel);
   authRoutes(app, kernel);
+  passwordResetRoutes(app, kernel, createMailer(kernel.config));
+  oidcRoutes(app, kernel);
   meRoutes(app, kernel);
+  passkeyRoutes(app, kernel);
   contactRoutes(app, store);
   accountRoutes(app, store);
   userRoutes(app, kernel);

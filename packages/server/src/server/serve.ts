@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { buildApp, type App } from '../http/build-app.js';
+import { startDormantAccountsJob } from '../platform/jobs/dormant-accounts.js';
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
 import { openKernel } from '../platform/kernel.js';
 
@@ -31,6 +32,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw error;
   }
   const worker = startRotationWorker(kernel, app.log);
+  const dormant = startDormantAccountsJob(kernel, app.log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closing: Promise<void> | undefined;
@@ -39,6 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `https://localhost:${port}`,
     close: () => {
       closing ??= (async () => {
+        dormant.stop();
         await worker.stop();
         await app.close();
         await kernel.close();

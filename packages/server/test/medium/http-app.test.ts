@@ -64,6 +64,14 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
     expect(refused.json().error.code).toBe('forbidden');
     expect((await call('GET', '/api/v1/contacts/01a22885-0a4d-7f08-9296-cdbe0f87e732', managerToken)).statusCode).toBe(404);
     expect((await call('GET', '/api/v1/nothing-here', managerToken)).json().error.code).toBe('not_found');
+    const refusals = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'access.refused').orderBy('seq').execute();
+    expect(refusals.map((e) => [e.actor_kind, JSON.parse(String(e.detail)).status])).toEqual([
+      ['anonymous', 401],
+      ['anonymous', 401],
+      ['token', 403],
+      ['token', 404],
+    ]);
+    expect(refusals[3]?.resource_id).toBe('01a22885-0a4d-7f08-9296-cdbe0f87e732');
   });
 
   it('serves an OpenAPI 3.1 document generated from the request schemas', async () => {
@@ -87,12 +95,25 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/auth/mfa public",
         "POST /api/v1/auth/step-up authenticated",
         "POST /api/v1/auth/logout authenticated+restricted",
+        "POST /api/v1/auth/password-reset public",
+        "POST /api/v1/auth/password-reset/complete public",
+        "GET /api/v1/auth/oidc public",
+        "GET /api/v1/auth/oidc/start public",
+        "GET /api/v1/auth/oidc/callback public",
         "GET /api/v1/me authenticated+restricted",
         "GET /api/v1/me/sessions authenticated",
         "DELETE /api/v1/me/sessions/:id authenticated",
         "POST /api/v1/me/password authenticated+restricted",
         "POST /api/v1/me/mfa/totp authenticated+restricted",
         "POST /api/v1/me/mfa/totp/confirm authenticated+restricted",
+        "POST /api/v1/me/mfa/webauthn/options authenticated+restricted",
+        "POST /api/v1/me/mfa/webauthn authenticated+restricted",
+        "GET /api/v1/me/mfa/webauthn authenticated+restricted",
+        "DELETE /api/v1/me/mfa/webauthn/:id authenticated",
+        "POST /api/v1/auth/mfa/webauthn/options public",
+        "POST /api/v1/auth/mfa/webauthn public",
+        "POST /api/v1/auth/step-up/webauthn/options authenticated",
+        "POST /api/v1/auth/step-up/webauthn authenticated",
         "GET /api/v1/contacts contacts.read",
         "POST /api/v1/contacts contacts.create",
         "GET /api/v1/contacts/:id contacts.read",
@@ -108,6 +129,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/users users.manage",
         "GET /api/v1/users/:id users.read",
         "PATCH /api/v1/users/:id authenticated",
+        "POST /api/v1/users/:id/mfa/reset sessions.manage",
         "GET /api/v1/teams users.read",
         "POST /api/v1/teams users.manage",
         "GET /api/v1/roles users.read",
@@ -153,7 +175,7 @@ describe('the escape hatch', () => {
       .map(({ file, text }) => [file, (text.match(/\basSystem\(/g) ?? []).length] as const)
       .filter(([, count]) => count > 0)
       .map(([file, count]) => `${file}:${count}`);
-    expect(sites.sort()).toEqual(['cli/cli-context.ts:1', 'platform/install/initialise-installation.ts:1', 'platform/jobs/rotation-worker.ts:1']);
+    expect(sites.sort()).toEqual(['cli/cli-context.ts:1', 'platform/install/initialise-installation.ts:1', 'platform/jobs/dormant-accounts.ts:1', 'platform/jobs/rotation-worker.ts:1']);
   });
 
   it('only the kernel imports the database drivers', () => {

@@ -199,7 +199,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const unknownRuns = [];
     const wrongRuns = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       unknownRuns.push(await attempt(`nobody${i}@example.com`, 'whatever password 1'));
       wrongRuns.push(await attempt(agent.email, `not the password ${i}`));
     }
@@ -211,9 +211,10 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect(wrong.statusCode).toBe(401);
     const strip = (b: { error: { requestId?: string } }) => ({ ...b, error: { ...b.error, requestId: undefined } });
     expect(strip(unknown.json())).toEqual(strip(wrong.json()));
-    // Both run one argon2id verification: the same timing class (within a factor of 3).
-    expect(unknownMs / wrongMs).toBeGreaterThan(1 / 3);
-    expect(unknownMs / wrongMs).toBeLessThan(3);
+    // Both run one argon2id verification: the same timing class. Without the stand-in hash an
+    // unknown address answers ~15x faster; medians of interleaved runs stay within 4x even on a busy machine.
+    expect(unknownMs / wrongMs).toBeGreaterThan(1 / 4);
+    expect(unknownMs / wrongMs).toBeLessThan(4);
 
     const victim = await addUser(install.kernel, ['sales_rep'], 'Team T');
     let status = 0;

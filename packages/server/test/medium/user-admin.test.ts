@@ -150,6 +150,19 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: USER_PASSWORD } })).statusCode).toBe(200);
   });
 
+  it('lets the security administrator reset a lost second factor: the user must enrol again', async () => {
+    const forgetful = await addUser(install.kernel, ['service_agent'], 'Care');
+    const before = await fullSession(forgetful.email, USER_PASSWORD);
+    expect((await before.call('POST', `/api/v1/users/${adminId}/mfa/reset`)).statusCode).toBe(403);
+    nextStep();
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    expect((await admin.call('POST', `/api/v1/users/${adminId}/mfa/reset`)).statusCode).toBe(403);
+    expect((await admin.call('POST', `/api/v1/users/${forgetful.id}/mfa/reset`)).statusCode).toBe(204);
+    expect((await before.call('GET', '/api/v1/me')).statusCode).toBe(401);
+    const login = await new Client(app).call('POST', '/api/v1/auth/login', { email: forgetful.email, password: USER_PASSWORD });
+    expect(login.json()).toMatchObject({ sessionKind: 'restricted', mfaEnrolmentRequired: true });
+  });
+
   it('lists API tokens with last use and revokes them', async () => {
     const user = await addUser(install.kernel, ['sales_manager'], 'Tokens');
     const token = await tokenFor(install.kernel, user);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { createUserByAdmin, getUser, listUsers, updateUser } from '../../platform/identity/user-admin.js';
+import { createUserByAdmin, getUser, listUsers, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
 import { listTeams, createTeam } from '../../platform/identity/teams.js';
 import type { Kernel } from '../../platform/kernel.js';
 
@@ -83,6 +83,20 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: { 200: userView, ...errors },
     },
     handler: async (request) => updateUser(kernel, actorOf(request), requestContext(request), request.params.id, request.body),
+  });
+
+  r.post('/api/v1/users/:id/mfa/reset', {
+    config: { access: { permission: 'sessions.manage' } },
+    schema: {
+      tags,
+      summary: "Recovery from a lost second factor: remove the user's factors and end their sessions (security admin, after a step-up; never oneself)",
+      params: idParams,
+      response: { 204: z.null(), ...errors },
+    },
+    handler: async (request, reply) => {
+      await resetSecondFactors(kernel, actorOf(request), requestContext(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   });
 
   r.get('/api/v1/teams', {

@@ -5,11 +5,12 @@ import { identityMigration } from './migrations/002-identity.js';
 import { passkeyMigration } from './migrations/003-passkeys.js';
 import { oidcMigration } from './migrations/004-oidc.js';
 import { accessReviewMigration } from './migrations/005-access-reviews.js';
+import { passwordResetMigration } from './migrations/006-password-resets.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect), '003-passkeys': passkeyMigration(this.db.dialect), '004-oidc': oidcMigration(this.db.dialect), '005-access-reviews': accessReviewMigration() };
+    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect), '003-passkeys': passkeyMigration(this.db.dialect), '004-oidc': oidcMigration(this.db.dialect), '005-access-reviews': accessReviewMigration(), '006-password-resets': passwordResetMigration() };
   }
 }
 

@@ -248,6 +248,14 @@ export interface OidcIdentitiesTable {
   last_login_at: string | null;
 }
 
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -272,4 +280,5 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   access_reviews: AccessReviewsTable;
   access_review_items: AccessReviewItemsTable;
+  password_resets: PasswordResetsTable;
 }

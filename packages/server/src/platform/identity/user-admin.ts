@@ -181,3 +181,28 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
     return present(kernel, updated, roles ?? before);
   });
 }
+
+/**
+ * Lost second factor: a security administrator (after their own step-up, never for themselves)
+ * removes the user's TOTP secret, passkeys and recovery codes and ends their sessions; at the next
+ * sign-in the password leads to a restricted session that can only enrol a new factor.
+ */
+export async function resetSecondFactors(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<void> {
+  if (!can(actor, 'sessions.manage')) throw forbidden('missing permission sessions.manage');
+  if (id === actor.userId) throw forbidden('nobody may reset their own second factor');
+  if (actor.kind !== 'system' && !hasFreshSecondFactor(actor)) {
+    throw new AppError('step_up_required', 403, 'resetting a second factor needs your own fresh second factor: POST /api/v1/auth/step-up');
+  }
+  await kernel.transaction(async (tx) => {
+    const done = await tx.trx
+      .updateTable('users')
+      .set({ totp_secret_enc: null, totp_pending_enc: null, totp_last_step: null, mfa_enrolled_at: null, updated_at: nowIso() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw notFound('user');
+    await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+    await tx.trx.deleteFrom('webauthn_credentials').where('user_id', '=', id).execute();
+    const sessionsEnded = await revokeUserSessions(tx.trx, id);
+    await tx.audit(actor, context, { action: 'auth.mfa.reset', outcome: 'success', resource: 'users', resourceId: id, detail: { sessionsEnded } });
+  });
+}

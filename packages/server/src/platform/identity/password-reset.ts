@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RequestContext } from '../audit/audit-event.js';
+import { anonymousActor, userForAudit } from '../authz/actor.js';
+import { AppError, unprocessable } from '../errors.js';
+import type { Kernel } from '../kernel.js';
+import type { Mailer } from '../notify/mailer.js';
+import { nowIso } from '../data/ids.js';
+import { hashPassword } from './password-hash.js';
+import { checkPassword, passwordHistoryLength } from './password-policy.js';
+import { hashSecret, revokeUserSessions } from './sessions.js';
+import { userEmail, userEmailIndex } from './user-directory.js';
+
+/**
+ * Password reset by e-mail. The request always answers the same and does the same database work
+ * (a row is written for unknown addresses too); the e-mail goes out after the response. Completing a
+ * reset sets the password and ends every session, but signs nobody in: the second factor is still
+ * asked at the next sign-in, so a reset never bypasses MFA.
+ */
+const TTL_MS = 30 * 60_000;
+
+export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: FastifyBaseLogger, email: string, context: RequestContext): Promise<void> {
+  let index: string | undefined;
+  try {
+    index = userEmailIndex(kernel.keyring, email);
+  } catch {
+    index = undefined;
+  }
+  const user = index ? await kernel.db.kysely.selectFrom('users').select(['id', 'status']).where('email_bidx', '=', index).executeTakeFirst() : undefined;
+  const eligible = user && user.status === 'active' ? user : undefined;
+  const token = randomBytes(32).toString('base64url');
+  const now = new Date();
+  await kernel.transaction(async (tx) => {
+    await tx.trx.insertInto('password_resets').values({ token_hash: hashSecret(token), user_id: eligible?.id ?? null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + TTL_MS).toISOString(), used_at: null }).execute();
+    await tx.audit(eligible ? userForAudit(eligible.id) : anonymousActor, context, { action: 'auth.password.reset_requested', outcome: eligible ? 'success' : 'refused', resource: 'users', resourceId: eligible?.id });
+  });
+  if (!eligible) return;
+  const link = `${kernel.config.publicUrl}/reset-password#token=${token}`;
+  setImmediate(async () => {
+    try {
+      const address = await userEmail(kernel, eligible.id);
+      if (!address) return;
+      await mailer.send(
+        address,
+        'Castellan password reset / 重置密码',
+        `A password reset was requested for your Castellan account. It is valid for 30 minutes:\n${link}\n\n有人为您的 Castellan 账户申请了重置密码，30 分钟内有效：\n${link}\n\nIf this was not you, ignore this message. / 如非本人操作，请忽略本邮件。\n`,
+      );
+    } catch (error) {
+      log.error({ err: { type: (error as Error).name } }, 'password reset e-mail could not be sent');
+    }
+  });
+}
+
+export async function completePasswordReset(kernel: Kernel, token: string, newPassword: string, context: RequestContext): Promise<void> {
+  const row = await kernel.db.kysely.selectFrom('password_resets').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
+  if (!row || !row.user_id || row.used_at || Date.parse(row.expires_at) <= Date.now()) {
+    await kernel.transaction((tx) => tx.audit(anonymousActor, context, { action: 'auth.password.reset_refused', outcome: 'refused' }));
+    throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
+  }
+  const userId = row.user_id;
+  const profile = kernel.config.passwordProfile;
+  const history = await kernel.db.kysely.selectFrom('password_history').select('hash').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(Math.max(1, passwordHistoryLength[profile])).execute();
+  const problems = await checkPassword(profile, newPassword, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) });
+  if (problems.length > 0) throw unprocessable(`the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`, problems.map((p) => p.code));
+  const hash = await hashPassword(newPassword);
+  await kernel.transaction(async (tx) => {
+    const used = await tx.trx.updateTable('password_resets').set({ used_at: nowIso() }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
+    const now = nowIso();
+    await tx.trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now }).where('id', '=', userId).execute();
+    await tx.trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
+    const sessionsEnded = await revokeUserSessions(tx.trx, userId);
+    await tx.audit(userForAudit(userId), context, { action: 'auth.password.reset', outcome: 'success', resource: 'users', resourceId: userId, detail: { sessionsEnded } });
+  });
+}
