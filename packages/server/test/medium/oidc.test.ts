@@ -61,7 +61,11 @@ class TestProvider {
       // amr and acr ride with the openid scope, so every ID token carries them.
       claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name', 'department'], groups: ['groups'] },
       cookies: { keys: ['oidc-test-cookie-signing-key'] },
-      jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' }] },
+      jwks: {
+        keys: [
+          { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' },
+        ],
+      },
       ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
@@ -80,7 +84,12 @@ class TestProvider {
         const grant = new provider.Grant({ accountId: sub, clientId: String(details.params.client_id) });
         grant.addOIDCScope(String(details.params.scope));
         const grantId = await grant.save();
-        await provider.interactionFinished(req, res, { login: { accountId: sub, amr, ...(acr ? { acr } : {}) }, consent: { grantId } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: sub, amr, ...(acr ? { acr } : {}) }, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        );
       })().catch((error: Error) => {
         res.statusCode = 500;
         res.end(`interaction failed: ${error.message}`);
@@ -151,7 +160,13 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
   const person = (overrides: Partial<Person> = {}): string => {
     counter += 1;
     const sub = `idp-${dialect}-${counter}`;
-    idp.people.set(sub, { email: `person${counter}.${dialect}@example.com`, email_verified: true, name: `Person ${counter}`, groups: ['crm-agents'], ...overrides });
+    idp.people.set(sub, {
+      email: `person${counter}.${dialect}@example.com`,
+      email_verified: true,
+      name: `Person ${counter}`,
+      groups: ['crm-agents'],
+      ...overrides,
+    });
     return sub;
   };
 
@@ -179,7 +194,15 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
   const me = (token: string) => app.inject({ method: 'GET', url: '/api/v1/me', cookies: { castellan_session: token } });
   const lastAudit = async (action: string) =>
     install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const userCount = async () => Number((await install.kernel.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const userCount = async () =>
+    Number(
+      (
+        await install.kernel.db.kysely
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('answers whether SSO is configured, and 404 for its routes when it is not', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/auth/oidc' })).json()).toEqual({ enabled: true });
@@ -201,7 +224,13 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     const url = new URL(String(start.headers.location));
     expect(url.origin).toBe(idp.issuer);
     const params = Object.fromEntries(url.searchParams);
-    expect(params).toMatchObject({ client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid email profile groups', code_challenge_method: 'S256' });
+    expect(params).toMatchObject({
+      client_id: CLIENT_ID,
+      redirect_uri: REDIRECT_URI,
+      response_type: 'code',
+      scope: 'openid email profile groups',
+      code_challenge_method: 'S256',
+    });
     expect(params.state).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(params.nonce).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(params.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -237,7 +266,10 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
   });
 
   it('counts the configured acr as multi-factor', async () => {
-    const acrApp = await buildApp(withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), mfaAcr: 'urn:test:loa:2' }), { logger: false });
+    const acrApp = await buildApp(
+      withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), mfaAcr: 'urn:test:loa:2' }),
+      { logger: false },
+    );
     try {
       const { res } = await signIn(acrApp, person(), ['pwd'], 'urn:test:loa:2');
       expect(res.statusCode, res.body).toBe(302);
@@ -265,11 +297,15 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(String(res.headers.location)).toMatch(/^\/#mfa-challenge=[A-Za-z0-9_-]{30,}$/);
     expect(sessionOf(res)).toBeUndefined();
     const challengeId = decodeURIComponent(String(res.headers.location).split('=')[1]);
-    expect(await install.kernel.db.kysely.selectFrom('mfa_challenges').select('user_id').where('id', '=', challengeId).executeTakeFirst()).toEqual({ user_id: identity.user_id });
+    expect(await install.kernel.db.kysely.selectFrom('mfa_challenges').select('user_id').where('id', '=', challengeId).executeTakeFirst()).toEqual({
+      user_id: identity.user_id,
+    });
   });
 
   it('refuses an unknown user when JIT is off (403, audited) and creates nobody', async () => {
-    const noJit = await buildApp(withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), jit: false }), { logger: false });
+    const noJit = await buildApp(withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), jit: false }), {
+      logger: false,
+    });
     try {
       const before = await userCount();
       const { res } = await signIn(noJit, person(), ['pwd', 'mfa']);
@@ -309,7 +345,11 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(profile.id).toBe(existing.id);
     // sales_rep is managed by the mapping and no longer given; licensing_manager is not the mapping's business.
     expect([...profile.roles].sort()).toEqual(['licensing_manager', 'service_agent']);
-    expect(JSON.parse((await lastAudit('user.updated'))?.detail ?? '{}')).toMatchObject({ via: 'sso', rolesAdded: ['service_agent'], rolesRemoved: ['sales_rep'] });
+    expect(JSON.parse((await lastAudit('user.updated'))?.detail ?? '{}')).toMatchObject({
+      via: 'sso',
+      rolesAdded: ['service_agent'],
+      rolesRemoved: ['sales_rep'],
+    });
 
     // A second IdP identity claiming the same e-mail cannot take the linked account over.
     const impostor = person({ email: `linked.${dialect}@example.com`, groups: ['crm-agents'] });
@@ -403,7 +443,11 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
 });
 
 describe('SSO configuration', () => {
-  const base = { CASTELLAN_OIDC_ISSUER: 'https://idp.example.com', CASTELLAN_OIDC_CLIENT_ID: 'castellan', CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep"}' };
+  const base = {
+    CASTELLAN_OIDC_ISSUER: 'https://idp.example.com',
+    CASTELLAN_OIDC_CLIENT_ID: 'castellan',
+    CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep"}',
+  };
   const problem = (settings: Record<string, string>) => {
     try {
       loadConfig({}, settings);
@@ -415,8 +459,16 @@ describe('SSO configuration', () => {
 
   it('is off unless an issuer is set, and derives the redirect URI from the port', () => {
     expect(loadConfig({}, {}).oidc).toBeNull();
-    const oidc = loadConfig({}, { ...base, CASTELLAN_PORT: '9443', CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep","admins":["system_admin","security_admin"]}' }).oidc;
-    expect(oidc).toMatchObject({ redirectUri: 'https://localhost:9443/api/v1/auth/oidc/callback', jit: false, groupsClaim: 'groups', roleMapping: { staff: ['sales_rep'], admins: ['system_admin', 'security_admin'] } });
+    const oidc = loadConfig(
+      {},
+      { ...base, CASTELLAN_PORT: '9443', CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep","admins":["system_admin","security_admin"]}' },
+    ).oidc;
+    expect(oidc).toMatchObject({
+      redirectUri: 'https://localhost:9443/api/v1/auth/oidc/callback',
+      jit: false,
+      groupsClaim: 'groups',
+      roleMapping: { staff: ['sales_rep'], admins: ['system_admin', 'security_admin'] },
+    });
   });
 
   it('names the variable of a bad value', () => {

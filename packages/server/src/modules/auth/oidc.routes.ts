@@ -45,7 +45,12 @@ export function oidcRoutes(app: FastifyInstance, kernel: Kernel): void {
       tags,
       summary: 'Where the identity provider returns: signs in and redirects (302) to /',
       security: [],
-      querystring: z.looseObject({ code: z.string().max(4096).optional(), state: z.string().max(512).optional(), iss: z.string().max(2048).optional(), error: z.string().max(200).optional() }),
+      querystring: z.looseObject({
+        code: z.string().max(4096).optional(),
+        state: z.string().max(512).optional(),
+        iss: z.string().max(2048).optional(),
+        error: z.string().max(200).optional(),
+      }),
       response: errors,
     },
     handler: async (request, reply) => {

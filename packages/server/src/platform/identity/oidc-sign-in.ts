@@ -82,9 +82,22 @@ async function auditFailure(kernel: Kernel, context: RequestContext, reason: str
   await kernel.transaction((tx) => tx.audit(anonymousActor, context, { action: 'auth.sso.failed', outcome: 'failure', detail: { reason, ...detail } }));
 }
 
-async function refuse(kernel: Kernel, context: RequestContext, actor: Actor, reason: string, message: string, detail: Record<string, unknown> = {}): Promise<never> {
+async function refuse(
+  kernel: Kernel,
+  context: RequestContext,
+  actor: Actor,
+  reason: string,
+  message: string,
+  detail: Record<string, unknown> = {},
+): Promise<never> {
   await kernel.transaction((tx) =>
-    tx.audit(actor, context, { action: 'auth.sso.refused', outcome: 'refused', resource: actor.userId ? 'users' : undefined, resourceId: actor.userId ?? undefined, detail: { reason, ...detail } }),
+    tx.audit(actor, context, {
+      action: 'auth.sso.refused',
+      outcome: 'refused',
+      resource: actor.userId ? 'users' : undefined,
+      resourceId: actor.userId ?? undefined,
+      detail: { reason, ...detail },
+    }),
   );
   throw new AppError('forbidden', 403, message);
 }
@@ -138,7 +151,12 @@ async function consumeLogin(kernel: Kernel, state: string, now: Date): Promise<{
   if (!row) return { reason: 'state_unknown' };
   if (row.consumed_at) return { reason: 'state_reused' };
   if (Date.parse(row.expires_at) <= now.getTime()) return { reason: 'state_expired' };
-  const consumed = await db.updateTable('oidc_logins').set({ consumed_at: now.toISOString() }).where('state_hash', '=', stateHash).where('consumed_at', 'is', null).executeTakeFirst();
+  const consumed = await db
+    .updateTable('oidc_logins')
+    .set({ consumed_at: now.toISOString() })
+    .where('state_hash', '=', stateHash)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   if (Number(consumed.numUpdatedRows) !== 1) return { reason: 'state_reused' };
   const verifier = openValue(verifierKey(kernel, state), Buffer.from(row.code_verifier_enc), verifierContext(stateHash), kernel.suite);
   return { nonce: row.nonce, verifier };
@@ -181,19 +199,42 @@ function displayName(claims: Claims, email: string): string {
 }
 
 /** Adds the mapped roles the user lacks and removes the managed ones the groups no longer give. */
-async function syncRoles(tx: AuditedTransaction, context: RequestContext, userId: string, current: readonly RoleKey[], granted: readonly RoleKey[], managed: readonly RoleKey[]): Promise<RoleKey[]> {
+async function syncRoles(
+  tx: AuditedTransaction,
+  context: RequestContext,
+  userId: string,
+  current: readonly RoleKey[],
+  granted: readonly RoleKey[],
+  managed: readonly RoleKey[],
+): Promise<RoleKey[]> {
   const added = granted.filter((r) => !current.includes(r));
   const removed = current.filter((r) => managed.includes(r) && !granted.includes(r));
-  if (added.length) await tx.trx.insertInto('user_roles').values(added.map((role_key) => ({ user_id: userId, role_key }))).execute();
+  if (added.length)
+    await tx.trx
+      .insertInto('user_roles')
+      .values(added.map((role_key) => ({ user_id: userId, role_key })))
+      .execute();
   if (removed.length) await tx.trx.deleteFrom('user_roles').where('user_id', '=', userId).where('role_key', 'in', removed).execute();
   if (added.length || removed.length) {
-    await tx.audit(userForAudit(userId), context, { action: 'user.updated', outcome: 'success', resource: 'users', resourceId: userId, detail: { via: 'sso', rolesAdded: added, rolesRemoved: removed } });
+    await tx.audit(userForAudit(userId), context, {
+      action: 'user.updated',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { via: 'sso', rolesAdded: added, rolesRemoved: removed },
+    });
   }
   return [...current.filter((r) => !removed.includes(r)), ...added];
 }
 
 /** Completes a sign-in from the provider's redirect (`query` is the callback's raw query string). */
-export async function completeOidcSignIn(kernel: Kernel, query: string, stateCookie: string | undefined, context: RequestContext, now = new Date()): Promise<OidcSignInResult> {
+export async function completeOidcSignIn(
+  kernel: Kernel,
+  query: string,
+  stateCookie: string | undefined,
+  context: RequestContext,
+  now = new Date(),
+): Promise<OidcSignInResult> {
   const oidc = oidcSettings(kernel);
   const params = new URLSearchParams(query);
   const state = params.get('state');
@@ -232,7 +273,8 @@ export async function completeOidcSignIn(kernel: Kernel, query: string, stateCoo
     const idToken = tokens.claims();
     if (!idToken) throw new Error('no ID token');
     claims = { ...idToken };
-    const missing = claims.email === undefined || claims[oidc.groupsClaim] === undefined || (oidc.teamClaim !== undefined && claims[oidc.teamClaim] === undefined);
+    const missing =
+      claims.email === undefined || claims[oidc.groupsClaim] === undefined || (oidc.teamClaim !== undefined && claims[oidc.teamClaim] === undefined);
     if (missing && config.serverMetadata().userinfo_endpoint) {
       // Providers often keep scope claims (e-mail, groups) out of the ID token; the UserInfo answer
       // must be for the same subject. ID-token claims (sub, amr, acr) are never overridden.
@@ -261,7 +303,9 @@ export async function completeOidcSignIn(kernel: Kernel, query: string, stateCoo
       const other = await db.selectFrom('oidc_identities').select('subject').where('issuer', '=', issuer).where('user_id', '=', byEmail.id).executeTakeFirst();
       if (other) {
         // The account is linked to another identity at this provider: a re-used e-mail must not take it over.
-        await refuse(kernel, context, userForAudit(byEmail.id), 'identity_conflict', 'this account is linked to another identity at the identity provider', { issuer });
+        await refuse(kernel, context, userForAudit(byEmail.id), 'identity_conflict', 'this account is linked to another identity at the identity provider', {
+          issuer,
+        });
       }
       userId = byEmail.id;
     }
@@ -289,7 +333,12 @@ export async function completeOidcSignIn(kernel: Kernel, query: string, stateCoo
     let roles: RoleKey[];
     if (!userId) {
       // JIT: the caller is not yet anyone; the IdP vouches for the e-mail, the mapping for the roles.
-      const created = await createUser(kernel, tx, anonymousActor, context, { email: email ?? '', name: displayName(claims, email ?? ''), roles: granted, teamName });
+      const created = await createUser(kernel, tx, anonymousActor, context, {
+        email: email ?? '',
+        name: displayName(claims, email ?? ''),
+        roles: granted,
+        teamName,
+      });
       userId = created.id;
       roles = created.roles;
       provisioned = true;
@@ -297,25 +346,50 @@ export async function completeOidcSignIn(kernel: Kernel, query: string, stateCoo
       roles = await syncRoles(tx, context, userId, currentRoles, granted, managed);
       if (teamName) {
         const teamId = await ensureTeam(tx, userForAudit(userId), context, teamName);
-        const changed = await tx.trx.updateTable('users').set({ team_id: teamId, updated_at: at }).where('id', '=', userId).where((eb) => eb.or([eb('team_id', 'is', null), eb('team_id', '!=', teamId)])).executeTakeFirst();
+        const changed = await tx.trx
+          .updateTable('users')
+          .set({ team_id: teamId, updated_at: at })
+          .where('id', '=', userId)
+          .where((eb) => eb.or([eb('team_id', 'is', null), eb('team_id', '!=', teamId)]))
+          .executeTakeFirst();
         if (Number(changed.numUpdatedRows) > 0) {
-          await tx.audit(userForAudit(userId), context, { action: 'user.updated', outcome: 'success', resource: 'users', resourceId: userId, detail: { via: 'sso', teamId } });
+          await tx.audit(userForAudit(userId), context, {
+            action: 'user.updated',
+            outcome: 'success',
+            resource: 'users',
+            resourceId: userId,
+            detail: { via: 'sso', teamId },
+          });
         }
       }
     }
     const uid = userId;
-    const linked = await tx.trx.updateTable('oidc_identities').set({ last_login_at: at }).where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
+    const linked = await tx.trx
+      .updateTable('oidc_identities')
+      .set({ last_login_at: at })
+      .where('issuer', '=', issuer)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
     if (Number(linked.numUpdatedRows) === 0) {
       await tx.trx.insertInto('oidc_identities').values({ issuer, subject, user_id: uid, created_at: at, last_login_at: at }).execute();
     }
     const user = await tx.trx.selectFrom('users').select(['mfa_enrolled_at']).where('id', '=', uid).executeTakeFirstOrThrow();
     const audit = (detail: Record<string, unknown>, resource: string, resourceId: string) =>
-      tx.audit(userForAudit(uid), context, { action: 'auth.sso.succeeded', outcome: 'success', resource, resourceId, detail: { issuer, idpMfa, provisioned, linked: !identity, ...detail } });
+      tx.audit(userForAudit(uid), context, {
+        action: 'auth.sso.succeeded',
+        outcome: 'success',
+        resource,
+        resourceId,
+        detail: { issuer, idpMfa, provisioned, linked: !identity, ...detail },
+      });
 
     if (!idpMfa && user.mfa_enrolled_at) {
       const challengeId = randomBytes(24).toString('base64url');
       const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString();
-      await tx.trx.insertInto('mfa_challenges').values({ id: challengeId, user_id: uid, created_at: at, expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip }).execute();
+      await tx.trx
+        .insertInto('mfa_challenges')
+        .values({ id: challengeId, user_id: uid, created_at: at, expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip })
+        .execute();
       await audit({ next: 'mfa' }, 'users', uid);
       return { kind: 'mfa' as const, challengeId, expiresAt, userId: uid };
     }
