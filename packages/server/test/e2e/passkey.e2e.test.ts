@@ -21,7 +21,6 @@ const USER_EMAIL = 'pat.key@castellan-e2e.test';
 
 interface PageResponse {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API
   body: any;
 }
 
@@ -201,7 +200,13 @@ describe(`passkeys through Chromium's virtual authenticator on ${e2eDialect}`, (
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--ignore-certificate-errors', '--host-resolver-rules=MAP localhost 127.0.0.1'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--ignore-certificate-errors',
+        '--host-resolver-rules=MAP localhost 127.0.0.1',
+      ],
     });
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     page = await context.newPage();
@@ -224,6 +229,7 @@ describe(`passkeys through Chromium's virtual authenticator on ${e2eDialect}`, (
   });
 
   let credentialId: string;
+  let recoveryCodes: string[];
 
   it('registers a passkey from the enrolment session, which becomes a full session with a new token', async () => {
     const login = await call('POST', '/api/v1/auth/login', { email: USER_EMAIL, password: E2E_USER_PASSWORD });
@@ -254,6 +260,7 @@ describe(`passkeys through Chromium's virtual authenticator on ${e2eDialect}`, (
     expect(registered.status, JSON.stringify(registered.body)).toBe(200);
     expect(registered.body).toMatchObject({ sessionKind: 'full', passkey: { id: credentialId, name: 'Virtual key', transports: ['internal'] } });
     expect(registered.body.recoveryCodes).toHaveLength(10);
+    recoveryCodes = registered.body.recoveryCodes;
 
     const me = await call('GET', '/api/v1/me');
     expect(me.status).toBe(200);
@@ -346,5 +353,16 @@ describe(`passkeys through Chromium's virtual authenticator on ${e2eDialect}`, (
     expect(events.filter((e) => e.action === 'auth.passkey.registered')).toHaveLength(1);
     expect(events.filter((e) => e.action === 'auth.login.succeeded' && JSON.parse(e.detail ?? '{}').mfa === 'passkey')).toHaveLength(2);
     expect(events.filter((e) => e.action === 'auth.step_up').map((e) => e.outcome)).toEqual(['failure', 'success']);
+  });
+
+  it('lets a passkey-only user sign in with a recovery code from the registration, once', async () => {
+    expect((await call('POST', '/api/v1/auth/logout')).status).toBe(204);
+    const challengeId = await passwordStep();
+    const signedIn = await call('POST', '/api/v1/auth/mfa', { challengeId, code: recoveryCodes[0] });
+    expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(200);
+    expect(signedIn.body.sessionKind).toBe('full');
+    expect((await call('POST', '/api/v1/auth/logout')).status).toBe(204);
+    const again = await call('POST', '/api/v1/auth/mfa', { challengeId: await passwordStep(), code: recoveryCodes[0] });
+    expect(again.status).toBe(401);
   });
 });

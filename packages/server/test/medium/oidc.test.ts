@@ -321,13 +321,13 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
 
   it('refuses a user none of whose groups is mapped (403, audited)', async () => {
     const before = await userCount();
-    const { res } = await signIn(app, person({ groups: ['film-crew'] }), ['pwd', 'mfa']);
+    const { res } = await signIn(app, person({ groups: ['film-crew', 'constructor', '__proto__'] }), ['pwd', 'mfa']);
     expect(res.statusCode).toBe(403);
     expect(sessionOf(res)).toBeUndefined();
     expect(await userCount()).toBe(before);
     const audit = await lastAudit('auth.sso.refused');
     expect(audit?.outcome).toBe('refused');
-    expect(JSON.parse(audit?.detail ?? '{}')).toMatchObject({ reason: 'no_mapped_group', groups: ['film-crew'] });
+    expect(JSON.parse(audit?.detail ?? '{}')).toMatchObject({ reason: 'no_mapped_group', groups: ['film-crew', 'constructor', '__proto__'] });
   });
 
   it('refuses to provision from an unverified e-mail address', async () => {

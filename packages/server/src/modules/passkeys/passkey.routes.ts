@@ -64,7 +64,13 @@ export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
       },
     },
     handler: async (request, reply) => {
-      const { session, passkey, recoveryCodes } = await registerPasskey(kernel, actorOf(request), request.body.response, request.body.name, requestContext(request));
+      const { session, passkey, recoveryCodes } = await registerPasskey(
+        kernel,
+        actorOf(request),
+        request.body.response,
+        request.body.name,
+        requestContext(request),
+      );
       setSessionCookies(reply, session);
       return { ...sessionBody(session), passkey, recoveryCodes };
     },
@@ -112,7 +118,12 @@ export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: { 200: sessionView, ...errors },
     },
     handler: async (request, reply) => {
-      const { session, passwordChangeRequired } = await completeMfaWithPasskey(kernel, request.body.challengeId, request.body.response, requestContext(request));
+      const { session, passwordChangeRequired } = await completeMfaWithPasskey(
+        kernel,
+        request.body.challengeId,
+        request.body.response,
+        requestContext(request),
+      );
       setSessionCookies(reply, session);
       return { ...sessionBody(session), mfaEnrolmentRequired: false, passwordChangeRequired };
     },

@@ -179,7 +179,8 @@ function groupsOf(claims: Claims, name: string): string[] {
 /** The roles the mapping gives these groups, and every role the mapping can give (which SSO manages). */
 export function mappedRoles(mapping: OidcConfig['roleMapping'], groups: readonly string[]): { granted: RoleKey[]; managed: RoleKey[] } {
   const granted = new Set<RoleKey>();
-  for (const group of groups) for (const role of mapping[group] ?? []) granted.add(role);
+  // Own keys only: a group named "constructor" or "__proto__" must not reach Object.prototype.
+  for (const group of groups) for (const role of Object.hasOwn(mapping, group) ? (mapping[group] ?? []) : []) granted.add(role);
   const managed = new Set<RoleKey>(Object.values(mapping).flat());
   return { granted: [...granted], managed: [...managed] };
 }

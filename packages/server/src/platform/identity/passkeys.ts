@@ -61,7 +61,11 @@ export interface PasskeyView {
 
 const invalidResponse = () => new AppError('unauthenticated', 401, 'the passkey response is not valid');
 const stepUpRequired = () =>
-  new AppError('step_up_required', 403, 'changing second factors needs a fresh second factor: POST /api/v1/auth/step-up (or /api/v1/auth/step-up/webauthn), then retry within 5 minutes');
+  new AppError(
+    'step_up_required',
+    403,
+    'changing second factors needs a fresh second factor: POST /api/v1/auth/step-up (or /api/v1/auth/step-up/webauthn), then retry within 5 minutes',
+  );
 
 /** The relying party for a request's Host header; WebAuthn needs a domain name, not an IP address. */
 export function relyingParty(hostHeader: string | undefined): RelyingParty {
@@ -139,7 +143,12 @@ async function takeChallenge(kernel: Kernel, where: { userId: string; purpose: P
   q = where.mfaChallengeId ? q.where('mfa_challenge_id', '=', where.mfaChallengeId) : q.where('session_id', '=', where.sessionId ?? '');
   const pending = await q.orderBy('created_at', 'desc').executeTakeFirst();
   if (!pending) return undefined;
-  const taken = await db.updateTable('webauthn_challenges').set({ consumed_at: now }).where('id', '=', pending.id).where('consumed_at', 'is', null).executeTakeFirst();
+  const taken = await db
+    .updateTable('webauthn_challenges')
+    .set({ consumed_at: now })
+    .where('id', '=', pending.id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   return Number(taken.numUpdatedRows) === 1 ? pending : undefined;
 }
 
@@ -149,11 +158,19 @@ const failureReason = (error: unknown): { reason: string; error: string } => {
 };
 
 async function auditFailure(kernel: Kernel, actor: Actor, context: RequestContext, userId: string, detail: Record<string, unknown>): Promise<void> {
-  await kernel.transaction((tx) => tx.audit(actor, context, { action: 'auth.passkey.failed', outcome: 'failure', resource: 'users', resourceId: userId, detail }));
+  await kernel.transaction((tx) =>
+    tx.audit(actor, context, { action: 'auth.passkey.failed', outcome: 'failure', resource: 'users', resourceId: userId, detail }),
+  );
 }
 
 /** Adding or removing a factor once one is enrolled needs a fresh second factor (a stolen session cannot plant its own). */
-async function requireFreshFactorIfEnrolled(kernel: Kernel, actor: Actor, userId: string, context: RequestContext, step: string): Promise<{ enrolled: boolean }> {
+async function requireFreshFactorIfEnrolled(
+  kernel: Kernel,
+  actor: Actor,
+  userId: string,
+  context: RequestContext,
+  step: string,
+): Promise<{ enrolled: boolean }> {
   const user = await kernel.db.kysely.selectFrom('users').select(['mfa_enrolled_at']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (user.mfa_enrolled_at && !hasFreshSecondFactor(actor)) {
     await auditFailure(kernel, actor, context, userId, { step, reason: 'step_up_required' });
@@ -165,7 +182,12 @@ async function requireFreshFactorIfEnrolled(kernel: Kernel, actor: Actor, userId
 // ---- registration ------------------------------------------------------------------------------
 
 /** Options for navigator.credentials.create() for the signed-in user (their passkeys excluded). */
-export async function passkeyRegistrationOptions(kernel: Kernel, actor: Actor, rp: RelyingParty, context: RequestContext): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function passkeyRegistrationOptions(
+  kernel: Kernel,
+  actor: Actor,
+  rp: RelyingParty,
+  context: RequestContext,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const userId = sessionUser(actor);
   await requireFreshFactorIfEnrolled(kernel, actor, userId, context, 'registration');
   const existing = await credentialsOf(kernel, userId);
@@ -229,7 +251,11 @@ export async function registerPasskey(
   }
 
   const roles = await rolesOf(kernel, userId);
-  const user = await kernel.db.kysely.selectFrom('users').select(['must_change_password', 'password_changed_at', 'mfa_enrolled_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const user = await kernel.db.kysely
+    .selectFrom('users')
+    .select(['must_change_password', 'password_changed_at', 'mfa_enrolled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   const firstFactor = user.mfa_enrolled_at === null;
   const recoveryCodes = firstFactor ? newRecoveryCodes() : [];
@@ -284,13 +310,19 @@ async function authenticationOptions(kernel: Kernel, userId: string, rp: Relying
 }
 
 /** Checks an assertion against the pending challenge and the user's stored credential; moves the counter on. */
-function passkeyCheck(kernel: Kernel, response: Record<string, unknown>, where: { purpose: Purpose; sessionId?: string; mfaChallengeId?: string }): SecondFactorCheck {
+function passkeyCheck(
+  kernel: Kernel,
+  response: Record<string, unknown>,
+  where: { purpose: Purpose; sessionId?: string; mfaChallengeId?: string },
+): SecondFactorCheck {
   return async (userId) => {
     const db = kernel.db.kysely;
     const pending = await takeChallenge(kernel, { userId, ...where });
     if (!pending) return { ok: false, via: 'passkey', reason: 'no_pending_challenge' };
     const credentialId = typeof response.id === 'string' ? response.id : '';
-    const stored = credentialId ? await db.selectFrom('webauthn_credentials').selectAll().where('id', '=', credentialId).where('user_id', '=', userId).executeTakeFirst() : undefined;
+    const stored = credentialId
+      ? await db.selectFrom('webauthn_credentials').selectAll().where('id', '=', credentialId).where('user_id', '=', userId).executeTakeFirst()
+      : undefined;
     if (!stored) return { ok: false, via: 'passkey', reason: 'unknown_credential' };
     let newCounter: number;
     try {
@@ -299,7 +331,12 @@ function passkeyCheck(kernel: Kernel, response: Record<string, unknown>, where: 
         expectedChallenge: pending.challenge,
         expectedOrigin: pending.origin,
         expectedRPID: pending.rp_id,
-        credential: { id: stored.id, publicKey: new Uint8Array(stored.public_key), counter: Number(stored.counter), transports: transportsOf(stored.transports) },
+        credential: {
+          id: stored.id,
+          publicKey: new Uint8Array(stored.public_key),
+          counter: Number(stored.counter),
+          transports: transportsOf(stored.transports),
+        },
         requireUserVerification: false,
       });
       if (!verdict.verified) return { ok: false, via: 'passkey', reason: 'invalid_signature' };
@@ -323,7 +360,14 @@ function passkeyCheck(kernel: Kernel, response: Record<string, unknown>, where: 
 export async function passkeySignInOptions(kernel: Kernel, challengeId: string, rp: RelyingParty): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const challenge = await liveMfaChallenge(kernel, challengeId);
   const options = await authenticationOptions(kernel, challenge.user_id, rp);
-  await storeChallenge(kernel, { userId: challenge.user_id, purpose: 'authentication', challenge: options.challenge, rp, mfaChallengeId: challenge.id, expiresAt: challenge.expires_at });
+  await storeChallenge(kernel, {
+    userId: challenge.user_id,
+    purpose: 'authentication',
+    challenge: options.challenge,
+    rp,
+    mfaChallengeId: challenge.id,
+    expiresAt: challenge.expires_at,
+  });
   return options;
 }
 
@@ -349,7 +393,12 @@ export async function passkeyStepUpOptions(kernel: Kernel, actor: Actor, rp: Rel
 }
 
 /** Step-up with a passkey: a fresh second factor for this session for 5 minutes. */
-export async function stepUpWithPasskey(kernel: Kernel, actor: Actor, response: Record<string, unknown>, context: RequestContext): Promise<{ validUntil: string }> {
+export async function stepUpWithPasskey(
+  kernel: Kernel,
+  actor: Actor,
+  response: Record<string, unknown>,
+  context: RequestContext,
+): Promise<{ validUntil: string }> {
   return stepUpWith(kernel, actor, passkeyCheck(kernel, response, { purpose: 'step_up', sessionId: actor.session?.id }), context, { error: invalidResponse });
 }
 
@@ -357,7 +406,13 @@ export async function stepUpWithPasskey(kernel: Kernel, actor: Actor, response: 
 
 export async function ownPasskeys(kernel: Kernel, actor: Actor): Promise<PasskeyView[]> {
   const userId = sessionUser(actor);
-  return (await credentialsOf(kernel, userId)).map((c) => ({ id: c.id, name: c.name, transports: transportsOf(c.transports), createdAt: c.created_at, lastUsedAt: c.last_used_at }));
+  return (await credentialsOf(kernel, userId)).map((c) => ({
+    id: c.id,
+    name: c.name,
+    transports: transportsOf(c.transports),
+    createdAt: c.created_at,
+    lastUsedAt: c.last_used_at,
+  }));
 }
 
 /** Removes one of the user's passkeys (fresh second factor needed); the last second factor cannot be removed. */
@@ -376,6 +431,12 @@ export async function removePasskey(kernel: Kernel, actor: Actor, credentialId: 
   await kernel.transaction(async (tx) => {
     const removed = await tx.trx.deleteFrom('webauthn_credentials').where('id', '=', credentialId).where('user_id', '=', userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) !== 1) throw notFound('passkey');
-    await tx.audit(actor, context, { action: 'auth.passkey.removed', outcome: 'success', resource: 'users', resourceId: userId, detail: { credential: credentialId.slice(0, 16) } });
+    await tx.audit(actor, context, {
+      action: 'auth.passkey.removed',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { credential: credentialId.slice(0, 16) },
+    });
   });
 }

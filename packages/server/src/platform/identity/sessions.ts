@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { defaultRoles, type RoleKey } from '@castellan/shared';
 import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
-import type { Database } from '../db/schema.js';
+import type { Database, SessionsTable } from '../db/schema.js';
 import { newId, nowIso } from '../data/ids.js';
 
 /**
@@ -27,18 +27,10 @@ export interface NewSession {
   idleSeconds: number;
 }
 
-export interface SessionRow {
-  id: string;
-  user_id: string;
-  kind: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  idle_seconds: number;
-  mfa_at: string | null;
-  csrf_hash: string;
-  revoked_at: string | null;
-}
+export type SessionRow = Pick<
+  SessionsTable,
+  'id' | 'user_id' | 'kind' | 'created_at' | 'last_seen_at' | 'expires_at' | 'idle_seconds' | 'mfa_at' | 'csrf_hash' | 'revoked_at'
+>;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
