@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from './config/load-config.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
 import { serveCommands } from './cli/serve.command.js';
 import { tokenCommands } from './cli/token.command.js';
 import { userCommands } from './cli/user.command.js';
+import { ConfigError } from './config/load-config.js';
 import { AppError } from './platform/errors.js';
 
 // Everything Castellan writes (database, keys, certificates, archives) is for its own user only.

@@ -6,15 +6,7 @@
 export type Classification = 'public' | 'internal' | 'personal' | 'sensitive';
 
 /** PI category, used by the record of processing and PIPL Art. 28 sensitive-PI handling. */
-export type PiCategory =
-  | 'none'
-  | 'identity'
-  | 'contact_details'
-  | 'government_id'
-  | 'date_of_birth'
-  | 'postal_address'
-  | 'employment'
-  | 'relationship';
+export type PiCategory = 'none' | 'identity' | 'contact_details' | 'government_id' | 'date_of_birth' | 'postal_address' | 'employment' | 'relationship';
 
 export type BlindIndexKind = 'email' | 'phone' | 'id_number' | 'name';
 export type MaskKind = 'name' | 'email' | 'phone' | 'id_number' | 'date' | 'address' | 'text';
@@ -90,8 +82,7 @@ export const fieldCatalogue = {
 export type CatalogueObject = keyof typeof fieldCatalogue;
 
 /** True when values of this field must be encrypted at rest. */
-export const isProtected = (spec: FieldSpec): boolean =>
-  spec.classification === 'personal' || spec.classification === 'sensitive';
+export const isProtected = (spec: FieldSpec): boolean => spec.classification === 'personal' || spec.classification === 'sensitive';
 
 /** Field names of an object that are encrypted at rest, in catalogue order. */
 export function protectedFields(object: CatalogueObject): string[] {

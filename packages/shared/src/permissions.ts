@@ -20,5 +20,4 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-export const isPermission = (value: string): value is Permission =>
-  (permissions as readonly string[]).includes(value);
+export const isPermission = (value: string): value is Permission => (permissions as readonly string[]).includes(value);

@@ -21,7 +21,12 @@ describe('masks', () => {
   });
 
   it('never returns the input unchanged for a non-trivial value', () => {
-    for (const [mask, value] of [[maskPhone, '13912345678'], [maskEmail, 'bob@example.org'], [maskIdNumber, '44010619401127001X'], [maskName, 'Bob Lee']] as const) {
+    for (const [mask, value] of [
+      [maskPhone, '13912345678'],
+      [maskEmail, 'bob@example.org'],
+      [maskIdNumber, '44010619401127001X'],
+      [maskName, 'Bob Lee'],
+    ] as const) {
       expect(mask(value)).not.toBe(value);
     }
   });

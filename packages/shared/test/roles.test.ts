@@ -13,7 +13,10 @@ describe('default roles', () => {
 
   it('give administrators no access to personal data', () => {
     for (const role of roleKeys.filter((r) => defaultRoles[r].administrator)) {
-      expect(defaultRoles[role].permissions.some((p) => p.startsWith('contacts.')), role).toBe(false);
+      expect(
+        defaultRoles[role].permissions.some((p) => p.startsWith('contacts.')),
+        role,
+      ).toBe(false);
       expect(defaultRoles[role].fields).toEqual({});
     }
   });

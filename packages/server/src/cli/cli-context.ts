@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { type Config, loadConfig } from '../config/load-config.js';
 import type { ConfigKey } from '../config/config.schema.js';
+import { type Config, loadConfig } from '../config/load-config.js';
 import type { Actor } from '../platform/authz/actor.js';
 import { asSystem } from '../platform/data/as-system.js';
 import { type Kernel, openKernel } from '../platform/kernel.js';

@@ -46,6 +46,9 @@ export function keysCommands(program: Command): void {
       out(`Current data key version: ${status.currentVersion}`);
       for (const v of status.versions) out(`  v${v.version}  ${v.status.padEnd(8)} ${String(v.subjects).padStart(8)} subjects  created ${v.createdAt}`);
       const r = status.rotation;
-      if (r) out(`Last rotation to v${r.toVersion}: ${r.status}, ${r.done}/${r.total} re-encrypted, ${r.remaining} remaining${r.finishedAt ? `, finished ${r.finishedAt}` : ''}`);
+      if (r)
+        out(
+          `Last rotation to v${r.toVersion}: ${r.status}, ${r.done}/${r.total} re-encrypted, ${r.remaining} remaining${r.finishedAt ? `, finished ${r.finishedAt}` : ''}`,
+        );
     });
 }

@@ -16,7 +16,10 @@ export function tokenCommands(program: Command): void {
       const created = await withKernel(async (kernel) => {
         const user = await findUserByEmail(kernel, opts.user);
         if (!user) throw new Error('no user has this e-mail address');
-        const scopes = opts.scopes?.split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = opts.scopes
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         return kernel.transaction((tx) => createApiToken(tx, operatorActor('token create'), noRequest, user, scopes, Number(opts.expiresDays)));
       });
       process.stderr.write(`Token ${created.id} for ${opts.user}, scopes ${created.scopes.join(',')}, expires ${created.expiresAt}. Shown once:\n`);

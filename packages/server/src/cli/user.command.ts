@@ -17,7 +17,9 @@ export function userCommands(program: Command): void {
       const password = readSecretFile(opts.passwordFile, 'password');
       const roles = opts.role.flatMap((r) => r.split(','));
       const created = await withKernel((kernel) =>
-        kernel.transaction((tx) => createUser(kernel, tx, operatorActor('user add'), noRequest, { email: opts.email, name: opts.name, roles, teamName: opts.team, password })),
+        kernel.transaction((tx) =>
+          createUser(kernel, tx, operatorActor('user add'), noRequest, { email: opts.email, name: opts.name, roles, teamName: opts.team, password }),
+        ),
       );
       out(`Added user ${created.id} (${created.roles.join(', ')}${opts.team ? `, team ${opts.team}` : ''})`);
     });

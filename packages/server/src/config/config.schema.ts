@@ -6,7 +6,11 @@ import { z } from 'zod';
  * Secrets are listed in `secretSettings` and are never logged or echoed in an error.
  */
 const port = z.coerce.number().int().min(1).max(65535);
-const bytes = z.coerce.number().int().min(1024).max(256 * 1024 * 1024);
+const bytes = z.coerce
+  .number()
+  .int()
+  .min(1024)
+  .max(256 * 1024 * 1024);
 const trueFalse = z.preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
 const isLoopback = (url: string): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 /** An OpenID Connect issuer: https, or http on a loopback address only (a provider run by the tests or on the same host). */
@@ -29,7 +33,8 @@ const oidcRoleMapping = z.preprocess(
     .superRefine((mapping, ctx) => {
       for (const [group, roles] of Object.entries(mapping)) {
         for (const role of [roles].flat()) {
-          if (!(roleKeys as readonly string[]).includes(role)) ctx.addIssue({ code: 'custom', message: `unknown role key "${role}" for group "${group}" (known: ${roleKeys.join(', ')})` });
+          if (!(roleKeys as readonly string[]).includes(role))
+            ctx.addIssue({ code: 'custom', message: `unknown role key "${role}" for group "${group}" (known: ${roleKeys.join(', ')})` });
         }
       }
     })
@@ -62,7 +67,10 @@ export const configSchema = z.object({
   CASTELLAN_PASSWORD_PROFILE: z.enum(['intl', 'cn-mlps3']).default('intl'),
   CASTELLAN_ROTATION_BATCH: z.coerce.number().int().min(1).max(10000).default(200),
   CASTELLAN_ROTATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  CASTELLAN_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://host:port or smtps://host:port').optional(),
+  CASTELLAN_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp://host:port or smtps://host:port')
+    .optional(),
   CASTELLAN_SMTP_FROM: z.string().min(3).default('Castellan <no-reply@castellan.local>'),
   CASTELLAN_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
   CASTELLAN_DORMANT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

@@ -130,7 +130,10 @@ function oidcConfig(raw: RawConfig): OidcConfig | null {
   if (!raw.CASTELLAN_OIDC_CLIENT_ID) throw new ConfigError('CASTELLAN_OIDC_CLIENT_ID', 'required when CASTELLAN_OIDC_ISSUER is set');
   const mapping = raw.CASTELLAN_OIDC_ROLE_MAPPING;
   if (!mapping || Object.keys(mapping).length === 0) {
-    throw new ConfigError('CASTELLAN_OIDC_ROLE_MAPPING', 'required when CASTELLAN_OIDC_ISSUER is set: a JSON object of IdP group → role key(s); SSO admits only members of a mapped group');
+    throw new ConfigError(
+      'CASTELLAN_OIDC_ROLE_MAPPING',
+      'required when CASTELLAN_OIDC_ISSUER is set: a JSON object of IdP group → role key(s); SSO admits only members of a mapped group',
+    );
   }
   return {
     issuer: raw.CASTELLAN_OIDC_ISSUER,
@@ -154,8 +157,7 @@ function masterKeyConfig(raw: RawConfig, dataDir: string): Config['masterKey'] {
       if (!raw.CASTELLAN_MASTER_KEY) throw new ConfigError('CASTELLAN_MASTER_KEY', 'required when CASTELLAN_MASTER_KEY_PROVIDER=env');
       return { provider: 'env', base64: raw.CASTELLAN_MASTER_KEY };
     case 'pkcs11':
-      if (!raw.CASTELLAN_PKCS11_TOKEN_LABEL)
-        throw new ConfigError('CASTELLAN_PKCS11_TOKEN_LABEL', 'required when CASTELLAN_MASTER_KEY_PROVIDER=pkcs11');
+      if (!raw.CASTELLAN_PKCS11_TOKEN_LABEL) throw new ConfigError('CASTELLAN_PKCS11_TOKEN_LABEL', 'required when CASTELLAN_MASTER_KEY_PROVIDER=pkcs11');
       if (!raw.CASTELLAN_PKCS11_PIN) throw new ConfigError('CASTELLAN_PKCS11_PIN', 'required when CASTELLAN_MASTER_KEY_PROVIDER=pkcs11');
       return {
         provider: 'pkcs11',

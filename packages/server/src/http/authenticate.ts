@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isRoleKey } from '@castellan/shared';
-import { type Actor, userActor } from '../platform/authz/actor.js';
-import { can } from '../platform/authz/access-policy.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../platform/audit/audit-event.js';
+import { can } from '../platform/authz/access-policy.js';
+import { type Actor, userActor } from '../platform/authz/actor.js';
 import { AppError, forbidden, unauthenticated } from '../platform/errors.js';
 import { actorForToken } from '../platform/identity/api-tokens.js';
 import { findLiveSession, hashSecret } from '../platform/identity/sessions.js';
@@ -42,8 +42,14 @@ async function sessionActor(kernel: Kernel, request: FastifyRequest, token: stri
       throw new AppError('forbidden', 403, 'missing or invalid CSRF token (send the csrf_token cookie value in X-CSRF-Token)');
     }
   }
-  const roles = (await kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', user.id).execute()).map((r) => r.role_key).filter(isRoleKey);
-  return userActor({ id: user.id, teamId: user.team_id }, roles, { id: session.id, kind: session.kind === 'restricted' ? 'restricted' : 'full', mfaAt: session.mfa_at });
+  const roles = (await kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', user.id).execute())
+    .map((r) => r.role_key)
+    .filter(isRoleKey);
+  return userActor({ id: user.id, teamId: user.team_id }, roles, {
+    id: session.id,
+    kind: session.kind === 'restricted' ? 'restricted' : 'full',
+    mfaAt: session.mfa_at,
+  });
 }
 
 /** Resolves credentials (bearer token or session cookie + CSRF) and enforces the route's declared access. */
@@ -64,7 +70,9 @@ export function installAuthentication(app: FastifyInstance, kernel: Kernel): voi
     if (!actor) throw unauthenticated('sign in, or send a valid bearer token');
     request.actor = actor;
     if (actor.session?.kind === 'restricted' && !access.restricted) {
-      throw forbidden('this session is restricted: change your password (POST /api/v1/me/password) and/or enrol a second factor (POST /api/v1/me/mfa/totp, then /confirm)');
+      throw forbidden(
+        'this session is restricted: change your password (POST /api/v1/me/password) and/or enrol a second factor (TOTP: POST /api/v1/me/mfa/totp, then /confirm; passkey: POST /api/v1/me/mfa/webauthn/options, then /api/v1/me/mfa/webauthn)',
+      );
     }
     if ('permission' in access && !can(actor, access.permission)) throw forbidden(`missing permission ${access.permission}`);
   });

@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
 import type { Kernel } from '../platform/kernel.js';
 import { installAuthentication } from './authenticate.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logger-options.js';
-import { describeAccess } from './route-access.js';
 import { registerRoutes } from './register-routes.js';
+import { describeAccess } from './route-access.js';
 
 export interface AppOptions {
   https?: { key: Buffer; cert: Buffer };
@@ -35,9 +35,7 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
     exposeHeadRoutes: false,
     requestIdHeader: false,
     trustProxy: false,
-    ...(options.https
-      ? { https: { ...options.https, minVersion: 'TLSv1.2' as const, honorCipherOrder: true } }
-      : {}),
+    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const, honorCipherOrder: true } } : {}),
   }) as unknown as FastifyInstance;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.setValidatorCompiler(validatorCompiler);
@@ -60,7 +58,9 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
   });
 
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"] } },
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"] },
+    },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },

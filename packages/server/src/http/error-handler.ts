@@ -1,8 +1,8 @@
 import type { ApiErrorBody, ErrorCode } from '@castellan/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { IntegrityError } from '../platform/crypto/integrity-error.js';
 import { anonymousActor } from '../platform/authz/actor.js';
+import { IntegrityError } from '../platform/crypto/integrity-error.js';
 import { AppError } from '../platform/errors.js';
 import type { Kernel } from '../platform/kernel.js';
 import { requestContext } from './authenticate.js';
@@ -54,9 +54,15 @@ export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, request, 413, 'payload_too_large', 'the request body is too large');
     if (error.statusCode === 429) return send(reply, request, 429, 'rate_limited', 'too many requests; slow down');
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, request, 415 as number, 'bad_request', 'unsupported content type; send application/json');
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return send(reply, request, 415 as number, 'bad_request', 'unsupported content type; send application/json');
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      const message = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the JSON body is empty' : error.code?.startsWith('FST_ERR_CTP') ? 'the request body is not valid JSON' : 'bad request';
+      const message =
+        error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'the JSON body is empty'
+          : error.code?.startsWith('FST_ERR_CTP')
+            ? 'the request body is not valid JSON'
+            : 'bad request';
       return send(reply, request, error.statusCode, 'bad_request', message);
     }
     request.log.error({ err: { type: error.name, code: error.code } }, 'unhandled error');

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { ProtectedStore } from '../platform/data/protected-store.js';
-import type { Kernel } from '../platform/kernel.js';
+import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
-import { meRoutes } from '../modules/me/me.routes.js';
-import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
-import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
-import { securityRoutes } from '../modules/security/security.routes.js';
-import { userRoutes } from '../modules/users/user.routes.js';
+import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
-import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
+import { meRoutes } from '../modules/me/me.routes.js';
+import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
+import { securityRoutes } from '../modules/security/security.routes.js';
+import { userRoutes } from '../modules/users/user.routes.js';
+import { ProtectedStore } from '../platform/data/protected-store.js';
+import type { Kernel } from '../platform/kernel.js';
 import { createMailer } from '../platform/notify/mailer.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {

@@ -1,10 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Config } from '../config/load-config.js';
-import type { Actor } from './authz/actor.js';
 import { appendAuditEvent } from './audit/append-audit-event.js';
 import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
+import type { Actor } from './authz/actor.js';
 import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
-import { Keyring, type DataKeyPurpose } from './crypto/keyring.js';
+import { type DataKeyPurpose, Keyring } from './crypto/keyring.js';
 import { openMasterKeyProvider } from './crypto/open-master-key-provider.js';
 import { suiteById } from './crypto/suites.js';
 import { type Db, openDatabase } from './db/database.js';
@@ -75,9 +75,9 @@ export function kernelFrom(config: Config, db: Db, keyring: Keyring): Kernel {
     keyring,
     suite: keyring.suite,
     transaction: (work) =>
-      db.kysely.transaction().execute((trx) =>
-        work({ trx, audit: (actor, context, event) => appendAuditEvent(trx, db.dialect, keyring.suite, actor, context, event) }),
-      ),
+      db.kysely
+        .transaction()
+        .execute((trx) => work({ trx, audit: (actor, context, event) => appendAuditEvent(trx, db.dialect, keyring.suite, actor, context, event) })),
     async close() {
       await keyring.close();
       await db.close();

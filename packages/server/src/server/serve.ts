@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
-import { buildApp, type App } from '../http/build-app.js';
+import { type App, buildApp } from '../http/build-app.js';
 import { startDormantAccountsJob } from '../platform/jobs/dormant-accounts.js';
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
 import { openKernel } from '../platform/kernel.js';

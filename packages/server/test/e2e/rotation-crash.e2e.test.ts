@@ -21,7 +21,10 @@ describe(`key rotation killed mid-way (${e2eDialect})`, () => {
     const server = await install.startServer();
     for (let i = 0; i < COUNT; i++) {
       const email = `rotated${i}@example.org`;
-      const res = await httpsJson('POST', `${server.url}/api/v1/contacts`, { headers: { authorization: `Bearer ${token}` }, body: { name: `Rotated ${i}`, email } });
+      const res = await httpsJson('POST', `${server.url}/api/v1/contacts`, {
+        headers: { authorization: `Bearer ${token}` },
+        body: { name: `Rotated ${i}`, email },
+      });
       expect(res.status).toBe(201);
       created.set(String(res.body.id), email);
     }

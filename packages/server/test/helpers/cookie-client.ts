@@ -20,4 +20,3 @@ export class Client {
     return res;
   }
 }
-

@@ -57,18 +57,14 @@ export function createSoftHsmToken(label = 'castellan-test'): SoftHsmToken {
   const tokens = join(dir, 'tokens');
   mkdirSync(tokens, { mode: 0o700 });
   const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(
-    conf,
-    `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
-  );
+  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
   const previousConf = process.env.SOFTHSM2_CONF;
   process.env.SOFTHSM2_CONF = conf;
   try {
-    execFileSync(
-      'softhsm2-util',
-      ['--init-token', '--free', '--label', label, '--pin', SOFTHSM_USER_PIN, '--so-pin', SOFTHSM_SO_PIN],
-      { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'pipe' },
-    );
+    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', SOFTHSM_USER_PIN, '--so-pin', SOFTHSM_SO_PIN], {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      stdio: 'pipe',
+    });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();

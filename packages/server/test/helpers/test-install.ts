@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Config, loadConfig } from '../../src/config/load-config.js';
 import type { ConfigKey } from '../../src/config/config.schema.js';
+import { type Config, loadConfig } from '../../src/config/load-config.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { type Actor, userActor } from '../../src/platform/authz/actor.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
@@ -24,14 +24,16 @@ export interface TestInstall {
 }
 
 /** A fresh, initialised installation in a temp dir (and a scratch PostgreSQL database when asked). */
-export async function createTestInstall(
-  dialect: 'sqlite' | 'postgres' = 'sqlite',
-  settings: Partial<Record<ConfigKey, string>> = {},
-): Promise<TestInstall> {
+export async function createTestInstall(dialect: 'sqlite' | 'postgres' = 'sqlite', settings: Partial<Record<ConfigKey, string>> = {}): Promise<TestInstall> {
   const root = mkdtempSync(path.join(tmpdir(), 'castellan-test-'));
   const dataDir = path.join(root, 'data');
   const pgDb = dialect === 'postgres' ? await createScratchPostgres() : undefined;
-  const env: Record<string, string> = { CASTELLAN_DATA_DIR: dataDir, CASTELLAN_LOG_LEVEL: 'silent', ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url } : {}), ...settings } as Record<string, string>;
+  const env: Record<string, string> = {
+    CASTELLAN_DATA_DIR: dataDir,
+    CASTELLAN_LOG_LEVEL: 'silent',
+    ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url } : {}),
+    ...settings,
+  } as Record<string, string>;
   const config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
   await initialiseInstallation(config, { adminEmail: 'admin@example.com', adminPassword: ADMIN_PASSWORD });
   const kernel = await openKernel(config);

@@ -26,7 +26,15 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token?: string, payload?: unknown) =>
     app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
-  const contactCount = async () => Number((await install.kernel.db.kysely.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const contactCount = async () =>
+    Number(
+      (
+        await install.kernel.db.kysely
+          .selectFrom('contacts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('refuses bad input with a 4xx in the error shape and writes nothing', async () => {
     const before = await contactCount();
@@ -46,7 +54,12 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
       expect(body.error.requestId).toBe(res.headers['x-request-id']);
       expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/);
     }
-    const malformed = await app.inject({ method: 'POST', url: '/api/v1/contacts', headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' }, payload: '{"name": ' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Bearer ${managerToken}`, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('bad_request');
     const huge = await call('POST', '/api/v1/contacts', managerToken, { name: 'x'.repeat(2 * 1024 * 1024) });
@@ -175,7 +188,12 @@ describe('the escape hatch', () => {
       .map(({ file, text }) => [file, (text.match(/\basSystem\(/g) ?? []).length] as const)
       .filter(([, count]) => count > 0)
       .map(([file, count]) => `${file}:${count}`);
-    expect(sites.sort()).toEqual(['cli/cli-context.ts:1', 'platform/install/initialise-installation.ts:1', 'platform/jobs/dormant-accounts.ts:1', 'platform/jobs/rotation-worker.ts:1']);
+    expect(sites.sort()).toEqual([
+      'cli/cli-context.ts:1',
+      'platform/install/initialise-installation.ts:1',
+      'platform/jobs/dormant-accounts.ts:1',
+      'platform/jobs/rotation-worker.ts:1',
+    ]);
   });
 
   it('only the kernel imports the database drivers', () => {

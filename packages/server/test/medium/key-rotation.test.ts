@@ -19,12 +19,23 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
     install = await createTestInstall(dialect);
     store = new ProtectedStore(install.kernel);
     manager = await addUser(install.kernel, ['sales_manager'], 'Team R');
-    ids.push(...(await store.createMany(manager.actor, noRequest, 'contacts', Array.from({ length: 45 }, (_, i) => ({ name: `Rot ${i}`, email: `rot${i}@example.com`, phone: `1380000${String(i).padStart(4, '0')}` })))));
+    ids.push(
+      ...(await store.createMany(
+        manager.actor,
+        noRequest,
+        'contacts',
+        Array.from({ length: 45 }, (_, i) => ({ name: `Rot ${i}`, email: `rot${i}@example.com`, phone: `1380000${String(i).padStart(4, '0')}` })),
+      )),
+    );
   });
   afterAll(async () => install?.cleanup());
 
   it('uses the new version for new writes at once and re-encrypts all old data in batches', async () => {
-    const before = await install.kernel.db.kysely.selectFrom('contacts').select(['id', 'email_enc']).where('id', '=', ids[0] as string).executeTakeFirstOrThrow();
+    const before = await install.kernel.db.kysely
+      .selectFrom('contacts')
+      .select(['id', 'email_enc'])
+      .where('id', '=', ids[0] as string)
+      .executeTakeFirstOrThrow();
     expect(envelopeKeyVersion(Buffer.from(before.email_enc as Buffer))).toBe(1);
     const started = await startRotation(install.kernel, actor);
     expect(started).toMatchObject({ toVersion: 2, resumed: false });
@@ -66,7 +77,8 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
     const { rotateBatch, runningRotation } = await import('../../src/platform/crypto/key-rotation.js');
     const rotation = await runningRotation(install.kernel);
     let done = 0;
-    for (let i = 0; i < batches; i++) done += await rotateBatch(install.kernel, actor, String(rotation?.id), { workerId: 'test-worker-1', batchSize: 10, leaseMs: 300 });
+    for (let i = 0; i < batches; i++)
+      done += await rotateBatch(install.kernel, actor, String(rotation?.id), { workerId: 'test-worker-1', batchSize: 10, leaseMs: 300 });
     return done;
   }
 });

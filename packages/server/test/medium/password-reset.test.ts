@@ -87,10 +87,18 @@ describe.each(testDialects)('password reset by e-mail (real SMTP on loopback) on
     expect(token.length).toBeGreaterThan(20);
     const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, newPassword: 'password1234' } });
     expect(weak.statusCode).toBe(422);
-    const done = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, newPassword: 'amber lighthouse 2031 tide' } });
+    const done = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/complete',
+      payload: { token, newPassword: 'amber lighthouse 2031 tide' },
+    });
     expect(done.statusCode).toBe(204);
     expect(done.cookies).toEqual([]);
-    const again = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, newPassword: 'another amber lighthouse 9' } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/complete',
+      payload: { token, newPassword: 'another amber lighthouse 9' },
+    });
     expect(again.statusCode).toBe(401);
     expect((await session.call('GET', '/api/v1/me')).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: USER_PASSWORD } })).statusCode).toBe(401);
@@ -99,13 +107,21 @@ describe.each(testDialects)('password reset by e-mail (real SMTP on loopback) on
   });
 
   it('refuses a forged or expired token', async () => {
-    const forged = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token: 'A'.repeat(43), newPassword: 'amber lighthouse 2031 tide' } });
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/complete',
+      payload: { token: 'A'.repeat(43), newPassword: 'amber lighthouse 2031 tide' },
+    });
     expect(forged.statusCode).toBe(401);
     await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: user.email } });
     const mails = await waitForMail(2);
     const token = tokenIn(mails[1]);
     vi.setSystemTime(new Date(Date.now() + 31 * 60_000));
-    const expired = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, newPassword: 'violet canyon 4412 reef' } });
+    const expired = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/complete',
+      payload: { token, newPassword: 'violet canyon 4412 reef' },
+    });
     expect(expired.statusCode).toBe(401);
   });
 });

@@ -82,9 +82,7 @@ describe('PKCS#11 master key provider (SoftHSM2)', () => {
   });
 
   it('rejects another AAD with IntegrityError', async () => {
-    await expect(current().unwrap(earlierBlob, Buffer.from('castellan:dek:tenant-2:v1'))).rejects.toBeInstanceOf(
-      IntegrityError,
-    );
+    await expect(current().unwrap(earlierBlob, Buffer.from('castellan:dek:tenant-2:v1'))).rejects.toBeInstanceOf(IntegrityError);
     // The failed operation must not leave the session stuck.
     expect(await current().unwrap(earlierBlob, aad)).toEqual(dataKey);
   });

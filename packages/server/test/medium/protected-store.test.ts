@@ -80,7 +80,9 @@ describe.each(testDialects)('protected store on %s', (dialect) => {
     expect(seen.idNumber).toBe('4401**********001X');
     expect(seen.email).toBe('B***@Example.com');
     await expect(store.get(sysAdmin.actor, noRequest, 'contacts', contactId)).rejects.toMatchObject({ status: 403 });
-    await expect(store.list(repA.actor, noRequest, 'contacts', { limit: 5, search: { field: 'idNumber', value: person.idNumber } })).rejects.toMatchObject({ status: 403 });
+    await expect(store.list(repA.actor, noRequest, 'contacts', { limit: 5, search: { field: 'idNumber', value: person.idNumber } })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('writes an audit event for every read, naming the data subject and the fields, never a value', async () => {
@@ -117,8 +119,15 @@ describe.each(testDialects)('protected store on %s', (dialect) => {
     expect(updated.phone).toBe('13700002222');
     const found = await store.list(managerA.actor, noRequest, 'contacts', { limit: 5, search: { field: 'name', value: 'Renamed' } });
     expect(found.items.map((c) => c.id)).toEqual([id]);
-    expect((await store.list(managerA.actor, noRequest, 'contacts', { limit: 5, search: { field: 'name', value: 'Person' } })).items.map((c) => c.id)).not.toContain(id);
-    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'record.updated').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(
+      (await store.list(managerA.actor, noRequest, 'contacts', { limit: 5, search: { field: 'name', value: 'Person' } })).items.map((c) => c.id),
+    ).not.toContain(id);
+    const event = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'record.updated')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(event.detail).not.toContain('13700002222');
     const subject = await install.kernel.db.kysely.selectFrom('contacts').select('subject_id').where('id', '=', id).executeTakeFirstOrThrow();
     await store.remove(managerA.actor, noRequest, 'contacts', id);
@@ -131,17 +140,32 @@ describe.each(testDialects)('protected store on %s', (dialect) => {
   });
 
   it('refuses writes outside the scope and to hidden fields, writing nothing', async () => {
-    const count = async () => Number((await install.kernel.db.kysely.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await install.kernel.db.kysely
+            .selectFrom('contacts')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     await expect(store.create(repA.actor, noRequest, 'contacts', { name: 'X', ownerId: managerA.id })).rejects.toBeInstanceOf(AppError);
     await expect(store.create(repA.actor, noRequest, 'contacts', { name: 'X', idNumber: '110101199003071234' })).rejects.toMatchObject({ status: 403 });
     await expect(store.create(managerA.actor, noRequest, 'contacts', { name: 'X', teamId: repB.teamId })).rejects.toMatchObject({ status: 403 });
-    await expect(store.createMany(managerA.actor, noRequest, 'contacts', [{ name: 'Ok' }, { name: 'Bad', teamId: repB.teamId }])).rejects.toMatchObject({ status: 403 });
+    await expect(store.createMany(managerA.actor, noRequest, 'contacts', [{ name: 'Ok' }, { name: 'Bad', teamId: repB.teamId }])).rejects.toMatchObject({
+      status: 403,
+    });
     expect(await count()).toBe(before);
   });
 
   it('pages through a list with a cursor, in creation order, without repeats', async () => {
-    await store.createMany(managerA.actor, noRequest, 'contacts', Array.from({ length: 23 }, (_, i) => ({ name: `Paged ${i}`, email: `paged${i}@example.com` })));
+    await store.createMany(
+      managerA.actor,
+      noRequest,
+      'contacts',
+      Array.from({ length: 23 }, (_, i) => ({ name: `Paged ${i}`, email: `paged${i}@example.com` })),
+    );
     const seen: string[] = [];
     let cursor: string | undefined;
     do {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
+import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
-import { Client } from '../helpers/cookie-client.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -104,7 +104,12 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const body = { fields: ['phone'], reason: 'customer called about a billing error' };
     const noHeader = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie }, payload: body });
     expect(noHeader.statusCode).toBe(403);
-    const wrong = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie, 'x-csrf-token': 'x'.repeat(43) }, payload: body });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contacts/${contactId}/reveal`,
+      headers: { cookie, 'x-csrf-token': 'x'.repeat(43) },
+      payload: body,
+    });
     expect(wrong.statusCode).toBe(403);
     expect((await client.call('GET', `/api/v1/contacts/${contactId}`)).json().phone).toBe('138****5678');
 
@@ -114,14 +119,23 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const revealed = await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, body);
     expect(revealed.statusCode).toBe(200);
     expect(revealed.json().values).toEqual({ phone: '13812345678' });
-    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'personal_data.reveal').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const event = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'personal_data.reveal')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(event.actor_id).toBe(agent.id);
     expect(JSON.parse(String(event.detail)).reason).toBe(body.reason);
     expect(event.detail).not.toContain('13812345678');
 
     // Step-up goes stale after 5 minutes: reveal is refused until a fresh code is given.
     const sessionId = (await client.call('GET', '/api/v1/me')).json().session.id;
-    await install.kernel.db.kysely.updateTable('sessions').set({ mfa_at: new Date(Date.now() - 6 * 60_000).toISOString() }).where('id', '=', sessionId).execute();
+    await install.kernel.db.kysely
+      .updateTable('sessions')
+      .set({ mfa_at: new Date(Date.now() - 6 * 60_000).toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
     const stale = await client.call('POST', `/api/v1/contacts/${contactId}/reveal`, body);
     expect(stale.statusCode).toBe(403);
     expect(stale.json().error.code).toBe('step_up_required');
@@ -154,7 +168,11 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect((await b.call('GET', '/api/v1/me')).statusCode).toBe(401);
 
     const bId = (await a.call('GET', '/api/v1/me')).json().session.id;
-    await install.kernel.db.kysely.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() }).where('id', '=', bId).execute();
+    await install.kernel.db.kysely
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() })
+      .where('id', '=', bId)
+      .execute();
     expect((await a.call('GET', '/api/v1/me')).statusCode).toBe(401);
 
     const c = new Client(app);
@@ -169,7 +187,14 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const { noRequest } = await import('../../src/platform/audit/audit-event.js');
     const otp = 'Temporary9Pass4Word7';
     await install.kernel.transaction((tx) =>
-      createUser(install.kernel, tx, asSystem('test fixture'), noRequest, { email: 'newbie@example.com', name: 'New Hire', roles: ['sales_rep'], teamName: 'Team N', password: otp, mustChangePassword: true }),
+      createUser(install.kernel, tx, asSystem('test fixture'), noRequest, {
+        email: 'newbie@example.com',
+        name: 'New Hire',
+        roles: ['sales_rep'],
+        teamName: 'Team N',
+        password: otp,
+        mustChangePassword: true,
+      }),
     );
     const client = new Client(app);
     const login = await client.call('POST', '/api/v1/auth/login', { email: 'newbie@example.com', password: otp });
@@ -218,12 +243,18 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
 
     const victim = await addUser(install.kernel, ['sales_rep'], 'Team T');
     let status = 0;
-    for (let i = 0; i < 7; i++) status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } })).statusCode;
+    for (let i = 0; i < 7; i++)
+      status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } })).statusCode;
     expect(status).toBe(429);
     const ghost = 'ghost@example.com';
-    for (let i = 0; i < 7; i++) status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ghost, password: `wrong password ${i}` } })).statusCode;
+    for (let i = 0; i < 7; i++)
+      status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ghost, password: `wrong password ${i}` } })).statusCode;
     expect(status).toBe(429);
-    const failures = await install.kernel.db.kysely.selectFrom('audit_events').select(['action', 'outcome']).where('action', 'in', ['auth.login.failed', 'auth.login.throttled']).execute();
+    const failures = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('action', 'in', ['auth.login.failed', 'auth.login.throttled'])
+      .execute();
     expect(failures.length).toBeGreaterThanOrEqual(12);
   });
 });

@@ -60,7 +60,11 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     const self = await admin.call('PATCH', `/api/v1/users/${adminId}`, { roles: ['system_admin', 'security_admin', 'privacy_officer'] });
     expect(self.statusCode).toBe(403);
     const sessionId = (await admin.call('GET', '/api/v1/me')).json().session.id;
-    await install.kernel.db.kysely.updateTable('sessions').set({ mfa_at: new Date(Date.now() - 10 * 60_000).toISOString() }).where('id', '=', sessionId).execute();
+    await install.kernel.db.kysely
+      .updateTable('sessions')
+      .set({ mfa_at: new Date(Date.now() - 10 * 60_000).toISOString() })
+      .where('id', '=', sessionId)
+      .execute();
     const stale = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
     expect(stale.json().error.code).toBe('step_up_required');
     nextStep();
@@ -72,7 +76,8 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
   it('refuses non-administrators, and a user editing their own roles or team', async () => {
     const rep = await addUser(install.kernel, ['sales_rep'], 'South');
     const token = await tokenFor(install.kernel, rep);
-    const asRep = (method: 'GET' | 'PATCH', url: string, payload?: object) => app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+    const asRep = (method: 'GET' | 'PATCH', url: string, payload?: object) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
     expect((await asRep('GET', '/api/v1/users')).statusCode).toBe(403);
     expect((await asRep('PATCH', `/api/v1/users/${rep.id}`, { roles: ['sales_manager'] })).statusCode).toBe(403);
     expect((await asRep('PATCH', `/api/v1/users/${rep.id}`, { team: 'North' })).statusCode).toBe(403);
@@ -102,7 +107,13 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     const list = await admin.call('GET', '/api/v1/users?limit=100');
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((u: { email: string }) => u.email)).toContain('admin@example.com');
-    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('resource', '=', 'users').where('action', '=', 'personal_data.read').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const event = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('resource', '=', 'users')
+      .where('action', '=', 'personal_data.read')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(event.actor_id).toBe(adminId);
     expect(event.detail).not.toContain('admin@example.com');
     expect((await admin.call('GET', '/api/v1/roles')).json().items).toHaveLength(9);
@@ -124,13 +135,19 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect(revoked.statusCode).toBe(200);
     expect((await workerSession.call('GET', '/api/v1/me')).statusCode).toBe(401);
     expect(await install.kernel.db.kysely.selectFrom('user_roles').selectAll().where('user_id', '=', worker.id).execute()).toEqual([]);
-    expect((await bossSession.call('POST', `/api/v1/access-reviews/${review.json().id}/decisions`, { userId: worker.id, decision: 'confirm' })).statusCode).toBe(409);
+    expect(
+      (await bossSession.call('POST', `/api/v1/access-reviews/${review.json().id}/decisions`, { userId: worker.id, decision: 'confirm' })).statusCode,
+    ).toBe(409);
     expect((await admin.call('GET', `/api/v1/access-reviews/${review.json().id}`)).json()).toMatchObject({ revoked: 1 });
   });
 
   it('reports dormant accounts and the job disables them', async () => {
     const sleeper = await addUser(install.kernel, ['marketing'], 'Promo');
-    await install.kernel.db.kysely.updateTable('users').set({ last_login_at: new Date(Date.now() - 100 * 86_400_000).toISOString() }).where('id', '=', sleeper.id).execute();
+    await install.kernel.db.kysely
+      .updateTable('users')
+      .set({ last_login_at: new Date(Date.now() - 100 * 86_400_000).toISOString() })
+      .where('id', '=', sleeper.id)
+      .execute();
     const report = (await admin.call('GET', '/api/v1/access-reviews/dormant?days=90')).json().items.map((d: { userId: string }) => d.userId);
     expect(report).toContain(sleeper.id);
     expect(report).not.toContain(adminId);
@@ -142,7 +159,8 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
 
   it('shows locked-out accounts to the security administrator, who can unlock them', async () => {
     const victim = await addUser(install.kernel, ['sales_rep'], 'Locked');
-    for (let i = 0; i < 7; i++) await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } });
+    for (let i = 0; i < 7; i++)
+      await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } });
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: USER_PASSWORD } })).statusCode).toBe(429);
     const locks = (await admin.call('GET', '/api/v1/security/lockouts')).json().items;
     expect(locks.map((l: { userId: string }) => l.userId)).toContain(victim.id);

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/platform/identity/password-hash.js';
 import {
   checkPassword,
-  passwordExpired,
-  passwordHistoryLength,
-  passwordMaxAgeDays,
   type PasswordContext,
   type PasswordProblemCode,
   type PasswordProfile,
+  passwordExpired,
+  passwordHistoryLength,
+  passwordMaxAgeDays,
 } from '../../src/platform/identity/password-policy.js';
 
 const user: PasswordContext = { email: 'jsmith@example.com', name: 'Margaret Thornbury' };
@@ -62,8 +62,7 @@ const cn: readonly Row[] = [
   ['Dragon1Dragon1', {}, ['too_weak']],
 ];
 
-const label = (password: string) =>
-  password.length > 40 ? `${password.slice(0, 12)}… (${[...password].length} code points)` : password;
+const label = (password: string) => (password.length > 40 ? `${password.slice(0, 12)}… (${[...password].length} code points)` : password);
 const cases = (['intl', 'cn-mlps3'] as const).flatMap((profile: PasswordProfile) =>
   (profile === 'intl' ? intl : cn).map(([password, context, codes]) => [profile, label(password), codes, password, context] as const),
 );
@@ -85,8 +84,14 @@ describe('password policy', () => {
   });
 
   describe('history (cn-mlps3)', () => {
-    const passwords = ['Oldest-Granite-Kettle-11', 'Amber-Falcon-Meadow-22', 'Cobalt-Lantern-Ridge-33',
-      'Dusky-Orchid-Summit-44', 'Ember-Quartz-Willow-55', 'Frosty-Tulip-Harbour-66'];
+    const passwords = [
+      'Oldest-Granite-Kettle-11',
+      'Amber-Falcon-Meadow-22',
+      'Cobalt-Lantern-Ridge-33',
+      'Dusky-Orchid-Summit-44',
+      'Ember-Quartz-Willow-55',
+      'Frosty-Tulip-Harbour-66',
+    ];
     const hashes = Promise.all(passwords.map(hashPassword));
     /** The last 5, newest first: the oldest of the six is no longer passed. */
     const lastFive = async () => (await hashes).slice(1).reverse();

@@ -7,8 +7,16 @@ const fields = {
   name: z.string().trim().min(1).max(200),
   kind: z.enum(accountKinds),
   industry: z.string().trim().max(100).nullable().optional(),
-  website: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500).nullable().optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').nullable().optional(),
+  website: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(500)
+    .nullable()
+    .optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .nullable()
+    .optional(),
 };
 
 /** Accounts are organisations (advertisers, agencies, licensees, operators…): no personal fields. */

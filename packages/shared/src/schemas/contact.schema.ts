@@ -3,10 +3,19 @@ import { idSchema, pageQuery, pastDate } from './common.schema.js';
 
 const name = z.string().trim().min(1).max(200);
 const email = z.email({ message: 'must be an e-mail address' }).max(254);
-const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()\-.]{5,23}$/, 'must be a phone number');
-const idNumber = z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z -]{3,31}$/, 'must be an ID number (4-32 letters or digits)');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()\-.]{5,23}$/, 'must be a phone number');
+const idNumber = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z -]{3,31}$/, 'must be an ID number (4-32 letters or digits)');
 const address = z.string().trim().min(1).max(500);
-const wechatId = z.string().trim().regex(/^[A-Za-z][-_A-Za-z0-9]{5,19}$/, 'must be a WeChat ID (6-20 letters, digits, - or _, starting with a letter)');
+const wechatId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][-_A-Za-z0-9]{5,19}$/, 'must be a WeChat ID (6-20 letters, digits, - or _, starting with a letter)');
 const jobTitle = z.string().trim().min(1).max(200);
 
 /** Contacts are natural persons: B2B contact persons, subscribers, viewers. */

@@ -8,7 +8,16 @@ import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['access-reviews'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
-const summary = z.object({ id: z.string(), status: z.string(), createdAt: z.string(), dueAt: z.string(), closedAt: z.string().nullable(), pending: z.number(), confirmed: z.number(), revoked: z.number() });
+const summary = z.object({
+  id: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  closedAt: z.string().nullable(),
+  pending: z.number(),
+  confirmed: z.number(),
+  revoked: z.number(),
+});
 
 /** Periodic access reviews and the dormant-account report. */
 export function accessReviewRoutes(app: FastifyInstance, kernel: Kernel): void {
@@ -16,7 +25,12 @@ export function accessReviewRoutes(app: FastifyInstance, kernel: Kernel): void {
 
   r.post('/api/v1/access-reviews', {
     config: { access: { permission: 'roles.assign' } },
-    schema: { tags, summary: "Start a review campaign: every active user's roles go to their manager", body: z.object({ dueDays: z.number().int().min(1).max(90).default(14) }).strict(), response: { 201: summary, ...errors } },
+    schema: {
+      tags,
+      summary: "Start a review campaign: every active user's roles go to their manager",
+      body: z.object({ dueDays: z.number().int().min(1).max(90).default(14) }).strict(),
+      response: { 201: summary, ...errors },
+    },
     handler: async (request, reply) => {
       const started = await startAccessReview(kernel, actorOf(request), requestContext(request), request.body.dueDays);
       return reply.status(201).send(await reviewSummary(kernel, started.id));
@@ -34,7 +48,10 @@ export function accessReviewRoutes(app: FastifyInstance, kernel: Kernel): void {
     schema: {
       tags,
       summary: 'Decisions waiting for me (my staff, or unassigned ones for security administrators)',
-      response: { 200: z.object({ items: z.array(z.object({ reviewId: z.string(), userId: z.string(), roles: z.array(z.string()), dueAt: z.string() })) }), ...errors },
+      response: {
+        200: z.object({ items: z.array(z.object({ reviewId: z.string(), userId: z.string(), roles: z.array(z.string()), dueAt: z.string() })) }),
+        ...errors,
+      },
     },
     handler: async (request) => ({ items: await pendingReviewItems(kernel, actorOf(request)) }),
   });
@@ -48,7 +65,8 @@ export function accessReviewRoutes(app: FastifyInstance, kernel: Kernel): void {
       body: z.object({ userId: idSchema, decision: z.enum(['confirm', 'revoke']) }).strict(),
       response: { 200: z.object({ reviewId: z.string(), userId: z.string(), decision: z.string(), roles: z.array(z.string()) }), ...errors },
     },
-    handler: async (request) => decideReviewItem(kernel, actorOf(request), requestContext(request), request.params.id, request.body.userId, request.body.decision),
+    handler: async (request) =>
+      decideReviewItem(kernel, actorOf(request), requestContext(request), request.params.id, request.body.userId, request.body.decision),
   });
 
   r.get('/api/v1/access-reviews/dormant', {

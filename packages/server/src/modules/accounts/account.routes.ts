@@ -19,7 +19,10 @@ export function accountRoutes(app: FastifyInstance, store: ProtectedStore): void
     handler: async (request) => {
       const { limit, cursor, ...filters } = request.query;
       const cleanFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
-      return store.list(actorOf(request), requestContext(request), 'accounts', { limit, cursor, filters: cleanFilters }) as Promise<{ items: AccountView[]; nextCursor: string | null }>;
+      return store.list(actorOf(request), requestContext(request), 'accounts', { limit, cursor, filters: cleanFilters }) as Promise<{
+        items: AccountView[];
+        nextCursor: string | null;
+      }>;
     },
   });
 

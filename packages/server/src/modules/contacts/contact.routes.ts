@@ -14,14 +14,21 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
 
   r.get('/api/v1/contacts', {
     config: { access: { permission: 'contacts.read' } },
-    schema: { tags, summary: 'List contacts in your scope; exact search by email, phone, idNumber or name', querystring: contactListQuery, response: { 200: contactPage, ...errors } },
+    schema: {
+      tags,
+      summary: 'List contacts in your scope; exact search by email, phone, idNumber or name',
+      querystring: contactListQuery,
+      response: { 200: contactPage, ...errors },
+    },
     handler: async (request) => {
       const { limit, cursor, email, phone, idNumber, name, ...filters } = request.query;
       const searchPairs = { email, phone, idNumber, name };
       const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
       const search = found ? { field: found[0], value: String(found[1]) } : undefined;
       const cleanFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
-      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: cleanFilters, search }) as Promise<z.infer<typeof contactPage>>;
+      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: cleanFilters, search }) as Promise<
+        z.infer<typeof contactPage>
+      >;
     },
   });
 
@@ -53,12 +60,27 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
       tags,
       summary: 'Reveal masked fields of a contact, giving a reason (needs a step-up within 5 minutes; audited, rate-limited)',
       params: idParams,
-      body: z.object({ fields: z.array(z.enum(['name', 'email', 'phone', 'idNumber', 'birthDate', 'address', 'wechatId', 'jobTitle'])).min(1).max(8), reason: z.string().trim().min(10).max(500) }).strict(),
+      body: z
+        .object({
+          fields: z
+            .array(z.enum(['name', 'email', 'phone', 'idNumber', 'birthDate', 'address', 'wechatId', 'jobTitle']))
+            .min(1)
+            .max(8),
+          reason: z.string().trim().min(10).max(500),
+        })
+        .strict(),
       response: { 200: z.object({ id: z.string(), values: z.record(z.string(), z.string().nullable()) }), ...errors },
     },
     handler: async (request) => ({
       id: request.params.id,
-      values: await store.reveal(actorOf(request), requestContext(request), 'contacts', request.params.id, [...new Set(request.body.fields)], request.body.reason),
+      values: await store.reveal(
+        actorOf(request),
+        requestContext(request),
+        'contacts',
+        request.params.id,
+        [...new Set(request.body.fields)],
+        request.body.reason,
+      ),
     }),
   });
 

@@ -16,7 +16,12 @@ export function healthRoutes(app: FastifyInstance, kernel: Kernel): void {
   );
   r.get('/healthz', {
     config: { access: { public: true } },
-    schema: { tags: ['system'], summary: 'Liveness and database reachability', security: [], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) } },
+    schema: {
+      tags: ['system'],
+      summary: 'Liveness and database reachability',
+      security: [],
+      response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) },
+    },
     handler: async () => {
       await kernel.db.kysely.selectFrom('settings').select('key').limit(1).execute();
       return { status: 'ok' as const, database: kernel.db.dialect };

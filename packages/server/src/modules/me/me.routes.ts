@@ -6,8 +6,8 @@ import { actorOf, requestContext } from '../../http/authenticate.js';
 import { sessionBody, setSessionCookies } from '../../http/session-cookies.js';
 import { notFound } from '../../platform/errors.js';
 import { changeOwnPassword } from '../../platform/identity/change-password.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/second-factor.js';
 import { ownProfile, ownSessions } from '../../platform/identity/own-account.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/second-factor.js';
 import { revokeSession } from '../../platform/identity/sessions.js';
 import type { Kernel } from '../../platform/kernel.js';
 
@@ -48,7 +48,16 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: {
         200: z.object({
           items: z.array(
-            z.object({ id: z.string(), kind: z.string(), createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), current: z.boolean() }),
+            z.object({
+              id: z.string(),
+              kind: z.string(),
+              createdAt: z.string(),
+              lastSeenAt: z.string(),
+              expiresAt: z.string(),
+              ip: z.string().nullable(),
+              userAgent: z.string().nullable(),
+              current: z.boolean(),
+            }),
           ),
         }),
         ...errors,
@@ -64,7 +73,13 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
       const actor = actorOf(request);
       const done = await kernel.transaction(async (tx) => {
         const revoked = await revokeSession(tx.trx, request.params.id, actor.userId ?? '');
-        if (revoked) await tx.audit(actor, requestContext(request), { action: 'auth.session.revoked', outcome: 'success', resource: 'sessions', resourceId: request.params.id });
+        if (revoked)
+          await tx.audit(actor, requestContext(request), {
+            action: 'auth.session.revoked',
+            outcome: 'success',
+            resource: 'sessions',
+            resourceId: request.params.id,
+          });
         return revoked;
       });
       if (!done) throw notFound('session');

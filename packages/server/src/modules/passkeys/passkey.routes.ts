@@ -34,13 +34,13 @@ const sessionView = z.object({
 const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 const strictLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
-const rp = (request: FastifyRequest) => relyingParty(request.headers.host);
 /** The library's option types as the JSON they are. */
 const asJson = (options: object): Record<string, unknown> => ({ ...options });
 
 /** WebAuthn passkeys and security keys as a second factor: enrolment, sign-in step, step-up, own list. */
 export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const rp = (request: FastifyRequest) => relyingParty(request.headers.host, kernel.config.raw.CASTELLAN_PUBLIC_URL);
 
   r.post('/api/v1/me/mfa/webauthn/options', {
     config: { access: { authenticated: true, restricted: true }, ...strictLimit },

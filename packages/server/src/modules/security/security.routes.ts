@@ -21,7 +21,17 @@ export function securityRoutes(app: FastifyInstance, kernel: Kernel): void {
       summary: 'API tokens: scopes, expiry, last use (never the token itself)',
       response: {
         200: z.object({
-          items: z.array(z.object({ id: z.string(), userId: z.string(), scopes: z.array(z.string()), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              userId: z.string(),
+              scopes: z.array(z.string()),
+              createdAt: z.string(),
+              expiresAt: z.string(),
+              lastUsedAt: z.string().nullable(),
+              revokedAt: z.string().nullable(),
+            }),
+          ),
         }),
         ...errors,
       },
@@ -43,7 +53,10 @@ export function securityRoutes(app: FastifyInstance, kernel: Kernel): void {
     schema: {
       tags,
       summary: 'Accounts and addresses currently locked out of sign-in',
-      response: { 200: z.object({ items: z.array(z.object({ key: z.string(), userId: z.string().nullable(), failuresThisHour: z.number(), lockedUntil: z.string() })) }), ...errors },
+      response: {
+        200: z.object({ items: z.array(z.object({ key: z.string(), userId: z.string().nullable(), failuresThisHour: z.number(), lockedUntil: z.string() })) }),
+        ...errors,
+      },
     },
     handler: async () => ({ items: await listLockouts(kernel) }),
   });

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { createTeam, listTeams } from '../../platform/identity/teams.js';
 import { createUserByAdmin, getUser, listUsers, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
-import { listTeams, createTeam } from '../../platform/identity/teams.js';
 import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['users'];
@@ -101,13 +101,22 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
 
   r.get('/api/v1/teams', {
     config: { access: { permission: 'users.read' } },
-    schema: { tags, summary: 'Teams', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string() })) }), ...errors } },
+    schema: {
+      tags,
+      summary: 'Teams',
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), createdAt: z.string() })) }), ...errors },
+    },
     handler: async () => ({ items: await listTeams(kernel) }),
   });
 
   r.post('/api/v1/teams', {
     config: { access: { permission: 'users.manage' } },
-    schema: { tags, summary: 'Create a team', body: z.object({ name: z.string().trim().min(1).max(100) }).strict(), response: { 201: z.object({ id: z.string(), name: z.string() }), ...errors } },
+    schema: {
+      tags,
+      summary: 'Create a team',
+      body: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
+      response: { 201: z.object({ id: z.string(), name: z.string() }), ...errors },
+    },
     handler: async (request, reply) => reply.status(201).send(await createTeam(kernel, actorOf(request), requestContext(request), request.body.name)),
   });
 
@@ -119,7 +128,13 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: {
         200: z.object({
           items: z.array(
-            z.object({ key: z.string(), administrator: z.boolean(), permissions: z.array(z.string()), scope: z.record(z.string(), z.string()), fields: z.record(z.string(), z.record(z.string(), z.string())) }),
+            z.object({
+              key: z.string(),
+              administrator: z.boolean(),
+              permissions: z.array(z.string()),
+              scope: z.record(z.string(), z.string()),
+              fields: z.record(z.string(), z.record(z.string(), z.string())),
+            }),
           ),
         }),
         ...errors,
@@ -128,7 +143,13 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
     handler: async () => ({
       items: roleKeys.map((key) => {
         const role = defaultRoles[key];
-        return { key, administrator: role.administrator, permissions: [...role.permissions], scope: { ...role.scope }, fields: { ...role.fields } as Record<string, Record<string, string>> };
+        return {
+          key,
+          administrator: role.administrator,
+          permissions: [...role.permissions],
+          scope: { ...role.scope },
+          fields: { ...role.fields } as Record<string, Record<string, string>>,
+        };
       }),
     }),
   });

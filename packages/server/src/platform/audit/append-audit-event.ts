@@ -1,9 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { CipherSuite } from '../crypto/cipher-suite.js';
 import type { Actor } from '../authz/actor.js';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
+import { newId, nowIso } from '../data/ids.js';
 import type { DialectKind } from '../db/database.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
-import { newId, nowIso } from '../data/ids.js';
 import type { AuditEventInput, RequestContext } from './audit-event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -67,6 +67,9 @@ export async function appendAuditEvent(
     detail: detail ? JSON.stringify(detail) : null,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx.insertInto('audit_events').values({ ...event, hash: chainHash(suite, event) }).execute();
+  await trx
+    .insertInto('audit_events')
+    .values({ ...event, hash: chainHash(suite, event) })
+    .execute();
   return event.id;
 }

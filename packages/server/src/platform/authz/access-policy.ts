@@ -1,17 +1,8 @@
-import {
-  type CatalogueObject,
-  defaultRoles,
-  type FieldAccess,
-  fieldSpec,
-  isProtected,
-  type Permission,
-  type RecordScope,
-} from '@castellan/shared';
+import { type CatalogueObject, defaultRoles, type FieldAccess, fieldSpec, isProtected, type Permission, type RecordScope } from '@castellan/shared';
 import type { Actor } from './actor.js';
 
 /** Pure rules: what an actor may do, which records it sees, what of each field it sees. */
-export const can = (actor: Actor, permission: Permission): boolean =>
-  actor.kind === 'system' || actor.permissions.has(permission);
+export const can = (actor: Actor, permission: Permission): boolean => actor.kind === 'system' || actor.permissions.has(permission);
 
 export type ScopedResource = 'contacts' | 'accounts';
 const scopeRank: Record<RecordScope, number> = { own: 1, team: 2, all: 3 };

@@ -36,12 +36,7 @@ export function userActor(user: { id: string; teamId: string | null }, roles: re
 }
 
 /** A token acts for its user with at most the token's scopes (never more than the user holds now). */
-export function tokenActor(
-  user: { id: string; teamId: string | null },
-  roles: readonly RoleKey[],
-  tokenId: string,
-  scopes: readonly Permission[],
-): Actor {
+export function tokenActor(user: { id: string; teamId: string | null }, roles: readonly RoleKey[], tokenId: string, scopes: readonly Permission[]): Actor {
   const held = permissionsOfRoles(roles);
   const permissions = new Set(scopes.filter((scope) => held.has(scope)));
   return { kind: 'token', userId: user.id, tokenId, teamId: user.teamId, roles, permissions };

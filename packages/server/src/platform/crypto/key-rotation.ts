@@ -1,8 +1,8 @@
-import type { Actor } from '../authz/actor.js';
 import { noRequest } from '../audit/audit-event.js';
-import { decodePersonalValues } from '../data/record-codec.js';
+import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
-import { tablePlan, encColumn } from '../data/table-plan.js';
+import { decodePersonalValues } from '../data/record-codec.js';
+import { encColumn, tablePlan } from '../data/table-plan.js';
 import type { Kernel } from '../kernel.js';
 import { sealValue } from './envelope.js';
 import { type DataKeyPurpose, Keyring } from './keyring.js';
@@ -18,13 +18,28 @@ const personalTables = ['contacts', 'users'] as const;
 export interface RotationStatus {
   currentVersion: number;
   versions: { version: number; status: string; createdAt: string; subjects: number }[];
-  rotation: { id: string; toVersion: number; status: string; total: number; done: number; remaining: number; startedAt: string; finishedAt: string | null } | null;
+  rotation: {
+    id: string;
+    toVersion: number;
+    status: string;
+    total: number;
+    done: number;
+    remaining: number;
+    startedAt: string;
+    finishedAt: string | null;
+  } | null;
 }
 
 /** Loads data key versions the database holds but this process does not (another node rotated). */
 export async function refreshDataKeys(kernel: Kernel): Promise<void> {
-  const rows = await kernel.db.kysely.selectFrom('data_keys').select(['purpose', 'version', 'wrapped']).where('purpose', '=', 'field').where('version', '>', kernel.keyring.currentFieldVersion).execute();
-  for (const row of rows) await kernel.keyring.addStoredKey({ purpose: row.purpose as DataKeyPurpose, version: row.version, wrapped: Buffer.from(row.wrapped) });
+  const rows = await kernel.db.kysely
+    .selectFrom('data_keys')
+    .select(['purpose', 'version', 'wrapped'])
+    .where('purpose', '=', 'field')
+    .where('version', '>', kernel.keyring.currentFieldVersion)
+    .execute();
+  for (const row of rows)
+    await kernel.keyring.addStoredKey({ purpose: row.purpose as DataKeyPurpose, version: row.version, wrapped: Buffer.from(row.wrapped) });
 }
 
 export async function runningRotation(kernel: Kernel) {
@@ -41,16 +56,44 @@ export async function startRotation(kernel: Kernel, actor: Actor): Promise<{ id:
   const id = newId();
   await kernel.transaction(async (tx) => {
     const total = await countSubjectsBelow(kernel, toVersion, tx.trx);
-    await tx.trx.insertInto('data_keys').values({ ...stored, suite: kernel.suite.id, kek_id: kernel.keyring.provider.keyId, status: 'active', created_at: nowIso() }).execute();
-    await tx.trx.insertInto('key_rotations').values({ id, purpose: 'field', to_version: toVersion, status: 'running', total, done: 0, started_at: nowIso(), finished_at: null, lease_owner: null, lease_until: null }).execute();
-    await tx.audit(actor, noRequest, { action: 'key.rotation.started', outcome: 'success', resource: 'data_keys', resourceId: `field:${toVersion}`, detail: { toVersion, subjects: total } });
+    await tx.trx
+      .insertInto('data_keys')
+      .values({ ...stored, suite: kernel.suite.id, kek_id: kernel.keyring.provider.keyId, status: 'active', created_at: nowIso() })
+      .execute();
+    await tx.trx
+      .insertInto('key_rotations')
+      .values({
+        id,
+        purpose: 'field',
+        to_version: toVersion,
+        status: 'running',
+        total,
+        done: 0,
+        started_at: nowIso(),
+        finished_at: null,
+        lease_owner: null,
+        lease_until: null,
+      })
+      .execute();
+    await tx.audit(actor, noRequest, {
+      action: 'key.rotation.started',
+      outcome: 'success',
+      resource: 'data_keys',
+      resourceId: `field:${toVersion}`,
+      detail: { toVersion, subjects: total },
+    });
   });
   await kernel.keyring.addStoredKey(stored);
   return { id, toVersion, resumed: false };
 }
 
 async function countSubjectsBelow(kernel: Kernel, version: number, db = kernel.db.kysely): Promise<number> {
-  const row = await db.selectFrom('data_subjects').select((eb) => eb.fn.countAll<number>().as('n')).where('key_version', '<', version).where('wrapped_key', 'is not', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('data_subjects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key_version', '<', version)
+    .where('wrapped_key', 'is not', null)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -72,7 +115,14 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
     const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
     await tx.trx.updateTable('key_rotations').set({ lease_owner: workerId, lease_until: leaseUntil }).where('id', '=', rotationId).execute();
     const target = rotation.to_version;
-    const subjects = await tx.trx.selectFrom('data_subjects').select(['id', 'key_version', 'wrapped_key']).where('key_version', '<', target).where('wrapped_key', 'is not', null).orderBy('id').limit(batchSize).execute();
+    const subjects = await tx.trx
+      .selectFrom('data_subjects')
+      .select(['id', 'key_version', 'wrapped_key'])
+      .where('key_version', '<', target)
+      .where('wrapped_key', 'is not', null)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
     for (const subject of subjects) {
       const oldKey = kernel.keyring.subjectKey(subject.id, subject.key_version, Buffer.from(subject.wrapped_key as Buffer));
       const fresh = kernel.keyring.newSubjectKey(subject.id, target);
@@ -84,7 +134,11 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
           const values = decodePersonalValues(plan, row, oldKey, present);
           const changes: Record<string, Buffer> = {};
           for (const field of present) {
-            changes[encColumn(field)] = sealValue(kernel.suite, fresh.key, target, values[field.name] as string, { table: plan.object, column: field.column, rowId: String(row.id) });
+            changes[encColumn(field)] = sealValue(kernel.suite, fresh.key, target, values[field.name] as string, {
+              table: plan.object,
+              column: field.column,
+              rowId: String(row.id),
+            });
           }
           if (present.length > 0) await (tx.trx as any).updateTable(table).set(changes).where('id', '=', row.id).execute();
         }
@@ -92,13 +146,33 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
       await tx.trx.updateTable('data_subjects').set({ key_version: target, wrapped_key: fresh.wrapped }).where('id', '=', subject.id).execute();
     }
     if (subjects.length === 0) {
-      await tx.trx.updateTable('key_rotations').set({ status: 'finished', finished_at: now, lease_owner: null, lease_until: null }).where('id', '=', rotationId).execute();
+      await tx.trx
+        .updateTable('key_rotations')
+        .set({ status: 'finished', finished_at: now, lease_owner: null, lease_until: null })
+        .where('id', '=', rotationId)
+        .execute();
       await tx.trx.updateTable('data_keys').set({ status: 'retired' }).where('purpose', '=', 'field').where('version', '<', target).execute();
-      await tx.audit(actor, noRequest, { action: 'key.rotation.finished', outcome: 'success', resource: 'data_keys', resourceId: `field:${target}`, detail: { done: rotation.done } });
+      await tx.audit(actor, noRequest, {
+        action: 'key.rotation.finished',
+        outcome: 'success',
+        resource: 'data_keys',
+        resourceId: `field:${target}`,
+        detail: { done: rotation.done },
+      });
       return 0;
     }
-    await tx.trx.updateTable('key_rotations').set({ done: rotation.done + subjects.length }).where('id', '=', rotationId).execute();
-    await tx.audit(actor, noRequest, { action: 'key.rotation.batch', outcome: 'success', resource: 'data_keys', resourceId: `field:${target}`, detail: { subjects: subjects.length } });
+    await tx.trx
+      .updateTable('key_rotations')
+      .set({ done: rotation.done + subjects.length })
+      .where('id', '=', rotationId)
+      .execute();
+    await tx.audit(actor, noRequest, {
+      action: 'key.rotation.batch',
+      outcome: 'success',
+      resource: 'data_keys',
+      resourceId: `field:${target}`,
+      detail: { subjects: subjects.length },
+    });
     return subjects.length;
   });
 }
@@ -120,8 +194,18 @@ export async function completeRotation(
 }
 
 export async function rotationStatus(kernel: Kernel): Promise<RotationStatus> {
-  const keys = await kernel.db.kysely.selectFrom('data_keys').select(['version', 'status', 'created_at']).where('purpose', '=', 'field').orderBy('version').execute();
-  const counts = await kernel.db.kysely.selectFrom('data_subjects').select(['key_version', (eb) => eb.fn.countAll<number>().as('n')]).where('wrapped_key', 'is not', null).groupBy('key_version').execute();
+  const keys = await kernel.db.kysely
+    .selectFrom('data_keys')
+    .select(['version', 'status', 'created_at'])
+    .where('purpose', '=', 'field')
+    .orderBy('version')
+    .execute();
+  const counts = await kernel.db.kysely
+    .selectFrom('data_subjects')
+    .select(['key_version', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('wrapped_key', 'is not', null)
+    .groupBy('key_version')
+    .execute();
   const latest = await kernel.db.kysely.selectFrom('key_rotations').selectAll().orderBy('started_at', 'desc').limit(1).executeTakeFirst();
   const byVersion = new Map(counts.map((c) => [c.key_version, Number(c.n)]));
   const remaining = latest ? await countSubjectsBelow(kernel, latest.to_version) : 0;
@@ -129,7 +213,16 @@ export async function rotationStatus(kernel: Kernel): Promise<RotationStatus> {
     currentVersion: Math.max(0, ...keys.map((k) => k.version)),
     versions: keys.map((k) => ({ version: k.version, status: k.status, createdAt: k.created_at, subjects: byVersion.get(k.version) ?? 0 })),
     rotation: latest
-      ? { id: latest.id, toVersion: latest.to_version, status: latest.status, total: latest.total, done: latest.done, remaining: latest.status === 'running' ? remaining : 0, startedAt: latest.started_at, finishedAt: latest.finished_at }
+      ? {
+          id: latest.id,
+          toVersion: latest.to_version,
+          status: latest.status,
+          total: latest.total,
+          done: latest.done,
+          remaining: latest.status === 'running' ? remaining : 0,
+          startedAt: latest.started_at,
+          finishedAt: latest.finished_at,
+        }
       : null,
   };
 }

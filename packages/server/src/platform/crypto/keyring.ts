@@ -20,8 +20,7 @@ export interface StoredDataKey {
   wrapped: Buffer;
 }
 
-export const dataKeyAad = (purpose: DataKeyPurpose, version: number): Buffer =>
-  Buffer.from(`castellan:data-key:${purpose}:${version}`, 'utf8');
+export const dataKeyAad = (purpose: DataKeyPurpose, version: number): Buffer => Buffer.from(`castellan:data-key:${purpose}:${version}`, 'utf8');
 const subjectKeyAad = (subjectId: string): Buffer => Buffer.from(`castellan:subject-key:${subjectId}`, 'utf8');
 
 export class Keyring {
@@ -59,9 +58,7 @@ export class Keyring {
       plain = await this.provider.unwrap(key.wrapped, dataKeyAad(key.purpose, key.version));
     } catch (error) {
       if (error instanceof IntegrityError) {
-        throw new Error(
-          `the master key (${this.provider.keyId}) cannot unwrap data key ${key.purpose} v${key.version}: wrong master key for this database`,
-        );
+        throw new Error(`the master key (${this.provider.keyId}) cannot unwrap data key ${key.purpose} v${key.version}: wrong master key for this database`);
       }
       throw error;
     }

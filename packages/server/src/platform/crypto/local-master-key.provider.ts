@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { openBytes, sealBytes } from './envelope.js';
-import type { MasterKeyProvider, MasterKeyProviderKind } from './master-key-provider.js';
 import { aes256GcmSuite } from './aes-256-gcm.suite.js';
 import type { CipherSuite } from './cipher-suite.js';
+import { openBytes, sealBytes } from './envelope.js';
+import type { MasterKeyProvider, MasterKeyProviderKind } from './master-key-provider.js';
 
 /** A KEK held in process memory, loaded from a key file or an environment variable. */
 class LocalMasterKeyProvider implements MasterKeyProvider {

@@ -12,8 +12,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { resolve } from 'node:path';
-import graphene from 'graphene-pk11';
 import type { Module, SecretKey, Session, Slot } from 'graphene-pk11';
+import graphene from 'graphene-pk11';
 import { IntegrityError } from './integrity-error.js';
 import type { MasterKeyProvider } from './master-key-provider.js';
 
@@ -78,9 +78,7 @@ function acquireModule(modulePath: string): LoadedModule {
   try {
     module = graphene.Module.load(modulePath);
   } catch (err) {
-    throw new Error(
-      `PKCS#11: cannot load module ${modulePath}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new Error(`PKCS#11: cannot load module ${modulePath}: ${err instanceof Error ? err.message : String(err)}`);
   }
   try {
     module.initialize();
@@ -139,9 +137,7 @@ function findSlot(module: Module, modulePath: string, tokenLabel: string): Slot 
   const slot = matches[0];
   if (!slot) {
     const available = seen.length > 0 ? seen.map((l) => `"${l}"`).join(', ') : 'none';
-    throw new Error(
-      `PKCS#11: no token labelled "${tokenLabel}" in ${modulePath} (initialised tokens: ${available})`,
-    );
+    throw new Error(`PKCS#11: no token labelled "${tokenLabel}" in ${modulePath} (initialised tokens: ${available})`);
   }
   return slot;
 }
@@ -163,9 +159,7 @@ function login(loaded: LoadedModule, slot: Slot, session: Session, pin: string, 
     session.login(pin, graphene.UserType.USER);
   } catch (err) {
     if (pkcs11Code(err) === CKR_USER_ALREADY_LOGGED_IN) {
-      throw new Error(
-        `PKCS#11: token "${tokenLabel}" is already logged in by another component of this process; cannot verify the PIN`,
-      );
+      throw new Error(`PKCS#11: token "${tokenLabel}" is already logged in by another component of this process; cannot verify the PIN`);
     }
     throw new Error(`PKCS#11: login to token "${tokenLabel}" failed: ${pkcs11Reason(err)}`);
   }
@@ -193,15 +187,11 @@ function findOrCreateKey(session: Session, opts: Pkcs11MasterKeyOptions): Secret
     label: opts.keyLabel,
   });
   if (found.length > 1) {
-    throw new Error(
-      `PKCS#11: ${found.length} AES keys are labelled "${opts.keyLabel}" on token "${opts.tokenLabel}"; labels must be unique`,
-    );
+    throw new Error(`PKCS#11: ${found.length} AES keys are labelled "${opts.keyLabel}" on token "${opts.tokenLabel}"; labels must be unique`);
   }
   if (found.length === 0) {
     if (!opts.createIfMissing) {
-      throw new Error(
-        `PKCS#11: no AES secret key labelled "${opts.keyLabel}" on token "${opts.tokenLabel}" (createIfMissing is off)`,
-      );
+      throw new Error(`PKCS#11: no AES secret key labelled "${opts.keyLabel}" on token "${opts.tokenLabel}" (createIfMissing is off)`);
     }
     try {
       return session.generateKey(graphene.KeyGenMechanism.AES, {
@@ -223,9 +213,7 @@ function findOrCreateKey(session: Session, opts: Pkcs11MasterKeyOptions): Secret
         valueLen: KEK_LENGTH,
       });
     } catch (err) {
-      throw new Error(
-        `PKCS#11: cannot generate AES-256 key "${opts.keyLabel}" on token "${opts.tokenLabel}": ${pkcs11Reason(err)}`,
-      );
+      throw new Error(`PKCS#11: cannot generate AES-256 key "${opts.keyLabel}" on token "${opts.tokenLabel}": ${pkcs11Reason(err)}`);
     }
   }
   const key = found.items(0).toType() as SecretKey;

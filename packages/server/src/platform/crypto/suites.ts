@@ -8,9 +8,7 @@ const BY_ID: Readonly<Record<SuiteId, CipherSuite>> = {
   gm: sm4CtrHmacSm3Suite,
 };
 
-const BY_CODE: ReadonlyMap<number, CipherSuite> = new Map(
-  Object.values(BY_ID).map((suite) => [suite.code, suite] as const),
-);
+const BY_CODE: ReadonlyMap<number, CipherSuite> = new Map(Object.values(BY_ID).map((suite) => [suite.code, suite] as const));
 
 /** The suite for a configured id ('intl' | 'gm'). Throws a plain Error for an unknown id (config bug). */
 export function suiteById(id: SuiteId): CipherSuite {

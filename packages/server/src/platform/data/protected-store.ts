@@ -1,14 +1,14 @@
-import { type CatalogueObject, applyMask, type FieldAccess, type Permission } from '@castellan/shared';
+import { applyMask, type CatalogueObject, type FieldAccess, type Permission } from '@castellan/shared';
 import type { Kysely } from 'kysely';
-import { fieldAccess, inScope, recordScope, type ScopedResource, can } from '../authz/access-policy.js';
-import type { Actor } from '../authz/actor.js';
 import type { AuditEventInput, RequestContext } from '../audit/audit-event.js';
+import { can, fieldAccess, inScope, recordScope, type ScopedResource } from '../authz/access-policy.js';
+import type { Actor } from '../authz/actor.js';
 import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
-import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
+import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
-import { type PlannedField, type TablePlan, bidxColumn, tablePlan } from './table-plan.js';
+import { bidxColumn, type PlannedField, type TablePlan, tablePlan } from './table-plan.js';
 
 export type RecordValues = Record<string, string | null | undefined>;
 export type PresentedRecord = Record<string, string | null | string[]>;
@@ -54,7 +54,14 @@ export class ProtectedStore {
       const ownership = await this.resolveOwnership(tx, actor, object, input);
       const id = newId();
       const now = nowIso();
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId, ...plainColumns(plan, input) };
+      const row: Record<string, unknown> = {
+        id,
+        created_at: now,
+        updated_at: now,
+        owner_id: ownership.ownerId,
+        team_id: ownership.teamId,
+        ...plainColumns(plan, input),
+      };
       const subject = plan.personal ? await this.encryptInto(tx, plan, row, id, input) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await tx.audit(actor, context, {
@@ -96,7 +103,14 @@ export class ProtectedStore {
             ownerships.set(key, ownership);
           }
           const id = newId();
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, owner_id: ownership.ownerId, team_id: ownership.teamId, ...plainColumns(plan, input) };
+          const row: Record<string, unknown> = {
+            id,
+            created_at: now,
+            updated_at: now,
+            owner_id: ownership.ownerId,
+            team_id: ownership.teamId,
+            ...plainColumns(plan, input),
+          };
           if (plan.personal) {
             const subjectId = newId();
             const subject = this.kernel.keyring.newSubjectKey(subjectId, undefined, false);
@@ -112,7 +126,11 @@ export class ProtectedStore {
         const db = tx.trx as unknown as AnyDb;
         if (subjects.length) await db.insertInto('data_subjects').values(subjects).execute();
         await insertUniform(db, object, rows);
-        for (let t = 0; t < tokens.length; t += 2000) await db.insertInto('name_tokens').values(tokens.slice(t, t + 2000)).execute();
+        for (let t = 0; t < tokens.length; t += 2000)
+          await db
+            .insertInto('name_tokens')
+            .values(tokens.slice(t, t + 2000))
+            .execute();
         await tx.audit(actor, context, {
           action: 'record.created',
           outcome: 'success',
@@ -157,7 +175,10 @@ export class ProtectedStore {
         q = await this.whereBlindIndex(tx, q, plan, searched, query.search.value);
       }
       if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
-      const rows = (await q.orderBy(`${object}.id`).limit(query.limit + 1).execute()) as Row[];
+      const rows = (await q
+        .orderBy(`${object}.id`)
+        .limit(query.limit + 1)
+        .execute()) as Row[];
       let page = rows.slice(0, query.limit);
       const decrypted = await Promise.all(page.map((row) => this.decryptFor(actor, plan, row, searched)));
       let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
@@ -201,7 +222,7 @@ export class ProtectedStore {
         resourceId: id,
         subjectIds: row.subject_id ? [row.subject_id] : undefined,
         fields: changed,
-        detail: { diff: Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : patch[k] ?? null])) },
+        detail: { diff: Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])) },
       });
       const updated = { ...row, ...changes } as Row;
       return this.present(actor, plan, updated, await this.decryptFor(actor, plan, updated));
@@ -212,7 +233,14 @@ export class ProtectedStore {
    * Reveal-with-reason: the unmasked values of fields the actor sees masked (or readable), for a
    * stated reason, after a fresh second factor. Audited with the reason; rate-limited at the route.
    */
-  async reveal(actor: Actor, context: RequestContext, object: ScopedResource, id: string, fields: string[], reason: string): Promise<Record<string, string | null>> {
+  async reveal(
+    actor: Actor,
+    context: RequestContext,
+    object: ScopedResource,
+    id: string,
+    fields: string[],
+    reason: string,
+  ): Promise<Record<string, string | null>> {
     this.require(actor, `${object}.reveal` as Permission);
     const plan = this.plan(object);
     const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
@@ -352,7 +380,8 @@ export class ProtectedStore {
   private async whereBlindIndex(tx: AuditedTransaction, q: any, plan: TablePlan, field: PlannedField, value: string) {
     let digest: string | string[];
     try {
-      digest = field.spec.blindIndex === 'name' ? nameTokenDigests(this.kernel.keyring, plan, field, value) : fieldBlindIndex(this.kernel.keyring, plan, field, value);
+      digest =
+        field.spec.blindIndex === 'name' ? nameTokenDigests(this.kernel.keyring, plan, field, value) : fieldBlindIndex(this.kernel.keyring, plan, field, value);
     } catch {
       throw unprocessable(`${field.name} is not a valid search value`);
     }
@@ -385,7 +414,10 @@ export class ProtectedStore {
     const subjectId = newId();
     const keyring = this.kernel.keyring;
     const subject = keyring.newSubjectKey(subjectId);
-    await tx.trx.insertInto('data_subjects').values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: nowIso(), erased_at: null }).execute();
+    await tx.trx
+      .insertInto('data_subjects')
+      .values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: nowIso(), erased_at: null })
+      .execute();
     row.subject_id = subjectId;
     const encoded = encodePersonalValues(keyring, plan, id, subject.key, subject.version, input);
     Object.assign(row, encoded.columns);
@@ -396,10 +428,19 @@ export class ProtectedStore {
   private async replaceNameTokens(tx: AuditedTransaction, plan: TablePlan, rowId: string, digests: string[], fresh = false): Promise<void> {
     if (!fresh) await tx.trx.deleteFrom('name_tokens').where('table_name', '=', plan.object).where('row_id', '=', rowId).execute();
     const unique = [...new Set(digests)];
-    if (unique.length > 0) await tx.trx.insertInto('name_tokens').values(unique.map((digest) => ({ table_name: plan.object, row_id: rowId, digest }))).execute();
+    if (unique.length > 0)
+      await tx.trx
+        .insertInto('name_tokens')
+        .values(unique.map((digest) => ({ table_name: plan.object, row_id: rowId, digest })))
+        .execute();
   }
 
-  private async resolveOwnership(tx: AuditedTransaction, actor: Actor, object: ScopedResource, input: RecordValues): Promise<{ ownerId: string; teamId: string | null }> {
+  private async resolveOwnership(
+    tx: AuditedTransaction,
+    actor: Actor,
+    object: ScopedResource,
+    input: RecordValues,
+  ): Promise<{ ownerId: string; teamId: string | null }> {
     const scope = recordScope(actor, object);
     const ownerId = input.ownerId ?? actor.userId;
     if (!ownerId) throw unprocessable('ownerId is required for system writes');
@@ -410,7 +451,10 @@ export class ProtectedStore {
       const team = await tx.trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
       if (!team) throw unprocessable('teamId does not name a team');
     }
-    const allowed = scope === 'all' || (scope === 'team' && teamId === actor.teamId && teamId !== null) || (scope === 'own' && ownerId === actor.userId && teamId === actor.teamId);
+    const allowed =
+      scope === 'all' ||
+      (scope === 'team' && teamId === actor.teamId && teamId !== null) ||
+      (scope === 'own' && ownerId === actor.userId && teamId === actor.teamId);
     if (!allowed) throw forbidden('the record would fall outside your scope (ownerId / teamId)');
     if (input.accountId) await this.assertAccountVisible(tx, actor, input.accountId);
     return { ownerId, teamId: teamId ?? null };
@@ -418,7 +462,8 @@ export class ProtectedStore {
 
   private async assertAccountVisible(tx: AuditedTransaction, actor: Actor, accountId: string): Promise<void> {
     const account = await tx.trx.selectFrom('accounts').select(['owner_id', 'team_id']).where('id', '=', accountId).executeTakeFirst();
-    if (!account || !inScope(actor, 'accounts', { ownerId: account.owner_id, teamId: account.team_id })) throw unprocessable('accountId does not name an account you can see');
+    if (!account || !inScope(actor, 'accounts', { ownerId: account.owner_id, teamId: account.team_id }))
+      throw unprocessable('accountId does not name an account you can see');
   }
 }
 
@@ -436,7 +481,11 @@ function plainColumns(plan: TablePlan, input: RecordValues): Record<string, unkn
 async function insertUniform(db: AnyDb, table: string, rows: Record<string, unknown>[]): Promise<void> {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const uniform = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
-  for (let i = 0; i < uniform.length; i += 500) await db.insertInto(table).values(uniform.slice(i, i + 500)).execute();
+  for (let i = 0; i < uniform.length; i += 500)
+    await db
+      .insertInto(table)
+      .values(uniform.slice(i, i + 500))
+      .execute();
 }
 
 const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');

@@ -1,7 +1,7 @@
+import type { BlindIndexKind } from '@castellan/shared';
 import { blindIndex, nameTokens, normalizeEmail, normalizeIdNumber, normalizePhone } from '../crypto/blind-index.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
-import type { BlindIndexKind } from '@castellan/shared';
 import { bidxColumn, blindIndexBits, encColumn, type PlannedField, type TablePlan } from './table-plan.js';
 
 export const normalizers: Record<Exclude<BlindIndexKind, 'name'>, (value: string) => string> = {
@@ -19,9 +19,7 @@ export function fieldBlindIndex(keyring: Keyring, plan: TablePlan, field: Planne
 
 /** Name-token digests for whole-token name search. */
 export function nameTokenDigests(keyring: Keyring, plan: TablePlan, field: PlannedField, value: string): string[] {
-  return nameTokens(value).map((token) =>
-    blindIndex(keyring.suite, keyring.blindIndexKey, `${plan.object}.${field.name}`, token, blindIndexBits.name),
-  );
+  return nameTokens(value).map((token) => blindIndex(keyring.suite, keyring.blindIndexKey, `${plan.object}.${field.name}`, token, blindIndexBits.name));
 }
 
 export interface EncodedValues {
@@ -45,9 +43,7 @@ export function encodePersonalValues(
     if (!(field.name in values)) continue;
     const value = values[field.name];
     const present = value !== null && value !== undefined && value !== '';
-    columns[encColumn(field)] = present
-      ? sealValue(keyring.suite, subjectKey, keyVersion, value, { table: plan.object, column: field.column, rowId })
-      : null;
+    columns[encColumn(field)] = present ? sealValue(keyring.suite, subjectKey, keyVersion, value, { table: plan.object, column: field.column, rowId }) : null;
     const kind = field.spec.blindIndex;
     if (kind === 'name') nameDigests = present ? nameTokenDigests(keyring, plan, field, value) : [];
     else if (kind) columns[bidxColumn(field)] = present ? fieldBlindIndex(keyring, plan, field, value) : null;

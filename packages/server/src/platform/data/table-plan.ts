@@ -1,4 +1,4 @@
-import { type BlindIndexKind, type CatalogueObject, fieldCatalogue, type FieldSpec, isProtected } from '@castellan/shared';
+import { type BlindIndexKind, type CatalogueObject, type FieldSpec, fieldCatalogue, isProtected } from '@castellan/shared';
 
 /**
  * How an object of the field catalogue is stored: which fields are encrypted (`<column>_enc`),

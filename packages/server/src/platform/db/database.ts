@@ -1,8 +1,8 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { cachedStatements } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
+import { cachedStatements } from './sqlite-statement-cache.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
 

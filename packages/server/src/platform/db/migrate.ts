@@ -10,7 +10,14 @@ import { passwordResetMigration } from './migrations/006-password-resets.js';
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': initialMigration(this.db.dialect), '002-identity': identityMigration(this.db.dialect), '003-passkeys': passkeyMigration(this.db.dialect), '004-oidc': oidcMigration(this.db.dialect), '005-access-reviews': accessReviewMigration(), '006-password-resets': passwordResetMigration() };
+    return {
+      '001-initial': initialMigration(this.db.dialect),
+      '002-identity': identityMigration(this.db.dialect),
+      '003-passkeys': passkeyMigration(this.db.dialect),
+      '004-oidc': oidcMigration(this.db.dialect),
+      '005-access-reviews': accessReviewMigration(),
+      '006-password-resets': passwordResetMigration(),
+    };
   }
 }
 

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../audit/audit-event.js';
-import type { Actor } from '../authz/actor.js';
 import { can } from '../authz/access-policy.js';
+import type { Actor } from '../authz/actor.js';
+import { newId, nowIso } from '../data/ids.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { newId, nowIso } from '../data/ids.js';
 import { revokeUserSessions } from './sessions.js';
 
 /**
@@ -21,10 +21,33 @@ export async function startAccessReview(kernel: Kernel, actor: Actor, context: R
     const roles = await tx.trx.selectFrom('user_roles').select(['user_id', 'role_key']).execute();
     const byUser = new Map<string, string[]>();
     for (const r of roles) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.role_key]);
-    const items = users.filter((u) => byUser.has(u.id)).map((u) => ({ review_id: id, user_id: u.id, reviewer_id: u.manager_id, roles: JSON.stringify(byUser.get(u.id)), decision: 'pending', decided_at: null, decided_by: null }));
-    await tx.trx.insertInto('access_reviews').values({ id, created_at: now.toISOString(), created_by: actor.userId, due_at: due, status: 'open', closed_at: null }).execute();
-    for (let i = 0; i < items.length; i += 500) await tx.trx.insertInto('access_review_items').values(items.slice(i, i + 500)).execute();
-    await tx.audit(actor, context, { action: 'access_review.started', outcome: 'success', resource: 'access_reviews', resourceId: id, detail: { items: items.length, dueAt: due } });
+    const items = users
+      .filter((u) => byUser.has(u.id))
+      .map((u) => ({
+        review_id: id,
+        user_id: u.id,
+        reviewer_id: u.manager_id,
+        roles: JSON.stringify(byUser.get(u.id)),
+        decision: 'pending',
+        decided_at: null,
+        decided_by: null,
+      }));
+    await tx.trx
+      .insertInto('access_reviews')
+      .values({ id, created_at: now.toISOString(), created_by: actor.userId, due_at: due, status: 'open', closed_at: null })
+      .execute();
+    for (let i = 0; i < items.length; i += 500)
+      await tx.trx
+        .insertInto('access_review_items')
+        .values(items.slice(i, i + 500))
+        .execute();
+    await tx.audit(actor, context, {
+      action: 'access_review.started',
+      outcome: 'success',
+      resource: 'access_reviews',
+      resourceId: id,
+      detail: { items: items.length, dueAt: due },
+    });
     return { id, dueAt: due, items: items.length };
   });
 }
@@ -34,7 +57,13 @@ export async function pendingReviewItems(kernel: Kernel, actor: Actor) {
   let q = kernel.db.kysely
     .selectFrom('access_review_items')
     .innerJoin('access_reviews', 'access_reviews.id', 'access_review_items.review_id')
-    .select(['access_review_items.review_id', 'access_review_items.user_id', 'access_review_items.roles', 'access_review_items.reviewer_id', 'access_reviews.due_at'])
+    .select([
+      'access_review_items.review_id',
+      'access_review_items.user_id',
+      'access_review_items.roles',
+      'access_review_items.reviewer_id',
+      'access_reviews.due_at',
+    ])
     .where('access_reviews.status', '=', 'open')
     .where('access_review_items.decision', '=', 'pending');
   q = can(actor, 'roles.assign')
@@ -44,7 +73,14 @@ export async function pendingReviewItems(kernel: Kernel, actor: Actor) {
   return rows.map((r) => ({ reviewId: r.review_id, userId: r.user_id, roles: JSON.parse(r.roles) as string[], dueAt: r.due_at }));
 }
 
-export async function decideReviewItem(kernel: Kernel, actor: Actor, context: RequestContext, reviewId: string, userId: string, decision: 'confirm' | 'revoke') {
+export async function decideReviewItem(
+  kernel: Kernel,
+  actor: Actor,
+  context: RequestContext,
+  reviewId: string,
+  userId: string,
+  decision: 'confirm' | 'revoke',
+) {
   return kernel.transaction(async (tx) => {
     const item = await tx.trx
       .selectFrom('access_review_items')
@@ -69,7 +105,13 @@ export async function decideReviewItem(kernel: Kernel, actor: Actor, context: Re
       await tx.trx.deleteFrom('user_roles').where('user_id', '=', userId).where('role_key', 'in', roles).execute();
       sessionsEnded = await revokeUserSessions(tx.trx, userId);
     }
-    await tx.audit(actor, context, { action: 'access_review.decided', outcome: 'success', resource: 'users', resourceId: userId, detail: { reviewId, decision, roles, sessionsEnded } });
+    await tx.audit(actor, context, {
+      action: 'access_review.decided',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { reviewId, decision, roles, sessionsEnded },
+    });
     return { reviewId, userId, decision, roles };
   });
 }
@@ -79,7 +121,16 @@ export async function reviewSummary(kernel: Kernel, reviewId: string) {
   if (!review) throw notFound('review');
   const items = await kernel.db.kysely.selectFrom('access_review_items').select(['decision']).where('review_id', '=', reviewId).execute();
   const count = (d: string) => items.filter((i) => i.decision === d).length;
-  return { id: review.id, status: review.status, createdAt: review.created_at, dueAt: review.due_at, closedAt: review.closed_at, pending: count('pending'), confirmed: count('confirmed'), revoked: count('revoked') };
+  return {
+    id: review.id,
+    status: review.status,
+    createdAt: review.created_at,
+    dueAt: review.due_at,
+    closedAt: review.closed_at,
+    pending: count('pending'),
+    confirmed: count('confirmed'),
+    revoked: count('revoked'),
+  };
 }
 
 /** Active accounts with no sign-in for `days` days (never signed in: counted from creation). */
@@ -103,7 +154,11 @@ export async function disableDormantUsers(kernel: Kernel, actor: Actor, days: nu
     for (const { userId } of dormant) {
       await tx.trx.updateTable('users').set({ status: 'disabled', disabled_at: now.toISOString() }).where('id', '=', userId).execute();
       const sessionsEnded = await revokeUserSessions(tx.trx, userId);
-      await tx.audit(actor, { requestId: null, ip: null, userAgent: null }, { action: 'user.disabled', outcome: 'success', resource: 'users', resourceId: userId, detail: { reason: 'dormant', days, sessionsEnded } });
+      await tx.audit(
+        actor,
+        { requestId: null, ip: null, userAgent: null },
+        { action: 'user.disabled', outcome: 'success', resource: 'users', resourceId: userId, detail: { reason: 'dormant', days, sessionsEnded } },
+      );
     }
   });
   return dormant.map((d) => d.userId);

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isPermission, type Permission } from '@castellan/shared';
-import { type Actor, permissionsOfRoles, tokenActor } from '../authz/actor.js';
 import type { RequestContext } from '../audit/audit-event.js';
+import { type Actor, permissionsOfRoles, tokenActor } from '../authz/actor.js';
+import { newId, nowIso } from '../data/ids.js';
 import { unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
-import { newId, nowIso } from '../data/ids.js';
 import { rolesOf, type UserRecord } from './user-directory.js';
 
 /**
@@ -41,9 +41,24 @@ export async function createApiToken(
   const expiresAt = new Date(Date.now() + ttlDays * 86_400_000).toISOString();
   await tx.trx
     .insertInto('api_tokens')
-    .values({ id, user_id: user.id, token_hash: hashToken(token), scopes: JSON.stringify(scopes), created_at: nowIso(), expires_at: expiresAt, last_used_at: null, revoked_at: null })
+    .values({
+      id,
+      user_id: user.id,
+      token_hash: hashToken(token),
+      scopes: JSON.stringify(scopes),
+      created_at: nowIso(),
+      expires_at: expiresAt,
+      last_used_at: null,
+      revoked_at: null,
+    })
     .execute();
-  await tx.audit(actor, context, { action: 'auth.token.created', outcome: 'success', resource: 'api_tokens', resourceId: id, detail: { userId: user.id, scopes, expiresAt } });
+  await tx.audit(actor, context, {
+    action: 'auth.token.created',
+    outcome: 'success',
+    resource: 'api_tokens',
+    resourceId: id,
+    detail: { userId: user.id, scopes, expiresAt },
+  });
   return { id, token, scopes: scopes as Permission[], expiresAt };
 }
 
@@ -53,7 +68,16 @@ export async function actorForToken(kernel: Kernel, token: string): Promise<Acto
   const row = await kernel.db.kysely
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id', 'api_tokens.scopes', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.id as user_id', 'users.team_id', 'users.status'])
+    .select([
+      'api_tokens.id',
+      'api_tokens.scopes',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
+      'users.id as user_id',
+      'users.team_id',
+      'users.status',
+    ])
     .where('api_tokens.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || row.status !== 'active' || row.expires_at <= nowIso()) return undefined;

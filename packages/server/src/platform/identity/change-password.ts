@@ -1,13 +1,13 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
+import { nowIso } from '../data/ids.js';
 import { AppError, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { nowIso } from '../data/ids.js';
 import { accountRule, recordFailure, throttleDelay } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { checkPassword, passwordHistoryLength } from './password-policy.js';
-import { throttled } from './sign-in.js';
 import { createSession, type NewSession, revokeUserSessions } from './sessions.js';
+import { throttled } from './sign-in.js';
 import { mfaRequiredFor, rolesOf, userEmail } from './user-directory.js';
 
 /**
@@ -31,22 +31,49 @@ export async function changeOwnPassword(kernel: Kernel, actor: Actor, current: s
     throw new AppError('unauthenticated', 401, 'the current password is wrong');
   }
   const profile = kernel.config.passwordProfile;
-  const history = await db.selectFrom('password_history').select('hash').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(Math.max(1, passwordHistoryLength[profile])).execute();
+  const history = await db
+    .selectFrom('password_history')
+    .select('hash')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .limit(Math.max(1, passwordHistoryLength[profile]))
+    .execute();
   const problems = await checkPassword(profile, next, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) });
   if (next === current) problems.push({ code: 'reused', message: 'The new password must differ from the current one.' });
-  if (problems.length > 0) throw unprocessable(`the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`, problems.map((p) => p.code));
+  if (problems.length > 0)
+    throw unprocessable(
+      `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
+      problems.map((p) => p.code),
+    );
   const roles = await rolesOf(kernel, userId);
   const hash = await hashPassword(next);
   return kernel.transaction(async (tx) => {
     const now = nowIso();
-    await tx.trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now }).where('id', '=', userId).execute();
+    await tx.trx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now })
+      .where('id', '=', userId)
+      .execute();
     await tx.trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
-    const keep = await tx.trx.selectFrom('password_history').select('created_at').where('user_id', '=', userId).orderBy('created_at', 'desc').offset(5).limit(1).executeTakeFirst();
+    const keep = await tx.trx
+      .selectFrom('password_history')
+      .select('created_at')
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .offset(5)
+      .limit(1)
+      .executeTakeFirst();
     if (keep) await tx.trx.deleteFrom('password_history').where('user_id', '=', userId).where('created_at', '<=', keep.created_at).execute();
     await revokeUserSessions(tx.trx, userId);
     const restricted = !user.mfa_enrolled_at && mfaRequiredFor(roles);
     const session = await createSession(tx.trx, { id: userId, roles }, restricted ? 'restricted' : 'full', context, actor.session?.mfaAt ?? null);
-    await tx.audit(actor, context, { action: 'auth.password.changed', outcome: 'success', resource: 'users', resourceId: userId, detail: { newSession: session.id } });
+    await tx.audit(actor, context, {
+      action: 'auth.password.changed',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { newSession: session.id },
+    });
     return session;
   });
 }

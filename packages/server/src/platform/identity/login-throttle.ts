@@ -41,7 +41,11 @@ export async function recordFailure(db: Db, key: string, rule: ThrottleRule, now
   }
   const values = { window_start: windowStart, failures, consecutive, locked_until: lockedUntil };
   if (row) await db.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-  else await db.insertInto('login_throttle').values({ key, ...values }).execute();
+  else
+    await db
+      .insertInto('login_throttle')
+      .values({ key, ...values })
+      .execute();
 }
 
 /** A success clears the back-off (not the hourly count). */

@@ -1,5 +1,5 @@
-import type { Actor } from '../authz/actor.js';
 import type { RequestContext } from '../audit/audit-event.js';
+import type { Actor } from '../authz/actor.js';
 import { openValue } from '../crypto/envelope.js';
 import { unauthenticated } from '../errors.js';
 import type { Kernel } from '../kernel.js';
@@ -13,13 +13,30 @@ export async function ownProfile(kernel: Kernel, actor: Actor, context: RequestC
     const row = await tx.trx
       .selectFrom('users')
       .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
-      .select(['users.id', 'users.subject_id', 'users.email_enc', 'users.name_enc', 'users.team_id', 'users.mfa_enrolled_at', 'data_subjects.key_version', 'data_subjects.wrapped_key'])
+      .select([
+        'users.id',
+        'users.subject_id',
+        'users.email_enc',
+        'users.name_enc',
+        'users.team_id',
+        'users.mfa_enrolled_at',
+        'data_subjects.key_version',
+        'data_subjects.wrapped_key',
+      ])
       .where('users.id', '=', userId)
       .executeTakeFirstOrThrow();
     if (!row.wrapped_key) throw unauthenticated();
     const key = kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key));
     const open = (column: 'email' | 'name', envelope: Buffer) => openValue(key, Buffer.from(envelope), { table: 'users', column, rowId: row.id });
-    await tx.audit(actor, context, { action: 'personal_data.read', outcome: 'success', resource: 'users', resourceId: userId, subjectIds: [row.subject_id], fields: ['email', 'name'], detail: { self: true } });
+    await tx.audit(actor, context, {
+      action: 'personal_data.read',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      subjectIds: [row.subject_id],
+      fields: ['email', 'name'],
+      detail: { self: true },
+    });
     return {
       id: row.id,
       email: open('email', row.email_enc),

@@ -67,12 +67,16 @@ const stepUpRequired = () =>
     'changing second factors needs a fresh second factor: POST /api/v1/auth/step-up (or /api/v1/auth/step-up/webauthn), then retry within 5 minutes',
   );
 
-/** The relying party for a request's Host header; WebAuthn needs a domain name, not an IP address. */
-export function relyingParty(hostHeader: string | undefined): RelyingParty {
+/**
+ * The relying party: CASTELLAN_PUBLIC_URL when the operator set it (behind a proxy the Host header
+ * is not to be trusted), else the request's Host header. WebAuthn needs a domain name, not an IP.
+ */
+export function relyingParty(hostHeader: string | undefined, publicUrl?: string): RelyingParty {
   let url: URL;
   try {
-    if (!hostHeader || /[/?#@\s]/.test(hostHeader)) throw new Error('bad host');
-    url = new URL(`https://${hostHeader}`);
+    if (publicUrl) url = new URL(publicUrl);
+    else if (!hostHeader || /[/?#@\s]/.test(hostHeader)) throw new Error('bad host');
+    else url = new URL(`https://${hostHeader}`);
   } catch {
     throw new AppError('bad_request', 400, 'the Host header is missing or not valid');
   }

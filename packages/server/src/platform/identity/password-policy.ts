@@ -10,14 +10,7 @@ import { strengthScore } from './password-strength.js';
  *   age of 90 days and no reuse of the last 5 passwords.
  */
 export type PasswordProfile = 'intl' | 'cn-mlps3';
-export type PasswordProblemCode =
-  | 'too_short'
-  | 'too_long'
-  | 'common'
-  | 'too_weak'
-  | 'contains_identity'
-  | 'needs_classes'
-  | 'reused';
+export type PasswordProblemCode = 'too_short' | 'too_long' | 'common' | 'too_weak' | 'contains_identity' | 'needs_classes' | 'reused';
 /** `message` is English and never contains the password. */
 export interface PasswordProblem {
   code: PasswordProblemCode;
@@ -60,7 +53,13 @@ function identity(context: PasswordContext): { userInputs: string[]; forbidden: 
   const email = normalize(context.email ?? '');
   const at = email.lastIndexOf('@');
   const local = at < 0 ? email : email.slice(0, at);
-  const domainParts = at < 0 ? [] : email.slice(at + 1).split('.').filter((part) => part.length > 0);
+  const domainParts =
+    at < 0
+      ? []
+      : email
+          .slice(at + 1)
+          .split('.')
+          .filter((part) => part.length > 0);
   const personal = [local, ...tokens(local), ...tokens(normalize(context.name ?? ''))].filter((t) => t.length > 0);
   return {
     userInputs: [...new Set([...personal, ...domainParts])],
@@ -84,11 +83,7 @@ async function matchesAny(hashes: readonly string[], password: string): Promise<
  * refused at once; the strength estimate runs only when the password is long enough, not common and
  * free of user data; the history only when nothing but the strength estimate is wrong.
  */
-export async function checkPassword(
-  profile: PasswordProfile,
-  password: string,
-  context: PasswordContext = {},
-): Promise<PasswordProblem[]> {
+export async function checkPassword(profile: PasswordProfile, password: string, context: PasswordContext = {}): Promise<PasswordProblem[]> {
   // NFKC shrinks text by far less than 8:1, so longer input cannot come back within the limit.
   if (password.length > maxLength * 8) return [problem('too_long')];
   const normalized = password.normalize('NFKC');

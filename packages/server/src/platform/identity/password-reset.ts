@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RequestContext } from '../audit/audit-event.js';
 import { anonymousActor, userForAudit } from '../authz/actor.js';
+import { nowIso } from '../data/ids.js';
 import { AppError, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
-import { nowIso } from '../data/ids.js';
 import { hashPassword } from './password-hash.js';
 import { checkPassword, passwordHistoryLength } from './password-policy.js';
 import { hashSecret, revokeUserSessions } from './sessions.js';
@@ -31,8 +31,22 @@ export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: 
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
   await kernel.transaction(async (tx) => {
-    await tx.trx.insertInto('password_resets').values({ token_hash: hashSecret(token), user_id: eligible?.id ?? null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + TTL_MS).toISOString(), used_at: null }).execute();
-    await tx.audit(eligible ? userForAudit(eligible.id) : anonymousActor, context, { action: 'auth.password.reset_requested', outcome: eligible ? 'success' : 'refused', resource: 'users', resourceId: eligible?.id });
+    await tx.trx
+      .insertInto('password_resets')
+      .values({
+        token_hash: hashSecret(token),
+        user_id: eligible?.id ?? null,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + TTL_MS).toISOString(),
+        used_at: null,
+      })
+      .execute();
+    await tx.audit(eligible ? userForAudit(eligible.id) : anonymousActor, context, {
+      action: 'auth.password.reset_requested',
+      outcome: eligible ? 'success' : 'refused',
+      resource: 'users',
+      resourceId: eligible?.id,
+    });
   });
   if (!eligible) return;
   const link = `${kernel.config.publicUrl}/reset-password#token=${token}`;
@@ -59,17 +73,42 @@ export async function completePasswordReset(kernel: Kernel, token: string, newPa
   }
   const userId = row.user_id;
   const profile = kernel.config.passwordProfile;
-  const history = await kernel.db.kysely.selectFrom('password_history').select('hash').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(Math.max(1, passwordHistoryLength[profile])).execute();
+  const history = await kernel.db.kysely
+    .selectFrom('password_history')
+    .select('hash')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .limit(Math.max(1, passwordHistoryLength[profile]))
+    .execute();
   const problems = await checkPassword(profile, newPassword, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) });
-  if (problems.length > 0) throw unprocessable(`the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`, problems.map((p) => p.code));
+  if (problems.length > 0)
+    throw unprocessable(
+      `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
+      problems.map((p) => p.code),
+    );
   const hash = await hashPassword(newPassword);
   await kernel.transaction(async (tx) => {
-    const used = await tx.trx.updateTable('password_resets').set({ used_at: nowIso() }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
+    const used = await tx.trx
+      .updateTable('password_resets')
+      .set({ used_at: nowIso() })
+      .where('token_hash', '=', row.token_hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
     const now = nowIso();
-    await tx.trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now }).where('id', '=', userId).execute();
+    await tx.trx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now })
+      .where('id', '=', userId)
+      .execute();
     await tx.trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
     const sessionsEnded = await revokeUserSessions(tx.trx, userId);
-    await tx.audit(userForAudit(userId), context, { action: 'auth.password.reset', outcome: 'success', resource: 'users', resourceId: userId, detail: { sessionsEnded } });
+    await tx.audit(userForAudit(userId), context, {
+      action: 'auth.password.reset',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { sessionsEnded },
+    });
   });
 }

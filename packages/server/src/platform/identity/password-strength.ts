@@ -21,11 +21,7 @@ export const strengthMaxCodePoints = 64;
 let loading: Promise<ZxcvbnFactory> | undefined;
 
 function factory(): Promise<ZxcvbnFactory> {
-  loading ??= Promise.all([
-    import('@zxcvbn-ts/core'),
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]).then(
+  loading ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(
     ([core, common, en]) =>
       new core.ZxcvbnFactory({
         dictionary: { ...common.dictionary, ...en.dictionary },

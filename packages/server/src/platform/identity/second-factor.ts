@@ -1,14 +1,14 @@
-import { AppError, forbidden } from '../errors.js';
 import type { AuditAction, RequestContext } from '../audit/audit-event.js';
 import { type Actor, userForAudit } from '../authz/actor.js';
-import type { Kernel } from '../kernel.js';
 import { nowIso } from '../data/ids.js';
+import { AppError, forbidden } from '../errors.js';
+import type { Kernel } from '../kernel.js';
 import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { createSession, markSecondFactor, type NewSession, revokeSession } from './sessions.js';
-import { newTotpEnrolment, verifyTotp } from './totp.js';
-import { openUserSecret, sealUserSecret } from './user-secrets.js';
 import { mustChangePassword } from './sign-in.js';
+import { newTotpEnrolment, verifyTotp } from './totp.js';
 import { rolesOf, userEmail } from './user-directory.js';
+import { openUserSecret, sealUserSecret } from './user-secrets.js';
 
 /** TOTP enrolment, the MFA step of sign-in, step-up, and one-time recovery codes. */
 const MAX_CHALLENGE_ATTEMPTS = 5;
@@ -17,6 +17,7 @@ export const STEP_UP_WINDOW_MS = 5 * 60_000;
 const pepper = (kernel: Kernel): Buffer => kernel.suite.mac(kernel.keyring.blindIndexKey, 'castellan:recovery-code-pepper');
 const invalidCode = () => new AppError('unauthenticated', 401, 'the code is not valid');
 const invalidChallenge = () => new AppError('unauthenticated', 401, 'the sign-in challenge is not valid; sign in again');
+
 export { pepper as recoveryCodePepper };
 
 /** Proves a second factor for a user: TOTP or recovery code here, a passkey assertion in passkeys.ts. */
@@ -42,29 +43,59 @@ export async function startTotpEnrolment(kernel: Kernel, actor: Actor): Promise<
 }
 
 /** Confirms the pending secret with a code; replaces the session (privilege change) and issues recovery codes once. */
-export async function confirmTotpEnrolment(kernel: Kernel, actor: Actor, code: string, context: RequestContext): Promise<{ session: NewSession; recoveryCodes: string[] }> {
+export async function confirmTotpEnrolment(
+  kernel: Kernel,
+  actor: Actor,
+  code: string,
+  context: RequestContext,
+): Promise<{ session: NewSession; recoveryCodes: string[] }> {
   const userId = sessionUser(actor);
   const row = await kernel.db.kysely.selectFrom('users').select(['totp_pending_enc']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (!row.totp_pending_enc) throw new AppError('conflict', 409, 'start the enrolment first (POST /api/v1/me/mfa/totp)');
   const secret = await openUserSecret(kernel, kernel.db.kysely, userId, 'totp_pending', row.totp_pending_enc);
   const verdict = verifyTotp(secret, code, null);
   if (!verdict.ok) {
-    await kernel.transaction((tx) => tx.audit(actor, context, { action: 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: userId, detail: { step: 'enrolment', reason: verdict.reason } }));
+    await kernel.transaction((tx) =>
+      tx.audit(actor, context, {
+        action: 'auth.mfa.failed',
+        outcome: 'failure',
+        resource: 'users',
+        resourceId: userId,
+        detail: { step: 'enrolment', reason: verdict.reason },
+      }),
+    );
     throw invalidCode();
   }
   const roles = await rolesOf(kernel, userId);
   const recoveryCodes = newRecoveryCodes();
-  const user = await kernel.db.kysely.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const user = await kernel.db.kysely
+    .selectFrom('users')
+    .select(['must_change_password', 'password_changed_at'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
     const sealed = await sealUserSecret(kernel, tx.trx, userId, 'totp_secret', secret);
     const now = nowIso();
-    await tx.trx.updateTable('users').set({ totp_secret_enc: sealed, totp_pending_enc: null, totp_last_step: verdict.step, mfa_enrolled_at: now }).where('id', '=', userId).execute();
+    await tx.trx
+      .updateTable('users')
+      .set({ totp_secret_enc: sealed, totp_pending_enc: null, totp_last_step: verdict.step, mfa_enrolled_at: now })
+      .where('id', '=', userId)
+      .execute();
     await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx.trx.insertInto('recovery_codes').values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(pepper(kernel), c), used_at: null }))).execute();
+    await tx.trx
+      .insertInto('recovery_codes')
+      .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(pepper(kernel), c), used_at: null })))
+      .execute();
     if (actor.session) await revokeSession(tx.trx, actor.session.id);
     const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
-    await tx.audit(actor, context, { action: 'auth.mfa.enrolled', outcome: 'success', resource: 'users', resourceId: userId, detail: { factor: 'totp', newSession: session.id } });
+    await tx.audit(actor, context, {
+      action: 'auth.mfa.enrolled',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: userId,
+      detail: { factor: 'totp', newSession: session.id },
+    });
     return { session, recoveryCodes };
   });
 }
@@ -90,10 +121,20 @@ async function checkSecondFactor(kernel: Kernel, userId: string, code: string): 
     if (verdict.reason === 'replayed') return { ok: false, reason: 'replayed' };
   }
   const stored = await db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', userId).where('used_at', 'is', null).execute();
-  const index = matchRecoveryCode(pepper(kernel), code, stored.map((s) => s.code_hash));
+  const index = matchRecoveryCode(
+    pepper(kernel),
+    code,
+    stored.map((s) => s.code_hash),
+  );
   const match = stored[index];
   if (!match) return { ok: false, reason: 'wrong' };
-  const used = await db.updateTable('recovery_codes').set({ used_at: nowIso() }).where('user_id', '=', userId).where('code_hash', '=', match.code_hash).where('used_at', 'is', null).executeTakeFirst();
+  const used = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: nowIso() })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', match.code_hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(used.numUpdatedRows) === 1 ? { ok: true, via: 'recovery_code' } : { ok: false, reason: 'replayed' };
 }
 
@@ -131,20 +172,45 @@ export async function completeMfaChallengeWith(
   const result = await check(challenge.user_id);
   if (!result.ok) {
     await kernel.transaction(async (tx) => {
-      await tx.trx.updateTable('mfa_challenges').set({ attempts: challenge.attempts + 1 }).where('id', '=', challengeId).execute();
-      await tx.audit(actor, context, { action: failure.action ?? 'auth.mfa.failed', outcome: 'failure', resource: 'users', resourceId: challenge.user_id, detail: { reason: result.reason } });
+      await tx.trx
+        .updateTable('mfa_challenges')
+        .set({ attempts: challenge.attempts + 1 })
+        .where('id', '=', challengeId)
+        .execute();
+      await tx.audit(actor, context, {
+        action: failure.action ?? 'auth.mfa.failed',
+        outcome: 'failure',
+        resource: 'users',
+        resourceId: challenge.user_id,
+        detail: { reason: result.reason },
+      });
     });
     throw (failure.error ?? invalidCode)();
   }
   const roles = await rolesOf(kernel, challenge.user_id);
-  const user = await db.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', challenge.user_id).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('users')
+    .select(['must_change_password', 'password_changed_at'])
+    .where('id', '=', challenge.user_id)
+    .executeTakeFirstOrThrow();
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
-    const consumed = await tx.trx.updateTable('mfa_challenges').set({ consumed_at: now.toISOString() }).where('id', '=', challengeId).where('consumed_at', 'is', null).executeTakeFirst();
+    const consumed = await tx.trx
+      .updateTable('mfa_challenges')
+      .set({ consumed_at: now.toISOString() })
+      .where('id', '=', challengeId)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
     if (Number(consumed.numUpdatedRows) !== 1) throw invalidChallenge();
     const session = await createSession(tx.trx, { id: challenge.user_id, roles }, kind, context, now.toISOString());
     await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', challenge.user_id).execute();
-    await tx.audit(actor, context, { action: 'auth.login.succeeded', outcome: 'success', resource: 'sessions', resourceId: session.id, detail: { sessionKind: kind, mfa: result.via } });
+    await tx.audit(actor, context, {
+      action: 'auth.login.succeeded',
+      outcome: 'success',
+      resource: 'sessions',
+      resourceId: session.id,
+      detail: { sessionKind: kind, mfa: result.via },
+    });
     return { session, userId: challenge.user_id, passwordChangeRequired: kind === 'restricted' };
   });
 }
@@ -155,12 +221,24 @@ export async function stepUp(kernel: Kernel, actor: Actor, code: string, context
 }
 
 /** Step-up with any second factor (a passkey assertion: passkeys.ts). */
-export async function stepUpWith(kernel: Kernel, actor: Actor, check: SecondFactorCheck, context: RequestContext, failure: CheckFailure = {}): Promise<{ validUntil: string }> {
+export async function stepUpWith(
+  kernel: Kernel,
+  actor: Actor,
+  check: SecondFactorCheck,
+  context: RequestContext,
+  failure: CheckFailure = {},
+): Promise<{ validUntil: string }> {
   const userId = sessionUser(actor);
   const result = await check(userId);
   await kernel.transaction(async (tx) => {
     if (result.ok && actor.session) await markSecondFactor(tx.trx, actor.session.id);
-    await tx.audit(actor, context, { action: 'auth.step_up', outcome: result.ok ? 'success' : 'failure', resource: 'sessions', resourceId: actor.session?.id, detail: { via: result.via, reason: result.reason } });
+    await tx.audit(actor, context, {
+      action: 'auth.step_up',
+      outcome: result.ok ? 'success' : 'failure',
+      resource: 'sessions',
+      resourceId: actor.session?.id,
+      detail: { via: result.via, reason: result.reason },
+    });
   });
   if (!result.ok) throw (failure.error ?? invalidCode)();
   return { validUntil: new Date(Date.now() + STEP_UP_WINDOW_MS).toISOString() };

@@ -1,13 +1,25 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
+import { nowIso } from '../data/ids.js';
 import { notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { nowIso } from '../data/ids.js';
 import { unlock } from './login-throttle.js';
 
 export async function listApiTokens(kernel: Kernel) {
-  const rows = await kernel.db.kysely.selectFrom('api_tokens').select(['id', 'user_id', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at']).orderBy('created_at', 'desc').execute();
-  return rows.map((t) => ({ id: t.id, userId: t.user_id, scopes: JSON.parse(t.scopes) as string[], createdAt: t.created_at, expiresAt: t.expires_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at }));
+  const rows = await kernel.db.kysely
+    .selectFrom('api_tokens')
+    .select(['id', 'user_id', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((t) => ({
+    id: t.id,
+    userId: t.user_id,
+    scopes: JSON.parse(t.scopes) as string[],
+    createdAt: t.created_at,
+    expiresAt: t.expires_at,
+    lastUsedAt: t.last_used_at,
+    revokedAt: t.revoked_at,
+  }));
 }
 
 export async function revokeApiToken(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<void> {
@@ -25,7 +37,12 @@ export async function listLockouts(kernel: Kernel) {
   const indexes = rows.filter((r) => r.key.startsWith('acct:')).map((r) => r.key.slice(5));
   const users = indexes.length ? await kernel.db.kysely.selectFrom('users').select(['id', 'email_bidx']).where('email_bidx', 'in', indexes).execute() : [];
   const byIndex = new Map(users.map((u) => [u.email_bidx, u.id]));
-  return rows.map((r) => ({ key: r.key.startsWith('ip:') ? r.key : 'account', userId: byIndex.get(r.key.slice(5)) ?? null, failuresThisHour: r.failures, lockedUntil: r.locked_until ?? now }));
+  return rows.map((r) => ({
+    key: r.key.startsWith('ip:') ? r.key : 'account',
+    userId: byIndex.get(r.key.slice(5)) ?? null,
+    failuresThisHour: r.failures,
+    lockedUntil: r.locked_until ?? now,
+  }));
 }
 
 export async function unlockUser(kernel: Kernel, actor: Actor, context: RequestContext, userId: string): Promise<void> {

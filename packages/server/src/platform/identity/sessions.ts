@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { defaultRoles, type RoleKey } from '@castellan/shared';
 import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
-import type { Database, SessionsTable } from '../db/schema.js';
 import { newId, nowIso } from '../data/ids.js';
+import type { Database, SessionsTable } from '../db/schema.js';
 
 /**
  * Server-side sessions: opaque 256-bit tokens in a Secure HttpOnly SameSite=Strict cookie, stored as

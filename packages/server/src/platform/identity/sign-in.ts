@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../errors.js';
 import type { RequestContext } from '../audit/audit-event.js';
 import { anonymousActor as anonymous, userForAudit as asUserFor } from '../authz/actor.js';
-import type { Kernel } from '../kernel.js';
 import { nowIso } from '../data/ids.js';
+import { AppError } from '../errors.js';
+import type { Kernel } from '../kernel.js';
 import { accountRule, addressRule, recordFailure, recordSuccess, throttleDelay } from './login-throttle.js';
 import { verifyPassword } from './password-hash.js';
 import { passwordExpired } from './password-policy.js';
@@ -48,7 +48,11 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
     throw throttled(wait);
   }
   const index = keys[0].slice(5);
-  const user = await db.selectFrom('users').select(['id', 'team_id', 'status', 'password_hash', 'mfa_enrolled_at', 'must_change_password', 'password_changed_at']).where('email_bidx', '=', index).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'team_id', 'status', 'password_hash', 'mfa_enrolled_at', 'must_change_password', 'password_changed_at'])
+    .where('email_bidx', '=', index)
+    .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password).catch(() => false);
   if (!user || !ok || user.status !== 'active' || !user.password_hash) {
     await kernel.transaction(async (tx) => {
@@ -72,7 +76,10 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
     if (user.mfa_enrolled_at) {
       const challengeId = randomBytes(24).toString('base64url');
       const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString();
-      await tx.trx.insertInto('mfa_challenges').values({ id: challengeId, user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip }).execute();
+      await tx.trx
+        .insertInto('mfa_challenges')
+        .values({ id: challengeId, user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip })
+        .execute();
       await tx.audit(actor, context, { action: 'auth.login.password_ok', outcome: 'success', resource: 'users', resourceId: user.id, detail: { next: 'mfa' } });
       return { kind: 'mfa' as const, challengeId, expiresAt };
     }

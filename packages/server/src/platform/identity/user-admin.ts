@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { isRoleKey, type RoleKey } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
-import type { Actor } from '../authz/actor.js';
 import { can } from '../authz/access-policy.js';
+import type { Actor } from '../authz/actor.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
+import { nowIso } from '../data/ids.js';
 import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { nowIso } from '../data/ids.js';
 import { hasFreshSecondFactor } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
 import { createUser, ensureTeam, rolesOf } from './user-directory.js';
@@ -45,7 +45,10 @@ const userColumns = [
 ] as const;
 
 function baseQuery(kernel: Kernel) {
-  return kernel.db.kysely.selectFrom('users').innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id').select([...userColumns]);
+  return kernel.db.kysely
+    .selectFrom('users')
+    .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
+    .select([...userColumns]);
 }
 
 type UserRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
@@ -53,7 +56,8 @@ type UserRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirst
 function present(kernel: Kernel, row: UserRow, roles: string[]): UserView {
   const erased = !row.wrapped_key;
   const key = erased ? undefined : kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key as Buffer));
-  const open = (column: 'email' | 'name', envelope: Buffer) => (key ? openValue(key, Buffer.from(envelope), { table: 'users', column, rowId: row.id }) : '[erased]');
+  const open = (column: 'email' | 'name', envelope: Buffer) =>
+    key ? openValue(key, Buffer.from(envelope), { table: 'users', column, rowId: row.id }) : '[erased]';
   return {
     id: row.id,
     email: open('email', row.email_enc),
@@ -77,17 +81,36 @@ async function rolesByUser(kernel: Kernel, ids: string[]): Promise<Map<string, s
 }
 
 /** Staff directory for administrators; reading staff e-mail and names is audited like any personal data. */
-export async function listUsers(kernel: Kernel, actor: Actor, context: RequestContext, query: { limit: number; cursor?: string; status?: string; teamId?: string }) {
-  let q = baseQuery(kernel).orderBy('users.id').limit(query.limit + 1);
+export async function listUsers(
+  kernel: Kernel,
+  actor: Actor,
+  context: RequestContext,
+  query: { limit: number; cursor?: string; status?: string; teamId?: string },
+) {
+  let q = baseQuery(kernel)
+    .orderBy('users.id')
+    .limit(query.limit + 1);
   if (query.cursor) q = q.where('users.id', '>', query.cursor);
   if (query.status) q = q.where('users.status', '=', query.status);
   if (query.teamId) q = q.where('users.team_id', '=', query.teamId);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
-  const roles = await rolesByUser(kernel, page.map((r) => r.id));
+  const roles = await rolesByUser(
+    kernel,
+    page.map((r) => r.id),
+  );
   const items = page.map((row) => present(kernel, row, roles.get(row.id) ?? []));
   if (page.length) {
-    await kernel.transaction((tx) => tx.audit(actor, context, { action: 'personal_data.read', outcome: 'success', resource: 'users', subjectIds: page.map((r) => r.subject_id), fields: ['email', 'name'], detail: { count: page.length } }));
+    await kernel.transaction((tx) =>
+      tx.audit(actor, context, {
+        action: 'personal_data.read',
+        outcome: 'success',
+        resource: 'users',
+        subjectIds: page.map((r) => r.subject_id),
+        fields: ['email', 'name'],
+        detail: { count: page.length },
+      }),
+    );
   }
   return { items, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
 }
@@ -95,7 +118,16 @@ export async function listUsers(kernel: Kernel, actor: Actor, context: RequestCo
 export async function getUser(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<UserView> {
   const row = await baseQuery(kernel).where('users.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('user');
-  await kernel.transaction((tx) => tx.audit(actor, context, { action: 'personal_data.read', outcome: 'success', resource: 'users', resourceId: id, subjectIds: [row.subject_id], fields: ['email', 'name'] }));
+  await kernel.transaction((tx) =>
+    tx.audit(actor, context, {
+      action: 'personal_data.read',
+      outcome: 'success',
+      resource: 'users',
+      resourceId: id,
+      subjectIds: [row.subject_id],
+      fields: ['email', 'name'],
+    }),
+  );
   return present(kernel, row, (await rolesByUser(kernel, [id])).get(id) ?? []);
 }
 
@@ -121,7 +153,15 @@ export async function createUserByAdmin(
   const roles = input.roles.length ? checkRoleChange(actor, null, input.roles) : [];
   const oneTimePassword = input.password === undefined ? `${randomBytes(12).toString('base64url')}Aa7` : undefined;
   const created = await kernel.transaction((tx) =>
-    createUser(kernel, tx, actor, context, { email: input.email, name: input.name, roles, teamName: input.team, password: input.password ?? oneTimePassword, mustChangePassword: oneTimePassword !== undefined, allowNoRoles: true }),
+    createUser(kernel, tx, actor, context, {
+      email: input.email,
+      name: input.name,
+      roles,
+      teamName: input.team,
+      password: input.password ?? oneTimePassword,
+      mustChangePassword: oneTimePassword !== undefined,
+      allowNoRoles: true,
+    }),
   );
   if (input.managerId) await kernel.db.kysely.updateTable('users').set({ manager_id: input.managerId }).where('id', '=', created.id).execute();
   const row = await baseQuery(kernel).where('users.id', '=', created.id).executeTakeFirstOrThrow();
@@ -142,7 +182,8 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
   if (!row) throw notFound('user');
   const administrative = ['name', 'team', 'managerId', 'status'].some((k) => k in patch);
   if (administrative && !can(actor, 'users.manage')) throw forbidden('missing permission users.manage');
-  if (administrative && id === actor.userId && ('status' in patch || 'team' in patch || 'managerId' in patch)) throw forbidden('nobody may change their own team, manager or status');
+  if (administrative && id === actor.userId && ('status' in patch || 'team' in patch || 'managerId' in patch))
+    throw forbidden('nobody may change their own team, manager or status');
   const before = await rolesOf(kernel, id);
   const roles = patch.roles ? checkRoleChange(actor, id, patch.roles) : undefined;
   if (patch.managerId && patch.managerId === id) throw unprocessable('a user cannot be their own manager');
@@ -154,7 +195,8 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
     }
     if (patch.team !== undefined) changes.team_id = patch.team === null ? null : await ensureTeam(tx, actor, context, patch.team);
     if (patch.managerId !== undefined) {
-      if (patch.managerId && !(await tx.trx.selectFrom('users').select('id').where('id', '=', patch.managerId).executeTakeFirst())) throw unprocessable('managerId does not name a user');
+      if (patch.managerId && !(await tx.trx.selectFrom('users').select('id').where('id', '=', patch.managerId).executeTakeFirst()))
+        throw unprocessable('managerId does not name a user');
       changes.manager_id = patch.managerId;
     }
     if (patch.status !== undefined) {
@@ -165,9 +207,19 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
     let sessionsEnded = 0;
     if (roles !== undefined) {
       await tx.trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
-      if (roles?.length) await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
+      if (roles?.length)
+        await tx.trx
+          .insertInto('user_roles')
+          .values(roles.map((role_key) => ({ user_id: id, role_key })))
+          .execute();
       sessionsEnded = await revokeUserSessions(tx.trx, id);
-      await tx.audit(actor, context, { action: 'user.roles.changed', outcome: 'success', resource: 'users', resourceId: id, detail: { before, after: roles, sessionsEnded } });
+      await tx.audit(actor, context, {
+        action: 'user.roles.changed',
+        outcome: 'success',
+        resource: 'users',
+        resourceId: id,
+        detail: { before, after: roles, sessionsEnded },
+      });
     }
     if (patch.status === 'disabled') {
       sessionsEnded += await revokeUserSessions(tx.trx, id);
@@ -176,8 +228,14 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
       await tx.audit(actor, context, { action: 'user.enabled', outcome: 'success', resource: 'users', resourceId: id });
     }
     const fields = Object.keys(patch).filter((k) => k !== 'roles' && k !== 'status');
-    if (fields.length) await tx.audit(actor, context, { action: 'user.updated', outcome: 'success', resource: 'users', resourceId: id, subjectIds: [row.subject_id], fields });
-    const updated = await tx.trx.selectFrom('users').innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id').select([...userColumns]).where('users.id', '=', id).executeTakeFirstOrThrow();
+    if (fields.length)
+      await tx.audit(actor, context, { action: 'user.updated', outcome: 'success', resource: 'users', resourceId: id, subjectIds: [row.subject_id], fields });
+    const updated = await tx.trx
+      .selectFrom('users')
+      .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
+      .select([...userColumns])
+      .where('users.id', '=', id)
+      .executeTakeFirstOrThrow();
     return present(kernel, updated, roles ?? before);
   });
 }

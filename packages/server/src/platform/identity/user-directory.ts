@@ -1,13 +1,13 @@
 import { defaultRoles, isRoleKey, type RoleKey } from '@castellan/shared';
-import type { Actor } from '../authz/actor.js';
 import type { RequestContext } from '../audit/audit-event.js';
+import type { Actor } from '../authz/actor.js';
 import { blindIndex, normalizeEmail } from '../crypto/blind-index.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { conflict, unprocessable } from '../errors.js';
-import type { AuditedTransaction, Kernel } from '../kernel.js';
 import { newId, nowIso } from '../data/ids.js';
 import { userEmailIndexBits } from '../data/table-plan.js';
+import { conflict, unprocessable } from '../errors.js';
+import type { AuditedTransaction, Kernel } from '../kernel.js';
 import { hashPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
 
@@ -61,7 +61,11 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
   if (!input.name.trim()) throw unprocessable('the name must not be empty');
   if (input.password !== undefined) {
     const problems = await checkPassword(kernel.config.passwordProfile, input.password, { email: normalized, name: input.name });
-    if (problems.length > 0) throw unprocessable(`the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`, problems.map((p) => p.code));
+    if (problems.length > 0)
+      throw unprocessable(
+        `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
+        problems.map((p) => p.code),
+      );
   }
   const emailIndex = userEmailIndex(kernel.keyring, normalized);
   const taken = await tx.trx.selectFrom('users').select('id').where('email_bidx', '=', emailIndex).executeTakeFirst();
@@ -72,7 +76,10 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
   const subject = kernel.keyring.newSubjectKey(subjectId);
   const now = nowIso();
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  await tx.trx.insertInto('data_subjects').values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: now, erased_at: null }).execute();
+  await tx.trx
+    .insertInto('data_subjects')
+    .values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: now, erased_at: null })
+    .execute();
   const seal = (column: string, value: string) => sealValue(kernel.suite, subject.key, subject.version, value, { table: 'users', column, rowId: id });
   await tx.trx
     .insertInto('users')
@@ -91,7 +98,11 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
       updated_at: now,
     })
     .execute();
-  if (roles.length) await tx.trx.insertInto('user_roles').values(roles.map((role_key) => ({ user_id: id, role_key }))).execute();
+  if (roles.length)
+    await tx.trx
+      .insertInto('user_roles')
+      .values(roles.map((role_key) => ({ user_id: id, role_key })))
+      .execute();
   if (passwordHash) await tx.trx.insertInto('password_history').values({ user_id: id, hash: passwordHash, created_at: now }).execute();
   await tx.audit(actor, context, {
     action: 'user.created',

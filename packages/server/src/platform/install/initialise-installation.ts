@@ -11,8 +11,8 @@ import { asSystem } from '../data/as-system.js';
 import { nowIso } from '../data/ids.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { kernelFrom, readSetting } from '../kernel.js';
 import { createUser } from '../identity/user-directory.js';
+import { kernelFrom, readSetting } from '../kernel.js';
 import { writeSelfSignedCertificate } from './self-signed-certificate.js';
 
 export interface InitOptions {
@@ -68,8 +68,17 @@ export async function initialiseInstallation(config: Config, options: InitOption
       const keys = [await Keyring.newDataKey(provider, 'field', 1), await Keyring.newDataKey(provider, 'blind_index', 1)];
       const now = nowIso();
       await db.kysely.transaction().execute(async (trx) => {
-        await trx.insertInto('settings').values([{ key: 'crypto_suite', value: suiteId }, { key: 'initialised_at', value: now }]).execute();
-        await trx.insertInto('data_keys').values(keys.map((k) => ({ ...k, suite: suiteId, kek_id: provider.keyId, status: 'active', created_at: now }))).execute();
+        await trx
+          .insertInto('settings')
+          .values([
+            { key: 'crypto_suite', value: suiteId },
+            { key: 'initialised_at', value: now },
+          ])
+          .execute();
+        await trx
+          .insertInto('data_keys')
+          .values(keys.map((k) => ({ ...k, suite: suiteId, kek_id: provider.keyId, status: 'active', created_at: now })))
+          .execute();
       });
       const keyring = await Keyring.open(suite, provider, keys);
       const kernel = kernelFrom(config, db, keyring);
@@ -94,7 +103,8 @@ export async function initialiseInstallation(config: Config, options: InitOption
     }
   } catch (error) {
     // Leave nothing half-made behind: the directory was empty (or absent) before we started.
-    if (config.database.kind === 'sqlite') for (const entry of readdirSync(config.dataDir)) rmSync(`${config.dataDir}/${entry}`, { recursive: true, force: true });
+    if (config.database.kind === 'sqlite')
+      for (const entry of readdirSync(config.dataDir)) rmSync(`${config.dataDir}/${entry}`, { recursive: true, force: true });
     if (!dirExisted) rmSync(config.dataDir, { recursive: true, force: true });
     throw error;
   }

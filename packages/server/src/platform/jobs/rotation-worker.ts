@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { asSystem } from '../data/as-system.js';
 import { completeRotation, refreshDataKeys, runningRotation } from '../crypto/key-rotation.js';
+import { asSystem } from '../data/as-system.js';
 import type { Kernel } from '../kernel.js';
 
 /**
@@ -18,7 +18,12 @@ export function startRotationWorker(kernel: Kernel, log: FastifyBaseLogger, inte
     const rotation = await runningRotation(kernel);
     if (!rotation || stopped) return;
     log.info({ rotation: rotation.id, toVersion: rotation.to_version }, 'resuming key rotation');
-    await completeRotation(kernel, actor, rotation.id, { workerId, batchSize: kernel.config.rotationBatch, leaseMs: kernel.config.rotationLeaseMs, shouldStop: () => stopped }).catch((error: Error) => {
+    await completeRotation(kernel, actor, rotation.id, {
+      workerId,
+      batchSize: kernel.config.rotationBatch,
+      leaseMs: kernel.config.rotationLeaseMs,
+      shouldStop: () => stopped,
+    }).catch((error: Error) => {
       if (!/lease/.test(error.message)) throw error;
     });
     log.info({ rotation: rotation.id }, 'key rotation finished');

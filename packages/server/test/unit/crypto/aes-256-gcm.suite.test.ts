@@ -7,27 +7,35 @@ const h = (hex: string): Buffer => Buffer.from(hex, 'hex');
 
 // McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)", Appendix B (AES-256, 96-bit IV).
 const K_FEFF = 'feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308';
-const P64 =
-  'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72' +
-  '1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255';
-const C64 =
-  '522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa' +
-  '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad';
+const P64 = 'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72' + '1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255';
+const C64 = '522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa' + '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad';
 const VECTORS = [
   {
     name: 'Test Case 14 (zero key, one zero block)',
-    key: '00'.repeat(32), iv: '00'.repeat(12), aad: '', pt: '00'.repeat(16),
-    ct: 'cea7403d4d606b6e074ec5d3baf39d18', tag: 'd0d1c8a799996bf0265b98b5d48ab919',
+    key: '00'.repeat(32),
+    iv: '00'.repeat(12),
+    aad: '',
+    pt: '00'.repeat(16),
+    ct: 'cea7403d4d606b6e074ec5d3baf39d18',
+    tag: 'd0d1c8a799996bf0265b98b5d48ab919',
   },
   {
     name: 'Test Case 15 (64-byte plaintext)',
-    key: K_FEFF, iv: 'cafebabefacedbaddecaf888', aad: '', pt: P64, ct: C64,
+    key: K_FEFF,
+    iv: 'cafebabefacedbaddecaf888',
+    aad: '',
+    pt: P64,
+    ct: C64,
     tag: 'b094dac5d93471bdec1a502270e3cc6c',
   },
   {
     name: 'Test Case 16 (60-byte plaintext, 20-byte AAD)',
-    key: K_FEFF, iv: 'cafebabefacedbaddecaf888', aad: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
-    pt: P64.slice(0, 120), ct: C64.slice(0, 120), tag: '76fc6ece0f4e1768cddf8853bb2d551b',
+    key: K_FEFF,
+    iv: 'cafebabefacedbaddecaf888',
+    aad: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+    pt: P64.slice(0, 120),
+    ct: C64.slice(0, 120),
+    tag: '76fc6ece0f4e1768cddf8853bb2d551b',
   },
 ];
 
@@ -83,7 +91,9 @@ describe('aes256GcmSuite', () => {
     }
     expect(caught).toBeInstanceOf(Error);
     expect(caught).not.toBeInstanceOf(IntegrityError);
-    expect(() => aes256GcmSuite.open(bad, { nonce: Buffer.alloc(12), ciphertext: Buffer.alloc(1), tag: Buffer.alloc(16) }, Buffer.alloc(0))).toThrow(/32 bytes/);
+    expect(() => aes256GcmSuite.open(bad, { nonce: Buffer.alloc(12), ciphertext: Buffer.alloc(1), tag: Buffer.alloc(16) }, Buffer.alloc(0))).toThrow(
+      /32 bytes/,
+    );
   });
 
   it('round-trips with AAD, including empty plaintext', () => {
@@ -98,9 +108,7 @@ describe('aes256GcmSuite', () => {
   });
 
   it('SHA-256 of "abc" (FIPS 180-2)', () => {
-    expect(aes256GcmSuite.hash('abc').toString('hex')).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
+    expect(aes256GcmSuite.hash('abc').toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
   it('HMAC-SHA-256: RFC 4231 test case 2', () => {

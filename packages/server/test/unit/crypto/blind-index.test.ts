@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aes256GcmSuite } from '../../../src/platform/crypto/aes-256-gcm.suite.js';
-import {
-  blindIndex,
-  nameTokens,
-  normalizeEmail,
-  normalizeIdNumber,
-  normalizePhone,
-} from '../../../src/platform/crypto/blind-index.js';
+import { blindIndex, nameTokens, normalizeEmail, normalizeIdNumber, normalizePhone } from '../../../src/platform/crypto/blind-index.js';
 import { sm4CtrHmacSm3Suite } from '../../../src/platform/crypto/sm4-ctr-hmac-sm3.suite.js';
 
 describe('normalizeEmail', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aes256GcmSuite } from '../../../src/platform/crypto/aes-256-gcm.suite.js';
 import type { CipherSuite } from '../../../src/platform/crypto/cipher-suite.js';
-import {
-  envelopeKeyVersion,
-  fieldAad,
-  openBytes,
-  openValue,
-  sealBytes,
-  sealValue,
-  type FieldContext,
-} from '../../../src/platform/crypto/envelope.js';
+import { envelopeKeyVersion, type FieldContext, fieldAad, openBytes, openValue, sealBytes, sealValue } from '../../../src/platform/crypto/envelope.js';
 import { IntegrityError } from '../../../src/platform/crypto/integrity-error.js';
 import { sm4CtrHmacSm3Suite } from '../../../src/platform/crypto/sm4-ctr-hmac-sm3.suite.js';
 import { suiteByCode, suiteById } from '../../../src/platform/crypto/suites.js';
@@ -104,7 +96,12 @@ describe.each<[string, CipherSuite]>([
 
   it('unknown format version, unknown suite and unexpected suite fail with IntegrityError', () => {
     const env = sealed();
-    for (const [index, value] of [[0, 0], [0, 2], [1, 0], [1, 9]] as const) {
+    for (const [index, value] of [
+      [0, 0],
+      [0, 2],
+      [1, 0],
+      [1, 9],
+    ] as const) {
       const bad = Buffer.from(env);
       bad[index] = value;
       expectIntegrityErrorWithoutValue(() => openValue(KEY, bad, CTX));

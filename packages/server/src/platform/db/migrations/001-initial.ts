@@ -6,7 +6,11 @@ export function initialMigration(dialect: DialectKind) {
   const blob = dialect === 'postgres' ? 'bytea' : 'blob';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
 
       await db.schema
         .createTable('data_keys')
@@ -126,9 +130,7 @@ export function initialMigration(dialect: DialectKind) {
 
       await db.schema
         .createTable('audit_events')
-        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
-          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
         .addColumn('id', 'text', (c) => c.notNull().unique())
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('actor_kind', 'text', (c) => c.notNull())
@@ -171,9 +173,7 @@ async function appendOnlyGuards(db: Kysely<unknown>, dialect: DialectKind): Prom
   if (dialect === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE']) {
       await sql
-        .raw(
-          `CREATE TRIGGER audit_events_no_${op.toLowerCase()} BEFORE ${op} ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
-        )
+        .raw(`CREATE TRIGGER audit_events_no_${op.toLowerCase()} BEFORE ${op} ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`)
         .execute(db);
     }
     return;
@@ -185,9 +185,9 @@ async function appendOnlyGuards(db: Kysely<unknown>, dialect: DialectKind): Prom
     )
     .execute(db);
   await sql
-    .raw(
-      'CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()',
-    )
+    .raw('CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()')
     .execute(db);
-  await sql.raw('CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()').execute(db);
+  await sql
+    .raw('CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()')
+    .execute(db);
 }
