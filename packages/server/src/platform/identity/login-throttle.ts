@@ -48,9 +48,16 @@ export async function recordFailure(db: Db, key: string, rule: ThrottleRule, now
       .execute();
 }
 
-/** A success clears the back-off (not the hourly count). */
-export async function recordSuccess(db: Db, key: string): Promise<void> {
-  await db.updateTable('login_throttle').set({ consecutive: 0, locked_until: null }).where('key', '=', key).execute();
+/** A success clears the back-off, not the hourly count nor a lock imposed by the hourly cap. */
+export async function recordSuccess(db: Db, key: string, rule: ThrottleRule = accountRule): Promise<void> {
+  const row = await db.selectFrom('login_throttle').select(['failures']).where('key', '=', key).executeTakeFirst();
+  if (!row) return;
+  const capped = row.failures >= rule.hourlyCap;
+  await db
+    .updateTable('login_throttle')
+    .set(capped ? { consecutive: 0 } : { consecutive: 0, locked_until: null })
+    .where('key', '=', key)
+    .execute();
 }
 
 /** Security admin: lift a lock. */

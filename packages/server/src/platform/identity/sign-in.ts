@@ -71,7 +71,7 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
   const roles = await rolesOf(kernel, user.id);
   return kernel.transaction(async (tx) => {
     await recordSuccess(tx.trx, keys[0]);
-    await recordSuccess(tx.trx, keys[1]);
+    await recordSuccess(tx.trx, keys[1], addressRule);
     const actor = asUserFor(user.id);
     if (user.mfa_enrolled_at) {
       const challengeId = randomBytes(24).toString('base64url');
