@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import { appendAuditEvent } from './audit/append-audit-event.js';
 import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
 import type { Actor } from './authz/actor.js';
+import { loadRoleMatrix } from './authz/role-store.js';
 import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
 import { type DataKeyPurpose, Keyring } from './crypto/keyring.js';
 import { openMasterKeyProvider } from './crypto/open-master-key-provider.js';
@@ -52,6 +53,7 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
     if (!suiteId) throw new Error('this database is not initialised; run castellan init');
     const suite = suiteById(suiteId);
     const provider = await openMasterKeyProvider(config.masterKey, suite);
+    await loadRoleMatrix(db.kysely);
     const stored = await db.kysely.selectFrom('data_keys').select(['purpose', 'version', 'wrapped']).execute();
     const keyring = await Keyring.open(
       suite,

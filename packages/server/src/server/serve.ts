@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
 import { startDormantAccountsJob } from '../platform/jobs/dormant-accounts.js';
+import { startRoleMatrixRefresh } from '../platform/jobs/role-matrix-refresh.js';
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
 import { openKernel } from '../platform/kernel.js';
 
@@ -33,6 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const worker = startRotationWorker(kernel, app.log);
   const dormant = startDormantAccountsJob(kernel, app.log);
+  const roles = startRoleMatrixRefresh(kernel, app.log);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closing: Promise<void> | undefined;
@@ -42,6 +44,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     close: () => {
       closing ??= (async () => {
         dormant.stop();
+        roles.stop();
         await worker.stop();
         await app.close();
         await kernel.close();

@@ -146,6 +146,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/teams users.read",
         "POST /api/v1/teams users.manage",
         "GET /api/v1/roles users.read",
+        "PATCH /api/v1/roles/:key roles.assign",
         "GET /api/v1/tokens tokens.manage",
         "DELETE /api/v1/tokens/:id tokens.manage",
         "GET /api/v1/security/lockouts sessions.manage",

@@ -181,6 +181,38 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect(login.json()).toMatchObject({ sessionKind: 'restricted', mfaEnrolmentRequired: true });
   });
 
+  it("lets the security administrator edit the role matrix, keeping 三员分立, ending holders' sessions", async () => {
+    const rep = await addUser(install.kernel, ['sales_rep'], 'Matrix');
+    const manager = await addUser(install.kernel, ['sales_manager'], 'Matrix');
+    const managerToken = await tokenFor(install.kernel, manager);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Bearer ${managerToken}` },
+      payload: { name: '孙丽', idNumber: '110101199202021234', ownerId: rep.id },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const repSession = await fullSession(rep.email, USER_PASSWORD);
+    expect((await repSession.call('GET', `/api/v1/contacts/${created.json().id}`)).json().idNumber).toBeUndefined();
+
+    nextStep();
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    const fields = (await admin.call('GET', '/api/v1/roles')).json().items.find((r: { key: string }) => r.key === 'sales_rep').fields;
+    const edited = await admin.call('PATCH', '/api/v1/roles/sales_rep', { fields: { contacts: { ...fields.contacts, idNumber: 'masked' } } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((await repSession.call('GET', '/api/v1/me')).statusCode).toBe(401);
+    const again = await fullSession(rep.email, USER_PASSWORD);
+    expect((await again.call('GET', `/api/v1/contacts/${created.json().id}`)).json().idNumber).toBe('1101**********1234');
+
+    const combined = await admin.call('PATCH', '/api/v1/roles/audit_admin', { permissions: ['audit.read', 'users.manage'] });
+    expect(combined.statusCode).toBe(422);
+    expect(combined.json().error.message).toContain('三员分立');
+    expect((await admin.call('PATCH', '/api/v1/roles/security_admin', { permissions: ['users.read'] })).statusCode).toBe(403);
+    expect((await admin.call('PATCH', '/api/v1/roles/sales_rep', { scope: { contacts: 'everything' } })).statusCode).toBe(422);
+    const event = await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'role.changed').executeTakeFirstOrThrow();
+    expect(event.resource_id).toBe('sales_rep');
+  });
+
   it('lists API tokens with last use and revokes them', async () => {
     const user = await addUser(install.kernel, ['sales_manager'], 'Tokens');
     const token = await tokenFor(install.kernel, user);

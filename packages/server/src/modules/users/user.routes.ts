@@ -1,8 +1,10 @@
-import { defaultRoles, errorResponse, idParams, idSchema, pageQuery, roleKeys } from '@castellan/shared';
+import { errorResponse, idParams, idSchema, pageQuery, type RoleDefinition, roleKeys } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { currentRoleMatrix } from '../../platform/authz/role-matrix.js';
+import { changeRole } from '../../platform/identity/role-admin.js';
 import { createTeam, listTeams } from '../../platform/identity/teams.js';
 import { createUserByAdmin, getUser, listUsers, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
 import type { Kernel } from '../../platform/kernel.js';
@@ -120,37 +122,47 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
     handler: async (request, reply) => reply.status(201).send(await createTeam(kernel, actorOf(request), requestContext(request), request.body.name)),
   });
 
+  const roleView = z.object({
+    key: z.string(),
+    administrator: z.boolean(),
+    permissions: z.array(z.string()),
+    scope: z.record(z.string(), z.string()),
+    fields: z.record(z.string(), z.record(z.string(), z.string())),
+  });
+  const present = (role: RoleDefinition) => ({
+    key: role.key,
+    administrator: role.administrator,
+    permissions: [...role.permissions],
+    scope: { ...role.scope },
+    fields: { ...role.fields } as Record<string, Record<string, string>>,
+  });
+
   r.get('/api/v1/roles', {
     config: { access: { permission: 'users.read' } },
     schema: {
       tags,
       summary: 'The role matrix: permissions, record scope and field rules of each role',
-      response: {
-        200: z.object({
-          items: z.array(
-            z.object({
-              key: z.string(),
-              administrator: z.boolean(),
-              permissions: z.array(z.string()),
-              scope: z.record(z.string(), z.string()),
-              fields: z.record(z.string(), z.record(z.string(), z.string())),
-            }),
-          ),
-        }),
-        ...errors,
-      },
+      response: { 200: z.object({ items: z.array(roleView) }), ...errors },
     },
-    handler: async () => ({
-      items: roleKeys.map((key) => {
-        const role = defaultRoles[key];
-        return {
-          key,
-          administrator: role.administrator,
-          permissions: [...role.permissions],
-          scope: { ...role.scope },
-          fields: { ...role.fields } as Record<string, Record<string, string>>,
-        };
-      }),
-    }),
+    handler: async () => ({ items: roleKeys.map((key) => present(currentRoleMatrix()[key])) }),
+  });
+
+  r.patch('/api/v1/roles/:key', {
+    config: { access: { permission: 'roles.assign' } },
+    schema: {
+      tags,
+      summary: "Edit a role's permissions, record scope or field rules (security admin, after a step-up; keeps 三员分立; ends the sessions of its holders)",
+      params: z.object({ key: z.enum(roleKeys) }).strict(),
+      body: z
+        .object({
+          permissions: z.array(z.string().max(50)).max(50).optional(),
+          scope: z.record(z.string().max(30), z.string().max(10)).optional(),
+          fields: z.record(z.string().max(30), z.record(z.string().max(30), z.string().max(10))).optional(),
+        })
+        .strict()
+        .refine((v) => Object.keys(v).length > 0, 'the change must set permissions, scope or fields'),
+      response: { 200: roleView, ...errors },
+    },
+    handler: async (request) => present(await changeRole(kernel, actorOf(request), requestContext(request), request.params.key, request.body)),
   });
 }

@@ -34,6 +34,7 @@ export const auditActions = [
   'user.disabled',
   'user.enabled',
   'user.roles.changed',
+  'role.changed',
   'access_review.started',
   'access_review.decided',
   'access_review.closed',

@@ -1,5 +1,6 @@
-import { type CatalogueObject, defaultRoles, type FieldAccess, fieldSpec, isProtected, type Permission, type RecordScope } from '@castellan/shared';
+import { type CatalogueObject, type FieldAccess, fieldSpec, isProtected, type Permission, type RecordScope } from '@castellan/shared';
 import type { Actor } from './actor.js';
+import { roleDefinition } from './role-matrix.js';
 
 /** Pure rules: what an actor may do, which records it sees, what of each field it sees. */
 export const can = (actor: Actor, permission: Permission): boolean => actor.kind === 'system' || actor.permissions.has(permission);
@@ -12,7 +13,7 @@ export function recordScope(actor: Actor, resource: ScopedResource): RecordScope
   if (actor.kind === 'system') return 'all';
   let best: RecordScope | null = null;
   for (const role of actor.roles) {
-    const scope = defaultRoles[role].scope[resource];
+    const scope = roleDefinition(role).scope[resource];
     if (scope && (!best || scopeRank[scope] > scopeRank[best])) best = scope;
   }
   // A team scope without a team degrades to own records.
@@ -38,7 +39,7 @@ export function fieldAccess(actor: Actor, object: CatalogueObject, field: string
   if (!isProtected(spec) || actor.kind === 'system') return 'readable';
   let best: FieldAccess = 'hidden';
   for (const role of actor.roles) {
-    const rules = (defaultRoles[role].fields as Record<string, Record<string, FieldAccess> | undefined>)[object];
+    const rules = (roleDefinition(role).fields as Record<string, Record<string, FieldAccess> | undefined>)[object];
     const rule = rules?.[field];
     if (rule && accessRank[rule] > accessRank[best]) best = rule;
   }

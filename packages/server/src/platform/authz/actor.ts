@@ -1,4 +1,5 @@
-import { defaultRoles, type Permission, type RoleKey } from '@castellan/shared';
+import type { Permission, RoleKey } from '@castellan/shared';
+import { roleDefinition } from './role-matrix.js';
 
 /** Who is acting: a signed-in user, an API token (acting for its user, narrowed by scopes), or a system job. */
 export interface Actor {
@@ -25,7 +26,7 @@ export function userForAudit(userId: string): Actor {
 export const anonymousActor: Actor = { kind: 'anonymous', userId: null, tokenId: null, teamId: null, roles: [], permissions: new Set() };
 
 export function permissionsOfRoles(roles: readonly RoleKey[]): Set<Permission> {
-  return new Set(roles.flatMap((role) => defaultRoles[role].permissions));
+  return new Set(roles.flatMap((role) => roleDefinition(role).permissions));
 }
 
 export function userActor(user: { id: string; teamId: string | null }, roles: readonly RoleKey[], session?: Actor['session']): Actor {

@@ -6,6 +6,7 @@ import { passkeyMigration } from './migrations/003-passkeys.js';
 import { oidcMigration } from './migrations/004-oidc.js';
 import { accessReviewMigration } from './migrations/005-access-reviews.js';
 import { passwordResetMigration } from './migrations/006-password-resets.js';
+import { roleMatrixMigration } from './migrations/007-roles.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
@@ -17,6 +18,7 @@ class StaticMigrations implements MigrationProvider {
       '004-oidc': oidcMigration(this.db.dialect),
       '005-access-reviews': accessReviewMigration(),
       '006-password-resets': passwordResetMigration(),
+      '007-roles': roleMatrixMigration(),
     };
   }
 }

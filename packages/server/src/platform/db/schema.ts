@@ -256,6 +256,15 @@ export interface PasswordResetsTable {
   used_at: string | null;
 }
 
+export interface RolesTable {
+  key: string;
+  permissions: string;
+  scope: string;
+  fields: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -281,4 +290,5 @@ export interface Database {
   access_reviews: AccessReviewsTable;
   access_review_items: AccessReviewItemsTable;
   password_resets: PasswordResetsTable;
+  roles: RolesTable;
 }

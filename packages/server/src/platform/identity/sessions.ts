@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { defaultRoles, type RoleKey } from '@castellan/shared';
+import type { RoleKey } from '@castellan/shared';
 import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
+import { roleDefinition } from '../authz/role-matrix.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Database, SessionsTable } from '../db/schema.js';
 
@@ -13,7 +14,7 @@ import type { Database, SessionsTable } from '../db/schema.js';
 export type SessionKind = 'full' | 'restricted';
 
 export const ABSOLUTE_LIFETIME_MS = 12 * 3600_000;
-export const idleSecondsFor = (roles: readonly RoleKey[]): number => (roles.some((r) => defaultRoles[r].administrator) ? 15 * 60 : 30 * 60);
+export const idleSecondsFor = (roles: readonly RoleKey[]): number => (roles.some((r) => roleDefinition(r).administrator) ? 15 * 60 : 30 * 60);
 
 export const hashSecret = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const secret = (): string => randomBytes(32).toString('base64url');

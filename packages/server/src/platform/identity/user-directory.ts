@@ -1,6 +1,7 @@
-import { defaultRoles, isRoleKey, type RoleKey } from '@castellan/shared';
+import { isRoleKey, type RoleKey } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
+import { roleDefinition } from '../authz/role-matrix.js';
 import { blindIndex, normalizeEmail } from '../crypto/blind-index.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
@@ -36,7 +37,7 @@ export const userEmailIndex = (keyring: Keyring, email: string): string =>
 
 /** MFA is mandatory for every role that can read personal data or administer anything. */
 export const mfaRequiredFor = (roles: readonly RoleKey[]): boolean =>
-  roles.some((role) => defaultRoles[role].administrator || defaultRoles[role].permissions.some((p) => p.startsWith('contacts.')));
+  roles.some((role) => roleDefinition(role).administrator || roleDefinition(role).permissions.some((p) => p.startsWith('contacts.')));
 
 export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: RequestContext, name: string): Promise<string> {
   const existing = await tx.trx.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
