@@ -67,9 +67,17 @@ export async function appendAuditEvent(
     detail: detail ? JSON.stringify(detail) : null,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx
+  const inserted = await trx
     .insertInto('audit_events')
     .values({ ...event, hash: chainHash(suite, event) })
-    .execute();
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const subjects = [...new Set(input.subjectIds ?? [])];
+  for (let i = 0; i < subjects.length; i += 500) {
+    await trx
+      .insertInto('audit_subjects')
+      .values(subjects.slice(i, i + 500).map((subject_id) => ({ subject_id, seq: Number(inserted.seq) })))
+      .execute();
+  }
   return event.id;
 }

@@ -7,6 +7,7 @@ import { oidcMigration } from './migrations/004-oidc.js';
 import { accessReviewMigration } from './migrations/005-access-reviews.js';
 import { passwordResetMigration } from './migrations/006-password-resets.js';
 import { roleMatrixMigration } from './migrations/007-roles.js';
+import { auditMigration } from './migrations/008-audit.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
@@ -19,6 +20,7 @@ class StaticMigrations implements MigrationProvider {
       '005-access-reviews': accessReviewMigration(),
       '006-password-resets': passwordResetMigration(),
       '007-roles': roleMatrixMigration(),
+      '008-audit': auditMigration(this.db.dialect),
     };
   }
 }

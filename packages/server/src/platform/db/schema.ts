@@ -265,6 +265,19 @@ export interface RolesTable {
   updated_by: string | null;
 }
 
+export interface AuditSubjectsTable {
+  subject_id: string;
+  seq: number;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -291,4 +304,6 @@ export interface Database {
   access_review_items: AccessReviewItemsTable;
   password_resets: PasswordResetsTable;
   roles: RolesTable;
+  audit_subjects: AuditSubjectsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }

@@ -1,0 +1,31 @@
+import { type Kysely, sql } from 'kysely';
+import type { DialectKind } from '../database.js';
+
+/**
+ * Audit trail: an index of data subjects per event ("who has seen this customer"), signed
+ * checkpoints, and on PostgreSQL the application role loses UPDATE/DELETE/TRUNCATE on the log.
+ */
+export function auditMigration(dialect: DialectKind) {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('audit_subjects')
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_subjects_pk', ['subject_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      if (dialect === 'postgres') {
+        await sql`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM PUBLIC`.execute(db);
+        await sql`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM CURRENT_USER`.execute(db);
+      }
+    },
+  };
+}
