@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { auditVerifyCommand } from './cli/audit.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
@@ -25,6 +26,7 @@ migrateCommand(program);
 userCommands(program);
 tokenCommands(program);
 keysCommands(program);
+auditVerifyCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -4,6 +4,7 @@ import type { ConfigKey } from '../config/config.schema.js';
 import { type Config, loadConfig } from '../config/load-config.js';
 import type { Actor } from '../platform/authz/actor.js';
 import { asSystem } from '../platform/data/as-system.js';
+import { writeCheckpoint } from '../platform/audit/checkpoints.js';
 import { type Kernel, openKernel } from '../platform/kernel.js';
 
 /** Every verb reads the same CASTELLAN_* environment as `serve`; flags override single settings. */
@@ -16,6 +17,8 @@ export async function withKernel<T>(work: (kernel: Kernel) => Promise<T>, overri
   try {
     return await work(kernel);
   } finally {
+    // A clean exit signs the newest audit event, so that removing the tail later is detected.
+    await writeCheckpoint(kernel).catch(() => undefined);
     await kernel.close();
   }
 }

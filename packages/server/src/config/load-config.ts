@@ -24,6 +24,7 @@ export interface Config {
   readonly smtp: { url: string; from: string } | null;
   readonly publicUrl: string;
   readonly dormant: { days: number; autoDisable: boolean };
+  readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
 }
@@ -121,6 +122,11 @@ function deriveConfig(raw: RawConfig): Config {
     smtp: raw.CASTELLAN_SMTP_URL ? { url: raw.CASTELLAN_SMTP_URL, from: raw.CASTELLAN_SMTP_FROM } : null,
     publicUrl: (raw.CASTELLAN_PUBLIC_URL ?? `https://localhost:${raw.CASTELLAN_PORT}`).replace(/\/$/, ''),
     dormant: { days: raw.CASTELLAN_DORMANT_DAYS, autoDisable: raw.CASTELLAN_DORMANT_AUTO_DISABLE === 'true' },
+    auditCheckpoints: {
+      dir: path.resolve(raw.CASTELLAN_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      everySeconds: raw.CASTELLAN_AUDIT_CHECKPOINT_SECONDS,
+      everyEvents: raw.CASTELLAN_AUDIT_CHECKPOINT_EVENTS,
+    },
     oidc: oidcConfig(raw),
   };
 }

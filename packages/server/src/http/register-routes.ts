@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
+import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
@@ -24,7 +26,9 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   passkeyRoutes(app, kernel);
   contactRoutes(app, store);
   accountRoutes(app, store);
+  auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel);
   securityRoutes(app, kernel);
   accessReviewRoutes(app, kernel);
+  auditRoutes(app, kernel, store);
 }

@@ -63,6 +63,12 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
       await provider.close();
       throw error;
     });
+    if (!keyring.hasAuditSigningKey) {
+      // Installations made before audit checkpoints: give the log its signing key now.
+      const signing = await Keyring.newAuditSigningKey(provider);
+      await db.kysely.insertInto('data_keys').values({ ...signing, suite: suite.id, kek_id: provider.keyId, status: 'active', created_at: new Date().toISOString() }).execute();
+      await keyring.addStoredKey(signing);
+    }
     return kernelFrom(config, db, keyring);
   } catch (error) {
     await db.close();
@@ -79,7 +85,7 @@ export function kernelFrom(config: Config, db: Db, keyring: Keyring): Kernel {
     transaction: (work) =>
       db.kysely
         .transaction()
-        .execute((trx) => work({ trx, audit: (actor, context, event) => appendAuditEvent(trx, db.dialect, keyring.suite, actor, context, event) })),
+        .execute((trx) => work({ trx, audit: (actor, context, event) => appendAuditEvent(trx, db.dialect, keyring, actor, context, event) })),
     async close() {
       await keyring.close();
       await db.close();

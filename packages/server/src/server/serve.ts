@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
+import { startCheckpointJob } from '../platform/audit/checkpoints.js';
 import { startDormantAccountsJob } from '../platform/jobs/dormant-accounts.js';
 import { startRoleMatrixRefresh } from '../platform/jobs/role-matrix-refresh.js';
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
@@ -35,6 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const worker = startRotationWorker(kernel, app.log);
   const dormant = startDormantAccountsJob(kernel, app.log);
   const roles = startRoleMatrixRefresh(kernel, app.log);
+  const checkpoints = startCheckpointJob(kernel, (error) => app.log.error({ err: { type: error.name } }, 'audit checkpoint failed'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closing: Promise<void> | undefined;
@@ -47,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         roles.stop();
         await worker.stop();
         await app.close();
+        await checkpoints.stop();
         await kernel.close();
       })();
       return closing;

@@ -138,6 +138,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/accounts/:id accounts.read",
         "PATCH /api/v1/accounts/:id accounts.update",
         "DELETE /api/v1/accounts/:id accounts.delete",
+        "GET /api/v1/audit/verify audit.read",
         "GET /api/v1/users users.read",
         "POST /api/v1/users users.manage",
         "GET /api/v1/users/:id users.read",
@@ -156,6 +157,8 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/access-reviews/pending reviews.decide",
         "POST /api/v1/access-reviews/:id/decisions reviews.decide",
         "GET /api/v1/access-reviews/dormant users.read",
+        "GET /api/v1/audit-events audit.read",
+        "GET /api/v1/contacts/:id/accesses contacts.read",
       ]
     `);
   });

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Actor } from '../authz/actor.js';
 import type { CipherSuite } from '../crypto/cipher-suite.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { DialectKind } from '../db/database.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
@@ -8,7 +9,7 @@ import type { AuditEventInput, RequestContext } from './audit-event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-type ChainedFields = Omit<AuditEventsTable, 'seq' | 'hash'>;
+type ChainedFields = Omit<AuditEventsTable, 'seq' | 'hash' | 'seal'>;
 
 /** The canonical form hashed into the chain: fixed key order, JSON, UTF-8. */
 export function canonicalAuditForm(event: ChainedFields): string {
@@ -35,6 +36,11 @@ export function chainHash(suite: CipherSuite, event: ChainedFields): string {
   return suite.hash(canonicalAuditForm(event)).toString('hex');
 }
 
+/** The keyed seal of an event's hash: without the key nobody can forge or re-hash an event. */
+export function eventSeal(suite: CipherSuite, sealKey: Buffer, hash: string): string {
+  return suite.mac(sealKey, `castellan-audit-seal:v1:${hash}`).toString('hex');
+}
+
 /**
  * Appends one event inside the caller's transaction, linked to the previous event's hash.
  * The PostgreSQL advisory lock serialises appenders across nodes; SQLite transactions are serial.
@@ -42,7 +48,7 @@ export function chainHash(suite: CipherSuite, event: ChainedFields): string {
 export async function appendAuditEvent(
   trx: Transaction<Database> | Kysely<Database>,
   dialect: DialectKind,
-  suite: CipherSuite,
+  keyring: Keyring,
   actor: Actor,
   context: RequestContext,
   input: AuditEventInput,
@@ -67,9 +73,11 @@ export async function appendAuditEvent(
     detail: detail ? JSON.stringify(detail) : null,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
+  const suite = keyring.suite;
+  const hash = chainHash(suite, event);
   const inserted = await trx
     .insertInto('audit_events')
-    .values({ ...event, hash: chainHash(suite, event) })
+    .values({ ...event, hash, seal: eventSeal(suite, keyring.auditSealKey, hash) })
     .returning('seq')
     .executeTakeFirstOrThrow();
   const subjects = [...new Set(input.subjectIds ?? [])];

@@ -46,6 +46,8 @@ export const auditActions = [
   'record.updated',
   'record.deleted',
   'access.refused',
+  'audit.verified',
+  'audit.read',
   'key.rotation.started',
   'key.rotation.batch',
   'key.rotation.finished',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import type { CipherSuite } from './cipher-suite.js';
 import { openBytes, sealBytes } from './envelope.js';
 import { IntegrityError } from './integrity-error.js';
@@ -12,7 +12,7 @@ import type { MasterKeyProvider } from './master-key-provider.js';
  *       → per-data-subject keys (stored wrapped in `data_subjects`) encrypt that person's values.
  * Destroying a subject's wrapped key crypto-shreds every value of that person, backups included.
  */
-export type DataKeyPurpose = 'field' | 'blind_index';
+export type DataKeyPurpose = 'field' | 'blind_index' | 'audit_signing';
 
 export interface StoredDataKey {
   purpose: DataKeyPurpose;
@@ -27,6 +27,7 @@ export class Keyring {
   private readonly fieldKeys = new Map<number, Buffer>();
   private blindKey: Buffer | undefined;
   private currentVersion = 0;
+  private signingKey: KeyObject | undefined;
   /** Unwrapped subject keys, most recently used last (bounded). */
   private readonly subjectKeys = new Map<string, Buffer>();
   private readonly cacheLimit = 10_000;
@@ -62,6 +63,11 @@ export class Keyring {
       }
       throw error;
     }
+    if (key.purpose === 'audit_signing') {
+      this.signingKey = createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' });
+      plain.fill(0);
+      return;
+    }
     if (key.purpose === 'blind_index') this.blindKey = plain;
     else {
       this.fieldKeys.set(key.version, plain);
@@ -71,6 +77,33 @@ export class Keyring {
 
   get currentFieldVersion(): number {
     return this.currentVersion;
+  }
+
+  /** A new Ed25519 key pair for signing audit checkpoints; the private half wrapped by the master key. */
+  static async newAuditSigningKey(provider: MasterKeyProvider): Promise<StoredDataKey> {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    const wrapped = await provider.wrap(der, dataKeyAad('audit_signing', 1));
+    der.fill(0);
+    return { purpose: 'audit_signing', version: 1, wrapped };
+  }
+
+  get hasAuditSigningKey(): boolean {
+    return this.signingKey !== undefined;
+  }
+
+  get auditSigningKey(): KeyObject {
+    if (!this.signingKey) throw new Error('audit signing key not loaded');
+    return this.signingKey;
+  }
+
+  get auditPublicKey(): KeyObject {
+    return createPublicKey(this.auditSigningKey);
+  }
+
+  /** Keys the per-event seal of the audit log (derived from the blind-index key, domain-separated). */
+  get auditSealKey(): Buffer {
+    return this.suite.mac(this.blindIndexKey, 'castellan:audit-event-seal');
   }
 
   get blindIndexKey(): Buffer {

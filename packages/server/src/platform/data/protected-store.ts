@@ -293,6 +293,17 @@ export class ProtectedStore {
     });
   }
 
+  /**
+   * The door for views *about* a record (e.g. who has seen it): checks the read permission and the
+   * record scope (outside it: 404) and returns the record's data subject, decrypting nothing.
+   * Pass the caller's transaction to keep the check and the view in one transaction.
+   */
+  async assertVisible(actor: Actor, object: ScopedResource, id: string, tx?: AuditedTransaction): Promise<string | null> {
+    this.require(actor, `${object}.read`);
+    const check = async (t: AuditedTransaction) => (await this.loadInScope(t, actor, object, id)).subject_id ?? null;
+    return tx ? check(tx) : this.kernel.transaction(check);
+  }
+
   // ---- internals -------------------------------------------------------------------------
 
   private selectWithSubject(tx: AuditedTransaction, plan: TablePlan) {

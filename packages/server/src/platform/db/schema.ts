@@ -126,6 +126,7 @@ export interface AuditEventsTable {
   detail: string | null;
   prev_hash: string;
   hash: string;
+  seal: string | null;
 }
 
 export interface KeyRotationsTable {

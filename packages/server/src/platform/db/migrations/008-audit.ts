@@ -8,6 +8,7 @@ import type { DialectKind } from '../database.js';
 export function auditMigration(dialect: DialectKind) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('audit_events').addColumn('seal', 'text').execute();
       await db.schema
         .createTable('audit_subjects')
         .addColumn('subject_id', 'text', (c) => c.notNull())

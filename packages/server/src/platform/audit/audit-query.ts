@@ -1,0 +1,264 @@
+import { sql } from 'kysely';
+import { can } from '../authz/access-policy.js';
+import type { Actor } from '../authz/actor.js';
+import type { ProtectedStore } from '../data/protected-store.js';
+import type { AuditEventsTable } from '../db/schema.js';
+import { AppError, forbidden } from '../errors.js';
+import type { AuditedTransaction, Kernel } from '../kernel.js';
+import type { RequestContext } from './audit-event.js';
+
+/**
+ * Reading the audit trail: the audit administrator's query over all events, and per contact the
+ * list of accesses to its data subject ("who has seen this customer"). Both reads are audited
+ * themselves ('audit.read'), in the same transaction as the query.
+ */
+
+export interface AuditEventFilters {
+  limit: number;
+  cursor?: string;
+  /** User id; matches the user acting through a session and through any of their API tokens. */
+  actor?: string;
+  /** Data subject id (through the audit_subjects index). */
+  subject?: string;
+  /** Contact id: its data subject (also after the contact was deleted, from the log itself). */
+  contact?: string;
+  /** Exact action, or a prefix ending in `.*` (e.g. `personal_data.*`). */
+  action?: string;
+  outcome?: 'success' | 'failure' | 'refused';
+  /** ISO times: from ≤ at < to. */
+  from?: string;
+  to?: string;
+  resource?: string;
+  resourceId?: string;
+}
+
+export interface AuditEventView {
+  seq: number;
+  id: string;
+  at: string;
+  actorKind: string;
+  actorId: string | null;
+  action: string;
+  outcome: string;
+  resource: string | null;
+  resourceId: string | null;
+  subjectIds: string[];
+  fields: string[];
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  detail: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AccessView {
+  seq: number;
+  at: string;
+  actor: { kind: string; id: string | null; userId: string | null };
+  action: string;
+  fields: string[];
+  /** The reason given for a reveal, or a system job's stated reason; null for ordinary reads. */
+  reason: string | null;
+  requestId: string | null;
+  ip: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Actions listed as accesses to a person's data. */
+const ACCESS_PREFIX = 'personal_data.';
+/** Event columns shown to the caller that describe people (the staff who acted). */
+const EVENT_VIEW_FIELDS = ['actorId', 'ip', 'userAgent', 'subjectIds'];
+const ACCESS_VIEW_FIELDS = ['actorId', 'ip'];
+
+type EventRow = Omit<AuditEventsTable, 'seq'> & { seq: number | string };
+
+export async function queryAuditEvents(kernel: Kernel, actor: Actor, context: RequestContext, filters: AuditEventFilters): Promise<Page<AuditEventView>> {
+  if (!can(actor, 'audit.read')) throw forbidden('missing permission audit.read');
+  const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+  return kernel.transaction(async (tx) => {
+    const contactSubject = filters.contact === undefined ? undefined : await subjectOfContact(tx, filters.contact);
+    const subjects = [filters.subject, contactSubject].filter((s): s is string => s !== undefined && s !== null);
+    const unknownContact = filters.contact !== undefined && contactSubject === null;
+    let rows: EventRow[] = [];
+    if (!unknownContact && !(subjects.length === 2 && subjects[0] !== subjects[1])) {
+      let q = tx.trx.selectFrom('audit_events').selectAll();
+      const subject = subjects[0];
+      if (subject !== undefined) {
+        q = q.where('seq', 'in', tx.trx.selectFrom('audit_subjects').select('seq').where('subject_id', '=', subject));
+      }
+      if (filters.actor !== undefined) {
+        const userId = filters.actor;
+        // Token events name `<userId>/<tokenId>`; ids are UUIDs (validated at the edge), so no LIKE escaping is needed.
+        q = q.where((eb) => eb.or([eb('actor_id', '=', userId), eb('actor_id', 'like', `${userId}/%`)]));
+      }
+      if (filters.action !== undefined) {
+        if (filters.action.endsWith('.*')) {
+          const prefix = filters.action.slice(0, -1);
+          // substr, not LIKE: '_' in action names is a LIKE wildcard, and SQLite's LIKE ignores case.
+          q = q.where(sql<boolean>`substr(action, 1, ${sql.lit(prefix.length)}) = ${prefix}`);
+        } else q = q.where('action', '=', filters.action);
+      }
+      if (filters.outcome !== undefined) q = q.where('outcome', '=', filters.outcome);
+      if (filters.from !== undefined) q = q.where('at', '>=', isoTime(filters.from));
+      if (filters.to !== undefined) q = q.where('at', '<', isoTime(filters.to));
+      if (filters.resource !== undefined) q = q.where('resource', '=', filters.resource);
+      if (filters.resourceId !== undefined) q = q.where('resource_id', '=', filters.resourceId);
+      if (before !== undefined) q = q.where('seq', '<', before);
+      rows = (await q
+        .orderBy('seq', 'desc')
+        .limit(filters.limit + 1)
+        .execute()) as EventRow[];
+    }
+    const page = rows.slice(0, filters.limit);
+    const items = page.map(eventView);
+    await tx.audit(actor, context, {
+      action: 'audit.read',
+      outcome: 'success',
+      resource: 'audit_events',
+      subjectIds: subjects.length ? [...new Set(subjects)] : undefined,
+      fields: EVENT_VIEW_FIELDS,
+      detail: { view: 'audit_events', query: queryDetail(filters), ...pageDetail(items) },
+    });
+    return { items, nextCursor: rows.length > filters.limit && items.length ? encodeCursor(items[items.length - 1]!.seq) : null };
+  });
+}
+
+/**
+ * "Who has seen this customer": the reads, searches and reveals naming the contact's data subject,
+ * newest first. The caller must be able to see the contact (store scope check: outside it, 404).
+ */
+export async function contactAccesses(
+  kernel: Kernel,
+  store: ProtectedStore,
+  actor: Actor,
+  context: RequestContext,
+  contactId: string,
+  query: { limit: number; cursor?: string },
+): Promise<Page<AccessView>> {
+  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  return kernel.transaction(async (tx) => {
+    const subject = await store.assertVisible(actor, 'contacts', contactId, tx);
+    let rows: EventRow[] = [];
+    if (subject) {
+      let q = tx.trx
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', 'in', tx.trx.selectFrom('audit_subjects').select('seq').where('subject_id', '=', subject))
+        .where(sql<boolean>`substr(action, 1, ${sql.lit(ACCESS_PREFIX.length)}) = ${ACCESS_PREFIX}`);
+      if (before !== undefined) q = q.where('seq', '<', before);
+      rows = (await q
+        .orderBy('seq', 'desc')
+        .limit(query.limit + 1)
+        .execute()) as EventRow[];
+    }
+    const page = rows.slice(0, query.limit);
+    const items = page.map(accessView);
+    await tx.audit(actor, context, {
+      action: 'audit.read',
+      outcome: 'success',
+      resource: 'audit_events',
+      subjectIds: subject ? [subject] : undefined,
+      fields: ACCESS_VIEW_FIELDS,
+      detail: { view: 'contact_accesses', contactId, ...pageDetail(items) },
+    });
+    return { items, nextCursor: rows.length > query.limit && items.length ? encodeCursor(items[items.length - 1]!.seq) : null };
+  });
+}
+
+// ---- internals ---------------------------------------------------------------------------
+
+/**
+ * The data subject of a contact: from the contacts table, or — once the contact is deleted — from
+ * the events the log holds about it. null when neither knows it.
+ */
+async function subjectOfContact(tx: AuditedTransaction, contactId: string): Promise<string | null> {
+  const row = await tx.trx.selectFrom('contacts').select('subject_id').where('id', '=', contactId).executeTakeFirst();
+  if (row) return row.subject_id;
+  const event = await tx.trx
+    .selectFrom('audit_events')
+    .select('subject_ids')
+    .where('resource', '=', 'contacts')
+    .where('resource_id', '=', contactId)
+    .where('subject_ids', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const ids = parseJson<string[]>(event?.subject_ids ?? null);
+  return ids?.[0] ?? null;
+}
+
+function eventView(row: EventRow): AuditEventView {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at,
+    actorKind: row.actor_kind,
+    actorId: row.actor_id,
+    action: row.action,
+    outcome: row.outcome,
+    resource: row.resource,
+    resourceId: row.resource_id,
+    subjectIds: parseJson<string[]>(row.subject_ids) ?? [],
+    fields: parseJson<string[]>(row.fields) ?? [],
+    requestId: row.request_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    detail: parseJson<Record<string, unknown>>(row.detail),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function accessView(row: EventRow): AccessView {
+  const detail = parseJson<Record<string, unknown>>(row.detail) ?? {};
+  const reason = typeof detail.reason === 'string' ? detail.reason : typeof detail.systemReason === 'string' ? detail.systemReason : null;
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: { kind: row.actor_kind, id: row.actor_id, userId: row.actor_id?.split('/')[0] ?? null },
+    action: row.action,
+    fields: parseJson<string[]>(row.fields) ?? [],
+    reason,
+    requestId: row.request_id,
+    ip: row.ip,
+  };
+}
+
+/** What the reader asked for (ids, action names, times — nothing personal), to be kept in the audit.read event. */
+function queryDetail(filters: AuditEventFilters): Record<string, unknown> {
+  const { limit, cursor: _cursor, ...rest } = filters;
+  return { limit, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+}
+
+/** Which events were shown: the log is append-only, so the seq range and count pin the page down. */
+function pageDetail(items: { seq: number }[]): Record<string, unknown> {
+  return { count: items.length, ...(items.length ? { newestSeq: items[0]!.seq, oldestSeq: items[items.length - 1]!.seq } : {}) };
+}
+
+function parseJson<T>(value: string | null): T | null {
+  if (value === null) return null;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return null;
+  }
+}
+
+function isoTime(value: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new AppError('bad_request', 400, 'times must be ISO 8601');
+  return time.toISOString();
+}
+
+const encodeCursor = (seq: number): string => Buffer.from(`seq:${seq}`, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1]) throw new AppError('bad_request', 400, 'invalid cursor');
+  return Number(match[1]);
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chainHash } from '../../src/platform/audit/append-audit-event.js';
+import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
+import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
+import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import { testDialects } from '../helpers/databases.js';
+import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
+
+describe.each(testDialects)('audit verify on %s', (dialect) => {
+  let install: TestInstall | undefined;
+  afterEach(async () => {
+    await install?.cleanup();
+    install = undefined;
+  });
+
+  /** A log of a few dozen events, checkpointed as at a clean shutdown; returns the events' seqs. */
+  async function loggedInstall(): Promise<{ inst: TestInstall; seqs: number[] }> {
+    const inst = await createTestInstall(dialect);
+    install = inst;
+    const manager = await addUser(inst.kernel, ['sales_manager'], 'Audit Team');
+    const store = new ProtectedStore(inst.kernel);
+    for (let i = 0; i < 12; i++) {
+      const c = await store.create(manager.actor, noRequest, 'contacts', { name: `Audited ${i}`, email: `audited${i}@example.com` });
+      await store.get(manager.actor, noRequest, 'contacts', String(c.id));
+    }
+    await writeCheckpoint(inst.kernel);
+    const rows = await inst.kernel.db.kysely.selectFrom('audit_events').select('seq').orderBy('seq').execute();
+    return { inst, seqs: rows.map((r) => Number(r.seq)) };
+  }
+
+  /** What a database administrator could do: switch the append-only guards off. */
+  async function asDba(inst: TestInstall, work: () => Promise<unknown>): Promise<void> {
+    const db = inst.kernel.db.kysely;
+    if (dialect === 'sqlite') {
+      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+      await sql`DROP TRIGGER audit_events_no_delete`.execute(db);
+    } else await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
+    await work();
+  }
+
+  it('finds an intact log intact, with its signed checkpoints', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const result = await verifyAuditChain(inst.kernel);
+    expect(result).toMatchObject({ intact: true, events: seqs.length, lastSeq: seqs.at(-1) });
+    expect(result.checkpoints).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names an event whose stored bytes were changed', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const target = seqs[10] as number;
+    await asDba(inst, () => inst.kernel.db.kysely.updateTable('audit_events').set({ outcome: 'failure' }).where('seq', '=', target).execute());
+    const result = await verifyAuditChain(inst.kernel);
+    expect(result.problem).toMatchObject({ kind: 'altered', seq: target });
+    expect(result.problem?.message).toContain(`event ${target}`);
+  });
+
+  it('names an event altered and re-hashed by someone without the key', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const target = seqs[7] as number;
+    const row = await inst.kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', target).executeTakeFirstOrThrow();
+    const forged = { ...row, actor_id: 'someone-else' };
+    await asDba(inst, () => inst.kernel.db.kysely.updateTable('audit_events').set({ actor_id: 'someone-else', hash: chainHash(inst.kernel.suite, forged) }).where('seq', '=', target).execute());
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'inserted', seq: target });
+  });
+
+  it('finds an event deleted in the middle', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const target = seqs[5] as number;
+    await asDba(inst, () => inst.kernel.db.kysely.deleteFrom('audit_events').where('seq', '=', target).execute());
+    const result = await verifyAuditChain(inst.kernel);
+    expect(result.intact).toBe(false);
+    expect(result.problem?.kind).toBe('removed');
+    expect(result.problem?.seq).toBe(seqs[6]);
+  });
+
+  it('finds the newest events deleted (truncation) through the signed checkpoint', async () => {
+    const { inst, seqs } = await loggedInstall();
+    await asDba(inst, () => inst.kernel.db.kysely.deleteFrom('audit_events').where('seq', '>', seqs.at(-4) as number).execute());
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'truncated', seq: seqs.at(-1) });
+    // Deleting the database's own checkpoints does not help: the copy outside the database remains.
+    await inst.kernel.db.kysely.deleteFrom('audit_checkpoints').execute();
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'truncated' });
+  });
+
+  it('finds a forged event inserted at the end with a correct-looking chain', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const last = await inst.kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', seqs.at(-1) as number).executeTakeFirstOrThrow();
+    const body = { ...last, id: '01a22885-0000-7000-8000-00000000f00d', action: 'record.deleted', prev_hash: last.hash, at: new Date().toISOString() };
+    const { seq: _seq, hash: _hash, seal: _seal, ...fields } = body;
+    await inst.kernel.db.kysely
+      .insertInto('audit_events')
+      .values({ ...fields, hash: chainHash(inst.kernel.suite, fields), seal: 'f'.repeat(64) })
+      .execute();
+    const result = await verifyAuditChain(inst.kernel);
+    expect(result.problem).toMatchObject({ kind: 'inserted', eventId: '01a22885-0000-7000-8000-00000000f00d' });
+  });
+
+  it('refuses a forged checkpoint', async () => {
+    const { inst, seqs } = await loggedInstall();
+    await inst.kernel.db.kysely
+      .insertInto('audit_checkpoints')
+      .values({ seq: (seqs.at(-1) as number) + 50, hash: 'a'.repeat(64), at: new Date().toISOString(), key_id: 'ed25519:forged', signature: 'AAAA' })
+      .execute();
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'bad_checkpoint' });
+  });
+
+  it('refuses updates and deletes of the log at the database itself', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const db = inst.kernel.db.kysely;
+    await expect(db.updateTable('audit_events').set({ outcome: 'x' }).where('seq', '=', seqs[1] as number).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_events').where('seq', '=', seqs[1] as number).execute()).rejects.toThrow(/append-only/);
+  });
+});
