@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { auditExportCommands } from './cli/audit-export.command.js';
 import { auditVerifyCommand } from './cli/audit.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
@@ -27,6 +28,7 @@ userCommands(program);
 tokenCommands(program);
 keysCommands(program);
 auditVerifyCommand(program);
+auditExportCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

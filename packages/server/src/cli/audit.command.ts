@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { archiveExpiredEvents } from '../platform/audit/retention.js';
 import { verifyAuditChain } from '../platform/audit/verify-audit-chain.js';
 import { out, withKernel } from './cli-context.js';
 
@@ -18,5 +19,12 @@ export function auditVerifyCommand(program: Command): void {
       else if (result.intact) out(`The audit trail is intact: ${result.events} events, ${result.checkpoints} signed checkpoints.`);
       else out(`The audit trail is NOT intact: ${result.problem?.message}`);
       if (!result.intact) process.exitCode = 3;
+    });
+  auditGroup(program)
+    .command('archive')
+    .description('verify, then archive events older than CASTELLAN_AUDIT_RETENTION_DAYS to a signed compressed file and remove them')
+    .action(async () => {
+      const result = await withKernel((kernel) => archiveExpiredEvents(kernel));
+      out(result ? `Archived events ${result.fromSeq}-${result.toSeq} (${result.count}) to ${result.file}` : 'No audit event is older than the retention period.');
     });
 }

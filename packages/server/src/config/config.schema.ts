@@ -1,5 +1,6 @@
 import { roleKeys } from '@castellan/shared';
 import { z } from 'zod';
+import { syslogFacilitySetting, syslogUrlSetting } from './siem-settings.js';
 
 /**
  * Every setting Castellan reads, keyed by the environment variable that sets it.
@@ -78,6 +79,12 @@ export const configSchema = z.object({
   CASTELLAN_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   CASTELLAN_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   CASTELLAN_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000000).default(1000),
+  CASTELLAN_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(184, 'must be at least 184 days (Cybersecurity Law Art. 21: six months)').max(36500).default(365),
+  CASTELLAN_AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
+  CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
+  CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
+  CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),
+  CASTELLAN_SIEM_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),
   CASTELLAN_OIDC_ISSUER: oidcIssuer.optional(),
   CASTELLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),

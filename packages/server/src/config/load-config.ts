@@ -25,6 +25,7 @@ export interface Config {
   readonly publicUrl: string;
   readonly dormant: { days: number; autoDisable: boolean };
   readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
+  readonly auditRetention: { days: number; archiveDir: string };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
 }
@@ -127,6 +128,7 @@ function deriveConfig(raw: RawConfig): Config {
       everySeconds: raw.CASTELLAN_AUDIT_CHECKPOINT_SECONDS,
       everyEvents: raw.CASTELLAN_AUDIT_CHECKPOINT_EVENTS,
     },
+    auditRetention: { days: raw.CASTELLAN_AUDIT_RETENTION_DAYS, archiveDir: path.resolve(raw.CASTELLAN_AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive')) },
     oidc: oidcConfig(raw),
   };
 }

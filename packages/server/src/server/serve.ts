@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
 import { startCheckpointJob } from '../platform/audit/checkpoints.js';
+import { siemSyslogSettings } from '../platform/audit/siem/siem-config.js';
+import { startAuditMaintenance } from '../platform/jobs/audit-maintenance.js';
 import { startDormantAccountsJob } from '../platform/jobs/dormant-accounts.js';
 import { startRoleMatrixRefresh } from '../platform/jobs/role-matrix-refresh.js';
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
+import { startSiemShipperJob } from '../platform/jobs/siem-shipper.js';
 import { openKernel } from '../platform/kernel.js';
 
 export interface RunningServer {
@@ -24,6 +27,7 @@ function readTls(config: Config): { key: Buffer; cert: Buffer } {
 /** Opens the kernel (migrating, checking the master key), serves HTTPS, runs the background jobs. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const tls = readTls(config);
+  const siemSettings = siemSyslogSettings(config);
   const kernel = await openKernel(config);
   let app: App;
   try {
@@ -36,6 +40,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const worker = startRotationWorker(kernel, app.log);
   const dormant = startDormantAccountsJob(kernel, app.log);
   const roles = startRoleMatrixRefresh(kernel, app.log);
+  const auditMaintenance = startAuditMaintenance(kernel, app.log);
+  const siem = siemSettings ? startSiemShipperJob(kernel, app.log, siemSettings) : undefined;
   const checkpoints = startCheckpointJob(kernel, (error) => app.log.error({ err: { type: error.name } }, 'audit checkpoint failed'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -47,7 +53,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       closing ??= (async () => {
         dormant.stop();
         roles.stop();
+        auditMaintenance.stop();
         await worker.stop();
+        await siem?.stop();
         await app.close();
         await checkpoints.stop();
         await kernel.close();

@@ -194,7 +194,9 @@ describe('the escape hatch', () => {
       .map(([file, count]) => `${file}:${count}`);
     expect(sites.sort()).toEqual([
       'cli/cli-context.ts:1',
+      'platform/audit/retention.ts:1',
       'platform/install/initialise-installation.ts:1',
+      'platform/jobs/audit-maintenance.ts:1',
       'platform/jobs/dormant-accounts.ts:1',
       'platform/jobs/rotation-worker.ts:1',
     ]);

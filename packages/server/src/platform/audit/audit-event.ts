@@ -47,6 +47,7 @@ export const auditActions = [
   'record.deleted',
   'access.refused',
   'audit.verified',
+  'audit.archived',
   'audit.read',
   'key.rotation.started',
   'key.rotation.batch',

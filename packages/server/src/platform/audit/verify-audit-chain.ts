@@ -1,7 +1,8 @@
-import { type KeyObject, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import type { Kernel } from '../kernel.js';
 import { chainHash, eventSeal, GENESIS_HASH } from './append-audit-event.js';
 import { type Checkpoint, checkpointSignatureValid, publicKeyId, readCheckpoints } from './checkpoints.js';
+import { type AuditAnchor, anchorMessage } from './retention.js';
 
 /**
  * `castellan audit verify`: recomputes every event's hash and keyed seal in order, follows the chain
@@ -27,6 +28,14 @@ export interface VerifyResult {
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const BATCH = 5000;
+
+function anchorSignatureValid(anchor: AuditAnchor, key: KeyObject): boolean {
+  try {
+    return verify(null, anchorMessage(anchor), key, Buffer.from(anchor.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
 
 function mergeCheckpoints(kernel: Kernel, db: Checkpoint[], file: Checkpoint[], fileKey: KeyObject | undefined): { bySeq: Map<number, Checkpoint>; problem?: VerifyProblem } {
   const key = kernel.keyring.auditPublicKey;
@@ -55,11 +64,16 @@ export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
   const result = (events: number, lastSeq: number | null, problem?: VerifyProblem): VerifyResult => ({ intact: !problem, events, checkpoints: checkpoints.size, lastSeq, ...(problem ? { problem } : {}) });
   if (merged.problem) return result(0, null, merged.problem);
 
-  const anchor = await kernel.db.kysely.selectFrom('settings').select('value').where('key', '=', 'audit_anchor').executeTakeFirst();
-  let previous = anchor ? (JSON.parse(anchor.value) as { hash: string }).hash : GENESIS_HASH;
+  // After a retention cut the chain continues from the signed anchor (the newest archived event).
+  const anchorRow = await kernel.db.kysely.selectFrom('settings').select('value').where('key', '=', 'audit_anchor').executeTakeFirst();
+  const anchor = anchorRow ? (JSON.parse(anchorRow.value) as AuditAnchor) : undefined;
+  if (anchor && !anchorSignatureValid(anchor, kernel.keyring.auditPublicKey)) {
+    return result(0, null, { kind: 'bad_checkpoint', seq: anchor.seq, eventId: null, message: "the retention anchor is not signed by this audit log's key" });
+  }
+  let previous = anchor?.hash ?? GENESIS_HASH;
   const suite = kernel.suite;
   const sealKey = kernel.keyring.auditSealKey;
-  const pendingCheckpoints = [...checkpoints.keys()].sort((a, b) => a - b);
+  const pendingCheckpoints = [...checkpoints.keys()].filter((seq) => seq > (anchor?.seq ?? 0)).sort((a, b) => a - b);
   let count = 0;
   let lastSeq: number | null = null;
   let cursor = -1;

@@ -8,6 +8,7 @@ import { accessReviewMigration } from './migrations/005-access-reviews.js';
 import { passwordResetMigration } from './migrations/006-password-resets.js';
 import { roleMatrixMigration } from './migrations/007-roles.js';
 import { auditMigration } from './migrations/008-audit.js';
+import { siemMigration } from './migrations/009-siem.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
@@ -21,6 +22,7 @@ class StaticMigrations implements MigrationProvider {
       '006-password-resets': passwordResetMigration(),
       '007-roles': roleMatrixMigration(),
       '008-audit': auditMigration(this.db.dialect),
+      '009-siem': siemMigration(),
     };
   }
 }

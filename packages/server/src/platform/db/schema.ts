@@ -279,6 +279,12 @@ export interface AuditCheckpointsTable {
   signature: string;
 }
 
+export interface SiemCursorsTable {
+  name: string;
+  last_seq: number;
+  updated_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -307,4 +313,5 @@ export interface Database {
   roles: RolesTable;
   audit_subjects: AuditSubjectsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  siem_cursors: SiemCursorsTable;
 }

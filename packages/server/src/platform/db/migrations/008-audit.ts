@@ -24,6 +24,20 @@ export function auditMigration(dialect: DialectKind) {
         .addColumn('signature', 'text', (c) => c.notNull())
         .execute();
       if (dialect === 'postgres') {
+        // Only the retention job may delete, inside its own transaction (SET LOCAL), and only what it archived.
+        await sql
+          .raw(
+            `CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+               IF TG_OP = 'DELETE' AND current_setting('castellan.audit_retention_upto', true) IS NOT NULL
+                  AND current_setting('castellan.audit_retention_upto', true) <> ''
+                  AND OLD.seq <= current_setting('castellan.audit_retention_upto', true)::bigint THEN
+                 RETURN OLD;
+               END IF;
+               RAISE EXCEPTION 'audit_events is append-only';
+             END $$`,
+          )
+          .execute(db);
         await sql`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM PUBLIC`.execute(db);
         await sql`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM CURRENT_USER`.execute(db);
       }
