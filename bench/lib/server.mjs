@@ -4,7 +4,9 @@
  */
 export { loadConfig } from '../../packages/server/dist/config/load-config.js';
 export { buildApp } from '../../packages/server/dist/http/build-app.js';
+export { canonicalAuditForm } from '../../packages/server/dist/platform/audit/append-audit-event.js';
 export { noRequest } from '../../packages/server/dist/platform/audit/audit-event.js';
+export { verifyAuditChain } from '../../packages/server/dist/platform/audit/verify-audit-chain.js';
 export { userActor } from '../../packages/server/dist/platform/authz/actor.js';
 export { blindIndex, nameTokens } from '../../packages/server/dist/platform/crypto/blind-index.js';
 export { sealValue } from '../../packages/server/dist/platform/crypto/envelope.js';

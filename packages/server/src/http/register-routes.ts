@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
-import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';

@@ -125,7 +125,9 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
   it('filters by data subject, and by contact (its subject)', async () => {
     const bySubject = await allPages(`subject=${subjectId}`, 200);
     for (const e of bySubject) expect(e.subjectIds).toContain(subjectId);
-    expect(bySubject.map((e) => e.action)).toEqual(expect.arrayContaining(['record.created', 'personal_data.read', 'personal_data.search', 'personal_data.reveal']));
+    expect(bySubject.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['record.created', 'personal_data.read', 'personal_data.search', 'personal_data.reveal']),
+    );
     const byContact = await allPages(`contact=${contactId}`, 200);
     // The subject query above is itself an audit.read naming the subject; the rest is the same list.
     const notAuditReads = (list: EventItem[]) => list.filter((e) => e.action !== 'audit.read').map((e) => e.seq);
@@ -230,7 +232,16 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
 
     const res = await managerSession.call('GET', `/api/v1/contacts/${contactId}/accesses`);
     expect(res.statusCode, res.body).toBe(200);
-    const items = res.json().items as { seq: number; at: string; actor: { kind: string; id: string; userId: string }; action: string; fields: string[]; reason: string | null; requestId: string; ip: string }[];
+    const items = res.json().items as {
+      seq: number;
+      at: string;
+      actor: { kind: string; id: string; userId: string };
+      action: string;
+      fields: string[];
+      reason: string | null;
+      requestId: string;
+      ip: string;
+    }[];
     for (const item of items) expect(item.action.startsWith('personal_data.')).toBe(true);
     expect(items[0]).toMatchObject({ action: 'personal_data.reveal', actor: { kind: 'user', id: manager.id, userId: manager.id }, fields: ['phone'], reason });
     expect(items[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);

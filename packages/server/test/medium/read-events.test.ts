@@ -115,11 +115,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
         fields: shown('contacts', res.json().items),
         actions,
       });
-      return [
-        await probe(list, ['personal_data.read']),
-        await probe(search, ['personal_data.search']),
-        await probe(byName, ['personal_data.search']),
-      ];
+      return [await probe(list, ['personal_data.read']), await probe(search, ['personal_data.search']), await probe(byName, ['personal_data.search'])];
     },
     'GET /api/v1/contacts/:id': async () =>
       Promise.all(
@@ -136,7 +132,12 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     'GET /api/v1/users': async () => {
       const res = await call(sysadminToken, 'GET', '/api/v1/users?limit=100');
       return [
-        { res, subjects: await userSubjects(res.json().items.map((u: { id: string }) => u.id)), fields: shown('users', res.json().items), actions: ['personal_data.read'] },
+        {
+          res,
+          subjects: await userSubjects(res.json().items.map((u: { id: string }) => u.id)),
+          fields: shown('users', res.json().items),
+          actions: ['personal_data.read'],
+        },
       ];
     },
     'GET /api/v1/users/:id': async () => {

@@ -162,7 +162,7 @@ export async function contactAccesses(
       action: 'audit.read',
       outcome: 'success',
       resource: 'audit_events',
-      subjectIds: undefined,
+      subjectIds: subject ? [subject] : undefined,
       fields: ACCESS_VIEW_FIELDS,
       detail: { view: 'contact_accesses', contactId, ...pageDetail(items) },
     });
