@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { auditExportCommands } from './cli/audit-export.command.js';
 import { auditVerifyCommand } from './cli/audit.command.js';
+import { exportCommand } from './cli/export.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
@@ -28,6 +29,7 @@ userCommands(program);
 tokenCommands(program);
 keysCommands(program);
 auditVerifyCommand(program);
+exportCommand(program);
 auditExportCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -5,6 +5,7 @@ export const permissions = [
   'contacts.update',
   'contacts.delete',
   'contacts.reveal',
+  'contacts.export',
   'accounts.read',
   'accounts.create',
   'accounts.update',

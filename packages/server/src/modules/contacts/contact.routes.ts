@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { exportRecords } from '../../platform/data/export-records.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
+import { AppError } from '../../platform/errors.js';
+import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 const tags = ['contacts'];
@@ -38,6 +41,26 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
     handler: async (request, reply) => {
       const created = await store.create(actorOf(request), requestContext(request), 'contacts', request.body);
       return reply.status(201).send(created as z.infer<typeof contactView>);
+    },
+  });
+
+  r.get('/api/v1/contacts/export', {
+    config: { access: { permission: 'contacts.export' }, rateLimit: { max: 5, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Export the contacts you can see, as you see them (masking applies); needs a step-up; audited per page',
+      querystring: z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') }).strict(),
+      response: { 200: z.string(), ...errors },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      if (!hasFreshSecondFactor(actor)) {
+        throw new AppError('step_up_required', 403, 'exporting needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
+      }
+      let body = '';
+      for await (const chunk of exportRecords(store, actor, requestContext(request), 'contacts', request.query.format)) body += chunk;
+      const type = request.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+      return reply.type(type).header('content-disposition', `attachment; filename="contacts.${request.query.format}"`).send(body);
     },
   });
 

@@ -30,6 +30,7 @@ export const auditActions = [
   'auth.sso.refused',
   'auth.sso.failed',
   'personal_data.reveal',
+  'personal_data.export',
   'user.updated',
   'user.disabled',
   'user.enabled',

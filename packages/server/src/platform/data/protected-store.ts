@@ -20,6 +20,8 @@ export interface ListQuery {
   filters?: Record<string, string>;
   /** Exact search on one encrypted field through its blind index. */
   search?: { field: string; value: string };
+  /** Pages read for an export are audited as exports. */
+  purpose?: 'export';
 }
 
 export interface ListPage {
@@ -184,7 +186,10 @@ export class ProtectedStore {
       let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
       if (searched && query.search) items = items.filter(({ values }) => this.sameValue(plan, searched, values.__searched, query.search?.value));
       page = items.map((i) => i.row);
-      if (plan.personal && page.length > 0) await tx.audit(actor, context, this.readEvent(actor, plan, page, searched?.name));
+      if (plan.personal && page.length > 0) {
+        const event = this.readEvent(actor, plan, page, searched?.name);
+        await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
+      }
       const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
       return { items: items.map(({ row, values }) => this.present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
     });

@@ -1,0 +1,40 @@
+import type { RequestContext } from '../audit/audit-event.js';
+import type { ScopedResource } from '../authz/access-policy.js';
+import { can } from '../authz/access-policy.js';
+import type { Actor } from '../authz/actor.js';
+import { forbidden } from '../errors.js';
+import type { PresentedRecord, ProtectedStore } from './protected-store.js';
+
+/**
+ * Export through the door: every page is read with the actor's scope and field rules (masked stays
+ * masked, hidden stays out) and audited as `personal_data.export` naming its data subjects.
+ */
+export type ExportFormat = 'jsonl' | 'csv';
+
+export async function* exportRecords(store: ProtectedStore, actor: Actor, context: RequestContext, object: ScopedResource, format: ExportFormat): AsyncGenerator<string> {
+  if (!can(actor, `${object}.export` as never)) throw forbidden(`missing permission ${object}.export`);
+  let cursor: string | undefined;
+  let columns: string[] | undefined;
+  do {
+    const page = await store.list(actor, context, object, { limit: 200, cursor, purpose: 'export' });
+    for (const record of page.items) {
+      if (format === 'jsonl') yield `${JSON.stringify(record)}\n`;
+      else {
+        if (!columns) {
+          columns = Object.keys(record).filter((k) => k !== 'maskedFields');
+          yield `${columns.join(',')}\n`;
+        }
+        yield `${columns.map((c) => csvCell(record[c])).join(',')}\n`;
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */
+export function csvCell(value: PresentedRecord[string] | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = Array.isArray(value) ? value.join(';') : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
