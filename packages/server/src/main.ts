@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { auditExportCommands } from './cli/audit-export.command.js';
 import { auditVerifyCommand } from './cli/audit.command.js';
+import { auditExportCommands } from './cli/audit-export.command.js';
 import { exportCommand } from './cli/export.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';

@@ -2,10 +2,11 @@ import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { noRequest } from '../platform/audit/audit-event.js';
 import { exportAuditJsonl } from '../platform/audit/siem/export-jsonl.js';
-import { siemSyslogSettings, siemSyslogSink } from '../platform/audit/siem/siem-config.js';
 import { shipAuditEvents } from '../platform/audit/siem/shipper.js';
-import { cliConfig, out, withKernel } from './cli-context.js';
+import { siemSyslogSettings, siemSyslogSink } from '../platform/audit/siem/siem-config.js';
+import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
 
 function auditGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'audit') ?? program.command('audit').description('the audit trail');
@@ -66,10 +67,12 @@ export function auditExportCommands(program: Command): void {
         try {
           stream = createWriteStream('', { fd: openSync(partial, 'wx', 0o600) });
         } catch (error) {
-          throw new Error(`cannot write ${partial}: ${(error as Error).message}`);
+          throw new Error(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
         }
       }
       try {
+        // Not itself an audit event: the log holds no personal value, and an export that changed the log
+        // it exports could never be compared with what a SIEM received.
         const report = await withKernel((kernel) => exportAuditJsonl(kernel.db.kysely, writeTo(stream), { sinceSeq: opts.sinceSeq }));
         if (partial && target) {
           await closeStream(stream);

@@ -25,6 +25,8 @@ export function auditVerifyCommand(program: Command): void {
     .description('verify, then archive events older than CASTELLAN_AUDIT_RETENTION_DAYS to a signed compressed file and remove them')
     .action(async () => {
       const result = await withKernel((kernel) => archiveExpiredEvents(kernel));
-      out(result ? `Archived events ${result.fromSeq}-${result.toSeq} (${result.count}) to ${result.file}` : 'No audit event is older than the retention period.');
+      out(
+        result ? `Archived events ${result.fromSeq}-${result.toSeq} (${result.count}) to ${result.file}` : 'No audit event is older than the retention period.',
+      );
     });
 }

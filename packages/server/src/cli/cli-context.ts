@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { ConfigKey } from '../config/config.schema.js';
 import { type Config, loadConfig } from '../config/load-config.js';
+import { writeCheckpoint } from '../platform/audit/checkpoints.js';
 import type { Actor } from '../platform/authz/actor.js';
 import { asSystem } from '../platform/data/as-system.js';
-import { writeCheckpoint } from '../platform/audit/checkpoints.js';
 import { type Kernel, openKernel } from '../platform/kernel.js';
 
 /** Every verb reads the same CASTELLAN_* environment as `serve`; flags override single settings. */

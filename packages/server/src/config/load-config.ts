@@ -128,7 +128,10 @@ function deriveConfig(raw: RawConfig): Config {
       everySeconds: raw.CASTELLAN_AUDIT_CHECKPOINT_SECONDS,
       everyEvents: raw.CASTELLAN_AUDIT_CHECKPOINT_EVENTS,
     },
-    auditRetention: { days: raw.CASTELLAN_AUDIT_RETENTION_DAYS, archiveDir: path.resolve(raw.CASTELLAN_AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive')) },
+    auditRetention: {
+      days: raw.CASTELLAN_AUDIT_RETENTION_DAYS,
+      archiveDir: path.resolve(raw.CASTELLAN_AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive')),
+    },
     oidc: oidcConfig(raw),
   };
 }

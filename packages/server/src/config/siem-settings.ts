@@ -37,7 +37,8 @@ const facilityMessage = 'must be a syslog facility: 0–23 or a name such as aut
 
 /** A facility as a number 0–23 or a name (`authpriv`, `local0` …). */
 export const syslogFacilitySetting = z.preprocess(
-  (value) => (typeof value === 'string' && value.toLowerCase() in syslogFacilities ? syslogFacilities[value.toLowerCase() as keyof typeof syslogFacilities] : value),
+  (value) =>
+    typeof value === 'string' && value.toLowerCase() in syslogFacilities ? syslogFacilities[value.toLowerCase() as keyof typeof syslogFacilities] : value,
   z.coerce.number({ error: facilityMessage }).int(facilityMessage).min(0, facilityMessage).max(23, facilityMessage),
 );
 

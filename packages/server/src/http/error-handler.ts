@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { anonymousActor } from '../platform/authz/actor.js';
 import { IntegrityError } from '../platform/crypto/integrity-error.js';
+import { isId } from '../platform/data/ids.js';
 import { AppError } from '../platform/errors.js';
 import type { Kernel } from '../platform/kernel.js';
 import { requestContext } from './authenticate.js';
@@ -21,14 +22,18 @@ async function auditRefusal(kernel: Kernel, request: FastifyRequest, error: AppE
   const route = request.routeOptions.url ?? 'unknown';
   if (route.startsWith('/api/v1/auth/login') || route.startsWith('/api/v1/auth/mfa')) return;
   const params = request.params as Record<string, unknown> | undefined;
+  // Refusals happen before validation: keep the path id only when it has the shape of a record or
+  // token id, so that a personal value typed into a URL never reaches the append-only log.
+  const rawId = typeof params?.id === 'string' ? params.id : undefined;
+  const recordId = rawId && (isId(rawId) || /^[0-9a-f]{32}$/.test(rawId)) ? rawId : undefined;
   try {
     await kernel.transaction((tx) =>
       tx.audit(request.actor ?? anonymousActor, requestContext(request), {
         action: 'access.refused',
         outcome: 'refused',
         resource: route,
-        resourceId: typeof params?.id === 'string' ? params.id.slice(0, 64) : undefined,
-        detail: { method: request.method, status: error.status, code: error.code },
+        resourceId: recordId,
+        detail: { method: request.method, status: error.status, code: error.code, ...(rawId !== undefined && !recordId ? { idMalformed: true } : {}) },
       }),
     );
   } catch (auditError) {

@@ -66,7 +66,10 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
     if (!keyring.hasAuditSigningKey) {
       // Installations made before audit checkpoints: give the log its signing key now.
       const signing = await Keyring.newAuditSigningKey(provider);
-      await db.kysely.insertInto('data_keys').values({ ...signing, suite: suite.id, kek_id: provider.keyId, status: 'active', created_at: new Date().toISOString() }).execute();
+      await db.kysely
+        .insertInto('data_keys')
+        .values({ ...signing, suite: suite.id, kek_id: provider.keyId, status: 'active', created_at: new Date().toISOString() })
+        .execute();
       await keyring.addStoredKey(signing);
     }
     return kernelFrom(config, db, keyring);

@@ -2,9 +2,10 @@
  * `castellan audit verify` as an operator runs it: exit 0 when intact; after a database
  * administrator deletes the newest events, non-zero with a message naming the missing event.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../helpers/databases.js';
 import { type E2eInstall, initInstall } from '../helpers/server-process.js';
 

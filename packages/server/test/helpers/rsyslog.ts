@@ -14,7 +14,12 @@ import { freePort } from './server-process.js';
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
 
 function gtlsDriverInstalled(): boolean {
-  const dirs = ['/usr/lib/rsyslog', ...readdirSync('/usr/lib', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join('/usr/lib', d.name, 'rsyslog'))];
+  const dirs = [
+    '/usr/lib/rsyslog',
+    ...readdirSync('/usr/lib', { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join('/usr/lib', d.name, 'rsyslog')),
+  ];
   return dirs.some((dir) => existsSync(path.join(dir, 'lmnsd_gtls.so')));
 }
 
@@ -61,7 +66,13 @@ export async function writeTestPki(dir: string): Promise<TestPki> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   const pki = { caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, 'server-cert.pem'), keyFile: path.join(dir, 'server-key.pem') };
@@ -153,7 +164,8 @@ input(type="imtcp" address="127.0.0.1" port="${port}" ruleset="siem")
       for (;;) {
         const received = messages();
         if (received.length >= count) return received;
-        if (Date.now() > deadline) throw new Error(`rsyslog received ${received.length} of ${count} messages within ${timeoutMs} ms\nrsyslogd output:\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`rsyslog received ${received.length} of ${count} messages within ${timeoutMs} ms\nrsyslogd output:\n${output}`);
         await sleep(100);
       }
     },

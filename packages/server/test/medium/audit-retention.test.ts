@@ -4,11 +4,11 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
 import { archiveExpiredEvents } from '../../src/platform/audit/retention.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
@@ -49,7 +49,10 @@ describe.each(testDialects)('audit retention on %s', (dialect) => {
     expect((await verifyAuditChain(kernel)).intact).toBe(true);
 
     // The archive holds exactly the removed events, and its manifest is signed by the log's key.
-    const lines = gunzipSync(readFileSync(result?.file ?? '')).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(readFileSync(result?.file ?? ''))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l).seq)).toEqual(oldEvents.map((e) => Number(e.seq)));
     const manifest = JSON.parse(readFileSync(result?.manifest ?? '', 'utf8'));
     const { keyId: _k, signature, ...body } = manifest;

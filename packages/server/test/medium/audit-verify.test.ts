@@ -61,7 +61,13 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
     const target = seqs[7] as number;
     const row = await inst.kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', target).executeTakeFirstOrThrow();
     const forged = { ...row, actor_id: 'someone-else' };
-    await asDba(inst, () => inst.kernel.db.kysely.updateTable('audit_events').set({ actor_id: 'someone-else', hash: chainHash(inst.kernel.suite, forged) }).where('seq', '=', target).execute());
+    await asDba(inst, () =>
+      inst.kernel.db.kysely
+        .updateTable('audit_events')
+        .set({ actor_id: 'someone-else', hash: chainHash(inst.kernel.suite, forged) })
+        .where('seq', '=', target)
+        .execute(),
+    );
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'inserted', seq: target });
   });
 
@@ -77,7 +83,12 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
 
   it('finds the newest events deleted (truncation) through the signed checkpoint', async () => {
     const { inst, seqs } = await loggedInstall();
-    await asDba(inst, () => inst.kernel.db.kysely.deleteFrom('audit_events').where('seq', '>', seqs.at(-4) as number).execute());
+    await asDba(inst, () =>
+      inst.kernel.db.kysely
+        .deleteFrom('audit_events')
+        .where('seq', '>', seqs.at(-4) as number)
+        .execute(),
+    );
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'truncated', seq: seqs.at(-1) });
     // Deleting the database's own checkpoints does not help: the copy outside the database remains.
     await inst.kernel.db.kysely.deleteFrom('audit_checkpoints').execute();
@@ -86,7 +97,11 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
 
   it('finds a forged event inserted at the end with a correct-looking chain', async () => {
     const { inst, seqs } = await loggedInstall();
-    const last = await inst.kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', seqs.at(-1) as number).executeTakeFirstOrThrow();
+    const last = await inst.kernel.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '=', seqs.at(-1) as number)
+      .executeTakeFirstOrThrow();
     const body = { ...last, id: '01a22885-0000-7000-8000-00000000f00d', action: 'record.deleted', prev_hash: last.hash, at: new Date().toISOString() };
     const { seq: _seq, hash: _hash, seal: _seal, ...fields } = body;
     await inst.kernel.db.kysely
@@ -109,7 +124,18 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
   it('refuses updates and deletes of the log at the database itself', async () => {
     const { inst, seqs } = await loggedInstall();
     const db = inst.kernel.db.kysely;
-    await expect(db.updateTable('audit_events').set({ outcome: 'x' }).where('seq', '=', seqs[1] as number).execute()).rejects.toThrow(/append-only/);
-    await expect(db.deleteFrom('audit_events').where('seq', '=', seqs[1] as number).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db
+        .updateTable('audit_events')
+        .set({ outcome: 'x' })
+        .where('seq', '=', seqs[1] as number)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      db
+        .deleteFrom('audit_events')
+        .where('seq', '=', seqs[1] as number)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
   });
 });

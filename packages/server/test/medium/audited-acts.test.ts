@@ -39,8 +39,18 @@ describe.each(testDialects)('audited acts and export on %s', (dialect) => {
     const manager = await addUser(install.kernel, ['sales_manager'], 'Acts', 'acts.manager@example.com');
     const other = await addUser(install.kernel, ['sales_manager'], 'Elsewhere');
     const token = await tokenFor(install.kernel, manager);
-    const mine = await app.inject({ method: 'POST', url: '/api/v1/contacts', headers: { authorization: `Bearer ${token}` }, payload: { name: '周杰', phone: '13600001111', idNumber: '110101198808081234' } });
-    await app.inject({ method: 'POST', url: '/api/v1/contacts', headers: { authorization: `Bearer ${await tokenFor(install.kernel, other)}` }, payload: { name: 'Not Yours', phone: '13600002222' } });
+    const mine = await app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: '周杰', phone: '13600001111', idNumber: '110101198808081234' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      headers: { authorization: `Bearer ${await tokenFor(install.kernel, other)}` },
+      payload: { name: 'Not Yours', phone: '13600002222' },
+    });
 
     await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: manager.email, password: 'not the password at all' } });
     const failed = await lastEvent('auth.login.failed');

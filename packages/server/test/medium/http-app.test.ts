@@ -129,6 +129,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/auth/step-up/webauthn authenticated",
         "GET /api/v1/contacts contacts.read",
         "POST /api/v1/contacts contacts.create",
+        "GET /api/v1/contacts/export contacts.export",
         "GET /api/v1/contacts/:id contacts.read",
         "PATCH /api/v1/contacts/:id contacts.update",
         "POST /api/v1/contacts/:id/reveal contacts.reveal",

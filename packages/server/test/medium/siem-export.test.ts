@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../src/platform/audit/append-audit-event.js';
 import { exportAuditJsonl } from '../../src/platform/audit/siem/export-jsonl.js';
 import type { AuditEventRow } from '../../src/platform/audit/siem/jsonl-format.js';
-import { advanceSiemCursor, type AuditEventSink, readSiemCursor, SiemShipError, shipAuditEvents } from '../../src/platform/audit/siem/shipper.js';
+import { type AuditEventSink, advanceSiemCursor, readSiemCursor, SiemShipError, shipAuditEvents } from '../../src/platform/audit/siem/shipper.js';
 import { startSiemShipperJob } from '../../src/platform/jobs/siem-shipper.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';

@@ -55,7 +55,17 @@ function parse5424(message: string) {
   const sd = message.slice(header[0].length, i + 1);
   const params: Record<string, string> = {};
   for (const m of sd.matchAll(/ ([^= \]"]+)="((?:[^"\\]|\\.)*)"/g)) params[m[1] as string] = (m[2] as string).replace(/\\(.)/g, '$1');
-  return { pri: Number(header[1]), timestamp: header[2], hostname: header[3], app: header[4], procid: header[5], msgid: header[6], sd, params, msg: message.slice(i + 2) };
+  return {
+    pri: Number(header[1]),
+    timestamp: header[2],
+    hostname: header[3],
+    app: header[4],
+    procid: header[5],
+    msgid: header[6],
+    sd,
+    params,
+    msg: message.slice(i + 2),
+  };
 }
 
 describe('JSON lines formatter', () => {
@@ -139,7 +149,14 @@ describe('RFC 5424 syslog formatter', () => {
     const message = formatSyslogMessage(row, { facility: 10, hostname: 'crm-01.example.com' });
     expect(message.startsWith('<85>1 2025-03-04T05:06:07.089Z crm-01.example.com castellan - personal_data.read [castellan@32473 seq="42" ')).toBe(true);
     const parsed = parse5424(message);
-    expect(parsed).toMatchObject({ pri: 85, timestamp: '2025-03-04T05:06:07.089Z', hostname: 'crm-01.example.com', app: 'castellan', procid: '-', msgid: 'personal_data.read' });
+    expect(parsed).toMatchObject({
+      pri: 85,
+      timestamp: '2025-03-04T05:06:07.089Z',
+      hostname: 'crm-01.example.com',
+      app: 'castellan',
+      procid: '-',
+      msgid: 'personal_data.read',
+    });
     expect(parsed.sd.startsWith(`[${SD_ID} `)).toBe(true);
     expect(parsed.sd).toContain('resourceId="we\\"ird\\\\id\\]"');
     expect(parsed.params).toEqual({
@@ -174,7 +191,9 @@ describe('RFC 5424 syslog formatter', () => {
     expect(headerField('', 255)).toBe('-');
     expect(headerField(null, 32)).toBe('-');
     expect(headerField('x'.repeat(40), 32)).toHaveLength(32);
-    expect(parse5424(formatSyslogMessage(event({ action: 'a.very.long.action.name.beyond.thirty.two' }), { facility: 10, hostname: 'h' })).msgid).toHaveLength(32);
+    expect(parse5424(formatSyslogMessage(event({ action: 'a.very.long.action.name.beyond.thirty.two' }), { facility: 10, hostname: 'h' })).msgid).toHaveLength(
+      32,
+    );
   });
 
   it('writes RFC 3339 timestamps, or the NILVALUE when unknown', () => {

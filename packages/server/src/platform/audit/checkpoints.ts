@@ -1,6 +1,6 @@
+import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import type { Kernel } from '../kernel.js';
 
 /**
@@ -19,7 +19,8 @@ export interface Checkpoint {
 
 const FILE = 'checkpoints.jsonl';
 const KEY_FILE = 'audit-public-key.pem';
-export const checkpointMessage = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Buffer => Buffer.from(`castellan-audit-checkpoint:v1:${c.seq}:${c.hash}:${c.at}`, 'utf8');
+export const checkpointMessage = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Buffer =>
+  Buffer.from(`castellan-audit-checkpoint:v1:${c.seq}:${c.hash}:${c.at}`, 'utf8');
 
 export function publicKeyId(key: KeyObject): string {
   const der = key.export({ format: 'der', type: 'spki' });

@@ -7,6 +7,7 @@ import { asSystem } from '../data/as-system.js';
 import type { Kernel } from '../kernel.js';
 import { noRequest } from './audit-event.js';
 import { publicKeyId } from './checkpoints.js';
+import { readSiemCursor, SYSLOG_CURSOR } from './siem/shipper.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 
 /**
@@ -23,7 +24,8 @@ export interface AuditAnchor {
   signature: string;
 }
 
-export const anchorMessage = (a: Pick<AuditAnchor, 'seq' | 'hash' | 'at'>): Buffer => Buffer.from(`castellan-audit-anchor:v1:${a.seq}:${a.hash}:${a.at}`, 'utf8');
+export const anchorMessage = (a: Pick<AuditAnchor, 'seq' | 'hash' | 'at'>): Buffer =>
+  Buffer.from(`castellan-audit-anchor:v1:${a.seq}:${a.hash}:${a.at}`, 'utf8');
 
 export interface ArchiveResult {
   fromSeq: number;
@@ -39,7 +41,10 @@ export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Pr
   // The archived part is always a prefix of the chain: everything before the first event still kept.
   const firstKept = await db.selectFrom('audit_events').select('seq').where('at', '>=', cutoff).orderBy('seq').limit(1).executeTakeFirst();
   const candidates = db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1);
-  const last = await (firstKept ? candidates.where('seq', '<', Number(firstKept.seq)) : candidates).executeTakeFirst();
+  let q = firstKept ? candidates.where('seq', '<', Number(firstKept.seq)) : candidates;
+  // With a SIEM configured, nothing is removed before it has been shipped.
+  if (kernel.config.raw.CASTELLAN_SIEM_SYSLOG_URL) q = q.where('seq', '<=', await readSiemCursor(db, SYSLOG_CURSOR));
+  const last = await q.executeTakeFirst();
   if (!last) return null;
   const check = await verifyAuditChain(kernel);
   if (!check.intact) throw new Error(`refusing to archive an audit trail that is not intact: ${check.problem?.message}`);
@@ -54,9 +59,22 @@ export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Pr
   const file = path.join(dir, `${base}.jsonl.gz`);
   writeDurably(file, body);
   const at = now.toISOString();
-  const manifestBody = { format: 'castellan-audit-archive/v1', fromSeq, toSeq, count: rows.length, firstPrevHash: rows[0]?.prev_hash, lastHash: last.hash, sha256: createHash('sha256').update(body).digest('hex'), createdAt: at };
+  const manifestBody = {
+    format: 'castellan-audit-archive/v1',
+    fromSeq,
+    toSeq,
+    count: rows.length,
+    firstPrevHash: rows[0]?.prev_hash,
+    lastHash: last.hash,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    createdAt: at,
+  };
   const key = kernel.keyring.auditSigningKey;
-  const manifest = { ...manifestBody, keyId: publicKeyId(kernel.keyring.auditPublicKey), signature: sign(null, Buffer.from(JSON.stringify(manifestBody)), key).toString('base64') };
+  const manifest = {
+    ...manifestBody,
+    keyId: publicKeyId(kernel.keyring.auditPublicKey),
+    signature: sign(null, Buffer.from(JSON.stringify(manifestBody)), key).toString('base64'),
+  };
   const manifestFile = path.join(dir, `${base}.manifest.json`);
   writeDurably(manifestFile, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
 

@@ -37,16 +37,32 @@ function anchorSignatureValid(anchor: AuditAnchor, key: KeyObject): boolean {
   }
 }
 
-function mergeCheckpoints(kernel: Kernel, db: Checkpoint[], file: Checkpoint[], fileKey: KeyObject | undefined): { bySeq: Map<number, Checkpoint>; problem?: VerifyProblem } {
+function mergeCheckpoints(
+  kernel: Kernel,
+  db: Checkpoint[],
+  file: Checkpoint[],
+  fileKey: KeyObject | undefined,
+): { bySeq: Map<number, Checkpoint>; problem?: VerifyProblem } {
   const key = kernel.keyring.auditPublicKey;
   const keyId = publicKeyId(key);
   const bySeq = new Map<number, Checkpoint>();
   if (fileKey && publicKeyId(fileKey) !== keyId) {
-    return { bySeq, problem: { kind: 'bad_checkpoint', seq: null, eventId: null, message: "the log's signing key differs from the one recorded outside the database" } };
+    return {
+      bySeq,
+      problem: { kind: 'bad_checkpoint', seq: null, eventId: null, message: "the log's signing key differs from the one recorded outside the database" },
+    };
   }
   for (const c of [...file, ...db]) {
     if (c.keyId !== keyId || !checkpointSignatureValid(c, key)) {
-      return { bySeq, problem: { kind: 'bad_checkpoint', seq: c.seq, eventId: null, message: `the checkpoint at event ${c.seq} does not carry a valid signature of this audit log's key` } };
+      return {
+        bySeq,
+        problem: {
+          kind: 'bad_checkpoint',
+          seq: c.seq,
+          eventId: null,
+          message: `the checkpoint at event ${c.seq} does not carry a valid signature of this audit log's key`,
+        },
+      };
     }
     const seen = bySeq.get(c.seq);
     if (seen && seen.hash !== c.hash) {
@@ -61,7 +77,13 @@ export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
   const { db: dbCheckpoints, file, fileKey } = await readCheckpoints(kernel);
   const merged = mergeCheckpoints(kernel, dbCheckpoints, file, fileKey);
   const checkpoints = merged.bySeq;
-  const result = (events: number, lastSeq: number | null, problem?: VerifyProblem): VerifyResult => ({ intact: !problem, events, checkpoints: checkpoints.size, lastSeq, ...(problem ? { problem } : {}) });
+  const result = (events: number, lastSeq: number | null, problem?: VerifyProblem): VerifyResult => ({
+    intact: !problem,
+    events,
+    checkpoints: checkpoints.size,
+    lastSeq,
+    ...(problem ? { problem } : {}),
+  });
   if (merged.problem) return result(0, null, merged.problem);
 
   // After a retention cut the chain continues from the signed anchor (the newest archived event).
@@ -78,28 +100,49 @@ export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
   let lastSeq: number | null = null;
   let cursor = -1;
   for (;;) {
-    const rows = await kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '>', cursor).orderBy('seq').limit(BATCH + 1).execute();
+    const rows = await kernel.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', cursor)
+      .orderBy('seq')
+      .limit(BATCH + 1)
+      .execute();
     const page = rows.slice(0, BATCH);
     for (const [i, row] of page.entries()) {
       const seq = Number(row.seq);
       const name = `event ${seq} (${row.action}, id ${row.id})`;
       while (pendingCheckpoints.length && (pendingCheckpoints[0] ?? Infinity) < seq) {
         const missing = pendingCheckpoints.shift() as number;
-        return result(count, lastSeq, { kind: 'removed', seq: missing, eventId: null, message: `event ${missing} was removed: a signed checkpoint names it, but the log skips from ${lastSeq ?? 'the start'} to ${seq}` });
+        return result(count, lastSeq, {
+          kind: 'removed',
+          seq: missing,
+          eventId: null,
+          message: `event ${missing} was removed: a signed checkpoint names it, but the log skips from ${lastSeq ?? 'the start'} to ${seq}`,
+        });
       }
       const recomputed = chainHash(suite, row);
-      if (!same(recomputed, row.hash)) return result(count, lastSeq, { kind: 'altered', seq, eventId: row.id, message: `${name} was altered: its content no longer matches its hash` });
+      if (!same(recomputed, row.hash))
+        return result(count, lastSeq, { kind: 'altered', seq, eventId: row.id, message: `${name} was altered: its content no longer matches its hash` });
       if (!row.seal || !same(eventSeal(suite, sealKey, row.hash), row.seal)) {
-        return result(count, lastSeq, { kind: 'inserted', seq, eventId: row.id, message: `${name} has no valid seal: it was forged (inserted) or altered and re-hashed` });
+        return result(count, lastSeq, {
+          kind: 'inserted',
+          seq,
+          eventId: row.id,
+          message: `${name} has no valid seal: it was forged (inserted) or altered and re-hashed`,
+        });
       }
       if (!same(row.prev_hash, previous)) {
         const next = page[i + 1] ?? rows[i + 1];
         const kind: ProblemKind = next && same(next.prev_hash, previous) ? 'inserted' : 'removed';
-        const message = kind === 'inserted' ? `${name} was inserted: the event after it links to the one before it` : `events were removed before ${name}: its link to the previous event is broken`;
+        const message =
+          kind === 'inserted'
+            ? `${name} was inserted: the event after it links to the one before it`
+            : `events were removed before ${name}: its link to the previous event is broken`;
         return result(count, lastSeq, { kind, seq, eventId: row.id, message });
       }
       const checkpoint = checkpoints.get(seq);
-      if (checkpoint && !same(checkpoint.hash, row.hash)) return result(count, lastSeq, { kind: 'altered', seq, eventId: row.id, message: `${name} differs from its signed checkpoint` });
+      if (checkpoint && !same(checkpoint.hash, row.hash))
+        return result(count, lastSeq, { kind: 'altered', seq, eventId: row.id, message: `${name} differs from its signed checkpoint` });
       if (pendingCheckpoints[0] === seq) pendingCheckpoints.shift();
       previous = row.hash;
       lastSeq = seq;

@@ -11,7 +11,13 @@ import type { PresentedRecord, ProtectedStore } from './protected-store.js';
  */
 export type ExportFormat = 'jsonl' | 'csv';
 
-export async function* exportRecords(store: ProtectedStore, actor: Actor, context: RequestContext, object: ScopedResource, format: ExportFormat): AsyncGenerator<string> {
+export async function* exportRecords(
+  store: ProtectedStore,
+  actor: Actor,
+  context: RequestContext,
+  object: ScopedResource,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   if (!can(actor, `${object}.export` as never)) throw forbidden(`missing permission ${object}.export`);
   let cursor: string | undefined;
   let columns: string[] | undefined;

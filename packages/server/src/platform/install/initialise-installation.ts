@@ -65,7 +65,11 @@ export async function initialiseInstallation(config: Config, options: InitOption
     const db = openDatabase(config.database);
     try {
       await migrateToLatest(db);
-      const keys = [await Keyring.newDataKey(provider, 'field', 1), await Keyring.newDataKey(provider, 'blind_index', 1), await Keyring.newAuditSigningKey(provider)];
+      const keys = [
+        await Keyring.newDataKey(provider, 'field', 1),
+        await Keyring.newDataKey(provider, 'blind_index', 1),
+        await Keyring.newAuditSigningKey(provider),
+      ];
       const now = nowIso();
       await db.kysely.transaction().execute(async (trx) => {
         await trx

@@ -15,7 +15,11 @@ export function startAuditMaintenance(kernel: Kernel, log: FastifyBaseLogger, in
   const runOnce = async () => {
     const result = await verifyAuditChain(kernel);
     await kernel.transaction((tx) =>
-      tx.audit(actor, noRequest, { action: 'audit.verified', outcome: result.intact ? 'success' : 'failure', detail: { events: result.events, problem: result.problem?.kind, scheduled: true } }),
+      tx.audit(actor, noRequest, {
+        action: 'audit.verified',
+        outcome: result.intact ? 'success' : 'failure',
+        detail: { events: result.events, problem: result.problem?.kind, scheduled: true },
+      }),
     );
     if (!result.intact) {
       log.error({ problem: result.problem }, 'AUDIT TRAIL NOT INTACT');

@@ -19,7 +19,12 @@ export interface SiemShipperJob {
  * logs, backs off (interval × 2ⁿ, at most a minute) and retries from the same cursor; it never
  * skips an event and never throws out of its timer.
  */
-export function startSiemShipperJob(kernel: Kernel, log: FastifyBaseLogger, settings: SiemSyslogSettings, sink: AuditEventSink = siemSyslogSink(settings)): SiemShipperJob {
+export function startSiemShipperJob(
+  kernel: Kernel,
+  log: FastifyBaseLogger,
+  settings: SiemSyslogSettings,
+  sink: AuditEventSink = siemSyslogSink(settings),
+): SiemShipperJob {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let busy: Promise<void> | null = null;
@@ -46,7 +51,10 @@ export function startSiemShipperJob(kernel: Kernel, log: FastifyBaseLogger, sett
         const retryMs = Math.min(MAX_BACKOFF_MS, settings.intervalMs * 2 ** Math.min(failures - 1, 16));
         const lastSeq = error instanceof SiemShipError ? error.lastSeq : undefined;
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-        log.warn({ siem: sink.description, failures, lastSeq, retryInSeconds: retryMs / 1000, err: { message: cause } }, 'SIEM shipping failed; will retry from the same event');
+        log.warn(
+          { siem: sink.description, failures, lastSeq, retryInSeconds: retryMs / 1000, err: { message: cause } },
+          'SIEM shipping failed; will retry from the same event',
+        );
         return retryMs;
       })
       .then((delay) => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { ConfigError, type Config } from '../../../config/load-config.js';
+import { type Config, ConfigError } from '../../../config/load-config.js';
 import { parseSyslogUrl } from '../../../config/siem-settings.js';
 import { type AuditEventSink, syslogSink } from './shipper.js';
 import { tlsSyslogTransport } from './tls-transport.js';
@@ -36,5 +36,8 @@ export function siemSyslogSettings(config: Config): SiemSyslogSettings | null {
 
 /** The syslog-over-TLS sink for these settings. */
 export function siemSyslogSink(settings: SiemSyslogSettings): AuditEventSink {
-  return syslogSink(tlsSyslogTransport({ host: settings.host, port: settings.port, caFile: settings.caFile }), { facility: settings.facility, hostname: hostname() });
+  return syslogSink(tlsSyslogTransport({ host: settings.host, port: settings.port, caFile: settings.caFile }), {
+    facility: settings.facility,
+    hostname: hostname(),
+  });
 }
