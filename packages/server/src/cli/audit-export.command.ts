@@ -2,11 +2,10 @@ import { createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { noRequest } from '../platform/audit/audit-event.js';
 import { exportAuditJsonl } from '../platform/audit/siem/export-jsonl.js';
 import { shipAuditEvents } from '../platform/audit/siem/shipper.js';
 import { siemSyslogSettings, siemSyslogSink } from '../platform/audit/siem/siem-config.js';
-import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
+import { cliConfig, out, withKernel } from './cli-context.js';
 
 function auditGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'audit') ?? program.command('audit').description('the audit trail');

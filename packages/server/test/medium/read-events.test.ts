@@ -6,7 +6,7 @@ import { normalizeEmail, normalizeIdNumber, normalizePhone } from '../../src/pla
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
-import { oathtoolCode } from '../helpers/totp-codes.js';
+import { TotpSessions } from '../helpers/totp-sessions.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -66,31 +66,16 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   const shown = (object: 'contacts' | 'users', items: Record<string, unknown>[]) =>
     protectedFields(object).filter((f) => items.some((item) => item[f] !== undefined && item[f] !== null));
 
-  const secrets = new Map<string, string>();
+  let sessions: TotpSessions;
   /** A full session with a fresh second factor: TOTP enrolment the first time, a TOTP code after. */
-  async function signInWithTotp(email: string): Promise<Client> {
-    const client = new Client(app);
-    nextStep();
-    const login = await client.call('POST', '/api/v1/auth/login', { email, password: USER_PASSWORD });
-    expect(login.statusCode, login.body).toBe(200);
-    const secret = secrets.get(email);
-    if (secret) {
-      const done = await client.call('POST', '/api/v1/auth/mfa', { challengeId: login.json().challengeId, code: oathtoolCode(secret) });
-      expect(done.statusCode, done.body).toBe(200);
-      return client;
-    }
-    const start = await client.call('POST', '/api/v1/me/mfa/totp');
-    secrets.set(email, start.json().secret);
-    const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(start.json().secret) });
-    expect(confirm.json().sessionKind).toBe('full');
-    return client;
-  }
+  const signInWithTotp = (email: string) => sessions.fullSession(email, USER_PASSWORD);
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     install = await createTestInstall(dialect);
     app = await buildApp(install.kernel, { logger: false });
     await app.ready();
+    sessions = new TotpSessions(app);
     manager = await addUser(install.kernel, ['sales_manager'], 'Probe Team');
     managerToken = await tokenFor(install.kernel, manager);
     sysadmin = await addUser(install.kernel, ['system_admin']);

@@ -4,8 +4,9 @@ import { asSystem } from '../../src/platform/data/as-system.js';
 import { disableDormantUsers } from '../../src/platform/identity/access-reviews.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
+import { TotpSessions } from '../helpers/totp-sessions.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -14,32 +15,17 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
   let app: App;
   let admin: Client;
   let adminId: string;
-  const secrets = new Map<string, string>();
   const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
 
-  /** Password + TOTP enrolment (first time) or password + TOTP code: a full session. */
-  async function fullSession(email: string, password: string): Promise<Client> {
-    const client = new Client(app);
-    nextStep();
-    const login = await client.call('POST', '/api/v1/auth/login', { email, password });
-    expect(login.statusCode, login.body).toBe(200);
-    if (login.json().mfaRequired) {
-      const done = await client.call('POST', '/api/v1/auth/mfa', { challengeId: login.json().challengeId, code: oathtoolCode(secrets.get(email) ?? '') });
-      expect(done.statusCode, done.body).toBe(200);
-      return client;
-    }
-    const start = await client.call('POST', '/api/v1/me/mfa/totp');
-    secrets.set(email, start.json().secret);
-    const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(start.json().secret) });
-    expect(confirm.json().sessionKind).toBe('full');
-    return client;
-  }
+  let sessions: TotpSessions;
+  const fullSession = (email: string, password: string) => sessions.fullSession(email, password);
 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     install = await createTestInstall(dialect);
     app = await buildApp(install.kernel, { logger: false });
     await app.ready();
+    sessions = new TotpSessions(app);
     admin = await fullSession('admin@example.com', ADMIN_PASSWORD);
     adminId = (await admin.call('GET', '/api/v1/me')).json().id;
   });
@@ -68,7 +54,7 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     const stale = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
     expect(stale.json().error.code).toBe('step_up_required');
     nextStep();
-    expect((await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') })).statusCode).toBe(200);
+    expect((await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(sessions.secrets.get('admin@example.com') ?? '') })).statusCode).toBe(200);
     const granted = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
     expect(granted.json().roles).toEqual(['sales_manager']);
   });
@@ -98,7 +84,7 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     await admin.call('PATCH', `/api/v1/users/${manager.id}`, { status: 'active' });
     const again = await fullSession(manager.email, USER_PASSWORD);
     nextStep();
-    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(sessions.secrets.get('admin@example.com') ?? '') });
     expect((await admin.call('PATCH', `/api/v1/users/${manager.id}`, { roles: ['sales_rep'] })).statusCode).toBe(200);
     expect((await again.call('GET', '/api/v1/me')).statusCode).toBe(401);
   });
@@ -173,7 +159,7 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     const before = await fullSession(forgetful.email, USER_PASSWORD);
     expect((await before.call('POST', `/api/v1/users/${adminId}/mfa/reset`)).statusCode).toBe(403);
     nextStep();
-    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(sessions.secrets.get('admin@example.com') ?? '') });
     expect((await admin.call('POST', `/api/v1/users/${adminId}/mfa/reset`)).statusCode).toBe(403);
     expect((await admin.call('POST', `/api/v1/users/${forgetful.id}/mfa/reset`)).statusCode).toBe(204);
     expect((await before.call('GET', '/api/v1/me')).statusCode).toBe(401);
@@ -196,7 +182,7 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect((await repSession.call('GET', `/api/v1/contacts/${created.json().id}`)).json().idNumber).toBeUndefined();
 
     nextStep();
-    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(secrets.get('admin@example.com') ?? '') });
+    await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(sessions.secrets.get('admin@example.com') ?? '') });
     const fields = (await admin.call('GET', '/api/v1/roles')).json().items.find((r: { key: string }) => r.key === 'sales_rep').fields;
     const edited = await admin.call('PATCH', '/api/v1/roles/sales_rep', { fields: { contacts: { ...fields.contacts, idNumber: 'masked' } } });
     expect(edited.statusCode, edited.body).toBe(200);

@@ -1,14 +1,14 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
-import { AppError, unprocessable } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { accountRule, recordFailure, throttleDelay } from './login-throttle.js';
+import { assertAcceptableNewPassword } from './new-password-check.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
-import { checkPassword, passwordHistoryLength } from './password-policy.js';
 import { createSession, type NewSession, revokeUserSessions } from './sessions.js';
 import { throttled } from './sign-in.js';
-import { mfaRequiredFor, rolesOf, userEmail } from './user-directory.js';
+import { mfaRequiredFor, rolesOf } from './user-directory.js';
 
 /**
  * A user changes their own password: the current one is verified (failures feed the sign-in
@@ -30,21 +30,12 @@ export async function changeOwnPassword(kernel: Kernel, actor: Actor, current: s
     });
     throw new AppError('unauthenticated', 401, 'the current password is wrong');
   }
-  const profile = kernel.config.passwordProfile;
-  const history = await db
-    .selectFrom('password_history')
-    .select('hash')
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .limit(Math.max(1, passwordHistoryLength[profile]))
-    .execute();
-  const problems = await checkPassword(profile, next, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) });
-  if (next === current) problems.push({ code: 'reused', message: 'The new password must differ from the current one.' });
-  if (problems.length > 0)
-    throw unprocessable(
-      `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
-      problems.map((p) => p.code),
-    );
+  await assertAcceptableNewPassword(
+    kernel,
+    userId,
+    next,
+    next === current ? [{ code: 'reused', message: 'The new password must differ from the current one.' }] : [],
+  );
   const roles = await rolesOf(kernel, userId);
   const hash = await hashPassword(next);
   return kernel.transaction(async (tx) => {

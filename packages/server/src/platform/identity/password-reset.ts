@@ -3,11 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RequestContext } from '../audit/audit-event.js';
 import { anonymousActor, userForAudit } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
-import { AppError, unprocessable } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
+import { assertAcceptableNewPassword } from './new-password-check.js';
 import { hashPassword } from './password-hash.js';
-import { checkPassword, passwordHistoryLength } from './password-policy.js';
 import { hashSecret, revokeUserSessions } from './sessions.js';
 import { userEmail, userEmailIndex } from './user-directory.js';
 
@@ -72,20 +72,7 @@ export async function completePasswordReset(kernel: Kernel, token: string, newPa
     throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
   }
   const userId = row.user_id;
-  const profile = kernel.config.passwordProfile;
-  const history = await kernel.db.kysely
-    .selectFrom('password_history')
-    .select('hash')
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .limit(Math.max(1, passwordHistoryLength[profile]))
-    .execute();
-  const problems = await checkPassword(profile, newPassword, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) });
-  if (problems.length > 0)
-    throw unprocessable(
-      `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
-      problems.map((p) => p.code),
-    );
+  await assertAcceptableNewPassword(kernel, userId, newPassword);
   const hash = await hashPassword(newPassword);
   await kernel.transaction(async (tx) => {
     const used = await tx.trx

@@ -1,0 +1,29 @@
+import { unprocessable } from '../errors.js';
+import type { Kernel } from '../kernel.js';
+import { checkPassword, type PasswordProblem, passwordHistoryLength } from './password-policy.js';
+import { userEmail } from './user-directory.js';
+
+/**
+ * A user's new password against the install's profile, their own e-mail and their password
+ * history (cn-mlps3: the last 5); refuses with 422 listing every problem code.
+ */
+export async function assertAcceptableNewPassword(kernel: Kernel, userId: string, password: string, extra: PasswordProblem[] = []): Promise<void> {
+  const profile = kernel.config.passwordProfile;
+  const history = await kernel.db.kysely
+    .selectFrom('password_history')
+    .select('hash')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .limit(Math.max(1, passwordHistoryLength[profile]))
+    .execute();
+  const problems = [
+    ...(await checkPassword(profile, password, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) })),
+    ...extra,
+  ];
+  if (problems.length > 0) {
+    throw unprocessable(
+      `the password is not acceptable: ${problems.map((p) => p.message).join(' ')}`,
+      problems.map((p) => p.code),
+    );
+  }
+}
