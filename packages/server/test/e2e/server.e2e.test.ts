@@ -888,5 +888,20 @@ describe(`kill -9 during a bulk write (${dialect})`, () => {
     expect(after.status, after.text).toBe(201);
     const exit2 = await server.stop();
     expect(exit2.forced).toBe(false);
+
+    // A change and its audit event are one transaction: every contact that exists has its
+    // record.created event, and the trail the kill cut through still verifies.
+    const exported = await install.cliOk(['audit', 'export', '--format', 'jsonl']);
+    const createdIds = new Set(
+      exported.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { action: string; resource_id: string | null })
+        .filter((e) => e.action === 'record.created')
+        .map((e) => e.resource_id),
+    );
+    for (const id of [...listedIds, after.body.id]) expect(createdIds.has(id), `record.created event of ${id}`).toBe(true);
+    const verified = await install.cli(['audit', 'verify']);
+    expect(verified.code, verified.stdout).toBe(0);
   }, 240_000);
 });

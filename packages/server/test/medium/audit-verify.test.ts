@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chainHash } from '../../src/platform/audit/append-audit-event.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
@@ -119,6 +119,22 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
       .values({ seq: (seqs.at(-1) as number) + 50, hash: 'a'.repeat(64), at: new Date().toISOString(), key_id: 'ed25519:forged', signature: 'AAAA' })
       .execute();
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'bad_checkpoint' });
+  });
+
+  it('stays intact when the clock goes backwards between events', async () => {
+    const { inst } = await loggedInstall();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(Date.now() - 3 * 3600_000));
+      const manager = await addUser(inst.kernel, ['sales_manager'], 'Clock Team');
+      await new ProtectedStore(inst.kernel).create(manager.actor, noRequest, 'contacts', { name: 'Back In Time' });
+      await writeCheckpoint(inst.kernel);
+    } finally {
+      vi.useRealTimers();
+    }
+    const times = (await inst.kernel.db.kysely.selectFrom('audit_events').select('at').orderBy('seq').execute()).map((r) => r.at);
+    expect([...times].sort()).not.toEqual(times);
+    expect((await verifyAuditChain(inst.kernel)).intact).toBe(true);
   });
 
   it('refuses updates and deletes of the log at the database itself', async () => {
