@@ -1,10 +1,9 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
-import { nowIso } from '../data/ids.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { accountRule, recordFailure, throttleDelay } from './login-throttle.js';
-import { assertAcceptableNewPassword } from './new-password-check.js';
+import { assertAcceptableNewPassword, storeNewPassword } from './new-password-check.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { createSession, type NewSession, revokeUserSessions } from './sessions.js';
 import { throttled } from './sign-in.js';
@@ -39,22 +38,7 @@ export async function changeOwnPassword(kernel: Kernel, actor: Actor, current: s
   const roles = await rolesOf(kernel, userId);
   const hash = await hashPassword(next);
   return kernel.transaction(async (tx) => {
-    const now = nowIso();
-    await tx.trx
-      .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now })
-      .where('id', '=', userId)
-      .execute();
-    await tx.trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
-    const keep = await tx.trx
-      .selectFrom('password_history')
-      .select('created_at')
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .offset(5)
-      .limit(1)
-      .executeTakeFirst();
-    if (keep) await tx.trx.deleteFrom('password_history').where('user_id', '=', userId).where('created_at', '<=', keep.created_at).execute();
+    await storeNewPassword(tx.trx, userId, hash);
     await revokeUserSessions(tx.trx, userId);
     const restricted = !user.mfa_enrolled_at && mfaRequiredFor(roles);
     const session = await createSession(tx.trx, { id: userId, roles }, restricted ? 'restricted' : 'full', context, actor.session?.mfaAt ?? null);

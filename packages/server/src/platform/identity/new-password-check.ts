@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import { nowIso } from '../data/ids.js';
+import type { Database } from '../db/schema.js';
 import { unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { checkPassword, type PasswordProblem, passwordHistoryLength } from './password-policy.js';
@@ -26,4 +29,24 @@ export async function assertAcceptableNewPassword(kernel: Kernel, userId: string
       problems.map((p) => p.code),
     );
   }
+}
+
+/** Sets the new password hash, records it in the history and keeps only the last five there. */
+export async function storeNewPassword(trx: Transaction<Database>, userId: string, hash: string): Promise<void> {
+  const now = nowIso();
+  await trx
+    .updateTable('users')
+    .set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+  await trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
+  const oldest = await trx
+    .selectFrom('password_history')
+    .select('created_at')
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .offset(5)
+    .limit(1)
+    .executeTakeFirst();
+  if (oldest) await trx.deleteFrom('password_history').where('user_id', '=', userId).where('created_at', '<=', oldest.created_at).execute();
 }

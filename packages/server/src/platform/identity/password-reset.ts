@@ -6,7 +6,7 @@ import { nowIso } from '../data/ids.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
-import { assertAcceptableNewPassword } from './new-password-check.js';
+import { assertAcceptableNewPassword, storeNewPassword } from './new-password-check.js';
 import { hashPassword } from './password-hash.js';
 import { hashSecret, revokeUserSessions } from './sessions.js';
 import { userEmail, userEmailIndex } from './user-directory.js';
@@ -82,13 +82,7 @@ export async function completePasswordReset(kernel: Kernel, token: string, newPa
       .where('used_at', 'is', null)
       .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
-    const now = nowIso();
-    await tx.trx
-      .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now })
-      .where('id', '=', userId)
-      .execute();
-    await tx.trx.insertInto('password_history').values({ user_id: userId, hash, created_at: now }).execute();
+    await storeNewPassword(tx.trx, userId, hash);
     const sessionsEnded = await revokeUserSessions(tx.trx, userId);
     await tx.audit(userForAudit(userId), context, {
       action: 'auth.password.reset',

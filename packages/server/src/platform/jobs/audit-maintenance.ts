@@ -4,6 +4,7 @@ import { archiveExpiredEvents } from '../audit/retention.js';
 import { verifyAuditChain } from '../audit/verify-audit-chain.js';
 import { asSystem } from '../data/as-system.js';
 import type { Kernel } from '../kernel.js';
+import { every } from './periodic-job.js';
 
 /**
  * Daily in the server: verify the whole audit trail (a failure is logged as an error and recorded
@@ -28,18 +29,6 @@ export function startAuditMaintenance(kernel: Kernel, log: FastifyBaseLogger, in
     const archived = await archiveExpiredEvents(kernel);
     if (archived) log.info({ fromSeq: archived.fromSeq, toSeq: archived.toSeq, count: archived.count }, 'archived expired audit events');
   };
-  const tick = () => {
-    runOnce().catch((error: Error) => log.error({ err: { type: error.name, message: error.message } }, 'audit maintenance failed'));
-  };
-  const first = setTimeout(tick, 5 * 60_000);
-  const timer = setInterval(tick, intervalMs);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-    runOnce,
-  };
+  const job = every(intervalMs, 5 * 60_000, runOnce, (error) => log.error({ err: { type: error.name, message: error.message } }, 'audit maintenance failed'));
+  return { stop: job.stop, runOnce };
 }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { asSystem } from '../data/as-system.js';
 import { disableDormantUsers, dormantUsers } from '../identity/access-reviews.js';
 import type { Kernel } from '../kernel.js';
+import { every } from './periodic-job.js';
 
 /**
  * Daily: report accounts with no sign-in for CASTELLAN_DORMANT_DAYS, and disable them when
@@ -20,18 +21,6 @@ export function startDormantAccountsJob(kernel: Kernel, log: FastifyBaseLogger, 
     if (dormant.length) log.info({ count: dormant.length, days }, 'dormant accounts (report only: set CASTELLAN_DORMANT_AUTO_DISABLE=true to disable them)');
     return dormant.length;
   };
-  const tick = () => {
-    runOnce().catch((error: Error) => log.error({ err: { type: error.name } }, 'dormant accounts job failed'));
-  };
-  const first = setTimeout(tick, 60_000);
-  const timer = setInterval(tick, intervalMs);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-    runOnce,
-  };
+  const job = every(intervalMs, 60_000, runOnce, (error) => log.error({ err: { type: error.name } }, 'dormant accounts job failed'));
+  return { stop: job.stop, runOnce };
 }
