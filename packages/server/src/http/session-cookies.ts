@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { NewSession } from '../platform/identity/sessions.js';
 
 /** Cookie names are part of the public interface (SPEC section 3: `csrf_token`). */
@@ -21,3 +22,15 @@ export function clearSessionCookies(reply: FastifyReply): void {
 
 /** What a sign-in answers (besides the cookies). */
 export const sessionBody = (session: NewSession) => ({ sessionKind: session.kind, expiresAt: session.expiresAt, csrfToken: session.csrfToken });
+
+/** The answer of every sign-in step that ends in a session (password, code, passkey). */
+export const signedInView = z.object({
+  sessionKind: z.enum(['full', 'restricted']),
+  expiresAt: z.string(),
+  csrfToken: z.string(),
+  mfaEnrolmentRequired: z.boolean(),
+  passwordChangeRequired: z.boolean(),
+});
+
+/** Sign-in steps are rate-limited per client address on top of the per-account throttle. */
+export const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };

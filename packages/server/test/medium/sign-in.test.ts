@@ -154,6 +154,15 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('step_up_required');
+    // jobTitle is hidden for a service agent: refused before any step-up is even considered.
+    const hidden = await app.inject({
+      method: 'POST',
+      url: `/api/v1/contacts/${contactId}/reveal`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { fields: ['jobTitle'], reason: 'checking identity on the phone' },
+    });
+    expect(hidden.statusCode).toBe(403);
+    expect(hidden.json().error).toMatchObject({ code: 'forbidden', message: 'you may not see jobTitle' });
   });
 
   it('signs out, lists and revokes sessions, and ends idle or expired sessions', async () => {

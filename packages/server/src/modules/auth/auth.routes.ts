@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { clearSessionCookies, sessionBody, setSessionCookies } from '../../http/session-cookies.js';
+import { clearSessionCookies, sessionBody, setSessionCookies, signedInView, signInLimit } from '../../http/session-cookies.js';
 import { completeMfaChallenge, stepUp } from '../../platform/identity/second-factor.js';
 import { revokeSession } from '../../platform/identity/sessions.js';
 import { passwordSignIn } from '../../platform/identity/sign-in.js';
@@ -11,16 +11,8 @@ import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['auth'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse };
-const sessionView = z.object({
-  sessionKind: z.enum(['full', 'restricted']),
-  expiresAt: z.string(),
-  csrfToken: z.string(),
-  mfaEnrolmentRequired: z.boolean(),
-  passwordChangeRequired: z.boolean(),
-});
+const sessionView = signedInView;
 const code = z.string().trim().min(6).max(20);
-/** Sign-in steps are rate-limited per client address on top of the per-account throttle. */
-const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 /** Sign-in (password, then second factor), step-up and sign-out. */
 export function authRoutes(app: FastifyInstance, kernel: Kernel): void {

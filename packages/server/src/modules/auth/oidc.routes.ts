@@ -3,13 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestContext } from '../../http/authenticate.js';
-import { setSessionCookies } from '../../http/session-cookies.js';
+import { setSessionCookies, signInLimit } from '../../http/session-cookies.js';
 import { completeOidcSignIn, OIDC_LOGIN_TTL_MS, oidcEnabled, ssoNotConfigured, startOidcSignIn } from '../../platform/identity/oidc-sign-in.js';
 import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['auth'];
 const errors = { 401: errorResponse, 403: errorResponse, 404: errorResponse, 429: errorResponse, 502: errorResponse };
-const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 /**
  * Binds a sign-in attempt to the browser that started it (no login CSRF: a callback URL sent to

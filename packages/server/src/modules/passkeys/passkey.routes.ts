@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { sessionBody, setSessionCookies } from '../../http/session-cookies.js';
+import { sessionBody, setSessionCookies, signedInView, signInLimit } from '../../http/session-cookies.js';
 import {
   completeMfaWithPasskey,
   ownPasskeys,
@@ -23,15 +23,7 @@ const webauthnJson = z.record(z.string(), z.unknown());
 const challengeId = z.string().min(10).max(100);
 const credentialId = z.string().regex(/^[A-Za-z0-9_-]{16,1400}$/, 'a base64url credential id');
 const passkeyView = z.object({ id: z.string(), name: z.string(), transports: z.array(z.string()), createdAt: z.string(), lastUsedAt: z.string().nullable() });
-const sessionView = z.object({
-  sessionKind: z.enum(['full', 'restricted']),
-  expiresAt: z.string(),
-  csrfToken: z.string(),
-  mfaEnrolmentRequired: z.boolean(),
-  passwordChangeRequired: z.boolean(),
-});
-/** Same limits as the code-based sign-in steps. */
-const signInLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+const sessionView = signedInView;
 const strictLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
 /** The library's option types as the JSON they are. */
