@@ -1,19 +1,19 @@
 import { noRequest } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
-import { decodePersonalValues } from '../data/record-codec.js';
-import { encColumn, tablePlan } from '../data/table-plan.js';
 import type { Kernel } from '../kernel.js';
-import { sealValue } from './envelope.js';
+import { openValue, sealValue } from './envelope.js';
 import { type DataKeyPurpose, Keyring } from './keyring.js';
+import { subjectSealedTables } from './sealed-columns.js';
 
 /**
  * Key rotation: a new field data key version is made and used for new writes at once; a job then
  * gives every data subject a fresh key wrapped under the new version and re-encrypts that person's
  * values with it, in batches, each batch one transaction. Progress lives in the data itself
  * (data_subjects.key_version), so a crash loses at most one uncommitted batch and the job resumes.
+ * What is re-encrypted is every column of the sealed-column registry (catalogue fields and per-person
+ * secrets such as TOTP seeds alike): a column missing there would be left under a destroyed key.
  */
-const personalTables = ['contacts', 'users'] as const;
 
 export interface RotationStatus {
   currentVersion: number;
@@ -97,7 +97,9 @@ async function countSubjectsBelow(kernel: Kernel, version: number, db = kernel.d
   return Number(row?.n ?? 0);
 }
 
-/** Re-encrypts one batch of data subjects; returns how many were done (0 = rotation finished). */
+/** rotateBatch's answer when the subjects left are all locked by writers just now: try again shortly. */
+const SUBJECTS_BUSY = -2;
+
 export interface RotationWorker {
   workerId: string;
   batchSize: number;
@@ -105,47 +107,70 @@ export interface RotationWorker {
   leaseMs?: number;
 }
 
+/** Re-encrypts one batch of data subjects; returns how many were done (0 = rotation finished, -1 = another worker holds the lease). */
 export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: string, worker: RotationWorker): Promise<number> {
   const { workerId, batchSize, leaseMs = 30_000 } = worker;
   return kernel.transaction(async (tx) => {
+    const now = nowIso();
+    const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
+    // Claim (or renew) the lease in one conditional update: two workers can never both hold it.
+    const claimed = await tx.trx
+      .updateTable('key_rotations')
+      .set({ lease_owner: workerId, lease_until: leaseUntil })
+      .where('id', '=', rotationId)
+      .where('status', '=', 'running')
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', workerId), eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .executeTakeFirst();
     const rotation = await tx.trx.selectFrom('key_rotations').selectAll().where('id', '=', rotationId).executeTakeFirst();
     if (!rotation || rotation.status !== 'running') return 0;
-    const now = nowIso();
-    if (rotation.lease_owner && rotation.lease_owner !== workerId && rotation.lease_until && rotation.lease_until > now) return -1;
-    const leaseUntil = new Date(Date.now() + leaseMs).toISOString();
-    await tx.trx.updateTable('key_rotations').set({ lease_owner: workerId, lease_until: leaseUntil }).where('id', '=', rotationId).execute();
+    if (Number(claimed.numUpdatedRows) !== 1) return -1;
     const target = rotation.to_version;
-    const subjects = await tx.trx
+    let pick = tx.trx
       .selectFrom('data_subjects')
       .select(['id', 'key_version', 'wrapped_key'])
       .where('key_version', '<', target)
       .where('wrapped_key', 'is not', null)
       .orderBy('id')
-      .limit(batchSize)
-      .execute();
+      .limit(batchSize);
+    // PostgreSQL: lock the subjects taken (writers lock a subject before its records, as here);
+    // one a writer holds is left for the next batch.
+    if (kernel.db.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+    const subjects = await pick.execute();
     for (const subject of subjects) {
       const oldKey = kernel.keyring.subjectKey(subject.id, subject.key_version, Buffer.from(subject.wrapped_key as Buffer));
       const fresh = kernel.keyring.newSubjectKey(subject.id, target);
-      for (const table of personalTables) {
-        const plan = tablePlan(table);
-        const rows = (await (tx.trx as any).selectFrom(table).selectAll().where('subject_id', '=', subject.id).execute()) as Record<string, unknown>[];
+      for (const [table, columns] of subjectSealedTables()) {
+        const rows = (await (tx.trx as any)
+          .selectFrom(table)
+          .select(['id', ...columns.map((c) => c.column)])
+          .where('subject_id', '=', subject.id)
+          .execute()) as Record<string, unknown>[];
         for (const row of rows) {
-          const present = plan.encrypted.filter((f) => row[encColumn(f)]);
-          const values = decodePersonalValues(plan, row, oldKey, present);
+          const rowId = String(row.id);
           const changes: Record<string, Buffer> = {};
-          for (const field of present) {
-            changes[encColumn(field)] = sealValue(kernel.suite, fresh.key, target, values[field.name] as string, {
-              table: plan.object,
-              column: field.column,
-              rowId: String(row.id),
-            });
+          for (const sealed of columns) {
+            const envelope = row[sealed.column] as Buffer | null | undefined;
+            if (!envelope) continue;
+            const context = { table, column: sealed.aadColumn, rowId };
+            const plain = openValue(oldKey, Buffer.from(envelope), context, kernel.suite);
+            changes[sealed.column] = sealValue(kernel.suite, fresh.key, target, plain, context);
           }
-          if (present.length > 0) await (tx.trx as any).updateTable(table).set(changes).where('id', '=', row.id).execute();
+          if (Object.keys(changes).length > 0) await (tx.trx as any).updateTable(table).set(changes).where('id', '=', row.id).execute();
         }
       }
-      await tx.trx.updateTable('data_subjects').set({ key_version: target, wrapped_key: fresh.wrapped }).where('id', '=', subject.id).execute();
+      const rekeyed = await tx.trx
+        .updateTable('data_subjects')
+        .set({ key_version: target, wrapped_key: fresh.wrapped })
+        .where('id', '=', subject.id)
+        .where('key_version', '=', subject.key_version)
+        .where('wrapped_key', 'is not', null)
+        .executeTakeFirst();
+      // An erased subject must stay erased: never write a key back over a shredded one.
+      if (Number(rekeyed.numUpdatedRows) !== 1) throw new Error(`data subject ${subject.id} changed during rotation; the batch is retried`);
     }
     if (subjects.length === 0) {
+      // Nothing picked: done, unless every subject left is locked by a writer for the moment.
+      if ((await countSubjectsBelow(kernel, target, tx.trx)) > 0) return SUBJECTS_BUSY;
       await tx.trx
         .updateTable('key_rotations')
         .set({ status: 'finished', finished_at: now, lease_owner: null, lease_until: null })
@@ -163,7 +188,7 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
     }
     await tx.trx
       .updateTable('key_rotations')
-      .set({ done: rotation.done + subjects.length })
+      .set((eb) => ({ done: eb('done', '+', subjects.length) }))
       .where('id', '=', rotationId)
       .execute();
     await tx.audit(actor, noRequest, {
@@ -187,6 +212,10 @@ export async function completeRotation(
   while (!worker.shouldStop?.()) {
     const n = await rotateBatch(kernel, actor, rotationId, worker);
     if (n === 0) return;
+    if (n === SUBJECTS_BUSY) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
     if (n < 0) throw new Error('another process holds the rotation lease; it will finish the rotation');
     worker.onProgress?.(n);
     await new Promise((resolve) => setImmediate(resolve));

@@ -10,7 +10,9 @@ import type { MasterKeyProvider } from './master-key-provider.js';
  *     → data keys, one per purpose and version, stored wrapped in `data_keys`
  *         'field' data keys wrap the per-data-subject keys; 'blind_index' keys the blind-index HMACs
  *       → per-data-subject keys (stored wrapped in `data_subjects`) encrypt that person's values.
- * Destroying a subject's wrapped key crypto-shreds every value of that person, backups included.
+ * Destroying a subject's wrapped key crypto-shreds every value of that person in the live database
+ * (and its WAL). Backups hold their own copy of the wrapped key until the backup issue's erasure
+ * ledger makes a restore drop it again; until then a backup taken before an erasure still opens.
  */
 export type DataKeyPurpose = 'field' | 'blind_index' | 'audit_signing';
 
@@ -28,7 +30,7 @@ export class Keyring {
   private blindKey: Buffer | undefined;
   private currentVersion = 0;
   private signingKey: KeyObject | undefined;
-  /** Unwrapped subject keys, most recently used last (bounded). */
+  /** Unwrapped subject keys, least recently used first (bounded LRU). */
   private readonly subjectKeys = new Map<string, Buffer>();
   private readonly cacheLimit = 10_000;
 
@@ -128,7 +130,12 @@ export class Keyring {
   subjectKey(subjectId: string, version: number, wrapped: Buffer): Buffer {
     const cacheKey = `${version}:${subjectId}`;
     const cached = this.subjectKeys.get(cacheKey);
-    if (cached) return cached;
+    if (cached) {
+      // Least recently used goes first: a hit moves the key to the end of the map's order.
+      this.subjectKeys.delete(cacheKey);
+      this.subjectKeys.set(cacheKey, cached);
+      return cached;
+    }
     const key = openBytes(this.fieldKey(version), wrapped, subjectKeyAad(subjectId), this.suite);
     this.remember(subjectId, version, key);
     return key;
@@ -144,6 +151,7 @@ export class Keyring {
   private remember(subjectId: string, version: number, key: Buffer): void {
     if (this.subjectKeys.size >= this.cacheLimit) {
       const oldest = this.subjectKeys.keys().next().value;
+      // Not zeroed: a caller may still be using it; the memory is reused by the GC.
       if (oldest !== undefined) this.subjectKeys.delete(oldest);
     }
     this.subjectKeys.set(`${version}:${subjectId}`, key);

@@ -8,6 +8,7 @@ import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
+import { lockSubjectKey } from './subject-keys.js';
 import { bidxColumn, type PlannedField, type TablePlan, tablePlan } from './table-plan.js';
 
 export type RecordValues = Record<string, string | null | undefined>;
@@ -200,7 +201,13 @@ export class ProtectedStore {
     const plan = this.plan(object);
     this.assertWritable(actor, plan, patch);
     return this.kernel.transaction(async (tx) => {
-      const row = await this.loadInScope(tx, actor, object, id);
+      let row = await this.loadInScope(tx, actor, object, id);
+      const sealsValues = plan.encrypted.some((f) => f.name in patch);
+      if (sealsValues && row.subject_id) {
+        // Lock the subject key first (as rotation does), then read the row as it is under that key.
+        if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound('contact');
+        if (this.kernel.db.dialect === 'postgres') row = await this.loadInScope(tx, actor, object, id);
+      }
       const changes: Record<string, unknown> = { updated_at: nowIso() };
       if ('ownerId' in patch || 'teamId' in patch) {
         const ownership = await this.resolveOwnership(tx, actor, object, {
@@ -256,7 +263,7 @@ export class ProtectedStore {
     }
     return this.kernel.transaction(async (tx) => {
       const row = await this.loadInScope(tx, actor, object, id);
-      const values = decodePersonalValues(plan, row, this.subjectKeyOf(row), wanted as PlannedField[]);
+      const values = decodePersonalValues(this.kernel.suite, plan, row, this.subjectKeyOf(row), wanted as PlannedField[]);
       await tx.audit(actor, context, {
         action: 'personal_data.reveal',
         outcome: 'success',
@@ -276,6 +283,8 @@ export class ProtectedStore {
     const plan = this.plan(object);
     await this.kernel.transaction(async (tx) => {
       const row = await this.loadInScope(tx, actor, object, id);
+      // Subject before record, as every writer and the rotation lock them (no deadlock).
+      if (row.subject_id) await lockSubjectKey(this.kernel, tx.trx, row.subject_id);
       const db = tx.trx as unknown as AnyDb;
       if (object === 'accounts') {
         const linked = await db.selectFrom('contacts').select('id').where('account_id', '=', id).limit(1).executeTakeFirst();
@@ -340,7 +349,7 @@ export class ProtectedStore {
     const visible = plan.encrypted.filter((f) => fieldAccess(actor, plan.object, f.name) !== 'hidden');
     const wanted = searched && !visible.includes(searched) ? [...visible, searched] : visible;
     if (wanted.length === 0) return {};
-    const values = decodePersonalValues(plan, row, this.subjectKeyOf(row), wanted);
+    const values = decodePersonalValues(this.kernel.suite, plan, row, this.subjectKeyOf(row), wanted);
     if (searched) values.__searched = values[searched.name] ?? null;
     return values;
   }

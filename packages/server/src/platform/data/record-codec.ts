@@ -1,4 +1,5 @@
 import type { BlindIndexKind } from '@castellan/shared';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { blindIndex, nameTokens, normalizeEmail, normalizeIdNumber, normalizePhone } from '../crypto/blind-index.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
@@ -51,8 +52,12 @@ export function encodePersonalValues(
   return { columns, nameDigests };
 }
 
-/** Decrypts the named fields of one stored row; a moved or altered ciphertext throws IntegrityError. */
+/**
+ * Decrypts the named fields of one stored row; a moved or altered ciphertext, or one made with another
+ * cipher suite than the installation's, throws IntegrityError.
+ */
 export function decodePersonalValues(
+  suite: CipherSuite,
   plan: TablePlan,
   row: Record<string, unknown>,
   subjectKey: Buffer,
@@ -62,7 +67,7 @@ export function decodePersonalValues(
   const out: Record<string, string | null> = {};
   for (const field of fields) {
     const envelope = row[encColumn(field)] as Buffer | null | undefined;
-    out[field.name] = envelope ? openValue(subjectKey, Buffer.from(envelope), { table: plan.object, column: field.column, rowId }) : null;
+    out[field.name] = envelope ? openValue(subjectKey, Buffer.from(envelope), { table: plan.object, column: field.column, rowId }, suite) : null;
   }
   return out;
 }

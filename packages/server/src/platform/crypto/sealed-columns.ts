@@ -1,0 +1,75 @@
+import { fieldCatalogue, isProtected, type ObjectCatalogue } from '@castellan/shared';
+
+/**
+ * THE registry of encrypted columns. Every column sealed under a data subject's key is listed in
+ * `subjectSealedColumns`; key rotation re-encrypts exactly these, erasure shreds the key they depend
+ * on, and DSAR export and backup read the same list. Columns sealed under another key, and binary
+ * columns that are not sealed values at all, are listed with the reason in `otherBinaryColumns`.
+ * `test/medium/sealed-columns.test.ts` walks the live schema on both databases and fails when a
+ * binary or `*_enc` column is in neither list — so a new secret cannot silently miss rotation.
+ */
+export interface SubjectSealedColumn {
+  /** Table holding the column; each row names its data subject in `subject_id`. */
+  readonly table: string;
+  /** The stored column (an envelope, see envelope.ts). */
+  readonly column: string;
+  /** The column name bound into the AAD (`table \0 aadColumn \0 rowId`). */
+  readonly aadColumn: string;
+  /** The field-catalogue field this column stores, when it is one. */
+  readonly field?: string;
+  /** What the value is, for the record of processing and DSAR export. */
+  readonly description: string;
+}
+
+/** Sealed under a subject key but not a catalogue field: credentials and other per-person secrets. */
+const subjectSecrets: readonly SubjectSealedColumn[] = [
+  { table: 'users', column: 'totp_secret_enc', aadColumn: 'totp_secret', description: 'TOTP shared secret of a staff member' },
+  { table: 'users', column: 'totp_pending_enc', aadColumn: 'totp_pending', description: 'TOTP secret of an enrolment not yet confirmed' },
+];
+
+function catalogueColumns(): SubjectSealedColumn[] {
+  const out: SubjectSealedColumn[] = [];
+  for (const [table, fields] of Object.entries(fieldCatalogue as Record<string, ObjectCatalogue>)) {
+    for (const [field, spec] of Object.entries(fields)) {
+      if (isProtected(spec)) out.push({ table, column: `${spec.column}_enc`, aadColumn: spec.column, field, description: spec.description });
+    }
+  }
+  return out;
+}
+
+export const subjectSealedColumns: readonly SubjectSealedColumn[] = [...catalogueColumns(), ...subjectSecrets];
+
+/** Tables holding subject-sealed columns, each with its columns (rotation walks these). */
+export function subjectSealedTables(): Map<string, SubjectSealedColumn[]> {
+  const tables = new Map<string, SubjectSealedColumn[]>();
+  for (const column of subjectSealedColumns) tables.set(column.table, [...(tables.get(column.table) ?? []), column]);
+  return tables;
+}
+
+export function subjectSealedColumn(table: string, aadColumn: string): SubjectSealedColumn {
+  const found = subjectSealedColumns.find((c) => c.table === table && c.aadColumn === aadColumn);
+  if (!found) throw new Error(`${table}.${aadColumn} is not in the sealed-column registry`);
+  return found;
+}
+
+export type OtherKey = 'master_key' | 'field_data_key' | 'oidc_state' | 'audit_key' | 'not_sealed';
+
+export interface OtherBinaryColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly key: OtherKey;
+  readonly reason: string;
+}
+
+/** Binary or `_enc` columns that are not under a subject key, and why each needs no subject-key handling. */
+export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
+  { table: 'data_keys', column: 'wrapped', key: 'master_key', reason: 'data keys, wrapped by the master key (KEK)' },
+  { table: 'data_subjects', column: 'wrapped_key', key: 'field_data_key', reason: 'per-person keys, wrapped by a field data key version' },
+  {
+    table: 'oidc_logins',
+    column: 'code_verifier_enc',
+    key: 'oidc_state',
+    reason: 'PKCE verifier of a sign-in attempt, sealed under a key derived from its state; lives 10 minutes, no person',
+  },
+  { table: 'webauthn_credentials', column: 'public_key', key: 'not_sealed', reason: 'a passkey public key: not secret' },
+];
