@@ -3,13 +3,35 @@ import type { MaskKind } from './field-catalogue.js';
 
 const stars = (n: number) => '*'.repeat(Math.max(n, 0));
 
-/** `13800138000` → `138****8000`; `+8613800138000` → `+86138****8000`. */
+/**
+ * Digits kept visible of a number with `digits` digits: never more than half (rounded down), the
+ * last four first (what a caller confirms), then from the start; fewer than 7 digits show none.
+ */
+function visibleDigits(digits: number, maxTail = 4): { head: number; tail: number } {
+  if (digits < 7) return { head: 0, tail: 0 };
+  const visible = Math.floor(digits / 2);
+  const tail = Math.min(maxTail, visible);
+  return { head: visible - tail, tail };
+}
+
+/**
+ * `13800138000` → `1******8000`; `+8613800138000` → `+86*******8000`; `1234567` → `****567`.
+ * At least half of the digits are always hidden, whatever the length; separators (space + - ( ) .)
+ * stay in place and any other character is hidden.
+ */
 export function maskPhone(value: string): string {
-  const digits = value.replace(/\D/g, '');
-  if (digits.length < 7) return stars(value.length);
-  const prefix = value.startsWith('+') ? value.slice(0, value.length - 8) : value.slice(0, 3);
-  const rest = value.slice(prefix.length);
-  return `${prefix}${stars(rest.length - 4)}${rest.slice(-4)}`;
+  const chars = [...value];
+  const isDigit = (c: string) => /\p{Nd}/u.test(c);
+  const total = chars.filter(isDigit).length;
+  const { head, tail } = visibleDigits(total);
+  let seen = 0;
+  return chars
+    .map((c) => {
+      if (!isDigit(c)) return /^[\s+\-().]$/.test(c) ? c : '*';
+      seen += 1;
+      return seen <= head || seen > total - tail ? c : '*';
+    })
+    .join('');
 }
 
 /** `alice@example.com` → `a***@example.com`. */
@@ -19,10 +41,14 @@ export function maskEmail(value: string): string {
   return `${value[0]}***${value.slice(at)}`;
 }
 
-/** `110101199003071234` → `1101**********1234`. */
+/** `110101199003071234` → `1101**********1234`: at most 4 + 4 characters shown, never more than half. */
 export function maskIdNumber(value: string): string {
-  if (value.length <= 8) return stars(value.length);
-  return `${value.slice(0, 4)}${stars(value.length - 8)}${value.slice(-4)}`;
+  const chars = [...value];
+  if (chars.length <= 8) return stars(chars.length);
+  const visible = Math.min(8, Math.floor(chars.length / 2));
+  const head = Math.floor(visible / 2);
+  const tail = visible - head;
+  return `${chars.slice(0, head).join('')}${stars(chars.length - visible)}${chars.slice(chars.length - tail).join('')}`;
 }
 
 /** `张伟` → `张*`; `Alice Smith` → `A**** S****`. */
