@@ -18,7 +18,7 @@ export async function withKernel<T>(work: (kernel: Kernel) => Promise<T>, overri
     return await work(kernel);
   } finally {
     // A clean exit signs the newest audit event, so that removing the tail later is detected.
-    await writeCheckpoint(kernel).catch(() => undefined);
+    await writeCheckpoint(kernel).catch((error: Error) => process.stderr.write(`castellan: warning: no audit checkpoint written: ${error.message}\n`));
     await kernel.close();
   }
 }

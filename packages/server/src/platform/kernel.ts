@@ -64,13 +64,9 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
       throw error;
     });
     if (!keyring.hasAuditSigningKey) {
-      // Installations made before audit checkpoints: give the log its signing key now.
-      const signing = await Keyring.newAuditSigningKey(provider);
-      await db.kysely
-        .insertInto('data_keys')
-        .values({ ...signing, suite: suite.id, kek_id: provider.keyId, status: 'active', created_at: new Date().toISOString() })
-        .execute();
-      await keyring.addStoredKey(signing);
+      // Made at init; never recreated: a new key would sign over a log whose past it cannot vouch for.
+      await keyring.close();
+      throw new Error('the audit signing key is missing from data_keys: the audit trail can no longer be verified; restore the data_keys row from a backup');
     }
     return kernelFrom(config, db, keyring);
   } catch (error) {

@@ -1,10 +1,15 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chainHash } from '../../src/platform/audit/append-audit-event.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
-import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
+import { checkpointMessage, publicKeyId, writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
+import { asSystem } from '../../src/platform/data/as-system.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import { openKernel } from '../../src/platform/kernel.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
@@ -119,6 +124,53 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
       .values({ seq: (seqs.at(-1) as number) + 50, hash: 'a'.repeat(64), at: new Date().toISOString(), key_id: 'ed25519:forged', signature: 'AAAA' })
       .execute();
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'bad_checkpoint' });
+  });
+
+  it('refuses a checkpoint properly signed by another Ed25519 key, in the database or in the file', async () => {
+    const { inst, seqs } = await loggedInstall();
+    const newest = await inst.kernel.db.kysely.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const other = generateKeyPairSync('ed25519');
+    const body = { seq: Number(newest.seq), hash: newest.hash, at: new Date().toISOString() };
+    const forged = { ...body, keyId: publicKeyId(other.publicKey), signature: sign(null, checkpointMessage(body), other.privateKey).toString('base64') };
+    // In the file outside the database…
+    const file = path.join(inst.config.auditCheckpoints.dir, 'checkpoints.jsonl');
+    appendFileSync(file, `${JSON.stringify(forged)}\n`);
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'bad_checkpoint', seq: seqs.at(-1) });
+    // …and in the database, carrying this log's key id (only the signature betrays it).
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, -2).join('\n').concat('\n'));
+    expect((await verifyAuditChain(inst.kernel)).intact).toBe(true);
+    await inst.kernel.db.kysely
+      .insertInto('audit_checkpoints')
+      .values({ seq: body.seq + 1, hash: body.hash, at: body.at, key_id: publicKeyId(inst.kernel.keyring.auditPublicKey), signature: forged.signature })
+      .execute();
+    expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'bad_checkpoint', seq: body.seq + 1 });
+  });
+
+  it('fails loudly when the checkpoint file or the public key file outside the database is gone', async () => {
+    for (const name of ['checkpoints.jsonl', 'audit-public-key.pem']) {
+      const { inst } = await loggedInstall();
+      rmSync(path.join(inst.config.auditCheckpoints.dir, name));
+      const result = await verifyAuditChain(inst.kernel);
+      expect(result.intact).toBe(false);
+      expect(result.problem?.message).toContain(name);
+      // Writing a new checkpoint does not quietly start a new record either.
+      await new ProtectedStore(inst.kernel).create(asSystem('test'), noRequest, 'accounts', {
+        name: 'After',
+        kind: 'advertiser',
+        ownerId: (await addUser(inst.kernel, ['sales_manager'])).id,
+      });
+      await expect(writeCheckpoint(inst.kernel)).rejects.toThrow(name);
+      expect(existsSync(path.join(inst.config.auditCheckpoints.dir, name))).toBe(false);
+      await inst.cleanup();
+      install = undefined;
+    }
+  });
+
+  it('refuses to open when the audit signing key row is missing, rather than making a new one', async () => {
+    const { inst } = await loggedInstall();
+    await inst.kernel.db.kysely.deleteFrom('data_keys').where('purpose', '=', 'audit_signing').execute();
+    await inst.kernel.close();
+    await expect(openKernel(inst.config)).rejects.toThrow(/audit signing key is missing/);
   });
 
   it('stays intact when the clock goes backwards between events', async () => {

@@ -27,12 +27,31 @@ export function publicKeyId(key: KeyObject): string {
   return `ed25519:${Buffer.from(der).toString('base64url').slice(-16)}`;
 }
 
-function ensureDir(kernel: Kernel): string {
+/**
+ * The directory outside the database, with the log's public key. The key file is written once, with
+ * the first checkpoint; if checkpoints exist but the file or the key file is gone, writing stops
+ * loudly instead of starting a new, unverifiable record (copy them back, or point
+ * CASTELLAN_AUDIT_CHECKPOINT_DIR at where they are).
+ */
+async function ensureDir(kernel: Kernel): Promise<string> {
   const dir = kernel.config.auditCheckpoints.dir;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = path.join(dir, KEY_FILE);
+  const missing = await missingCheckpointFiles(kernel);
+  if (missing) throw new Error(missing);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(keyFile)) writeFileSync(keyFile, kernel.keyring.auditPublicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
   return dir;
+}
+
+/** Why the record outside the database is incomplete (checkpoints in the database, but no file), or undefined. */
+export async function missingCheckpointFiles(kernel: Kernel): Promise<string | undefined> {
+  const any = await kernel.db.kysely.selectFrom('audit_checkpoints').select('seq').limit(1).executeTakeFirst();
+  if (!any) return undefined;
+  const dir = kernel.config.auditCheckpoints.dir;
+  for (const name of [FILE, KEY_FILE]) {
+    if (!existsSync(path.join(dir, name))) return `the audit checkpoint file ${name} is missing from ${dir}, though the database holds signed checkpoints`;
+  }
+  return undefined;
 }
 
 /** Signs the newest event unless the last checkpoint already covers it; returns the checkpoint written. */
@@ -49,7 +68,7 @@ export async function writeCheckpoint(kernel: Kernel): Promise<Checkpoint | unde
     keyId: publicKeyId(kernel.keyring.auditPublicKey),
     signature: sign(null, checkpointMessage(body), kernel.keyring.auditSigningKey).toString('base64'),
   };
-  const dir = ensureDir(kernel);
+  const dir = await ensureDir(kernel);
   const fd = openSync(path.join(dir, FILE), 'a', 0o600);
   try {
     appendFileSync(fd, `${JSON.stringify(checkpoint)}\n`);

@@ -1,7 +1,7 @@
 import { type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import type { Kernel } from '../kernel.js';
 import { chainHash, eventSeal, GENESIS_HASH } from './append-audit-event.js';
-import { type Checkpoint, checkpointSignatureValid, publicKeyId, readCheckpoints } from './checkpoints.js';
+import { type Checkpoint, checkpointSignatureValid, missingCheckpointFiles, publicKeyId, readCheckpoints } from './checkpoints.js';
 import { type AuditAnchor, anchorMessage } from './retention.js';
 
 /**
@@ -75,7 +75,10 @@ function mergeCheckpoints(
 
 export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
   const { db: dbCheckpoints, file, fileKey } = await readCheckpoints(kernel);
-  const merged = mergeCheckpoints(kernel, dbCheckpoints, file, fileKey);
+  const missing = await missingCheckpointFiles(kernel);
+  const merged: ReturnType<typeof mergeCheckpoints> = missing
+    ? { bySeq: new Map(), problem: { kind: 'bad_checkpoint', seq: null, eventId: null, message: missing } }
+    : mergeCheckpoints(kernel, dbCheckpoints, file, fileKey);
   const checkpoints = merged.bySeq;
   const result = (events: number, lastSeq: number | null, problem?: VerifyProblem): VerifyResult => ({
     intact: !problem,
