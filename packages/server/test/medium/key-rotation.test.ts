@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
-import { envelopeKeyVersion } from '../../src/platform/crypto/envelope.js';
+import { envelopeKeyVersion, openValue, sealValue } from '../../src/platform/crypto/envelope.js';
 import { completeRotation, rotationStatus, startRotation } from '../../src/platform/crypto/key-rotation.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
@@ -71,6 +72,86 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
     expect(found.items.map((c) => c.id)).toEqual([ids[7]]);
     const events = await install.kernel.db.kysely.selectFrom('audit_events').select('action').where('action', 'like', 'key.rotation.%').execute();
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['key.rotation.started', 'key.rotation.batch', 'key.rotation.finished']));
+  });
+
+  it('loses no write and revives no erased person when records change during a rotation', async () => {
+    const made = await store.createMany(
+      manager.actor,
+      noRequest,
+      'contacts',
+      Array.from({ length: 60 }, (_, i) => ({ name: `Busy ${i}`, email: `busy${i}@example.com` })),
+    );
+    const started = await startRotation(install.kernel, actor);
+    const updated = made.slice(0, 30);
+    const erased = made.slice(30, 40);
+    const erasedSubjects = (await install.kernel.db.kysely.selectFrom('contacts').select('subject_id').where('id', 'in', erased).execute()).map(
+      (r) => r.subject_id,
+    );
+    await Promise.all([
+      completeRotation(install.kernel, actor, started.id, { workerId: 'busy-worker', batchSize: 3 }),
+      ...updated.map((id, i) => store.update(manager.actor, noRequest, 'contacts', id, { email: `changed${i}@example.com` })),
+      ...erased.map((id) => store.remove(manager.actor, noRequest, 'contacts', id)),
+    ]);
+    await completeRotation(install.kernel, actor, started.id, { workerId: 'busy-worker', batchSize: 50 });
+    for (const [i, id] of updated.entries()) expect((await store.get(manager.actor, noRequest, 'contacts', id)).email).toBe(`changed${i}@example.com`);
+    for (const id of made.slice(40)) expect((await store.get(manager.actor, noRequest, 'contacts', id)).email).toMatch(/^busy\d+@example.com$/);
+    const subjects = await install.kernel.db.kysely.selectFrom('data_subjects').select(['id', 'wrapped_key', 'key_version']).execute();
+    for (const subject of subjects) {
+      if (erasedSubjects.includes(subject.id)) expect(subject.wrapped_key, 'an erased key was written back').toBeNull();
+      else expect(subject.key_version).toBe(started.toVersion);
+    }
+  });
+
+  it.runIf(dialect === 'postgres')('makes a write wait while a rotation holds the subject, then seals under the new key (PostgreSQL)', async () => {
+    const created = await store.create(manager.actor, noRequest, 'contacts', { name: 'Held Person', email: 'held@example.com' });
+    const id = String(created.id);
+    const db = install.kernel.db.kysely;
+    const { subject_id: subjectId } = await db.selectFrom('contacts').select('subject_id').where('id', '=', id).executeTakeFirstOrThrow();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // What a rotation batch does to one subject, held open: lock the subject, re-key it, re-seal the row.
+    const rotation = db.transaction().execute(async (trx) => {
+      const subject = await trx.selectFrom('data_subjects').selectAll().where('id', '=', subjectId).forUpdate().executeTakeFirstOrThrow();
+      locked();
+      await gate;
+      const oldKey = install.kernel.keyring.subjectKey(subjectId, subject.key_version, Buffer.from(subject.wrapped_key as Buffer));
+      const version = install.kernel.keyring.currentFieldVersion;
+      const fresh = install.kernel.keyring.newSubjectKey(subjectId, version);
+      const row = await trx.selectFrom('contacts').select(['email_enc', 'name_enc']).where('id', '=', id).executeTakeFirstOrThrow();
+      const reseal = (column: string, envelope: Buffer) =>
+        sealValue(install.kernel.suite, fresh.key, version, openValue(oldKey, Buffer.from(envelope), { table: 'contacts', column, rowId: id }), {
+          table: 'contacts',
+          column,
+          rowId: id,
+        });
+      await trx
+        .updateTable('contacts')
+        .set({ email_enc: reseal('email', row.email_enc as Buffer), name_enc: reseal('name', row.name_enc as Buffer) })
+        .where('id', '=', id)
+        .execute();
+      await trx.updateTable('data_subjects').set({ key_version: version, wrapped_key: fresh.wrapped }).where('id', '=', subjectId).execute();
+    });
+    await holding;
+    const write = store.update(manager.actor, noRequest, 'contacts', id, { email: 'moved@example.com' });
+    // Observable, not timed: the writer's backend waits on a lock while the rotation holds the subject.
+    for (let i = 0; ; i++) {
+      const waiting = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`.execute(db);
+      if ((waiting.rows[0]?.n ?? 0) > 0) break;
+      if (i > 500) throw new Error('the write did not wait for the subject lock');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    release();
+    await rotation;
+    expect((await write).email).toBe('moved@example.com');
+    expect(await store.get(asSystem('test read'), noRequest, 'contacts', id)).toMatchObject({ email: 'moved@example.com', name: 'Held Person' });
   });
 
   async function completeRotationSteps(batches: number): Promise<number> {
