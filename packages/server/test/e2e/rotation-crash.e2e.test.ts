@@ -1,11 +1,15 @@
 /**
  * kill -9 during `castellan keys rotate`: no committed row is lost, old data still reads, and the
  * rotation resumes — here finished by a running server's background worker once the lease lapses.
+ * A staff member's TOTP factor and recovery codes still work afterwards (they are sealed under the
+ * same per-person keys, and a rotation that forgot them once made every TOTP sign-in answer 500).
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../helpers/databases.js';
-import { CLI_MAIN, childEnv, type E2eInstall, httpsJson, initInstall } from '../helpers/server-process.js';
+import { HttpsSession } from '../helpers/https-session.js';
+import { CLI_MAIN, childEnv, E2E_USER_PASSWORD, type E2eInstall, httpsJson, initInstall } from '../helpers/server-process.js';
+import { oathtoolCode } from '../helpers/totp-codes.js';
 
 const COUNT = 240;
 
@@ -13,6 +17,9 @@ describe(`key rotation killed mid-way (${e2eDialect})`, () => {
   let install: E2eInstall;
   let token: string;
   const created = new Map<string, string>();
+  let totpSecret: string;
+  let recoveryCodes: string[];
+  const agentEmail = 'agent.rotation@example.com';
 
   beforeAll(async () => {
     install = await initInstall({ dialect: e2eDialect, env: { CASTELLAN_ROTATION_BATCH: '4', CASTELLAN_ROTATION_LEASE_SECONDS: '1' } });
@@ -28,6 +35,13 @@ describe(`key rotation killed mid-way (${e2eDialect})`, () => {
       expect(res.status).toBe(201);
       created.set(String(res.body.id), email);
     }
+    await install.addUser(agentEmail, 'Agent Rotation', ['service_agent'], 'Rotation Team');
+    const agent = new HttpsSession(server.url);
+    expect((await agent.call('POST', '/api/v1/auth/login', { email: agentEmail, password: E2E_USER_PASSWORD })).status).toBe(200);
+    totpSecret = (await agent.call('POST', '/api/v1/me/mfa/totp')).body.secret;
+    const confirm = await agent.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(totpSecret) });
+    expect(confirm.status, confirm.text).toBe(200);
+    recoveryCodes = confirm.body.recoveryCodes;
     await server.stop();
   }, 180_000);
   afterAll(async () => install?.cleanup());
@@ -65,6 +79,14 @@ describe(`key rotation killed mid-way (${e2eDialect})`, () => {
       expect(res.status).toBe(200);
       expect(res.body.email).toBe(email);
     }
+    // The next step's code: the enrolment used this step's (each code works once).
+    const agent = new HttpsSession(server.url);
+    const login = await agent.call('POST', '/api/v1/auth/login', { email: agentEmail, password: E2E_USER_PASSWORD });
+    expect(login.body.mfaRequired).toBe(true);
+    const mfa = await agent.call('POST', '/api/v1/auth/mfa', { challengeId: login.body.challengeId, code: oathtoolCode(totpSecret, 1) });
+    expect(mfa.status, mfa.text).toBe(200);
+    const stepUp = await agent.call('POST', '/api/v1/auth/step-up', { code: recoveryCodes[0] });
+    expect(stepUp.status, stepUp.text).toBe(200);
     await server.stop();
   }, 180_000);
 });
