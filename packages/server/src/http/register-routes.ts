@@ -8,6 +8,7 @@ import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { keyRoutes } from '../modules/keys/key.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
 import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
@@ -31,4 +32,5 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   securityRoutes(app, kernel);
   accessReviewRoutes(app, kernel);
   auditRoutes(app, kernel, store);
+  keyRoutes(app, kernel);
 }

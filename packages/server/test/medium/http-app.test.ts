@@ -160,6 +160,8 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/access-reviews/dormant users.read",
         "GET /api/v1/audit-events audit.read",
         "GET /api/v1/contacts/:id/accesses contacts.read",
+        "GET /api/v1/keys keys.manage",
+        "POST /api/v1/keys/rotate keys.manage",
       ]
     `);
   });

@@ -1,4 +1,4 @@
-import { noRequest } from '../audit/audit-event.js';
+import { noRequest, type RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
@@ -47,7 +47,11 @@ export async function runningRotation(kernel: Kernel) {
 }
 
 /** Starts a rotation, or returns the one already running (a rotation is resumed, never doubled). */
-export async function startRotation(kernel: Kernel, actor: Actor): Promise<{ id: string; toVersion: number; resumed: boolean }> {
+export async function startRotation(
+  kernel: Kernel,
+  actor: Actor,
+  context: RequestContext = noRequest,
+): Promise<{ id: string; toVersion: number; resumed: boolean }> {
   await refreshDataKeys(kernel);
   const running = await runningRotation(kernel);
   if (running) return { id: running.id, toVersion: running.to_version, resumed: true };
@@ -75,7 +79,7 @@ export async function startRotation(kernel: Kernel, actor: Actor): Promise<{ id:
         lease_until: null,
       })
       .execute();
-    await tx.audit(actor, noRequest, {
+    await tx.audit(actor, context, {
       action: 'key.rotation.started',
       outcome: 'success',
       resource: 'data_keys',
