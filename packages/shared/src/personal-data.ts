@@ -20,8 +20,6 @@ export const personalDataObjects: readonly CatalogueObject[] = fieldRuleObjects.
 const resourceOf = (permission: string): string => permission.slice(0, permission.indexOf('.'));
 
 /** Today: every `contacts.*` permission. */
-export const personalDataPermissions: readonly Permission[] = permissions.filter((p) =>
-  (personalDataObjects as readonly string[]).includes(resourceOf(p)),
-);
+export const personalDataPermissions: readonly Permission[] = permissions.filter((p) => (personalDataObjects as readonly string[]).includes(resourceOf(p)));
 
 export const isPersonalDataPermission = (permission: string): boolean => (personalDataPermissions as readonly string[]).includes(permission);

@@ -58,7 +58,7 @@ export function userCommands(program: Command): void {
     });
   user
     .command('invite')
-    .description("print a new one-time enrolment link for an account (the person sets their password with it; older links stop working)")
+    .description('print a new one-time enrolment link for an account (the person sets their password with it; older links stop working)')
     .requiredOption('--email <email>', 'the account')
     .action(async (opts: { email: string }) => {
       const invitation = await withKernel((kernel) => inviteAsOperator(kernel, opts.email));

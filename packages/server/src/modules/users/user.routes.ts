@@ -62,8 +62,7 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer)
         .strict(),
       response: { 201: z.object({ user: userView, oneTimePassword: z.string().optional(), enrolment: enrolment.optional() }), ...errors },
     },
-    handler: async (request, reply) =>
-      reply.status(201).send(await createUserByAdmin(kernel, mailer, actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) => reply.status(201).send(await createUserByAdmin(kernel, mailer, actorOf(request), requestContext(request), request.body)),
   });
 
   r.post('/api/v1/users/:id/enrolment', {
@@ -74,7 +73,8 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer)
       params: idParams,
       response: { 202: enrolment, ...errors },
     },
-    handler: async (request, reply) => reply.status(202).send(await resendEnrolment(kernel, mailer, actorOf(request), requestContext(request), request.params.id)),
+    handler: async (request, reply) =>
+      reply.status(202).send(await resendEnrolment(kernel, mailer, actorOf(request), requestContext(request), request.params.id)),
   });
 
   r.get('/api/v1/users/:id', {

@@ -47,7 +47,7 @@ export function permissionProblems(permissions: Iterable<string>, who: string): 
   if (duties.length > 1) problems.push(`${who} may not combine the ${duties.join(' and ')} administrator duties (等保 三员分立)`);
   if (duties.length > 0 && holdsPersonalData(held))
     problems.push(
-      `${who} may not combine the ${duties.join(' and ')} administrator duty with a permission on personal data (${personalDataPermissions.filter((p) => held.includes(p)).join(', ')})`,
+      `${who} may not combine the ${duties.join(' and ')} administrator duty with a permission on personal data (${personalDataPermissions.filter((p) => held.includes(p)).join(', ')}; 等保 三员分立)`,
     );
   return problems;
 }

@@ -61,6 +61,14 @@ export async function endBootstrapPairIfNeeded(
     outcome: 'success',
     resource: 'users',
     resourceId: admin,
-    detail: { before, after, sessionsEnded, tokensNarrowed: tokens.narrowed, tokensRevoked: tokens.revoked, reason: 'bootstrap_pair_ended', secondAdministrator: grantee },
+    detail: {
+      before,
+      after,
+      sessionsEnded,
+      tokensNarrowed: tokens.narrowed,
+      tokensRevoked: tokens.revoked,
+      reason: 'bootstrap_pair_ended',
+      secondAdministrator: grantee,
+    },
   });
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../audit/audit-event.js';
-import { anonymousActor, userForAudit } from '../authz/actor.js';
 import type { Actor } from '../authz/actor.js';
-import { staffEmailForSystem } from '../data/staff-directory.js';
+import { anonymousActor, userForAudit } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
+import { staffEmailForSystem } from '../data/staff-directory.js';
 import { AppError } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';

@@ -26,10 +26,18 @@ export async function createOwnToken(
   return kernel.transaction(async (tx) => {
     const user = await tx.trx.selectFrom('users').select(['id', 'subject_id', 'team_id', 'status']).where('id', '=', userId).executeTakeFirstOrThrow();
     const roles = await rolesIn(tx.trx, userId);
-    return createApiToken(tx, actor, context, { id: user.id, subjectId: user.subject_id, teamId: user.team_id, status: user.status, roles }, input.scopes, input.expiresDays, {
-      kind: 'personal',
-      name: input.name,
-    });
+    return createApiToken(
+      tx,
+      actor,
+      context,
+      { id: user.id, subjectId: user.subject_id, teamId: user.team_id, status: user.status, roles },
+      input.scopes,
+      input.expiresDays,
+      {
+        kind: 'personal',
+        name: input.name,
+      },
+    );
   });
 }
 

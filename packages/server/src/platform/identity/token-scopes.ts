@@ -69,12 +69,24 @@ export async function narrowUserTokens(
 }
 
 /** Revokes every live token of the user, for good; returns how many. */
-export async function revokeUserTokens(tx: AuditedTransaction, actor: Actor, context: RequestContext, userId: string, reason: TokenRevocation): Promise<number> {
+export async function revokeUserTokens(
+  tx: AuditedTransaction,
+  actor: Actor,
+  context: RequestContext,
+  userId: string,
+  reason: TokenRevocation,
+): Promise<number> {
   let count = 0;
   for (const token of await liveTokens(tx, userId)) {
     if (!(await revoke(tx, token.id, reason))) continue;
     count += 1;
-    await tx.audit(actor, context, { action: 'auth.token.revoked', outcome: 'success', resource: 'api_tokens', resourceId: token.id, detail: { userId, reason } });
+    await tx.audit(actor, context, {
+      action: 'auth.token.revoked',
+      outcome: 'success',
+      resource: 'api_tokens',
+      resourceId: token.id,
+      detail: { userId, reason },
+    });
   }
   return count;
 }

@@ -203,7 +203,13 @@ export async function updateUser(
     if (patch.status === 'disabled') {
       const sessionsEnded = await revokeUserSessions(tx.trx, id);
       const tokensRevoked = await revokeUserTokens(tx, actor, context, id, 'user_disabled');
-      await tx.audit(actor, context, { action: 'user.disabled', outcome: 'success', resource: 'users', resourceId: id, detail: { sessionsEnded, tokensRevoked } });
+      await tx.audit(actor, context, {
+        action: 'user.disabled',
+        outcome: 'success',
+        resource: 'users',
+        resourceId: id,
+        detail: { sessionsEnded, tokensRevoked },
+      });
     } else if (patch.status === 'active') {
       await tx.audit(actor, context, { action: 'user.enabled', outcome: 'success', resource: 'users', resourceId: id });
     }
