@@ -103,6 +103,22 @@ describe.each(testDialects)('no administrator holds a credential of, or two duti
     expect(JSON.stringify(await db().selectFrom('audit_events').selectAll().execute())).not.toContain(token);
   });
 
+  it('e-mails a new link on request, never showing it to the administrator; the older link stops working', async () => {
+    const created = await admin.call('POST', '/api/v1/users', { email: 'late.starter@example.com', name: 'Late Starter', roles: [] });
+    const id = created.json().user.id as string;
+    const first = await admin.call('POST', `/api/v1/users/${id}/enrolment`);
+    expect(first.statusCode, first.body).toBe(202);
+    expect(first.json()).toMatchObject({ mailed: true });
+    expect(first.body).not.toMatch(/token/);
+    const old = linkToken(inbox.lastTo('late.starter@example.com'));
+    expect((await admin.call('POST', `/api/v1/users/${id}/enrolment`)).statusCode).toBe(202);
+    const fresh = linkToken(inbox.lastTo('late.starter@example.com'));
+    expect(fresh).not.toBe(old);
+    expect((await enrol(old, 'walnut cabinet drizzle 64')).statusCode).toBe(401);
+    expect((await enrol(fresh, 'walnut cabinet drizzle 64')).statusCode).toBe(204);
+    expect((await admin.call('POST', '/api/v1/users/01a22885-0a4d-7f08-9296-cdbe0f87e732/enrolment')).statusCode).toBe(404);
+  });
+
   it('withdraws a password the administrator knew (even one they changed by signing in as the account) when a grant lets it read personal data', async () => {
     const created = await admin.call('POST', '/api/v1/users', { email: 'temp.hire@example.com', name: 'Temp Hire' });
     expect(created.statusCode, created.body).toBe(201);

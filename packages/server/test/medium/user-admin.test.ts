@@ -61,6 +61,10 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect(granted.json().enrolment).toEqual({ mailed: false, expiresAt: null });
     const after = await new Client(app).call('POST', '/api/v1/auth/login', { email: 'li.na@example.com', password: created.json().oneTimePassword });
     expect(after.statusCode).toBe(401);
+    // Without SMTP the link cannot be e-mailed: the operator prints one (castellan user invite).
+    const resend = await admin.call('POST', `/api/v1/users/${created.json().user.id}/enrolment`);
+    expect(resend.statusCode).toBe(409);
+    expect(resend.json().error.message).toContain('castellan user invite');
   });
 
   it('refuses non-administrators, and a user editing their own roles or team', async () => {

@@ -10,7 +10,8 @@ export const BOOTSTRAP_ADMIN_SETTING = 'bootstrap_admin';
  * Staff credentials an administrator never learns: one-time enrolment links (stored as SHA-256,
  * single use, expiring); `users.admin_known_credential` (1 while the account's password was chosen by,
  * or shown to, an administrator and not yet replaced through a link sent to the person); API tokens
- * with a kind (personal or integration), a name and why they were revoked; the first administrator
+ * with a kind (personal or integration), a name and why they were revoked (existing tokens, all made
+ * by `castellan token create`, become integration tokens named `cli-before-011`); the first administrator
  * marked (on an existing install: the only holder of both system_admin and security_admin, when no
  * other user holds either); and field rules for the staff directory added to the stored role matrix.
  */
@@ -43,6 +44,8 @@ export function staffCredentialsMigration() {
       await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
 
       const d = db as AnyDb;
+      // Until now only the operator's `castellan token create` made tokens: say so in the list.
+      await d.updateTable('api_tokens').set({ kind: 'integration', name: 'cli-before-011' }).execute();
       const pair = await d.selectFrom('user_roles').select(['user_id', 'role_key']).where('role_key', 'in', ['system_admin', 'security_admin']).execute();
       const holders = new Map<string, Set<string>>();
       for (const r of pair) holders.set(String(r.user_id), new Set([...(holders.get(String(r.user_id)) ?? []), String(r.role_key)]));
