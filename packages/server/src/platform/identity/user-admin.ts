@@ -203,12 +203,19 @@ export async function updateUser(
     if (patch.status === 'disabled') {
       const sessionsEnded = await revokeUserSessions(tx.trx, id);
       const tokensRevoked = await revokeUserTokens(tx, actor, context, id, 'user_disabled');
+      const links = await tx.trx
+        .updateTable('enrolments')
+        .set({ revoked_at: nowIso() })
+        .where('user_id', '=', id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       await tx.audit(actor, context, {
         action: 'user.disabled',
         outcome: 'success',
         resource: 'users',
         resourceId: id,
-        detail: { sessionsEnded, tokensRevoked },
+        detail: { sessionsEnded, tokensRevoked, enrolmentLinksRevoked: Number(links.numUpdatedRows) },
       });
     } else if (patch.status === 'active') {
       await tx.audit(actor, context, { action: 'user.enabled', outcome: 'success', resource: 'users', resourceId: id });
