@@ -221,6 +221,16 @@ describe.each(testDialects)('no administrator holds a credential of, or two duti
     expect((await admin.call('PATCH', '/api/v1/roles/marketing', { permissions: ['contacts.read', 'accounts.read'] })).statusCode).toBe(200);
   });
 
+  it('voids a pending enrolment link when the account is disabled; enabling it again does not revive the link', async () => {
+    await stepUp(admin);
+    const created = await admin.call('POST', '/api/v1/users', { email: 'leaver@example.com', name: 'Early Leaver', roles: ['sales_rep'] });
+    const id = created.json().user.id as string;
+    const token = linkToken(inbox.lastTo('leaver@example.com'));
+    expect((await admin.call('PATCH', `/api/v1/users/${id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expect((await admin.call('PATCH', `/api/v1/users/${id}`, { status: 'active' })).statusCode).toBe(200);
+    expect((await enrol(token, 'hazel window thunder 73')).statusCode).toBe(401);
+  });
+
   it("ends the first administrator's pair when a second administrator is made: the first gives up that role at once, for good", async () => {
     await stepUp(admin);
     const created = await admin.call('POST', '/api/v1/users', { email: 'secadmin@example.com', name: 'Second Admin', roles: ['security_admin'] });
