@@ -34,7 +34,7 @@ export async function createBenchInstall(root, { suite = 'intl' } = {}) {
       password: PASSWORD,
     }),
   );
-  const token = (await kernel.transaction((tx) => createApiToken(tx, system, noRequest, user, undefined, 1))).token;
+  const token = (await kernel.transaction((tx) => createApiToken(tx, system, noRequest, user, undefined, 1, { kind: 'integration', name: 'bench' }))).token;
   const actor = userActor({ id: user.id, teamId: user.teamId }, user.roles);
   const store = new ProtectedStore(kernel);
   // Rate limiting stays registered (it is part of the route's cost) but never trips during the bench.

@@ -2,6 +2,7 @@ export * from './error-codes.js';
 export * from './field-catalogue.js';
 export * from './masks.js';
 export * from './permissions.js';
+export * from './personal-data.js';
 export * from './roles.js';
 export * from './schemas/account.schema.js';
 export * from './schemas/common.schema.js';

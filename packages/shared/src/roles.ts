@@ -2,8 +2,9 @@ import type { Permission } from './permissions.js';
 
 /**
  * Default roles for a broadcast company (SPEC section 1). Least privilege: administrators hold
- * no permission on personal data; 等保 三员分立 — no default role holds two of the three
- * administrator duties (system, security, audit).
+ * no permission on customers' personal data (they see staff e-mail and names: system and security
+ * administrators readable, the audit administrator masked, everyone else hidden); 等保 三员分立 — no
+ * default role holds two of the three administrator duties (system, security, audit).
  */
 export const roleKeys = [
   'system_admin',
@@ -31,8 +32,11 @@ export interface RoleDefinition {
   readonly permissions: readonly Permission[];
   /** Record scope per resource; a resource without an entry is not visible at all. */
   readonly scope: Readonly<Partial<Record<'contacts' | 'accounts', RecordScope>>>;
-  /** Field rules for personal fields; a personal field not listed is `hidden`. */
-  readonly fields: Readonly<Partial<Record<'contacts', Readonly<Record<string, FieldAccess>>>>>;
+  /**
+   * Field rules for personal fields, per catalogue object (`contacts`, and `users` for the staff
+   * directory); a personal field not listed is `hidden`. One's own staff profile is always readable.
+   */
+  readonly fields: Readonly<Partial<Record<'contacts' | 'users', Readonly<Record<string, FieldAccess>>>>>;
 }
 
 const crud = (r: 'contacts' | 'accounts'): Permission[] => [`${r}.read`, `${r}.create`, `${r}.update`, `${r}.delete`];
@@ -45,6 +49,8 @@ const allReadable = {
   wechatId: 'readable',
   jobTitle: 'readable',
 } as const;
+/** Staff e-mail and name, for the administrators who run the staff directory. */
+const staffReadable = { email: 'readable', name: 'readable' } as const;
 
 export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   system_admin: {
@@ -52,16 +58,22 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
     administrator: true,
     permissions: ['users.read', 'users.manage'],
     scope: {},
-    fields: {},
+    fields: { users: staffReadable },
   },
   security_admin: {
     key: 'security_admin',
     administrator: true,
     permissions: ['users.read', 'roles.assign', 'sessions.manage', 'reviews.decide', 'tokens.manage', 'keys.manage'],
     scope: {},
-    fields: {},
+    fields: { users: staffReadable },
   },
-  audit_admin: { key: 'audit_admin', administrator: true, permissions: ['audit.read'], scope: {}, fields: {} },
+  audit_admin: {
+    key: 'audit_admin',
+    administrator: true,
+    permissions: ['audit.read'],
+    scope: {},
+    fields: { users: { email: 'masked', name: 'masked' } },
+  },
   privacy_officer: {
     key: 'privacy_officer',
     administrator: false,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldCatalogue, isProtected } from '../src/field-catalogue.js';
+import { permissions } from '../src/permissions.js';
+import { fieldRuleObjects, isPersonalDataPermission, personalDataObjects, personalDataPermissions } from '../src/personal-data.js';
 import { defaultRoles, roleKeys } from '../src/roles.js';
 
 describe('default roles', () => {
@@ -11,22 +13,29 @@ describe('default roles', () => {
     }
   });
 
-  it('give administrators no access to personal data', () => {
+  it("give administrators no access to customers' personal data", () => {
     for (const role of roleKeys.filter((r) => defaultRoles[r].administrator)) {
-      expect(
-        defaultRoles[role].permissions.some((p) => p.startsWith('contacts.')),
-        role,
-      ).toBe(false);
-      expect(defaultRoles[role].fields).toEqual({});
+      expect(defaultRoles[role].permissions.some(isPersonalDataPermission), role).toBe(false);
+      expect(defaultRoles[role].fields.contacts, role).toBeUndefined();
+      expect(Object.keys(defaultRoles[role].fields), role).toEqual(['users']);
     }
+  });
+
+  it('show staff e-mail and names to the system and security administrators, masked to the audit administrator, to nobody else', () => {
+    expect(defaultRoles.system_admin.fields.users).toEqual({ email: 'readable', name: 'readable' });
+    expect(defaultRoles.security_admin.fields.users).toEqual({ email: 'readable', name: 'readable' });
+    expect(defaultRoles.audit_admin.fields.users).toEqual({ email: 'masked', name: 'masked' });
+    for (const role of roleKeys.filter((r) => !defaultRoles[r].administrator)) expect(defaultRoles[role].fields.users, role).toBeUndefined();
   });
 
   it('only name catalogue fields that are personal in their field rules', () => {
     for (const role of roleKeys) {
-      for (const field of Object.keys(defaultRoles[role].fields.contacts ?? {})) {
-        const spec = (fieldCatalogue.contacts as Record<string, { classification: string }>)[field];
-        expect(spec, `${role}.${field}`).toBeDefined();
-        expect(isProtected(spec as never), `${role}.${field}`).toBe(true);
+      for (const [object, rules] of Object.entries(defaultRoles[role].fields)) {
+        for (const field of Object.keys(rules ?? {})) {
+          const spec = (fieldCatalogue as Record<string, Record<string, { classification: string }>>)[object]?.[field];
+          expect(spec, `${role}.${object}.${field}`).toBeDefined();
+          expect(isProtected(spec as never), `${role}.${object}.${field}`).toBe(true);
+        }
       }
     }
   });
@@ -38,5 +47,14 @@ describe('default roles', () => {
         if (spec.classification === 'sensitive') expect(spec.piCategory, `${object}.${name}`).not.toBe('none');
       }
     }
+  });
+});
+
+describe('personal-data permissions, derived from the field catalogue', () => {
+  it('are every permission on an object with personal fields other than the staff directory (today contacts.*)', () => {
+    expect(fieldRuleObjects).toEqual(['contacts', 'users']);
+    expect(personalDataObjects).toEqual(['contacts']);
+    expect([...personalDataPermissions].sort()).toEqual(permissions.filter((p) => p.startsWith('contacts.')).sort());
+    for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });

@@ -128,7 +128,7 @@ export interface E2eInstall {
   cliOk(args: string[], extra?: Record<string, string | undefined>, options?: { timeoutMs?: number }): Promise<CliResult>;
   /** `user add` with a password file; returns the e-mail and the new user's id (from stdout). */
   addUser(email: string, name: string, roles: string[], team?: string): Promise<{ email: string; id: string }>;
-  /** `token create --user E [--scopes S] [--expires-days N]`: the token is the only line on stdout. */
+  /** `token create --user E --integration e2e [--scopes S] [--expires-days N]`: the token is the only line on stdout. */
   createToken(email: string, options?: { scopes?: string[]; expiresDays?: number }): Promise<string>;
   /** Starts `castellan serve` for this install. */
   startServer(extra?: Record<string, string | undefined>): Promise<ServerProcess>;
@@ -214,6 +214,8 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
         'create',
         '--user',
         email,
+        '--integration',
+        'e2e',
         ...(tokenOptions.scopes ? ['--scopes', tokenOptions.scopes.join(',')] : []),
         ...(tokenOptions.expiresDays ? ['--expires-days', String(tokenOptions.expiresDays)] : []),
       ]);

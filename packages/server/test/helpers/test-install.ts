@@ -59,6 +59,11 @@ export interface TestUser extends UserRecord {
 }
 
 let counter = 0;
+/**
+ * A user with a known password, made directly by createUser as a system actor. Only this fixture
+ * bypasses the enrolment link that real accounts able to read personal data or administer are
+ * activated by (POST /api/v1/users, `castellan user add` without --password-file).
+ */
 export async function addUser(kernel: Kernel, roles: string[], team?: string, email?: string): Promise<TestUser> {
   counter += 1;
   const address = email ?? `user${counter}.${roles[0]}@example.com`;
@@ -68,7 +73,10 @@ export async function addUser(kernel: Kernel, roles: string[], team?: string, em
   return { ...user, email: address, actor: userActor({ id: user.id, teamId: user.teamId }, user.roles) };
 }
 
+/** An integration token made as the operator would (`castellan token create --integration`). */
 export async function tokenFor(kernel: Kernel, user: UserRecord, scopes?: string[]): Promise<string> {
-  const created = await kernel.transaction((tx) => createApiToken(tx, asSystem('test fixture'), noRequest, user, scopes, 1));
+  const created = await kernel.transaction((tx) =>
+    createApiToken(tx, asSystem('test fixture'), noRequest, user, scopes, 1, { kind: 'integration', name: 'test-fixture' }),
+  );
   return created.token;
 }

@@ -35,11 +35,11 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     await install?.cleanup();
   });
 
-  it('creates an account with a one-time password and grants roles after a step-up, never to oneself', async () => {
-    const created = await admin.call('POST', '/api/v1/users', { email: 'li.na@example.com', name: '李娜', roles: ['sales_rep'], team: 'North' });
+  it('creates an account without roles with a one-time password, and grants roles after a step-up, never to oneself', async () => {
+    const created = await admin.call('POST', '/api/v1/users', { email: 'li.na@example.com', name: '李娜', team: 'North' });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json().oneTimePassword).toMatch(/^\S{12,}$/);
-    expect(created.json().user).toMatchObject({ email: 'li.na@example.com', name: '李娜', roles: ['sales_rep'], status: 'active' });
+    expect(created.json().user).toMatchObject({ email: 'li.na@example.com', name: '李娜', roles: [], status: 'active' });
     const login = await new Client(app).call('POST', '/api/v1/auth/login', { email: 'li.na@example.com', password: created.json().oneTimePassword });
     expect(login.json()).toMatchObject({ sessionKind: 'restricted', passwordChangeRequired: true });
 
@@ -57,6 +57,14 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     expect((await admin.call('POST', '/api/v1/auth/step-up', { code: oathtoolCode(sessions.secrets.get('admin@example.com') ?? '') })).statusCode).toBe(200);
     const granted = await admin.call('PATCH', `/api/v1/users/${created.json().user.id}`, { roles: ['sales_manager'] });
     expect(granted.json().roles).toEqual(['sales_manager']);
+    // The one-time password the administrator saw does not survive a grant that reads personal data.
+    expect(granted.json().enrolment).toEqual({ mailed: false, expiresAt: null });
+    const after = await new Client(app).call('POST', '/api/v1/auth/login', { email: 'li.na@example.com', password: created.json().oneTimePassword });
+    expect(after.statusCode).toBe(401);
+    // Without SMTP the link cannot be e-mailed: the operator prints one (castellan user invite).
+    const resend = await admin.call('POST', `/api/v1/users/${created.json().user.id}/enrolment`);
+    expect(resend.statusCode).toBe(409);
+    expect(resend.json().error.message).toContain('castellan user invite');
   });
 
   it('refuses non-administrators, and a user editing their own roles or team', async () => {

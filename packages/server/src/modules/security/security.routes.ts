@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { listApiTokens, listLockouts, revokeApiToken, unlockUser } from '../../platform/identity/security-admin.js';
 import type { Kernel } from '../../platform/kernel.js';
+import { tokenView } from '../me/my-tokens.routes.js';
 
 const tags = ['security'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
@@ -18,23 +19,8 @@ export function securityRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { permission: 'tokens.manage' } },
     schema: {
       tags,
-      summary: 'API tokens: scopes, expiry, last use (never the token itself)',
-      response: {
-        200: z.object({
-          items: z.array(
-            z.object({
-              id: z.string(),
-              userId: z.string(),
-              scopes: z.array(z.string()),
-              createdAt: z.string(),
-              expiresAt: z.string(),
-              lastUsedAt: z.string().nullable(),
-              revokedAt: z.string().nullable(),
-            }),
-          ),
-        }),
-        ...errors,
-      },
+      summary: 'API tokens: kind (personal / integration), name, scopes, expiry, last use, why revoked (never the token itself)',
+      response: { 200: z.object({ items: z.array(tokenView) }), ...errors },
     },
     handler: async () => ({ items: await listApiTokens(kernel) }),
   });

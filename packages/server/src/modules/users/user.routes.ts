@@ -6,16 +6,19 @@ import { actorOf, requestContext } from '../../http/authenticate.js';
 import { currentRoleMatrix } from '../../platform/authz/role-matrix.js';
 import { changeRole } from '../../platform/identity/role-admin.js';
 import { createTeam, listTeams } from '../../platform/identity/teams.js';
-import { createUserByAdmin, getUser, listUsers, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
+import { createUserByAdmin, getUser, listUsers, resendEnrolment, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
 import type { Kernel } from '../../platform/kernel.js';
+import type { Mailer } from '../../platform/notify/mailer.js';
 
 const tags = ['users'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse };
 const roleKey = z.enum(roleKeys);
+/** E-mail and name follow the caller's `users` field rules: absent when hidden, masked when maskedFields names them. */
 const userView = z.object({
   id: z.string(),
-  email: z.string(),
-  name: z.string(),
+  email: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+  maskedFields: z.array(z.string()),
   teamId: z.string().nullable(),
   managerId: z.string().nullable(),
   status: z.string(),
@@ -24,9 +27,10 @@ const userView = z.object({
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
 });
+const enrolment = z.object({ mailed: z.boolean(), expiresAt: z.string().nullable() });
 
 /** Staff accounts, teams and the role matrix (administrators; no access to customers' personal data). */
-export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/users', {
@@ -44,7 +48,8 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { permission: 'users.manage' } },
     schema: {
       tags,
-      summary: 'Create a staff account (roles need roles.assign and a step-up); without a password a one-time password is returned once',
+      summary:
+        'Create a staff account (roles need roles.assign and a step-up; no user may combine administrator duties, or one with personal data). An account that administers or can read personal data takes no password: a one-time enrolment link is e-mailed to the person. Any other account gets the password given or a one-time password returned once; either must be changed at first sign-in',
       body: z
         .object({
           email: z.email().max(254),
@@ -55,9 +60,21 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
           password: z.string().min(1).max(1024).optional(),
         })
         .strict(),
-      response: { 201: z.object({ user: userView, oneTimePassword: z.string().optional() }), ...errors },
+      response: { 201: z.object({ user: userView, oneTimePassword: z.string().optional(), enrolment: enrolment.optional() }), ...errors },
     },
-    handler: async (request, reply) => reply.status(201).send(await createUserByAdmin(kernel, actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) => reply.status(201).send(await createUserByAdmin(kernel, mailer, actorOf(request), requestContext(request), request.body)),
+  });
+
+  r.post('/api/v1/users/:id/enrolment', {
+    config: { access: { permission: 'users.manage' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'E-mail the person a new one-time enrolment link (older links stop working); the link is never shown to the caller',
+      params: idParams,
+      response: { 202: enrolment, ...errors },
+    },
+    handler: async (request, reply) =>
+      reply.status(202).send(await resendEnrolment(kernel, mailer, actorOf(request), requestContext(request), request.params.id)),
   });
 
   r.get('/api/v1/users/:id', {
@@ -70,7 +87,8 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { authenticated: true } },
     schema: {
       tags,
-      summary: 'Change name, team, manager or status (users.manage; disabling ends all sessions) or roles (roles.assign + step-up; never your own)',
+      summary:
+        "Change name, team, manager or status (users.manage; disabling ends all sessions and revokes the user's tokens for good) or roles (roles.assign + step-up; never your own; tokens are narrowed to what the user still holds; an administrator-known password is withdrawn and an enrolment link e-mailed when the grant makes the account administer or read personal data)",
       params: idParams,
       body: z
         .object({
@@ -82,9 +100,9 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
         })
         .strict()
         .refine((v) => Object.keys(v).length > 0, 'the patch must change at least one field'),
-      response: { 200: userView, ...errors },
+      response: { 200: userView.extend({ enrolment: enrolment.optional() }), ...errors },
     },
-    handler: async (request) => updateUser(kernel, actorOf(request), requestContext(request), request.params.id, request.body),
+    handler: async (request) => updateUser(kernel, mailer, actorOf(request), requestContext(request), request.params.id, request.body),
   });
 
   r.post('/api/v1/users/:id/mfa/reset', {
@@ -151,7 +169,8 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { permission: 'roles.assign' } },
     schema: {
       tags,
-      summary: "Edit a role's permissions, record scope or field rules (security admin, after a step-up; keeps 三员分立; ends the sessions of its holders)",
+      summary:
+        "Edit a role's permissions, record scope or field rules per object (contacts, users) (security admin, after a step-up; keeps 三员分立 for the role and for each holder across all their roles; ends the sessions of its holders and narrows their tokens)",
       params: z.object({ key: z.enum(roleKeys) }).strict(),
       body: z
         .object({
@@ -163,6 +182,6 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel): void {
         .refine((v) => Object.keys(v).length > 0, 'the change must set permissions, scope or fields'),
       response: { 200: roleView, ...errors },
     },
-    handler: async (request) => present(await changeRole(kernel, actorOf(request), requestContext(request), request.params.key, request.body)),
+    handler: async (request) => present(await changeRole(kernel, mailer, actorOf(request), requestContext(request), request.params.key, request.body)),
   });
 }

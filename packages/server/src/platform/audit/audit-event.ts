@@ -53,6 +53,11 @@ export const auditActions = [
   'key.rotation.started',
   'key.rotation.batch',
   'key.rotation.finished',
+  'auth.token.narrowed',
+  'auth.enrolment.issued',
+  'auth.enrolment.completed',
+  'auth.enrolment.refused',
+  'auth.credentials.withdrawn',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -2,6 +2,7 @@ import {
   defaultRoles,
   type FieldAccess,
   fieldCatalogue,
+  fieldRuleObjects,
   isPermission,
   isProtected,
   type Permission,
@@ -10,6 +11,7 @@ import {
   type RoleKey,
   roleKeys,
 } from '@castellan/shared';
+import { permissionProblems } from './separation-of-duties.js';
 
 /**
  * The role matrix in force: the default roles of SPEC section 1 as edited by the security
@@ -25,12 +27,8 @@ export function installRoleMatrix(matrix: RoleMatrix): void {
   current = matrix;
 }
 
-/** 等保 三员分立: the duties no single role may combine. */
-export const administratorDuties: Record<'system' | 'security' | 'audit', readonly Permission[]> = {
-  system: ['users.manage'],
-  security: ['roles.assign', 'sessions.manage', 'keys.manage', 'tokens.manage'],
-  audit: ['audit.read'],
-};
+/** 等保 三员分立: the duties no single role (and no single user) may combine. */
+export { administratorDuties } from './separation-of-duties.js';
 
 export interface RoleChange {
   permissions?: string[];
@@ -53,10 +51,11 @@ export function applyRoleChange(matrix: RoleMatrix, key: RoleKey, change: RoleCh
     if (!scopedResources.includes(resource)) problems.push(`no record scope exists for ${resource}`);
     if (!scopes.includes(value as RecordScope)) problems.push(`scope of ${resource} must be own, team or all`);
   }
-  const fields = change.fields ?? (before.fields as Record<string, Record<string, string>>);
+  // Field rules are replaced per object: an object the change does not name keeps its rules.
+  const fields = { ...(before.fields as Record<string, Record<string, string>>), ...(change.fields ?? {}) };
   for (const [object, rules] of Object.entries(fields)) {
     const catalogue = (fieldCatalogue as Record<string, Record<string, Parameters<typeof isProtected>[0]>>)[object];
-    if (object !== 'contacts' || !catalogue) {
+    if (!(fieldRuleObjects as readonly string[]).includes(object) || !catalogue) {
       problems.push(`no field rules exist for ${object}`);
       continue;
     }
@@ -66,8 +65,7 @@ export function applyRoleChange(matrix: RoleMatrix, key: RoleKey, change: RoleCh
       if (!accesses.includes(access as FieldAccess)) problems.push(`${object}.${field} must be hidden, masked or readable`);
     }
   }
-  const held = Object.entries(administratorDuties).filter(([, duty]) => duty.some((p) => permissions.includes(p)));
-  if (held.length > 1) problems.push(`a role may not combine the ${held.map(([d]) => d).join(' and ')} administrator duties (等保 三员分立)`);
+  problems.push(...permissionProblems(permissions, 'a role'));
   const role: RoleDefinition = {
     key,
     administrator: before.administrator,

@@ -50,6 +50,8 @@ export interface UsersTable {
   last_login_at: string | null;
   disabled_at: string | null;
   manager_id: string | null;
+  /** 1 while an administrator chose or saw the password and no enrolment link has replaced it. */
+  admin_known_credential: Generated<number>;
 }
 
 export interface UserRolesTable {
@@ -65,6 +67,22 @@ export interface ApiTokensTable {
   created_at: string;
   expires_at: string;
   last_used_at: string | null;
+  revoked_at: string | null;
+  /** 'personal' (the user's own, made from a session with a fresh second factor) or 'integration' (the operator's CLI). */
+  kind: Generated<string>;
+  name: string | null;
+  revoked_reason: string | null;
+}
+
+/** One-time enrolment links: the first password of an account an administrator must never know. */
+export interface EnrolmentsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  created_by: string | null;
+  delivery: string;
+  used_at: string | null;
   revoked_at: string | null;
 }
 
@@ -314,4 +332,5 @@ export interface Database {
   audit_subjects: AuditSubjectsTable;
   audit_checkpoints: AuditCheckpointsTable;
   siem_cursors: SiemCursorsTable;
+  enrolments: EnrolmentsTable;
 }

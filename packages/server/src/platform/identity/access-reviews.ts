@@ -1,10 +1,14 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
+import { currentRoleMatrix } from '../authz/role-matrix.js';
+import { permissionsIn } from '../authz/separation-of-duties.js';
 import { newId, nowIso } from '../data/ids.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import { rolesIn } from './bootstrap-admin.js';
 import { revokeUserSessions } from './sessions.js';
+import { narrowUserTokens, revokeUserTokens } from './token-scopes.js';
 
 /**
  * Access reviews (等保 / ISO 27001 A.5.18): a campaign lists each active user's roles to their
@@ -101,16 +105,18 @@ export async function decideReviewItem(
       .where('user_id', '=', userId)
       .execute();
     let sessionsEnded = 0;
+    let tokens = { narrowed: 0, revoked: 0 };
     if (decision === 'revoke') {
       await tx.trx.deleteFrom('user_roles').where('user_id', '=', userId).where('role_key', 'in', roles).execute();
       sessionsEnded = await revokeUserSessions(tx.trx, userId);
+      tokens = await narrowUserTokens(tx, actor, context, userId, permissionsIn(await rolesIn(tx.trx, userId), currentRoleMatrix()));
     }
     await tx.audit(actor, context, {
       action: 'access_review.decided',
       outcome: 'success',
       resource: 'users',
       resourceId: userId,
-      detail: { reviewId, decision, roles, sessionsEnded },
+      detail: { reviewId, decision, roles, sessionsEnded, tokensNarrowed: tokens.narrowed, tokensRevoked: tokens.revoked },
     });
     return { reviewId, userId, decision, roles };
   });
@@ -154,11 +160,15 @@ export async function disableDormantUsers(kernel: Kernel, actor: Actor, days: nu
     for (const { userId } of dormant) {
       await tx.trx.updateTable('users').set({ status: 'disabled', disabled_at: now.toISOString() }).where('id', '=', userId).execute();
       const sessionsEnded = await revokeUserSessions(tx.trx, userId);
-      await tx.audit(
-        actor,
-        { requestId: null, ip: null, userAgent: null },
-        { action: 'user.disabled', outcome: 'success', resource: 'users', resourceId: userId, detail: { reason: 'dormant', days, sessionsEnded } },
-      );
+      const context = { requestId: null, ip: null, userAgent: null };
+      const tokensRevoked = await revokeUserTokens(tx, actor, context, userId, 'user_disabled');
+      await tx.audit(actor, context, {
+        action: 'user.disabled',
+        outcome: 'success',
+        resource: 'users',
+        resourceId: userId,
+        detail: { reason: 'dormant', days, sessionsEnded, tokensRevoked },
+      });
     }
   });
   return dormant.map((d) => d.userId);

@@ -3,13 +3,18 @@ import { isPermission, type Permission } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import { type Actor, permissionsOfRoles, tokenActor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
-import { unprocessable } from '../errors.js';
+import { AppError, forbidden, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
-import { rolesOf, type UserRecord } from './user-directory.js';
+import { hasFreshSecondFactor } from './second-factor.js';
+import { mfaRequiredFor, rolesOf, type UserRecord } from './user-directory.js';
 
 /**
  * API tokens: `cst_<id>_<secret>`; 256-bit secret, shown once, stored as SHA-256 (the secret is
  * random, so a fast hash is enough). Scopes are a subset of the user's permissions; expiry is mandatory.
+ *
+ * A token of an account for which a second factor is mandatory (it administers or can read personal
+ * data) is made only by its user, from a session with a fresh second factor (`personal`), or by the
+ * operator's CLI as a named `integration` token — never by anyone else, and never without one of the two.
  */
 const PREFIX = 'cst_';
 const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -17,8 +22,36 @@ const hashToken = (token: string): string => createHash('sha256').update(token, 
 export interface CreatedToken {
   id: string;
   token: string;
+  kind: TokenKind;
+  name: string | null;
   scopes: Permission[];
   expiresAt: string;
+}
+
+export type TokenKind = 'personal' | 'integration';
+
+/** A token's name is an identifier (letters, digits, `.`, `_`, `-`), not free text. */
+export const tokenNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Who may make a token of this kind for this user; throws when the actor may not. */
+function assertMayCreate(actor: Actor, user: UserRecord, kind: TokenKind, name: string | undefined): void {
+  if (name !== undefined && !tokenNamePattern.test(name)) throw unprocessable('a token name is 1-64 letters, digits, dots, underscores or hyphens');
+  if (kind === 'integration') {
+    if (actor.kind !== 'system') throw forbidden('integration tokens are made by the operator: castellan token create --integration <name>');
+    if (!name) throw unprocessable('an integration token needs a name');
+    return;
+  }
+  const own = actor.kind === 'user' && actor.userId === user.id && actor.session?.kind === 'full';
+  if (!mfaRequiredFor(user.roles)) {
+    if (!own && actor.kind !== 'system') throw forbidden('a personal token is made by its own user, from a signed-in session');
+    return;
+  }
+  if (!own)
+    throw forbidden(
+      'this account administers or can read personal data: its user makes a token from a session with a fresh second factor (POST /api/v1/me/tokens), or the operator makes a named integration token (castellan token create --integration <name>)',
+    );
+  if (!hasFreshSecondFactor(actor))
+    throw new AppError('step_up_required', 403, 'making a token needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
 }
 
 export async function createApiToken(
@@ -28,7 +61,10 @@ export async function createApiToken(
   user: UserRecord,
   requested: string[] | undefined,
   ttlDays: number,
+  options: { kind?: TokenKind; name?: string } = {},
 ): Promise<CreatedToken> {
+  const kind = options.kind ?? 'personal';
+  assertMayCreate(actor, user, kind, options.name);
   if (user.status !== 'active') throw unprocessable('the user is disabled');
   if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > 366) throw unprocessable('expiry must be 1 to 366 days');
   const held = permissionsOfRoles(user.roles);
@@ -50,6 +86,9 @@ export async function createApiToken(
       expires_at: expiresAt,
       last_used_at: null,
       revoked_at: null,
+      kind,
+      name: options.name ?? null,
+      revoked_reason: null,
     })
     .execute();
   await tx.audit(actor, context, {
@@ -57,9 +96,9 @@ export async function createApiToken(
     outcome: 'success',
     resource: 'api_tokens',
     resourceId: id,
-    detail: { userId: user.id, scopes, expiresAt },
+    detail: { userId: user.id, kind, scopes, expiresAt },
   });
-  return { id, token, scopes: scopes as Permission[], expiresAt };
+  return { id, token, kind, name: options.name ?? null, scopes: scopes as Permission[], expiresAt };
 }
 
 /** Resolves a presented bearer token to its actor, or undefined (unknown, revoked, expired, disabled user). */

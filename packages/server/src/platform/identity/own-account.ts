@@ -1,50 +1,25 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
-import { openValue } from '../crypto/envelope.js';
+import { readStaffMember } from '../data/staff-directory.js';
 import { unauthenticated } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { hasFreshSecondFactor } from './second-factor.js';
 
-/** A user's view of their own account; reading one's own e-mail and name is audited like any read. */
+/** A user's view of their own account, read through the staff directory (always readable to oneself, audited). */
 export async function ownProfile(kernel: Kernel, actor: Actor, context: RequestContext) {
   if (!actor.userId) throw unauthenticated();
   const userId = actor.userId;
   return kernel.transaction(async (tx) => {
-    const row = await tx.trx
-      .selectFrom('users')
-      .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
-      .select([
-        'users.id',
-        'users.subject_id',
-        'users.email_enc',
-        'users.name_enc',
-        'users.team_id',
-        'users.mfa_enrolled_at',
-        'data_subjects.key_version',
-        'data_subjects.wrapped_key',
-      ])
-      .where('users.id', '=', userId)
-      .executeTakeFirstOrThrow();
-    if (!row.wrapped_key) throw unauthenticated();
-    const key = kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key));
-    const open = (column: 'email' | 'name', envelope: Buffer) => openValue(key, Buffer.from(envelope), { table: 'users', column, rowId: row.id });
-    await tx.audit(actor, context, {
-      action: 'personal_data.read',
-      outcome: 'success',
-      resource: 'users',
-      resourceId: userId,
-      subjectIds: [row.subject_id],
-      fields: ['email', 'name'],
-      detail: { self: true },
-    });
+    const me = await readStaffMember(kernel, tx, actor, context, userId);
+    if (me.email == null || me.name == null) throw unauthenticated();
     return {
-      id: row.id,
-      email: open('email', row.email_enc),
-      name: open('name', row.name_enc),
-      teamId: row.team_id,
+      id: me.id,
+      email: me.email,
+      name: me.name,
+      teamId: me.teamId,
       roles: [...actor.roles],
       permissions: [...actor.permissions].sort(),
-      mfaEnrolled: row.mfa_enrolled_at !== null,
+      mfaEnrolled: me.mfaEnrolled,
       session: actor.session ? { id: actor.session.id, kind: actor.session.kind, stepUpValid: hasFreshSecondFactor(actor) } : null,
     };
   });

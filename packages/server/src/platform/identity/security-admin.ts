@@ -5,26 +5,34 @@ import { notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { unlock } from './login-throttle.js';
 
-export async function listApiTokens(kernel: Kernel) {
-  const rows = await kernel.db.kysely
+/** Every API token (or one user's): kind, name, scopes, times, why revoked — never the token itself. */
+export async function listApiTokens(kernel: Kernel, userId?: string) {
+  let q = kernel.db.kysely
     .selectFrom('api_tokens')
-    .select(['id', 'user_id', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'])
-    .orderBy('created_at', 'desc')
-    .execute();
+    .select(['id', 'user_id', 'kind', 'name', 'scopes', 'created_at', 'expires_at', 'last_used_at', 'revoked_at', 'revoked_reason'])
+    .orderBy('created_at', 'desc');
+  if (userId) q = q.where('user_id', '=', userId);
+  const rows = await q.execute();
   return rows.map((t) => ({
     id: t.id,
     userId: t.user_id,
+    kind: t.kind,
+    name: t.name,
     scopes: JSON.parse(t.scopes) as string[],
     createdAt: t.created_at,
     expiresAt: t.expires_at,
     lastUsedAt: t.last_used_at,
     revokedAt: t.revoked_at,
+    revokedReason: t.revoked_reason,
   }));
 }
 
-export async function revokeApiToken(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<void> {
+/** Revokes one token (`ownerId`: only if it is that user's — a 404 otherwise). */
+export async function revokeApiToken(kernel: Kernel, actor: Actor, context: RequestContext, id: string, ownerId?: string): Promise<void> {
   await kernel.transaction(async (tx) => {
-    const done = await tx.trx.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    let q = tx.trx.updateTable('api_tokens').set({ revoked_at: nowIso(), revoked_reason: 'revoked' }).where('id', '=', id).where('revoked_at', 'is', null);
+    if (ownerId) q = q.where('user_id', '=', ownerId);
+    const done = await q.executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw notFound('token');
     await tx.audit(actor, context, { action: 'auth.token.revoked', outcome: 'success', resource: 'api_tokens', resourceId: id });
   });

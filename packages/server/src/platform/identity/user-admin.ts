@@ -3,73 +3,41 @@ import { isRoleKey, type RoleKey } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
-import { openValue, sealValue } from '../crypto/envelope.js';
+import { currentRoleMatrix } from '../authz/role-matrix.js';
+import { isProtectedAccount, permissionsIn } from '../authz/separation-of-duties.js';
+import { sealValue } from '../crypto/envelope.js';
 import { nowIso } from '../data/ids.js';
-import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
+import { getStaff, listStaff, readStaffMember, type StaffQuery, type StaffRecord } from '../data/staff-directory.js';
+import { lockSubjectKey } from '../data/subject-keys.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import type { Mailer } from '../notify/mailer.js';
+import { endBootstrapPairIfNeeded, rolesIn } from './bootstrap-admin.js';
+import { type Handover, secureHandover } from './credential-handover.js';
+import { type Invitation, issueEnrolment, mailInvitation } from './enrolment-links.js';
+import { assertAssignable } from './role-assignment.js';
 import { hasFreshSecondFactor } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
-import { createUser, ensureTeam, rolesOf } from './user-directory.js';
+import { narrowUserTokens, revokeUserTokens } from './token-scopes.js';
+import { createUser, ensureTeam } from './user-directory.js';
 
 /**
  * Administration of staff accounts. 等保 三员分立: the system administrator (users.manage) creates,
  * edits and disables accounts; only the security administrator (roles.assign) grants or removes roles,
- * after a fresh second factor, and never their own. Disabling an account ends all its sessions at once.
+ * after a fresh second factor, and never their own; no user may end up holding two administrator
+ * duties, or one and a permission on personal data. An administrator never learns a working
+ * credential of an account that administers or can read personal data: it is activated by a one-time
+ * enrolment link sent to the person. Disabling an account ends its sessions and revokes its tokens.
+ * Staff e-mail and names are read through the staff directory (field rules, masks, read events).
  */
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  teamId: string | null;
-  managerId: string | null;
-  status: string;
+export interface UserView extends StaffRecord {
   roles: string[];
-  mfaEnrolled: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
 }
 
-const userColumns = [
-  'users.id',
-  'users.subject_id',
-  'users.email_enc',
-  'users.name_enc',
-  'users.team_id',
-  'users.manager_id',
-  'users.status',
-  'users.mfa_enrolled_at',
-  'users.last_login_at',
-  'users.created_at',
-  'data_subjects.key_version',
-  'data_subjects.wrapped_key',
-] as const;
-
-function baseQuery(kernel: Kernel) {
-  return kernel.db.kysely
-    .selectFrom('users')
-    .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
-    .select([...userColumns]);
-}
-
-type UserRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
-
-function present(kernel: Kernel, row: UserRow, roles: string[]): UserView {
-  const erased = !row.wrapped_key;
-  const key = erased ? undefined : kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key as Buffer));
-  const open = (column: 'email' | 'name', envelope: Buffer) =>
-    key ? openValue(key, Buffer.from(envelope), { table: 'users', column, rowId: row.id }) : '[erased]';
-  return {
-    id: row.id,
-    email: open('email', row.email_enc),
-    name: open('name', row.name_enc),
-    teamId: row.team_id,
-    managerId: row.manager_id,
-    status: row.status,
-    roles,
-    mfaEnrolled: row.mfa_enrolled_at !== null,
-    lastLoginAt: row.last_login_at,
-    createdAt: row.created_at,
-  };
+/** How a protected account is activated: whether the link was e-mailed, and until when it is valid. */
+export interface EnrolmentOutcome {
+  mailed: boolean;
+  expiresAt: string | null;
 }
 
 async function rolesByUser(kernel: Kernel, ids: string[]): Promise<Map<string, string[]>> {
@@ -80,55 +48,19 @@ async function rolesByUser(kernel: Kernel, ids: string[]): Promise<Map<string, s
   return map;
 }
 
-/** Staff directory for administrators; reading staff e-mail and names is audited like any personal data. */
-export async function listUsers(
-  kernel: Kernel,
-  actor: Actor,
-  context: RequestContext,
-  query: { limit: number; cursor?: string; status?: string; teamId?: string },
-) {
-  let q = baseQuery(kernel)
-    .orderBy('users.id')
-    .limit(query.limit + 1);
-  if (query.cursor) q = q.where('users.id', '>', query.cursor);
-  if (query.status) q = q.where('users.status', '=', query.status);
-  if (query.teamId) q = q.where('users.team_id', '=', query.teamId);
-  const rows = await q.execute();
-  const page = rows.slice(0, query.limit);
+/** Staff directory for administrators; what each sees of e-mail and names follows the `users` field rules. */
+export async function listUsers(kernel: Kernel, actor: Actor, context: RequestContext, query: StaffQuery) {
+  const page = await listStaff(kernel, actor, context, query);
   const roles = await rolesByUser(
     kernel,
-    page.map((r) => r.id),
+    page.items.map((u) => u.id),
   );
-  const items = page.map((row) => present(kernel, row, roles.get(row.id) ?? []));
-  if (page.length) {
-    await kernel.transaction((tx) =>
-      tx.audit(actor, context, {
-        action: 'personal_data.read',
-        outcome: 'success',
-        resource: 'users',
-        subjectIds: page.map((r) => r.subject_id),
-        fields: ['email', 'name'],
-        detail: { count: page.length },
-      }),
-    );
-  }
-  return { items, nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return { items: page.items.map((u): UserView => ({ ...u, roles: roles.get(u.id) ?? [] })), nextCursor: page.nextCursor };
 }
 
 export async function getUser(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<UserView> {
-  const row = await baseQuery(kernel).where('users.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('user');
-  await kernel.transaction((tx) =>
-    tx.audit(actor, context, {
-      action: 'personal_data.read',
-      outcome: 'success',
-      resource: 'users',
-      resourceId: id,
-      subjectIds: [row.subject_id],
-      fields: ['email', 'name'],
-    }),
-  );
-  return present(kernel, row, (await rolesByUser(kernel, [id])).get(id) ?? []);
+  const user = await getStaff(kernel, actor, context, id);
+  return { ...user, roles: (await rolesByUser(kernel, [id])).get(id) ?? [] };
 }
 
 /** Granting or removing roles: security administrator only, never on oneself, after a fresh second factor. */
@@ -140,32 +72,64 @@ function checkRoleChange(actor: Actor, targetUserId: string | null, roles: strin
   if (actor.kind !== 'system' && !hasFreshSecondFactor(actor)) {
     throw new AppError('step_up_required', 403, 'changing roles needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
   }
-  return roles as RoleKey[];
+  return [...new Set(roles)] as RoleKey[];
 }
 
-/** A new account; without a password a one-time password is returned (shown once, must be changed). */
+const generateOneTimePassword = (): string => `${randomBytes(12).toString('base64url')}Aa7`;
+
+async function deliver(kernel: Kernel, mailer: Mailer, invitation: Invitation | undefined): Promise<EnrolmentOutcome> {
+  return { mailed: invitation ? await mailInvitation(kernel, mailer, invitation) : false, expiresAt: invitation?.expiresAt ?? null };
+}
+
+/**
+ * A new account. One that administers or can read personal data gets no password from the
+ * administrator: an enrolment link is e-mailed to the person (`enrolment`; when SMTP is not configured
+ * the operator prints one with `castellan user invite`). Any other account gets the password given, or
+ * a one-time password returned once; either must be changed at first sign-in.
+ */
 export async function createUserByAdmin(
   kernel: Kernel,
+  mailer: Mailer,
   actor: Actor,
   context: RequestContext,
   input: { email: string; name: string; roles: string[]; team?: string; managerId?: string; password?: string },
-): Promise<{ user: UserView; oneTimePassword?: string }> {
+): Promise<{ user: UserView; oneTimePassword?: string; enrolment?: EnrolmentOutcome }> {
   const roles = input.roles.length ? checkRoleChange(actor, null, input.roles) : [];
-  const oneTimePassword = input.password === undefined ? `${randomBytes(12).toString('base64url')}Aa7` : undefined;
-  const created = await kernel.transaction((tx) =>
-    createUser(kernel, tx, actor, context, {
+  const linkOnly = isProtectedAccount(roles, currentRoleMatrix());
+  if (linkOnly && input.password !== undefined)
+    throw unprocessable(
+      'an administrator may not choose the password of an account that administers or can read personal data; it is activated by a one-time enrolment link sent to the person',
+    );
+  const oneTimePassword = !linkOnly && input.password === undefined ? generateOneTimePassword() : undefined;
+  const { user, invitation } = await kernel.transaction(async (tx) => {
+    const created = await createUser(kernel, tx, actor, context, {
       email: input.email,
       name: input.name,
       roles,
       teamName: input.team,
-      password: input.password ?? oneTimePassword,
-      mustChangePassword: oneTimePassword !== undefined,
+      managerId: input.managerId,
+      password: linkOnly ? undefined : (input.password ?? oneTimePassword),
+      mustChangePassword: !linkOnly,
+      adminKnownCredential: !linkOnly,
       allowNoRoles: true,
-    }),
-  );
-  if (input.managerId) await kernel.db.kysely.updateTable('users').set({ manager_id: input.managerId }).where('id', '=', created.id).execute();
-  const row = await baseQuery(kernel).where('users.id', '=', created.id).executeTakeFirstOrThrow();
-  return { user: present(kernel, row, roles), oneTimePassword };
+    });
+    const invitation = linkOnly && mailer.configured ? await issueEnrolment(kernel, tx, actor, context, created.id, 'email') : undefined;
+    return { user: { ...(await readStaffMember(kernel, tx, actor, context, created.id)), roles: created.roles }, invitation };
+  });
+  return { user, oneTimePassword, enrolment: linkOnly ? await deliver(kernel, mailer, invitation) : undefined };
+}
+
+/** A new enrolment link e-mailed to the person (older links stop working); never shown to the caller. */
+export async function resendEnrolment(kernel: Kernel, mailer: Mailer, actor: Actor, context: RequestContext, id: string): Promise<EnrolmentOutcome> {
+  if (!can(actor, 'users.manage')) throw forbidden('missing permission users.manage');
+  if (!mailer.configured) throw conflict('SMTP is not configured (CASTELLAN_SMTP_URL): the operator prints a link with castellan user invite --email E');
+  const invitation = await kernel.transaction(async (tx) => {
+    const user = await tx.trx.selectFrom('users').select(['status']).where('id', '=', id).executeTakeFirst();
+    if (!user) throw notFound('user');
+    if (user.status !== 'active') throw conflict('the account is disabled');
+    return issueEnrolment(kernel, tx, actor, context, id, 'email');
+  });
+  return deliver(kernel, mailer, invitation);
 }
 
 export interface UserPatch {
@@ -176,22 +140,32 @@ export interface UserPatch {
   roles?: string[];
 }
 
-export async function updateUser(kernel: Kernel, actor: Actor, context: RequestContext, id: string, patch: UserPatch): Promise<UserView> {
+export async function updateUser(
+  kernel: Kernel,
+  mailer: Mailer,
+  actor: Actor,
+  context: RequestContext,
+  id: string,
+  patch: UserPatch,
+): Promise<UserView & { enrolment?: EnrolmentOutcome }> {
   if (!can(actor, 'users.manage') && !can(actor, 'roles.assign')) throw forbidden('missing permission users.manage or roles.assign');
-  const row = await baseQuery(kernel).where('users.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('user');
+  const exists = await kernel.db.kysely.selectFrom('users').select(['id']).where('id', '=', id).executeTakeFirst();
+  if (!exists) throw notFound('user');
   const administrative = ['name', 'team', 'managerId', 'status'].some((k) => k in patch);
   if (administrative && !can(actor, 'users.manage')) throw forbidden('missing permission users.manage');
   if (administrative && id === actor.userId && ('status' in patch || 'team' in patch || 'managerId' in patch))
     throw forbidden('nobody may change their own team, manager or status');
-  const before = await rolesOf(kernel, id);
   const roles = patch.roles ? checkRoleChange(actor, id, patch.roles) : undefined;
   if (patch.managerId && patch.managerId === id) throw unprocessable('a user cannot be their own manager');
-  return kernel.transaction(async (tx) => {
+  const { view, handover } = await kernel.transaction(async (tx) => {
+    const before = await rolesIn(tx.trx, id);
+    if (roles !== undefined) await assertAssignable(kernel, tx.trx, id, roles);
     const changes: Record<string, unknown> = { updated_at: nowIso() };
+    const row = await tx.trx.selectFrom('users').select(['subject_id']).where('id', '=', id).executeTakeFirstOrThrow();
     if (patch.name !== undefined) {
-      const key = kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key as Buffer));
-      changes.name_enc = sealValue(kernel.suite, key, row.key_version, patch.name, { table: 'users', column: 'name', rowId: id });
+      const key = await lockSubjectKey(kernel, tx.trx, row.subject_id);
+      if (!key) throw notFound('user');
+      changes.name_enc = sealValue(kernel.suite, key.key, key.version, patch.name, { table: 'users', column: 'name', rowId: id });
     }
     if (patch.team !== undefined) changes.team_id = patch.team === null ? null : await ensureTeam(tx, actor, context, patch.team);
     if (patch.managerId !== undefined) {
@@ -204,40 +178,56 @@ export async function updateUser(kernel: Kernel, actor: Actor, context: RequestC
       changes.disabled_at = patch.status === 'disabled' ? nowIso() : null;
     }
     await tx.trx.updateTable('users').set(changes).where('id', '=', id).execute();
-    let sessionsEnded = 0;
+    let handover: Handover | undefined;
     if (roles !== undefined) {
       await tx.trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
-      if (roles?.length)
+      if (roles.length)
         await tx.trx
           .insertInto('user_roles')
           .values(roles.map((role_key) => ({ user_id: id, role_key })))
           .execute();
-      sessionsEnded = await revokeUserSessions(tx.trx, id);
+      const sessionsEnded = await revokeUserSessions(tx.trx, id);
+      const tokens = await narrowUserTokens(tx, actor, context, id, permissionsIn(roles, currentRoleMatrix()));
       await tx.audit(actor, context, {
         action: 'user.roles.changed',
         outcome: 'success',
         resource: 'users',
         resourceId: id,
-        detail: { before, after: roles, sessionsEnded },
+        detail: { before, after: roles, sessionsEnded, tokensNarrowed: tokens.narrowed, tokensRevoked: tokens.revoked },
       });
+      await endBootstrapPairIfNeeded(kernel, tx, actor, context, id, roles);
+      const gained = roles.some((role) => !before.includes(role));
+      if (gained && isProtectedAccount(roles, currentRoleMatrix()))
+        handover = await secureHandover(kernel, tx, actor, context, id, mailer.configured ? 'email' : 'none');
     }
     if (patch.status === 'disabled') {
-      sessionsEnded += await revokeUserSessions(tx.trx, id);
-      await tx.audit(actor, context, { action: 'user.disabled', outcome: 'success', resource: 'users', resourceId: id, detail: { sessionsEnded } });
+      const sessionsEnded = await revokeUserSessions(tx.trx, id);
+      const tokensRevoked = await revokeUserTokens(tx, actor, context, id, 'user_disabled');
+      const links = await tx.trx
+        .updateTable('enrolments')
+        .set({ revoked_at: nowIso() })
+        .where('user_id', '=', id)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      await tx.audit(actor, context, {
+        action: 'user.disabled',
+        outcome: 'success',
+        resource: 'users',
+        resourceId: id,
+        detail: { sessionsEnded, tokensRevoked, enrolmentLinksRevoked: Number(links.numUpdatedRows) },
+      });
     } else if (patch.status === 'active') {
       await tx.audit(actor, context, { action: 'user.enabled', outcome: 'success', resource: 'users', resourceId: id });
     }
     const fields = Object.keys(patch).filter((k) => k !== 'roles' && k !== 'status');
     if (fields.length)
       await tx.audit(actor, context, { action: 'user.updated', outcome: 'success', resource: 'users', resourceId: id, subjectIds: [row.subject_id], fields });
-    const updated = await tx.trx
-      .selectFrom('users')
-      .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
-      .select([...userColumns])
-      .where('users.id', '=', id)
-      .executeTakeFirstOrThrow();
-    return present(kernel, updated, roles ?? before);
+    const view: UserView = { ...(await readStaffMember(kernel, tx, actor, context, id)), roles: roles ?? before };
+    return { view, handover };
   });
+  if (!handover?.withdrawn) return view;
+  return { ...view, enrolment: await deliver(kernel, mailer, handover.invitation) };
 }
 
 /**

@@ -1,16 +1,20 @@
 import { isRoleKey, type RoleKey } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
-import { roleDefinition } from '../authz/role-matrix.js';
+import { currentRoleMatrix } from '../authz/role-matrix.js';
+import { isProtectedAccount } from '../authz/separation-of-duties.js';
 import { blindIndex, normalizeEmail } from '../crypto/blind-index.js';
-import { openValue, sealValue } from '../crypto/envelope.js';
+import { sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { newId, nowIso } from '../data/ids.js';
+import { staffEmailForSystem } from '../data/staff-directory.js';
 import { userEmailIndexBits } from '../data/table-plan.js';
 import { conflict, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
+import { endBootstrapPairIfNeeded, markBootstrapAdmin } from './bootstrap-admin.js';
 import { hashPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
+import { assertAssignable } from './role-assignment.js';
 
 /** Staff accounts. Staff e-mail and name are personal data: encrypted like any contact's. */
 export interface NewUser {
@@ -22,6 +26,12 @@ export interface NewUser {
   mustChangePassword?: boolean;
   /** Administrators may create an account first and have its roles granted separately. */
   allowNoRoles?: boolean;
+  /** The user's manager (access reviews), set in the same transaction and named in the event. */
+  managerId?: string;
+  /** An administrator chose or was shown the password (see credential-handover.ts). */
+  adminKnownCredential?: boolean;
+  /** `castellan init` only: the first administrator, who may hold system_admin + security_admin. */
+  bootstrapAdministrator?: boolean;
 }
 
 export interface UserRecord {
@@ -36,8 +46,7 @@ export const userEmailIndex = (keyring: Keyring, email: string): string =>
   blindIndex(keyring.suite, keyring.blindIndexKey, 'users.email', normalizeEmail(email), userEmailIndexBits);
 
 /** MFA is mandatory for every role that can read personal data or administer anything. */
-export const mfaRequiredFor = (roles: readonly RoleKey[]): boolean =>
-  roles.some((role) => roleDefinition(role).administrator || roleDefinition(role).permissions.some((p) => p.startsWith('contacts.')));
+export const mfaRequiredFor = (roles: readonly RoleKey[]): boolean => isProtectedAccount(roles, currentRoleMatrix());
 
 export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: RequestContext, name: string): Promise<string> {
   const existing = await tx.trx.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
@@ -49,7 +58,7 @@ export async function ensureTeam(tx: AuditedTransaction, actor: Actor, context: 
 }
 
 export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: Actor, context: RequestContext, input: NewUser): Promise<UserRecord> {
-  const roles = input.roles.map((r) => r.trim()).filter(Boolean);
+  const roles = [...new Set(input.roles.map((r) => r.trim()).filter(Boolean))];
   const unknown = roles.filter((r) => !isRoleKey(r));
   if ((roles.length === 0 && !input.allowNoRoles) || unknown.length > 0) throw unprocessable(`unknown role ${unknown.join(', ') || '(none given)'}`);
   let normalized: string;
@@ -68,6 +77,9 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
         problems.map((p) => p.code),
       );
   }
+  await assertAssignable(kernel, tx.trx, null, roles as RoleKey[], { bootstrap: input.bootstrapAdministrator });
+  if (input.managerId && !(await tx.trx.selectFrom('users').select('id').where('id', '=', input.managerId).executeTakeFirst()))
+    throw unprocessable('managerId does not name a user');
   const emailIndex = userEmailIndex(kernel.keyring, normalized);
   const taken = await tx.trx.selectFrom('users').select('id').where('email_bidx', '=', emailIndex).executeTakeFirst();
   if (taken) throw conflict('a user with this e-mail address exists');
@@ -95,6 +107,8 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
       password_hash: passwordHash,
       password_changed_at: passwordHash ? now : null,
       must_change_password: input.mustChangePassword ? 1 : 0,
+      admin_known_credential: input.adminKnownCredential ? 1 : 0,
+      manager_id: input.managerId ?? null,
       created_at: now,
       updated_at: now,
     })
@@ -111,8 +125,10 @@ export async function createUser(kernel: Kernel, tx: AuditedTransaction, actor: 
     resource: 'users',
     resourceId: id,
     subjectIds: [subjectId],
-    detail: { roles, teamId },
+    detail: { roles, teamId, managerId: input.managerId ?? null, credential: passwordHash ? 'password' : 'enrolment_link' },
   });
+  if (input.bootstrapAdministrator) await markBootstrapAdmin(tx.trx, id);
+  else await endBootstrapPairIfNeeded(kernel, tx, actor, context, id, roles as RoleKey[]);
   return { id, subjectId, teamId, status: 'active', roles: roles as RoleKey[] };
 }
 
@@ -134,15 +150,11 @@ export async function rolesOf(kernel: Kernel, userId: string): Promise<RoleKey[]
   return rows.map((r) => r.role_key).filter(isRoleKey);
 }
 
-/** Decrypts a staff member's e-mail (for the CLI's own output to the operator who named it). */
+/**
+ * A staff member's e-mail address for a system use (mail to them, their authenticator's label, the
+ * check that a new password does not contain it): read through the staff directory and audited as a
+ * read by a named system actor. Runs its own transaction: do not call it inside another one.
+ */
 export async function userEmail(kernel: Kernel, userId: string): Promise<string | undefined> {
-  const row = await kernel.db.kysely
-    .selectFrom('users')
-    .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
-    .select(['users.id', 'users.subject_id', 'users.email_enc', 'data_subjects.key_version', 'data_subjects.wrapped_key'])
-    .where('users.id', '=', userId)
-    .executeTakeFirst();
-  if (!row?.wrapped_key) return undefined;
-  const key = kernel.keyring.subjectKey(row.subject_id, row.key_version, Buffer.from(row.wrapped_key));
-  return openValue(key, Buffer.from(row.email_enc), { table: 'users', column: 'email', rowId: row.id });
+  return staffEmailForSystem(kernel, userId, 'mail, sign-in labels and password checks');
 }

@@ -96,6 +96,7 @@ export async function initialiseInstallation(config: Config, options: InitOption
           roles: ['system_admin', 'security_admin'],
           password: options.adminPassword ?? oneTimePassword,
           mustChangePassword: oneTimePassword !== undefined,
+          bootstrapAdministrator: true,
         });
       });
       await kernel.close();
