@@ -35,6 +35,8 @@ export interface ScratchPostgres {
   url: string;
   /** URL of the role that owns the database and its schema (CASTELLAN_DATABASE_OWNER_URL). */
   ownerUrl: string;
+  /** The superuser URL (CASTELLAN_TEST_PG_URL) pointed at this database: for setting up attacks and upgrades. */
+  superuserUrl: string;
   /** The two role names (for assertions about privileges). */
   appRole: string;
   ownerRole: string;
@@ -95,6 +97,7 @@ export async function createScratchPostgres(): Promise<ScratchPostgres> {
   return {
     url: urlFor(base, name, appRole, appPassword),
     ownerUrl: urlFor(base, name, ownerRole, ownerPassword),
+    superuserUrl: Object.assign(new URL(base), { pathname: `/${name}` }).toString(),
     appRole,
     ownerRole,
     async drop() {
