@@ -12,23 +12,36 @@ import { expect } from 'vitest';
  * - CASTELLAN_TEST_DB=postgres switches the end-to-end tier to PostgreSQL (and needs the URL).
  * - CASTELLAN_TEST_PG_LOG: a file to which every scratch database appends one line (CI counts them).
  */
-const pgUrl = process.env.CASTELLAN_TEST_PG_URL || undefined;
-const requirePg = process.env.CASTELLAN_TEST_REQUIRE_PG === '1';
-const e2eDb = process.env.CASTELLAN_TEST_DB || 'sqlite';
+export interface TestDatabases {
+  /** Dialects the medium tier runs on. */
+  testDialects: ('sqlite' | 'postgres')[];
+  /** The dialect of the end-to-end tier. */
+  e2eDialect: 'sqlite' | 'postgres';
+  pgUrl: string | undefined;
+}
 
-if (!pgUrl && requirePg) {
-  throw new Error('CASTELLAN_TEST_REQUIRE_PG=1 but CASTELLAN_TEST_PG_URL is not set: the PostgreSQL tier would silently not run');
+/** Reads the test environment; throws where a tier would otherwise silently not run. */
+export function resolveTestDatabases(env: NodeJS.ProcessEnv): TestDatabases {
+  const pgUrl = env.CASTELLAN_TEST_PG_URL || undefined;
+  const e2eDb = env.CASTELLAN_TEST_DB || 'sqlite';
+  if (!pgUrl && env.CASTELLAN_TEST_REQUIRE_PG === '1') {
+    throw new Error('CASTELLAN_TEST_REQUIRE_PG=1 but CASTELLAN_TEST_PG_URL is not set: the PostgreSQL tier would silently not run');
+  }
+  if (e2eDb !== 'sqlite' && e2eDb !== 'postgres') throw new Error(`CASTELLAN_TEST_DB must be sqlite or postgres, not ${JSON.stringify(e2eDb)}`);
+  if (e2eDb === 'postgres' && !pgUrl) {
+    throw new Error('CASTELLAN_TEST_DB=postgres needs CASTELLAN_TEST_PG_URL (a superuser URL, e.g. postgres://postgres@127.0.0.1:5432/test)');
+  }
+  return { testDialects: pgUrl ? ['sqlite', 'postgres'] : ['sqlite'], e2eDialect: e2eDb, pgUrl };
 }
-if (e2eDb !== 'sqlite' && e2eDb !== 'postgres') throw new Error(`CASTELLAN_TEST_DB must be sqlite or postgres, not ${JSON.stringify(e2eDb)}`);
-if (e2eDb === 'postgres' && !pgUrl) {
-  throw new Error('CASTELLAN_TEST_DB=postgres needs CASTELLAN_TEST_PG_URL (a superuser URL, e.g. postgres://postgres@127.0.0.1:5432/test)');
-}
+
+const resolved = resolveTestDatabases(process.env);
+const pgUrl = resolved.pgUrl;
 
 /** Dialects the medium tier runs on: SQLite always, PostgreSQL when CASTELLAN_TEST_PG_URL is set. */
-export const testDialects: ('sqlite' | 'postgres')[] = pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+export const testDialects: ('sqlite' | 'postgres')[] = resolved.testDialects;
 
 /** The dialect the end-to-end tier runs on (CASTELLAN_TEST_DB=postgres switches it). */
-export const e2eDialect: 'sqlite' | 'postgres' = e2eDb === 'postgres' ? 'postgres' : 'sqlite';
+export const e2eDialect: 'sqlite' | 'postgres' = resolved.e2eDialect;
 
 export interface ScratchPostgres {
   /** URL of the application role: LOGIN, NOSUPERUSER, owns nothing (CASTELLAN_DATABASE_URL). */
