@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigKey } from '../../src/config/config.schema.js';
-import { ConfigError, loadConfig } from '../../src/config/load-config.js';
+import { type ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
 import { archiveExpiredEvents } from '../../src/platform/audit/retention.js';
@@ -37,7 +37,10 @@ async function privilegesOf(db: Kysely<any>, role: string, table: string): Promi
 }
 
 async function eventCount(kernel: Kernel): Promise<number> {
-  const row = await kernel.db.kysely.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await kernel.db.kysely
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -86,12 +89,7 @@ describe.each(testDialects)('the database privilege model on %s', (dialect) => {
       await expectRefused(db, changes, /permission denied/);
       await expectRefused(
         db,
-        [
-          sql`TRUNCATE audit_events`,
-          sql`TRUNCATE contacts`,
-          sql`SELECT setval('audit_events_seq_seq', 1)`,
-          sql`CREATE TABLE audit_events_shadow (seq bigint)`,
-        ],
+        [sql`TRUNCATE audit_events`, sql`TRUNCATE contacts`, sql`SELECT setval('audit_events_seq_seq', 1)`, sql`CREATE TABLE audit_events_shadow (seq bigint)`],
         /permission denied/,
       );
       await expectRefused(
@@ -131,7 +129,8 @@ describe.each(testDialects)('the database privilege model on %s', (dialect) => {
       ).rejects.toThrow(/permission denied/);
 
       // What the application role holds: read and append on the audit trail, no more; no TRUNCATE anywhere.
-      for (const table of ['audit_events', 'audit_subjects', 'audit_checkpoints']) expect(await privilegesOf(db, app, table), table).toEqual(['SELECT', 'INSERT']);
+      for (const table of ['audit_events', 'audit_subjects', 'audit_checkpoints'])
+        expect(await privilegesOf(db, app, table), table).toEqual(['SELECT', 'INSERT']);
       for (const table of ['contacts', 'users', 'sessions', 'settings', 'data_keys'])
         expect(await privilegesOf(db, app, table), table).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
       expect(await privilegesOf(db, app, 'kysely_migration')).toEqual(['SELECT']);
