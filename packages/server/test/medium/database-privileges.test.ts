@@ -17,6 +17,8 @@ import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
 import { archiveExpiredEvents } from '../../src/platform/audit/retention.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import type { Database } from '../../src/platform/db/schema.js';
 import { initialiseInstallation } from '../../src/platform/install/initialise-installation.js';
 import { type Kernel, openKernel } from '../../src/platform/kernel.js';
@@ -207,6 +209,17 @@ describe.each(testDialects)('the database privilege model on %s', (dialect) => {
       install.kernel = await openKernel(owner);
     },
   );
+
+  it.runIf(dialect === 'postgres')('lets several processes migrate and grant at once (a server and CLI verbs starting together)', async () => {
+    install = await createTestInstall(dialect);
+    const dbs = Array.from({ length: 4 }, () => openDatabase(install?.config.database ?? { kind: 'sqlite', file: '' }));
+    try {
+      await Promise.all(dbs.map((db) => migrateToLatest(db)));
+    } finally {
+      for (const db of dbs) await db.close();
+    }
+    expect(await privilegesOf(install.kernel.db.kysely, install.postgres?.appRole ?? '', 'audit_events')).toEqual(['SELECT', 'INSERT']);
+  });
 
   it.runIf(dialect === 'postgres')('refuses an application role that is a superuser or a member of the owner role, without echoing a URL', async () => {
     install = await createTestInstall(dialect);

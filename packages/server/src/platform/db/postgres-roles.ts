@@ -90,6 +90,9 @@ export async function checkRoleSeparation(app: Kysely<any>, owner: Kysely<any>):
  */
 export async function grantApplicationRole(owner: Kysely<any>, appRole: string, schema: string): Promise<void> {
   await owner.transaction().execute(async (trx) => {
+    // Two processes starting together (a server and a CLI verb) would otherwise update the same ACLs
+    // at once ("tuple concurrently updated"): one grants at a time.
+    await sql`SELECT pg_advisory_xact_lock(7243)`.execute(trx);
     const app = sql.id(appRole);
     const ns = sql.id(schema);
     await sql`REVOKE ALL ON ALL TABLES IN SCHEMA ${ns} FROM ${app}`.execute(trx);
