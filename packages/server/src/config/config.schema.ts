@@ -48,6 +48,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'must start with postgres://, postgresql://, sqlite: or file:')
     .optional(),
+  /** PostgreSQL: the role that owns the schema (migrations, audit retention); the one of CASTELLAN_DATABASE_URL then gets only the grants it needs. */
+  CASTELLAN_DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   CASTELLAN_PORT: port.default(8443),
   CASTELLAN_HOST: z.string().min(1).default('localhost'),
   CASTELLAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,4 +111,12 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 export type ConfigKey = keyof RawConfig;
 
-export const secretSettings: readonly ConfigKey[] = ['CASTELLAN_MASTER_KEY', 'CASTELLAN_PKCS11_PIN', 'CASTELLAN_SMTP_URL', 'CASTELLAN_OIDC_CLIENT_SECRET'];
+export const secretSettings: readonly ConfigKey[] = [
+  'CASTELLAN_MASTER_KEY',
+  'CASTELLAN_PKCS11_PIN',
+  'CASTELLAN_SMTP_URL',
+  'CASTELLAN_OIDC_CLIENT_SECRET',
+  // A database URL can carry a password.
+  'CASTELLAN_DATABASE_URL',
+  'CASTELLAN_DATABASE_OWNER_URL',
+];

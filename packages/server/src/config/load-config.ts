@@ -7,7 +7,7 @@ import { type ConfigKey, configSchema, type RawConfig, secretSettings } from './
 export interface Config {
   readonly raw: RawConfig;
   readonly dataDir: string;
-  readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; ownerUrl?: string };
   readonly port: number;
   readonly host: string;
   readonly logLevel: RawConfig['CASTELLAN_LOG_LEVEL'];
@@ -101,8 +101,11 @@ function deriveConfig(raw: RawConfig): Config {
     url === undefined
       ? { kind: 'sqlite', file: path.join(dataDir, 'castellan.db') }
       : url.startsWith('postgres')
-        ? { kind: 'postgres', url }
+        ? { kind: 'postgres', url, ...(raw.CASTELLAN_DATABASE_OWNER_URL ? { ownerUrl: raw.CASTELLAN_DATABASE_OWNER_URL } : {}) }
         : { kind: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, '')) };
+  if (raw.CASTELLAN_DATABASE_OWNER_URL && database.kind !== 'postgres') {
+    throw new ConfigError('CASTELLAN_DATABASE_OWNER_URL', 'only applies with a PostgreSQL CASTELLAN_DATABASE_URL');
+  }
   return {
     raw,
     dataDir,

@@ -25,7 +25,8 @@ describe(`castellan audit verify (${e2eDialect})`, () => {
       db.close();
       return;
     }
-    const client = new pg.Client({ connectionString: install.env.CASTELLAN_DATABASE_URL });
+    // The owner role: the application role of CASTELLAN_DATABASE_URL could not do any of this.
+    const client = new pg.Client({ connectionString: install.env.CASTELLAN_DATABASE_OWNER_URL });
     await client.connect();
     for (const s of statements) await client.query(s);
     await client.end();
@@ -39,7 +40,11 @@ describe(`castellan audit verify (${e2eDialect})`, () => {
     const drop =
       e2eDialect === 'sqlite'
         ? ['DROP TRIGGER audit_events_no_delete', 'DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)']
-        : ['ALTER TABLE audit_events DISABLE TRIGGER USER', 'DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)'];
+        : [
+            'GRANT DELETE ON audit_events TO CURRENT_USER',
+            'ALTER TABLE audit_events DISABLE TRIGGER USER',
+            'DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)',
+          ];
     await asDba(drop);
     const bad = await install.cli(['audit', 'verify', '--json']);
     expect(bad.code).not.toBe(0);

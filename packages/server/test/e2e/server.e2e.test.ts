@@ -3,15 +3,18 @@
  * (SPEC 2.1, 2.2, 3, 4). Runs on SQLite, or on PostgreSQL with CASTELLAN_TEST_DB=postgres
  * (and CASTELLAN_TEST_PG_URL). Needs `npm run build` (npm test does it).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
+import { Secret } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../helpers/databases.js';
+import { type Needle, searchDatabase } from '../helpers/plaintext-search.js';
 import {
   assertBuilt,
+  E2E_ADMIN_EMAIL,
+  E2E_USER_PASSWORD,
   type E2eInstall,
   freePort,
   type HttpsResponse,
@@ -20,6 +23,7 @@ import {
   rawHttpsRequest,
   type ServerProcess,
 } from '../helpers/server-process.js';
+import { oathtoolCode } from '../helpers/totp-codes.js';
 
 const dialect = e2eDialect;
 const CONTACTS = '/api/v1/contacts';
@@ -108,10 +112,12 @@ function asciiLower(buffer: Buffer): Buffer {
   return out;
 }
 
-/** Needles (case-insensitively) found in `haystack`, each reported with `where`. */
-function findNeedles(haystack: Buffer, needles: string[], where: string): string[] {
+/** Needles (case-insensitively; byte needles as bytes) found in `haystack`, each reported with `where`. */
+function findNeedles(haystack: Buffer, needles: Needle[], where: string): string[] {
   const lowered = asciiLower(haystack);
-  return needles.filter((n) => lowered.includes(asciiLower(Buffer.from(n, 'utf8')))).map((n) => `${JSON.stringify(n)} in ${where}`);
+  return needles
+    .filter((n) => (typeof n === 'string' ? lowered.includes(asciiLower(Buffer.from(n, 'utf8'))) : haystack.includes(n)))
+    .map((n) => `${typeof n === 'string' ? JSON.stringify(n) : `<${n.length} bytes>`} in ${where}`);
 }
 
 function listFiles(dir: string): string[] {
@@ -193,6 +199,30 @@ async function listAll(server: ServerProcess, token: string, limit = 50): Promis
     if (!cursor) break;
   }
   return { items, statuses };
+}
+
+/** Signs in with the password over HTTPS (cookies and the CSRF header by hand) and enrols TOTP; returns the base32 secret. */
+async function enrolTotp(server: ServerProcess, email: string, password: string): Promise<string> {
+  const login = await httpsJson('POST', `${server.url}/api/v1/auth/login`, { body: { email, password } });
+  expect(login.status, login.text).toBe(200);
+  expect(login.body).toMatchObject({ mfaEnrolmentRequired: true });
+  const jar = new Map<string, string>();
+  for (const line of [login.headers['set-cookie'] ?? []].flat()) {
+    const [pair] = line.split(';');
+    const at = pair?.indexOf('=') ?? -1;
+    if (pair && at > 0) jar.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  const headers = {
+    cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+    'x-csrf-token': jar.get('csrf_token') ?? '',
+  };
+  const start = await httpsJson('POST', `${server.url}/api/v1/me/mfa/totp`, { headers });
+  expect(start.status, start.text).toBe(200);
+  const secret = String(start.body.secret);
+  const confirm = await httpsJson('POST', `${server.url}/api/v1/me/mfa/totp/confirm`, { headers, body: { code: oathtoolCode(secret) } });
+  expect(confirm.status, confirm.text).toBe(200);
+  expect(confirm.body).toMatchObject({ sessionKind: 'full' });
+  return secret;
 }
 
 /** Child processes must not outlive the suite when an assertion throws half-way. */
@@ -700,10 +730,15 @@ describe(`no plaintext personal data at rest or in logs (${dialect})`, () => {
     await install?.cleanup();
   });
 
-  it('values sent through the API appear in no file of the data dir, no log and no file the run left behind', async () => {
-    const manager = await install.addUser('plaintext.manager@castellan-e2e.test', 'Plaintext Manager', ['sales_manager'], 'Team P');
+  it('values sent through the API appear in no column, no file of the data dir, no log and no file the run left behind', async () => {
+    // Staff are personal data too: a name and an address unique to this run, and a TOTP secret.
+    const staff = { email: `${letters(9)}.${letters(7)}@castellan-e2e.test`, name: `${cap(letters(8))} ${cap(letters(9))}` };
+    const manager = await install.addUser(staff.email, staff.name, ['sales_manager'], 'Team P');
     const token = await install.createToken(manager.email);
     server = await install.startServer();
+    const totpSecret = await enrolTotp(server, staff.email, E2E_USER_PASSWORD);
+    const totpBytes = Buffer.from(Secret.fromBase32(totpSecret).bytes);
+    expect(totpBytes.length).toBeGreaterThanOrEqual(16);
 
     const people = [uniquePerson(), uniquePerson(), uniquePerson(true), uniquePerson(true)];
     const replaced = uniquePerson();
@@ -748,7 +783,11 @@ describe(`no plaintext personal data at rest or in logs (${dialect})`, () => {
     // A deleted contact leaves nothing readable either.
     expect((await httpsJson('DELETE', `${server.url}${CONTACTS}/${ids[3]}`, { token })).status).toBe(204);
 
-    const needles = [...new Set([...people.flatMap(needlesOf), ...needlesOf(replaced), rejected.phone, rejected.email])];
+    const staffNeedles = [...needlesOf({ name: staff.name }), staff.email, staff.email.split('@')[0] ?? '', E2E_ADMIN_EMAIL];
+    const needles: Needle[] = [
+      ...new Set([...people.flatMap(needlesOf), ...needlesOf(replaced), rejected.phone, rejected.email, ...staffNeedles, totpSecret]),
+      totpBytes,
+    ];
     expect(needles.length).toBeGreaterThan(40);
     const leaks: string[] = [];
 
@@ -767,23 +806,34 @@ describe(`no plaintext personal data at rest or in logs (${dialect})`, () => {
     const log = server.output();
     expect(log).toMatch(/request completed|incoming request/);
     leaks.push(...findNeedles(Buffer.from(log, 'utf8'), needles, 'server log output'));
-    for (const [i, out] of install.cliOutputs.entries()) leaks.push(...findNeedles(Buffer.from(out.stdout + out.stderr, 'utf8'), needles, `CLI output #${i}`));
+    // The CLI may echo what the operator typed (init and token create name the staff address); nothing else.
+    const typedByOperator = new Set<Needle>(staffNeedles);
+    const cliNeedles = needles.filter((n) => !typedByOperator.has(n));
+    for (const [i, out] of install.cliOutputs.entries())
+      leaks.push(...findNeedles(Buffer.from(out.stdout + out.stderr, 'utf8'), cliNeedles, `CLI output #${i}`));
 
     // Every file the run left in its temp dir: database (+ -wal, -shm, -journal), keys, certificates, logs.
     const files = listFiles(install.root);
     if (install.dialect === 'sqlite') expect(files.map((f) => path.basename(f))).toContain('castellan.db');
     for (const file of files) leaks.push(...findNeedles(readFileSync(file), needles, path.relative(install.root, file)));
 
-    // PostgreSQL: the database files are not ours to read; a plain-text dump of the database stands in for them.
-    if (install.dialect === 'postgres') {
-      const url = install.env.CASTELLAN_DATABASE_URL ?? '';
-      const dump = spawnSync('pg_dump', ['--data-only', '--no-owner', url], { maxBuffer: 256 * 1024 * 1024 });
-      if (dump.status === 0) leaks.push(...findNeedles(dump.stdout, needles, 'pg_dump of the database'));
-      else console.warn(`pg_dump unavailable (${dump.error?.message ?? dump.stderr?.toString()}); checked logs and files only`);
-    }
+    // Every column of every table, asked of the database itself (both dialects; PostgreSQL as the owner,
+    // which can read every table): text case-insensitively, blob / bytea as bytes. It fails, rather than
+    // passing, if it cannot read a table (test/medium/plaintext-search.test.ts plants values to prove it finds them).
+    const search = await searchDatabase(
+      install.dialect === 'sqlite'
+        ? { dialect: 'sqlite', file: path.join(install.dataDir, 'castellan.db') }
+        : { dialect: 'postgres', url: install.env.CASTELLAN_DATABASE_OWNER_URL ?? '' },
+      needles,
+    );
+    expect(search.columns).toEqual(
+      expect.arrayContaining(['contacts.email_enc', 'contacts.address_enc', 'users.email_enc', 'users.name_enc', 'users.totp_secret_enc']),
+    );
+    leaks.push(...search.hits.map((hit) => `${hit} (SQL search of the ${install.dialect} database)`));
 
     // Sanity: the scan does find a value where one is (so a clean result means something).
     expect(findNeedles(Buffer.from(`xx${people[0]?.email.toUpperCase()}xx`), needles, 'probe').length).toBeGreaterThan(0);
+    expect(findNeedles(Buffer.concat([Buffer.from('xx'), totpBytes]), needles, 'probe').length).toBeGreaterThan(0);
     expect(leaks, 'plaintext personal values found').toEqual([]);
 
     // And the server still reads everything back after the restart.

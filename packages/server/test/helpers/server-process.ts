@@ -3,7 +3,8 @@
  * process against a temporary data directory, exactly as an operator would.
  *
  *   initInstall({ dialect })  `castellan init --admin-email … --admin-password-file …` in a fresh temp dir
- *                             (PostgreSQL: a scratch database through CASTELLAN_DATABASE_URL)
+ *                             (PostgreSQL: a scratch database, CASTELLAN_DATABASE_URL for the application
+ *                             role and CASTELLAN_DATABASE_OWNER_URL for the owner role)
  *   runCli(args, env)         one CLI verb → { code, signal, stdout, stderr }
  *   startServer(env)          `castellan serve --port <free port>`, waits for GET /healthz over HTTPS,
  *                             captures stdout + stderr (string and log file); stop() / kill9()
@@ -20,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { createScratchPostgres } from './databases.js';
+import { createScratchPostgres, type ScratchPostgres } from './databases.js';
 
 export const CLI_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -116,6 +117,8 @@ export interface E2eInstall {
   dataDir: string;
   /** CASTELLAN_* environment every verb of this install runs with. */
   env: Record<string, string>;
+  /** PostgreSQL: the scratch database (application and owner roles); undefined on SQLite. */
+  postgres?: ScratchPostgres;
   /** Output of `castellan init`. */
   init: CliResult;
   /** Every CLI result of this install (for log greps). */
@@ -146,7 +149,7 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
   const env: Record<string, string> = {
     CASTELLAN_DATA_DIR: dataDir,
     CASTELLAN_HOST: '127.0.0.1',
-    ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url } : {}),
+    ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url, CASTELLAN_DATABASE_OWNER_URL: pgDb.ownerUrl } : {}),
     ...options.env,
   };
   const servers: ServerProcess[] = [];
@@ -184,6 +187,7 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
     root,
     dataDir,
     env,
+    postgres: pgDb,
     init,
     cliOutputs,
     secretFile,

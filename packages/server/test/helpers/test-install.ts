@@ -10,7 +10,7 @@ import { createApiToken } from '../../src/platform/identity/api-tokens.js';
 import { createUser, type UserRecord } from '../../src/platform/identity/user-directory.js';
 import { initialiseInstallation } from '../../src/platform/install/initialise-installation.js';
 import { type Kernel, openKernel } from '../../src/platform/kernel.js';
-import { createScratchPostgres } from './databases.js';
+import { createScratchPostgres, type ScratchPostgres } from './databases.js';
 
 export const ADMIN_PASSWORD = 'orchid lantern for tests 7';
 export const USER_PASSWORD = 'copper meadow for tests 9';
@@ -20,10 +20,15 @@ export interface TestInstall {
   kernel: Kernel;
   dataDir: string;
   env: Record<string, string>;
+  /** PostgreSQL: the scratch database (application and owner roles); undefined on SQLite. */
+  postgres?: ScratchPostgres;
   cleanup(): Promise<void>;
 }
 
-/** A fresh, initialised installation in a temp dir (and a scratch PostgreSQL database when asked). */
+/**
+ * A fresh, initialised installation in a temp dir (and, when asked, a scratch PostgreSQL database
+ * used by a non-superuser application role, with the owner role in CASTELLAN_DATABASE_OWNER_URL).
+ */
 export async function createTestInstall(dialect: 'sqlite' | 'postgres' = 'sqlite', settings: Partial<Record<ConfigKey, string>> = {}): Promise<TestInstall> {
   const root = mkdtempSync(path.join(tmpdir(), 'castellan-test-'));
   const dataDir = path.join(root, 'data');
@@ -31,18 +36,27 @@ export async function createTestInstall(dialect: 'sqlite' | 'postgres' = 'sqlite
   const env: Record<string, string> = {
     CASTELLAN_DATA_DIR: dataDir,
     CASTELLAN_LOG_LEVEL: 'silent',
-    ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url } : {}),
+    ...(pgDb ? { CASTELLAN_DATABASE_URL: pgDb.url, CASTELLAN_DATABASE_OWNER_URL: pgDb.ownerUrl } : {}),
     ...settings,
   } as Record<string, string>;
-  const config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
-  await initialiseInstallation(config, { adminEmail: 'admin@example.com', adminPassword: ADMIN_PASSWORD });
-  const kernel = await openKernel(config);
+  let config: Config;
+  let kernel: Kernel;
+  try {
+    config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
+    await initialiseInstallation(config, { adminEmail: 'admin@example.com', adminPassword: ADMIN_PASSWORD });
+    kernel = await openKernel(config);
+  } catch (error) {
+    await pgDb?.drop().catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
   let closed = false;
   return {
     config,
     kernel,
     dataDir,
     env,
+    postgres: pgDb,
     async cleanup() {
       // Close the kernel the test holds now (a test may have reopened it).
       if (!closed) await this.kernel.close().catch(() => undefined);

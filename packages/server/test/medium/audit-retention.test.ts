@@ -2,7 +2,6 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
@@ -10,6 +9,7 @@ import { writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
 import { archiveExpiredEvents } from '../../src/platform/audit/retention.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import { asDatabaseAdministrator } from '../helpers/database-administrator.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
@@ -62,9 +62,7 @@ describe.each(testDialects)('audit retention on %s', (dialect) => {
     // Nothing expired: nothing to do. A deletion after the cut is still found.
     expect(await archiveExpiredEvents(kernel, new Date(start + 400 * DAY))).toBeNull();
     const victim = Number(remaining[1]?.seq);
-    if (dialect === 'sqlite') await sql`DROP TRIGGER audit_events_no_delete`.execute(kernel.db.kysely);
-    else await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(kernel.db.kysely);
-    await kernel.db.kysely.deleteFrom('audit_events').where('seq', '=', victim).execute();
+    await asDatabaseAdministrator(kernel, (db) => db.deleteFrom('audit_events').where('seq', '=', victim).execute());
     expect((await verifyAuditChain(kernel)).problem?.kind).toBe('removed');
   });
 
@@ -72,9 +70,7 @@ describe.each(testDialects)('audit retention on %s', (dialect) => {
     install = await createTestInstall(dialect);
     const kernel = install.kernel;
     await addUser(kernel, ['sales_rep'], 'Broken');
-    if (dialect === 'sqlite') await sql`DROP TRIGGER audit_events_no_update`.execute(kernel.db.kysely);
-    else await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(kernel.db.kysely);
-    await kernel.db.kysely.updateTable('audit_events').set({ outcome: 'tampered' }).execute();
+    await asDatabaseAdministrator(kernel, (db) => db.updateTable('audit_events').set({ outcome: 'tampered' }).execute());
     await expect(archiveExpiredEvents(kernel, new Date(Date.now() + 400 * DAY))).rejects.toThrow(/not intact/);
   });
 });

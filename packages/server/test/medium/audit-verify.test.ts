@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chainHash } from '../../src/platform/audit/append-audit-event.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
@@ -9,7 +9,9 @@ import { checkpointMessage, publicKeyId, writeCheckpoint } from '../../src/platf
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import type { Database } from '../../src/platform/db/schema.js';
 import { openKernel } from '../../src/platform/kernel.js';
+import { asDatabaseAdministrator } from '../helpers/database-administrator.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
@@ -35,15 +37,8 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
     return { inst, seqs: rows.map((r) => Number(r.seq)) };
   }
 
-  /** What a database administrator could do: switch the append-only guards off. */
-  async function asDba(inst: TestInstall, work: () => Promise<unknown>): Promise<void> {
-    const db = inst.kernel.db.kysely;
-    if (dialect === 'sqlite') {
-      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
-      await sql`DROP TRIGGER audit_events_no_delete`.execute(db);
-    } else await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
-    await work();
-  }
+  /** What a database administrator could do: switch the append-only guards off (PostgreSQL: as the owner role). */
+  const asDba = <T>(inst: TestInstall, work: (db: Kysely<Database>) => Promise<T>) => asDatabaseAdministrator(inst.kernel, work);
 
   it('finds an intact log intact, with its signed checkpoints', async () => {
     const { inst, seqs } = await loggedInstall();
@@ -55,7 +50,7 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
   it('names an event whose stored bytes were changed', async () => {
     const { inst, seqs } = await loggedInstall();
     const target = seqs[10] as number;
-    await asDba(inst, () => inst.kernel.db.kysely.updateTable('audit_events').set({ outcome: 'failure' }).where('seq', '=', target).execute());
+    await asDba(inst, (db) => db.updateTable('audit_events').set({ outcome: 'failure' }).where('seq', '=', target).execute());
     const result = await verifyAuditChain(inst.kernel);
     expect(result.problem).toMatchObject({ kind: 'altered', seq: target });
     expect(result.problem?.message).toContain(`event ${target}`);
@@ -66,8 +61,8 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
     const target = seqs[7] as number;
     const row = await inst.kernel.db.kysely.selectFrom('audit_events').selectAll().where('seq', '=', target).executeTakeFirstOrThrow();
     const forged = { ...row, actor_id: 'someone-else' };
-    await asDba(inst, () =>
-      inst.kernel.db.kysely
+    await asDba(inst, (db) =>
+      db
         .updateTable('audit_events')
         .set({ actor_id: 'someone-else', hash: chainHash(inst.kernel.suite, forged) })
         .where('seq', '=', target)
@@ -79,7 +74,7 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
   it('finds an event deleted in the middle', async () => {
     const { inst, seqs } = await loggedInstall();
     const target = seqs[5] as number;
-    await asDba(inst, () => inst.kernel.db.kysely.deleteFrom('audit_events').where('seq', '=', target).execute());
+    await asDba(inst, (db) => db.deleteFrom('audit_events').where('seq', '=', target).execute());
     const result = await verifyAuditChain(inst.kernel);
     expect(result.intact).toBe(false);
     expect(result.problem?.kind).toBe('removed');
@@ -88,15 +83,15 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
 
   it('finds the newest events deleted (truncation) through the signed checkpoint', async () => {
     const { inst, seqs } = await loggedInstall();
-    await asDba(inst, () =>
-      inst.kernel.db.kysely
+    await asDba(inst, (db) =>
+      db
         .deleteFrom('audit_events')
         .where('seq', '>', seqs.at(-4) as number)
         .execute(),
     );
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'truncated', seq: seqs.at(-1) });
     // Deleting the database's own checkpoints does not help: the copy outside the database remains.
-    await inst.kernel.db.kysely.deleteFrom('audit_checkpoints').execute();
+    await asDba(inst, (db) => db.deleteFrom('audit_checkpoints').execute());
     expect((await verifyAuditChain(inst.kernel)).problem).toMatchObject({ kind: 'truncated' });
   });
 
@@ -191,19 +186,27 @@ describe.each(testDialects)('audit verify on %s', (dialect) => {
 
   it('refuses updates and deletes of the log at the database itself', async () => {
     const { inst, seqs } = await loggedInstall();
-    const db = inst.kernel.db.kysely;
-    await expect(
+    // The application role: refused by the trigger (SQLite) or, on PostgreSQL, before it by the missing privilege.
+    const refusal = dialect === 'sqlite' ? /append-only/ : /permission denied/;
+    const attempts = (db: Kysely<Database>) => [
       db
         .updateTable('audit_events')
         .set({ outcome: 'x' })
         .where('seq', '=', seqs[1] as number)
         .execute(),
-    ).rejects.toThrow(/append-only/);
-    await expect(
       db
         .deleteFrom('audit_events')
         .where('seq', '=', seqs[1] as number)
         .execute(),
-    ).rejects.toThrow(/append-only/);
+    ];
+    for (const attempt of attempts(inst.kernel.db.kysely)) await expect(attempt).rejects.toThrow(refusal);
+    if (dialect === 'postgres') {
+      // Even the owner, holding the privileges again, meets the trigger.
+      await inst.kernel.db.withOwner(async (owner) => {
+        await sql`GRANT UPDATE, DELETE ON audit_events TO CURRENT_USER`.execute(owner);
+        for (const attempt of attempts(owner)) await expect(attempt).rejects.toThrow(/append-only/);
+      });
+    }
+    expect((await verifyAuditChain(inst.kernel)).intact).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { envelopeKeyVersion, openValue, sealValue } from '../../src/platform/crypto/envelope.js';
 import { completeRotation, rotationStatus, startRotation } from '../../src/platform/crypto/key-rotation.js';
@@ -29,7 +29,10 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
       )),
     );
   });
-  afterAll(async () => install?.cleanup());
+  afterAll(async () => {
+    vi.useRealTimers();
+    await install?.cleanup();
+  });
 
   it('uses the new version for new writes at once and re-encrypts all old data in batches', async () => {
     const before = await install.kernel.db.kysely
@@ -44,7 +47,9 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
     const freshRow = await install.kernel.db.kysely.selectFrom('contacts').select('email_enc').where('id', '=', String(fresh.id)).executeTakeFirstOrThrow();
     expect(envelopeKeyVersion(Buffer.from(freshRow.email_enc as Buffer))).toBe(2);
 
-    // One batch, then status shows progress; then "crash" (new kernel) and resume.
+    // One batch, then status shows progress; then "crash" (new kernel) and resume. The clock stands
+    // still from here, so the first worker's 300 ms lease holds until the test moves the clock on.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const firstBatch = await completeRotationSteps(1);
     expect(firstBatch).toBe(10);
     const mid = await rotationStatus(install.kernel);
@@ -57,8 +62,9 @@ describe.each(testDialects)('key rotation on %s', (dialect) => {
     expect(resumed).toMatchObject({ toVersion: 2, resumed: true });
     // The crashed worker's claim lapses; another worker then takes over.
     await expect(completeRotation(install.kernel, actor, resumed.id, { workerId: 'test-worker-2', batchSize: 10 })).rejects.toThrow(/lease/);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    vi.setSystemTime(Date.now() + 1_000); // the crashed worker's lease has lapsed: no sleep
     await completeRotation(install.kernel, actor, resumed.id, { workerId: 'test-worker-2', batchSize: 10, leaseMs: 5000 });
+    vi.useRealTimers();
 
     const status = await rotationStatus(install.kernel);
     expect(status.rotation).toMatchObject({ status: 'finished', remaining: 0 });

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/platform/audit/append-audit-event.js';
 import { exportAuditJsonl } from '../../src/platform/audit/siem/export-jsonl.js';
 import type { AuditEventRow } from '../../src/platform/audit/siem/jsonl-format.js';
 import { type AuditEventSink, advanceSiemCursor, readSiemCursor, SiemShipError, shipAuditEvents } from '../../src/platform/audit/siem/shipper.js';
 import { startSiemShipperJob } from '../../src/platform/jobs/siem-shipper.js';
+import type { Kernel } from '../../src/platform/kernel.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
@@ -170,25 +171,57 @@ describe.each(testDialects)('SIEM export on %s', (dialect) => {
       warn: (obj: unknown) => warnings.push(obj),
       error: () => undefined,
     } as unknown as FastifyBaseLogger;
-    const job = startSiemShipperJob(install.kernel, log, { host: 'memory', port: 1, caFile: undefined, facility: 10, intervalMs: 20 }, sink);
+    // The job runs on a fake clock: its intervals and back-off pass when the test moves the clock, so
+    // "stopped" is proven by moving it far past any retry, not by sleeping. Each round the job starts
+    // reads kernel.db.kysely once, synchronously in its timer callback: `rounds` counts them.
+    let rounds = 0;
+    const db = install.kernel.db;
+    const counted = {
+      ...install.kernel,
+      db: {
+        ...db,
+        get kysely() {
+          rounds += 1;
+          return db.kysely;
+        },
+      },
+    } as Kernel;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const expected = await allSeqs();
-      const deadline = Date.now() + 20_000;
-      while (received.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(warnings).toHaveLength(3);
-      expect(warnings[0]).toMatchObject({ failures: 1, lastSeq: 0, err: { message: 'receiver down' } });
-      expect(warnings[2]).toMatchObject({ failures: 3, retryInSeconds: 0.08 });
-      expect(seqs(received)).toEqual(expected);
+      const until = async (done: () => boolean, what: string) => {
+        const deadline = performance.now() + 20_000; // a safety net for a broken job, not a timing assertion
+        while (!done()) {
+          if (performance.now() > deadline) throw new Error(`the job never ${what}`);
+          await vi.advanceTimersByTimeAsync(20);
+          await new Promise((resolve) => setImmediate(resolve)); // let real database I/O progress
+        }
+      };
+      const job = startSiemShipperJob(counted, log, { host: 'memory', port: 1, caFile: undefined, facility: 10, intervalMs: 20 }, sink);
+      let stopped = false;
+      try {
+        const expected = await allSeqs();
+        await until(() => received.length >= expected.length, 'shipped the backlog');
+        expect(warnings).toHaveLength(3);
+        expect(warnings[0]).toMatchObject({ failures: 1, lastSeq: 0, err: { message: 'receiver down' } });
+        expect(warnings[2]).toMatchObject({ failures: 3, retryInSeconds: 0.08 });
+        expect(seqs(received)).toEqual(expected);
 
-      await addUser(install.kernel, ['sales_rep'], 'Export Team');
-      const later = await allSeqs();
-      while (received.length < later.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(seqs(received)).toEqual(later);
+        await addUser(install.kernel, ['sales_rep'], 'Export Team');
+        const later = await allSeqs();
+        await until(() => received.length >= later.length, 'shipped the new events');
+        expect(seqs(received)).toEqual(later);
+        await job.stop();
+        stopped = true;
+      } finally {
+        if (!stopped) await job.stop();
+      }
+      const calls = sink.calls;
+      const started = rounds;
+      await vi.advanceTimersByTimeAsync(10 * 60_000); // past the longest back-off, ten times over
+      expect(rounds).toBe(started); // stopped means stopped: no round began
+      expect(sink.calls).toBe(calls);
     } finally {
-      await job.stop();
+      vi.useRealTimers();
     }
-    const calls = sink.calls;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(sink.calls).toBe(calls); // stopped means stopped
   });
 });

@@ -7,6 +7,24 @@ import { oathtoolCode } from '../helpers/totp-codes.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
+/** Every argon2 verification and hash the code under test runs (passed through to the real library). */
+const argon2 = vi.hoisted(() => ({ verifications: [] as { hash: string; result: Promise<boolean> }[], hashes: 0 }));
+vi.mock('@node-rs/argon2', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@node-rs/argon2')>();
+  return {
+    ...actual,
+    verify: (...args: Parameters<typeof actual.verify>) => {
+      const result = actual.verify(...args);
+      argon2.verifications.push({ hash: String(args[0]), result });
+      return result;
+    },
+    hash: (...args: Parameters<typeof actual.hash>) => {
+      argon2.hashes += 1;
+      return actual.hash(...args);
+    },
+  };
+});
+
 describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
@@ -226,29 +244,37 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
 
   it('answers an unknown e-mail and a wrong password identically, then throttles', async () => {
     const attempt = async (email: string, password: string) => {
-      const start = performance.now();
+      const from = argon2.verifications.length;
+      const hashesFrom = argon2.hashes;
       const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
-      return { res, ms: performance.now() - start };
+      return { res, verifications: argon2.verifications.slice(from), hashes: argon2.hashes - hashesFrom };
     };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    const unknownRuns = [];
-    const wrongRuns = [];
-    for (let i = 0; i < 6; i++) {
-      unknownRuns.push(await attempt(`nobody${i}@example.com`, 'whatever password 1'));
-      wrongRuns.push(await attempt(agent.email, `not the password ${i}`));
-    }
-    const unknown = unknownRuns[0]?.res ?? expect.fail('no run');
-    const wrong = wrongRuns[0]?.res ?? expect.fail('no run');
-    const unknownMs = median(unknownRuns.map((r) => r.ms));
-    const wrongMs = median(wrongRuns.map((r) => r.ms));
+    const unknownRun = await attempt('nobody@example.com', 'whatever password 1');
+    const wrongRun = await attempt(agent.email, 'not the password 0');
+    const { res: unknown } = unknownRun;
+    const { res: wrong } = wrongRun;
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     const strip = (b: { error: { requestId?: string } }) => ({ ...b, error: { ...b.error, requestId: undefined } });
     expect(strip(unknown.json())).toEqual(strip(wrong.json()));
-    // Both run one argon2id verification: the same timing class. Without the stand-in hash an
-    // unknown address answers ~15x faster; medians of interleaved runs stay within 4x even on a busy machine.
-    expect(unknownMs / wrongMs).toBeGreaterThan(1 / 4);
-    expect(unknownMs / wrongMs).toBeLessThan(4);
+    // The same work, counted rather than timed: exactly one argon2id verification each and no hashing,
+    // the unknown address against a stand-in hash with the real hashes' parameters and lengths, run to
+    // completion (a malformed stand-in would fail at once, and that failure would be as fast as no work).
+    for (const run of [unknownRun, wrongRun]) {
+      expect(run.verifications).toHaveLength(1);
+      expect(run.hashes).toBe(0);
+    }
+    const standIn = unknownRun.verifications[0] ?? expect.fail('no verification');
+    const real = wrongRun.verifications[0] ?? expect.fail('no verification');
+    const shape = (hash: string) => {
+      const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(hash);
+      return m && { memory: m[1], time: m[2], lanes: m[3], saltLength: m[4]?.length, hashLength: m[5]?.length };
+    };
+    expect(shape(standIn.hash)).not.toBeNull();
+    expect(shape(standIn.hash)).toEqual(shape(real.hash));
+    expect(standIn.hash).not.toBe(real.hash);
+    await expect(standIn.result).resolves.toBe(false);
+    await expect(real.result).resolves.toBe(false);
 
     const victim = await addUser(install.kernel, ['sales_rep'], 'Team T');
     let status = 0;

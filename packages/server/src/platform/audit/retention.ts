@@ -2,10 +2,13 @@ import { createHash, sign } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { asSystem } from '../data/as-system.js';
+import { ownedByAnotherRole } from '../db/postgres-roles.js';
+import type { Database } from '../db/schema.js';
 import type { Kernel } from '../kernel.js';
-import { noRequest } from './audit-event.js';
+import { appendAuditEvent } from './append-audit-event.js';
+import { type AuditEventInput, noRequest } from './audit-event.js';
 import { publicKeyId } from './checkpoints.js';
 import { readSiemCursor, SYSLOG_CURSOR } from './siem/shipper.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
@@ -36,6 +39,8 @@ export interface ArchiveResult {
 }
 
 export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Promise<ArchiveResult | null> {
+  // PostgreSQL: the delete runs as the role that owns the audit table. Checked before anything is written.
+  if (kernel.db.dialect === 'postgres') await kernel.db.withOwner((owner) => assertOwnsAuditLog(owner));
   const db = kernel.db.kysely;
   const cutoff = new Date(now.getTime() - kernel.config.auditRetention.days * 86_400_000).toISOString();
   // The archived part is always a prefix of the chain: everything before the first event still kept.
@@ -80,32 +85,58 @@ export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Pr
 
   const anchor = { seq: toSeq, hash: last.hash, at };
   const signedAnchor: AuditAnchor = { ...anchor, keyId: manifest.keyId, signature: sign(null, anchorMessage(anchor), key).toString('base64') };
-  await kernel.transaction(async (tx) => {
-    await tx.trx.deleteFrom('audit_subjects').where('seq', '<=', toSeq).execute();
-    await tx.trx.deleteFrom('audit_checkpoints').where('seq', '<=', toSeq).execute();
-    const value = JSON.stringify(signedAnchor);
-    const updated = await tx.trx.updateTable('settings').set({ value }).where('key', '=', 'audit_anchor').executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) await tx.trx.insertInto('settings').values({ key: 'audit_anchor', value }).execute();
-    if (kernel.db.dialect === 'sqlite') {
+  const actor = asSystem('audit retention');
+  const removal: AuditEventInput = {
+    action: 'audit.archived',
+    outcome: 'success',
+    detail: { fromSeq, toSeq, count: rows.length, archive: path.basename(file), retentionDays: kernel.config.auditRetention.days },
+  };
+  if (kernel.db.dialect === 'sqlite') {
+    await kernel.transaction(async (tx) => {
+      await removeIndexesAndAnchor(tx.trx, toSeq, signedAnchor);
       // DDL is transactional in SQLite: the guard is down only inside this transaction.
       await sql`DROP TRIGGER audit_events_no_delete`.execute(tx.trx);
       await tx.trx.deleteFrom('audit_events').where('seq', '<=', toSeq).execute();
       await sql
         .raw("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
         .execute(tx.trx);
-    } else {
-      await sql`GRANT DELETE ON audit_events TO CURRENT_USER`.execute(tx.trx);
-      await sql`SELECT set_config('castellan.audit_retention_upto', ${String(toSeq)}, true)`.execute(tx.trx);
-      await tx.trx.deleteFrom('audit_events').where('seq', '<=', toSeq).execute();
-      await sql`REVOKE DELETE ON audit_events FROM CURRENT_USER`.execute(tx.trx);
-    }
-    await tx.audit(asSystem('audit retention'), noRequest, {
-      action: 'audit.archived',
-      outcome: 'success',
-      detail: { fromSeq, toSeq, count: rows.length, archive: path.basename(file), retentionDays: kernel.config.auditRetention.days },
+      await tx.audit(actor, noRequest, removal);
     });
-  });
+  } else {
+    // As the owner, on its own connection (CASTELLAN_DATABASE_OWNER_URL; the application role holds
+    // no DELETE on the audit tables and cannot grant itself one). Migration 008 revoked the owner's
+    // own DELETE too: it takes it back for this transaction only, and the trigger lets through only
+    // the events up to the archived seq (a transaction-local setting).
+    await kernel.db.withOwner((owner) =>
+      owner.transaction().execute(async (trx) => {
+        await removeIndexesAndAnchor(trx, toSeq, signedAnchor);
+        await sql`GRANT DELETE ON audit_events TO CURRENT_USER`.execute(trx);
+        await sql`SELECT set_config('castellan.audit_retention_upto', ${String(toSeq)}, true)`.execute(trx);
+        await trx.deleteFrom('audit_events').where('seq', '<=', toSeq).execute();
+        await sql`REVOKE DELETE ON audit_events FROM CURRENT_USER`.execute(trx);
+        await appendAuditEvent(trx, 'postgres', kernel.keyring, actor, noRequest, removal);
+      }),
+    );
+  }
   return { fromSeq, toSeq, count: rows.length, file, manifest: manifestFile };
+}
+
+async function removeIndexesAndAnchor(trx: Transaction<Database>, toSeq: number, anchor: AuditAnchor): Promise<void> {
+  await trx.deleteFrom('audit_subjects').where('seq', '<=', toSeq).execute();
+  await trx.deleteFrom('audit_checkpoints').where('seq', '<=', toSeq).execute();
+  const value = JSON.stringify(anchor);
+  const updated = await trx.updateTable('settings').set({ value }).where('key', '=', 'audit_anchor').executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('settings').values({ key: 'audit_anchor', value }).execute();
+}
+
+/** PostgreSQL: only the role that owns audit_events may remove expired events (see postgres-roles.ts). */
+async function assertOwnsAuditLog(owner: Kysely<Database>): Promise<void> {
+  if (await ownedByAnotherRole(owner, 'audit_events')) {
+    throw new Error(
+      'audit retention removes events as the role that owns the audit table, and this role does not own it: ' +
+        'set CASTELLAN_DATABASE_OWNER_URL for `castellan audit archive` (or for `castellan serve`)',
+    );
+  }
 }
 
 function writeDurably(file: string, bytes: Buffer): void {

@@ -1,5 +1,5 @@
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { Db } from './database.js';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Db, DialectKind } from './database.js';
 import { initialMigration } from './migrations/001-initial.js';
 import { identityMigration } from './migrations/002-identity.js';
 import { passkeyMigration } from './migrations/003-passkeys.js';
@@ -10,22 +10,27 @@ import { roleMatrixMigration } from './migrations/007-roles.js';
 import { auditMigration } from './migrations/008-audit.js';
 import { siemMigration } from './migrations/009-siem.js';
 import { staffCredentialsMigration } from './migrations/011-staff-credentials.js';
+import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
+
+function migrationsFor(dialect: DialectKind): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(dialect),
+    '002-identity': identityMigration(dialect),
+    '003-passkeys': passkeyMigration(dialect),
+    '004-oidc': oidcMigration(dialect),
+    '005-access-reviews': accessReviewMigration(),
+    '006-password-resets': passwordResetMigration(),
+    '007-roles': roleMatrixMigration(),
+    '008-audit': auditMigration(dialect),
+    '009-siem': siemMigration(),
+    '011-staff-credentials': staffCredentialsMigration(),
+  };
+}
 
 class StaticMigrations implements MigrationProvider {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly dialect: DialectKind) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return {
-      '001-initial': initialMigration(this.db.dialect),
-      '002-identity': identityMigration(this.db.dialect),
-      '003-passkeys': passkeyMigration(this.db.dialect),
-      '004-oidc': oidcMigration(this.db.dialect),
-      '005-access-reviews': accessReviewMigration(),
-      '006-password-resets': passwordResetMigration(),
-      '007-roles': roleMatrixMigration(),
-      '008-audit': auditMigration(this.db.dialect),
-      '009-siem': siemMigration(),
-      '011-staff-credentials': staffCredentialsMigration(),
-    };
+    return migrationsFor(this.dialect);
   }
 }
 
@@ -33,10 +38,40 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date; the same migrations run on SQLite and PostgreSQL. */
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrations(db) });
+async function runMigrations(kysely: Kysely<any>, dialect: DialectKind): Promise<MigrationReport> {
+  const migrator = new Migrator({ db: kysely, provider: new StaticMigrations(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * Brings the schema up to date; the same migrations run on SQLite and PostgreSQL.
+ *
+ * PostgreSQL with CASTELLAN_DATABASE_OWNER_URL: the owner role migrates, on its own connection,
+ * then grants the application role only what it needs (postgres-roles.ts). Without an owner URL, a
+ * role that owns the schema migrates it itself (one role for both); an application role that owns
+ * nothing (the owner URL kept away from this process) only checks that nothing is pending.
+ */
+export async function migrateToLatest(db: Db): Promise<MigrationReport> {
+  if (db.dialect === 'postgres' && db.separateOwner) {
+    return db.withOwner(async (owner) => {
+      const roles = await checkRoleSeparation(db.kysely, owner);
+      const report = await runMigrations(owner, db.dialect);
+      if (roles.separate) await grantApplicationRole(owner, roles.appRole, roles.schema);
+      return report;
+    });
+  }
+  if (db.dialect === 'postgres' && (await ownedByAnotherRole(db.kysely, 'kysely_migration'))) {
+    const applied = new Set(await appliedMigrations(db.kysely));
+    const pending = Object.keys(migrationsFor(db.dialect)).filter((name) => !applied.has(name));
+    if (pending.length > 0) {
+      throw new Error(
+        `the database schema needs migrations (${pending.join(', ')}) and the application role "${await currentRole(db.kysely)}" does not own it: ` +
+          'run `castellan migrate` with CASTELLAN_DATABASE_OWNER_URL set',
+      );
+    }
+    return { applied: [] };
+  }
+  return runMigrations(db.kysely, db.dialect);
 }
