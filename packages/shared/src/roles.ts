@@ -61,11 +61,11 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
     scope: {},
     fields: {},
   },
-  audit_admin: { key: 'audit_admin', administrator: true, permissions: ['audit.read'], scope: {}, fields: {} },
+  audit_admin: { key: 'audit_admin', administrator: true, permissions: ['audit.read', 'audit.personal'], scope: {}, fields: {} },
   privacy_officer: {
     key: 'privacy_officer',
     administrator: false,
-    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read'],
+    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read', 'audit.personal'],
     scope: { contacts: 'all', accounts: 'all' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },

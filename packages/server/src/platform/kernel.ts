@@ -5,6 +5,7 @@ import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
 import type { Actor } from './authz/actor.js';
 import { loadRoleMatrix } from './authz/role-store.js';
 import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
+import { ensureAuditDetailKey } from './crypto/audit-detail-key.js';
 import { type DataKeyPurpose, Keyring } from './crypto/keyring.js';
 import { openMasterKeyProvider } from './crypto/open-master-key-provider.js';
 import { suiteById } from './crypto/suites.js';
@@ -72,6 +73,10 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
         .execute();
       await keyring.addStoredKey(signing);
     }
+    await ensureAuditDetailKey(db.kysely, keyring, provider).catch(async (error) => {
+      await keyring.close();
+      throw error;
+    });
     return kernelFrom(config, db, keyring);
   } catch (error) {
     await db.close();

@@ -29,7 +29,7 @@ export function installRoleMatrix(matrix: RoleMatrix): void {
 export const administratorDuties: Record<'system' | 'security' | 'audit', readonly Permission[]> = {
   system: ['users.manage'],
   security: ['roles.assign', 'sessions.manage', 'keys.manage', 'tokens.manage'],
-  audit: ['audit.read'],
+  audit: ['audit.read', 'audit.personal'],
 };
 
 export interface RoleChange {

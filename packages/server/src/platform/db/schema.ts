@@ -127,6 +127,8 @@ export interface AuditEventsTable {
   prev_hash: string;
   hash: string;
   seal: string | null;
+  /** Personal details of the event (IP, user agent, reveal note) sealed under the audit data key. */
+  sealed_enc: Buffer | null;
 }
 
 export interface KeyRotationsTable {
@@ -285,6 +287,15 @@ export interface SiemCursorsTable {
   updated_at: string;
 }
 
+/** Searches by a field the user sees masked: one row per user and window ('minute' | 'day'). */
+export interface SearchQuotaTable {
+  user_id: string;
+  span: string;
+  /** The window's number: floor(epoch ms / window length). */
+  bucket: number;
+  used: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -314,4 +325,5 @@ export interface Database {
   audit_subjects: AuditSubjectsTable;
   audit_checkpoints: AuditCheckpointsTable;
   siem_cursors: SiemCursorsTable;
+  search_quota: SearchQuotaTable;
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import { noRequest } from '../audit/audit-event.js';
 import type { SuiteId } from '../crypto/cipher-suite.js';
+import { auditDetailKeyRecord, newAuditDetailKey } from '../crypto/audit-detail-key.js';
 import { Keyring } from '../crypto/keyring.js';
 import { createMasterKeyFile } from '../crypto/local-master-key.provider.js';
 import { openMasterKeyProvider } from '../crypto/open-master-key-provider.js';
@@ -69,6 +70,7 @@ export async function initialiseInstallation(config: Config, options: InitOption
         await Keyring.newDataKey(provider, 'field', 1),
         await Keyring.newDataKey(provider, 'blind_index', 1),
         await Keyring.newAuditSigningKey(provider),
+        await newAuditDetailKey(provider),
       ];
       const now = nowIso();
       await db.kysely.transaction().execute(async (trx) => {
@@ -77,6 +79,7 @@ export async function initialiseInstallation(config: Config, options: InitOption
           .values([
             { key: 'crypto_suite', value: suiteId },
             { key: 'initialised_at', value: now },
+            auditDetailKeyRecord(now),
           ])
           .execute();
         await trx
