@@ -9,7 +9,8 @@ import { z } from 'zod';
 /** Searches by a field the user sees masked, per user and window (fixed UTC minute / UTC day). */
 export const maskedSearchLimitSetting = z.coerce.number().int().min(1).max(100_000);
 
-const reasonsMessage = 'must be a comma-separated list of reason codes (lower-case letters, digits and _, starting with a letter, 2-48 characters), e.g. caller_verification,complaint,other';
+const reasonsMessage =
+  'must be a comma-separated list of reason codes (lower-case letters, digits and _, starting with a letter, 2-48 characters), e.g. caller_verification,complaint,other';
 
 /** `code,code,…` (or a JSON array in the config file): 1–50 distinct reason codes. */
 export const revealReasonsSetting = z.preprocess(

@@ -24,7 +24,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   oidcRoutes(app, kernel);
   meRoutes(app, kernel);
   passkeyRoutes(app, kernel);
-  contactRoutes(app, store);
+  contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel);

@@ -22,7 +22,9 @@ export function contactRevealBody(reasons: readonly [string, ...string[]]) {
   return z
     .object({
       fields: z.array(z.enum(revealableContactFields)).min(1).max(8),
-      reason: z.enum(reasons as [string, ...string[]]).describe('Why the values are needed: one of the reason codes of this installation (CASTELLAN_REVEAL_REASONS)'),
+      reason: z
+        .enum(reasons as [string, ...string[]])
+        .describe('Why the values are needed: one of the reason codes of this installation (CASTELLAN_REVEAL_REASONS)'),
       note: z
         .string()
         .trim()

@@ -5,8 +5,8 @@ import type { Keyring } from '../crypto/keyring.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { DialectKind } from '../db/database.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
-import type { AuditEventInput, RequestContext } from './audit-event.js';
 import { guardAuditDetail } from './audit-detail-guard.js';
+import type { AuditEventInput, RequestContext } from './audit-event.js';
 import { auditPseudonym, sealAuditDetails } from './audit-personal-details.js';
 
 export const GENESIS_HASH = '0'.repeat(64);

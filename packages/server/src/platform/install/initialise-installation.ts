@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import { noRequest } from '../audit/audit-event.js';
-import type { SuiteId } from '../crypto/cipher-suite.js';
 import { auditDetailKeyRecord, newAuditDetailKey } from '../crypto/audit-detail-key.js';
+import type { SuiteId } from '../crypto/cipher-suite.js';
 import { Keyring } from '../crypto/keyring.js';
 import { createMasterKeyFile } from '../crypto/local-master-key.provider.js';
 import { openMasterKeyProvider } from '../crypto/open-master-key-provider.js';
@@ -76,11 +76,7 @@ export async function initialiseInstallation(config: Config, options: InitOption
       await db.kysely.transaction().execute(async (trx) => {
         await trx
           .insertInto('settings')
-          .values([
-            { key: 'crypto_suite', value: suiteId },
-            { key: 'initialised_at', value: now },
-            auditDetailKeyRecord(now),
-          ])
+          .values([{ key: 'crypto_suite', value: suiteId }, { key: 'initialised_at', value: now }, auditDetailKeyRecord(now)])
           .execute();
         await trx
           .insertInto('data_keys')
