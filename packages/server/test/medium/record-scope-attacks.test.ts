@@ -143,6 +143,21 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
     const revealed = await outsider.call('POST', `/api/v1/contacts/${own}/reveal`, { fields: ['phone'], reason: 'caller_verification' });
     expect(revealed.statusCode, revealed.body).toBe(200);
     expect(revealed.json().values).toEqual({ phone: '13655558888' });
+    // The reason is a code of the list, never free text; "other" needs a note. Bad input reveals and audits nothing.
+    const revealsBefore = (await db().selectFrom('audit_events').select('seq').where('action', '=', 'personal_data.reveal').execute()).length;
+    for (const bad of [
+      { reason: 'the customer asked me to check' },
+      { reason: 'other' },
+      { reason: 'complaint', note: 'x'.repeat(501) },
+      { reason: 'complaint', notes: 'x' },
+    ]) {
+      const res = await outsider.call('POST', `/api/v1/contacts/${own}/reveal`, { fields: ['phone'], ...bad });
+      expect(res.statusCode, `${JSON.stringify(bad)}: ${res.body}`).toBe(400);
+      expect(res.body).not.toContain('13655558888');
+    }
+    expect((await db().selectFrom('audit_events').select('seq').where('action', '=', 'personal_data.reveal').execute()).length).toBe(revealsBefore);
+    const other = await outsider.call('POST', `/api/v1/contacts/${own}/reveal`, { fields: ['phone'], reason: 'other', note: 'regulator inspection' });
+    expect(other.statusCode, other.body).toBe(200);
   });
 
   it("answers 404 to a PATCH or DELETE of another team's account and changes nothing; the owning team's PATCH and DELETE work", async () => {
