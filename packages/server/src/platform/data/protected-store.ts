@@ -11,7 +11,7 @@ import { releaseLinkedContacts } from './account-contacts.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
 import { checkRevealReason, type RevealReason } from './reveal-reason.js';
-import { type QuotaRefusal, takeMaskedSearch } from './search-quota.js';
+import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedSearch } from './search-quota.js';
 import { lockSubjectKey } from './subject-keys.js';
 import { bidxColumn, type PlannedField, type TablePlan, tablePlan } from './table-plan.js';
 
@@ -197,21 +197,8 @@ export class ProtectedStore {
       });
     } catch (error) {
       if (!(error instanceof SearchQuotaExceeded) || !searched) throw error;
-      const { span, limit, retryAfterSeconds } = error.refusal;
-      await this.kernel.transaction((tx) =>
-        tx.audit(actor, context, {
-          action: 'personal_data.search',
-          outcome: 'refused',
-          resource: object,
-          fields: [searched.name],
-          detail: { searchedBy: searched.name, searchedMasked: true, quota: span, limit },
-        }),
-      );
-      throw new AppError('rate_limited', 429, `too many searches by fields you see masked (at most ${limit} a ${span}); try again in ${retryAfterSeconds} s`, {
-        quota: span,
-        limit,
-        retryAfterSeconds,
-      });
+      await this.kernel.transaction((tx) => tx.audit(actor, context, refusedSearchEvent(object, searched.name, error.refusal)));
+      throw searchRateLimited(error.refusal);
     }
   }
 
@@ -571,12 +558,4 @@ function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('bad_request', 400, 'invalid cursor');
   return id;
-}
-
-/** Thrown inside the search transaction to roll it back (the quota counts nothing for a refused search). */
-class SearchQuotaExceeded extends Error {
-  constructor(readonly refusal: QuotaRefusal) {
-    super(`masked-search quota reached (${refusal.span})`);
-    this.name = 'SearchQuotaExceeded';
-  }
 }

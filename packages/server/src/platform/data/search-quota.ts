@@ -1,5 +1,7 @@
 import { sql, type Transaction } from 'kysely';
+import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Database } from '../db/schema.js';
+import { AppError } from '../errors.js';
 
 /**
  * The per-user quota on searches by a field the user sees masked (a masked value is otherwise an
@@ -52,4 +54,33 @@ export async function takeMaskedSearch(trx: Transaction<Database>, userId: strin
     if (!taken) return { span, limit, retryAfterSeconds: Math.max(1, Math.ceil(((bucket + 1) * spanMs[span] - now) / 1000)) };
   }
   return null;
+}
+
+/** Thrown inside the search transaction to roll it back (a refused search counts nothing). */
+export class SearchQuotaExceeded extends Error {
+  constructor(readonly refusal: QuotaRefusal) {
+    super(`masked-search quota reached (${refusal.span})`);
+    this.name = 'SearchQuotaExceeded';
+  }
+}
+
+/** The audit event of a refused search (appended in a transaction of its own, after the rollback). */
+export function refusedSearchEvent(resource: string, field: string, refusal: QuotaRefusal): AuditEventInput {
+  return {
+    action: 'personal_data.search',
+    outcome: 'refused',
+    resource,
+    fields: [field],
+    detail: { searchedBy: field, searchedMasked: true, quota: refusal.span, limit: refusal.limit },
+  };
+}
+
+/** 429 rate_limited, with the wait in `details.retryAfterSeconds` (and the Retry-After header). */
+export function searchRateLimited(refusal: QuotaRefusal): AppError {
+  const { span, limit, retryAfterSeconds } = refusal;
+  return new AppError('rate_limited', 429, `too many searches by fields you see masked (at most ${limit} a ${span}); try again in ${retryAfterSeconds} s`, {
+    quota: span,
+    limit,
+    retryAfterSeconds,
+  });
 }
