@@ -9,6 +9,7 @@ import { formatSyslogMessage } from '../../src/platform/audit/siem/syslog-format
 import { verifyAuditChain } from '../../src/platform/audit/verify-audit-chain.js';
 import type { Actor } from '../../src/platform/authz/actor.js';
 import { newId, nowIso } from '../../src/platform/data/ids.js';
+import { grantAuditPersonalToStoredRoles } from '../../src/platform/db/migrations/012-masked-search-and-audit-seal.js';
 import { openKernel } from '../../src/platform/kernel.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
@@ -297,5 +298,30 @@ describe.each(testDialects)('the audit data key on %s', (dialect) => {
     await db.close();
     i.kernel = await openKernel(i.config);
     expect(await verifyAuditChain(i.kernel)).toMatchObject({ intact: true });
+  });
+
+  it('gives the stored audit_admin and privacy_officer roles audit.personal on upgrade, unless that would combine duties', async () => {
+    const i = install as TestInstall;
+    const db = i.kernel.db.kysely;
+    const permissionsOf = async (key: string) =>
+      JSON.parse((await db.selectFrom('roles').select('permissions').where('key', '=', key).executeTakeFirstOrThrow()).permissions) as string[];
+    expect(await permissionsOf('audit_admin')).toContain('audit.personal');
+    expect(await permissionsOf('privacy_officer')).toContain('audit.personal');
+    // As stored before the upgrade; one role edited to hold a system duty.
+    await db
+      .updateTable('roles')
+      .set({ permissions: JSON.stringify(['audit.read']) })
+      .where('key', '=', 'audit_admin')
+      .execute();
+    await db
+      .updateTable('roles')
+      .set({ permissions: JSON.stringify(['contacts.read', 'users.manage']) })
+      .where('key', '=', 'privacy_officer')
+      .execute();
+    await grantAuditPersonalToStoredRoles(db as never);
+    expect(await permissionsOf('audit_admin')).toEqual(['audit.read', 'audit.personal']);
+    expect(await permissionsOf('privacy_officer')).toEqual(['contacts.read', 'users.manage']);
+    await grantAuditPersonalToStoredRoles(db as never);
+    expect(await permissionsOf('audit_admin')).toEqual(['audit.read', 'audit.personal']);
   });
 });

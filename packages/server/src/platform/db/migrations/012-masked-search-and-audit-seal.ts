@@ -28,18 +28,23 @@ export function maskedSearchAndAuditSealMigration(dialect: DialectKind) {
         .execute();
       await db.schema.alterTable('audit_events').addColumn('sealed_enc', blob).execute();
 
-      const roles = db as unknown as Kysely<{ roles: { key: string; permissions: string; updated_at: string } }>;
-      for (const key of ['audit_admin', 'privacy_officer']) {
-        const row = await roles.selectFrom('roles').select('permissions').where('key', '=', key).executeTakeFirst();
-        if (!row) continue;
-        const permissions = JSON.parse(row.permissions) as string[];
-        if (permissions.includes('audit.personal') || permissions.some((p) => nonAuditDuties.includes(p))) continue;
-        await roles
-          .updateTable('roles')
-          .set({ permissions: JSON.stringify([...permissions, 'audit.personal']), updated_at: new Date().toISOString() })
-          .where('key', '=', key)
-          .execute();
-      }
+      await grantAuditPersonalToStoredRoles(db);
     },
   };
+}
+
+/** The stored audit_admin and privacy_officer roles get `audit.personal`, unless edited to hold another administrator duty. */
+export async function grantAuditPersonalToStoredRoles(db: Kysely<unknown>): Promise<void> {
+  const roles = db as unknown as Kysely<{ roles: { key: string; permissions: string; updated_at: string } }>;
+  for (const key of ['audit_admin', 'privacy_officer']) {
+    const row = await roles.selectFrom('roles').select('permissions').where('key', '=', key).executeTakeFirst();
+    if (!row) continue;
+    const permissions = JSON.parse(row.permissions) as string[];
+    if (permissions.includes('audit.personal') || permissions.some((p) => nonAuditDuties.includes(p))) continue;
+    await roles
+      .updateTable('roles')
+      .set({ permissions: JSON.stringify([...permissions, 'audit.personal']), updated_at: new Date().toISOString() })
+      .where('key', '=', key)
+      .execute();
+  }
 }
