@@ -7,3 +7,5 @@ export * from './roles.js';
 export * from './schemas/account.schema.js';
 export * from './schemas/common.schema.js';
 export * from './schemas/contact.schema.js';
+export * from './schemas/contact-search.schema.js';
+export * from './schemas/reveal.schema.js';

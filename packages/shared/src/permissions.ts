@@ -18,6 +18,8 @@ export const permissions = [
   'tokens.manage',
   'keys.manage',
   'audit.read',
+  /** The personal details kept in audit events (reveal notes, staff IP addresses and user agents) and the per-contact access list. */
+  'audit.personal',
 ] as const;
 export type Permission = (typeof permissions)[number];
 

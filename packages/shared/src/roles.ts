@@ -70,14 +70,14 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   audit_admin: {
     key: 'audit_admin',
     administrator: true,
-    permissions: ['audit.read'],
+    permissions: ['audit.read', 'audit.personal'],
     scope: {},
     fields: { users: { email: 'masked', name: 'masked' } },
   },
   privacy_officer: {
     key: 'privacy_officer',
     administrator: false,
-    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read'],
+    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read', 'audit.personal'],
     scope: { contacts: 'all', accounts: 'all' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },

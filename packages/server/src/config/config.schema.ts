@@ -1,5 +1,6 @@
 import { roleKeys } from '@castellan/shared';
 import { z } from 'zod';
+import { defaultRevealReasonList, maskedSearchLimitSetting, revealReasonsSetting } from './privacy-settings.js';
 import { syslogFacilitySetting, syslogUrlSetting } from './siem-settings.js';
 
 /**
@@ -90,6 +91,9 @@ export const configSchema = z.object({
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),
   CASTELLAN_SIEM_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  CASTELLAN_MASKED_SEARCH_PER_MINUTE: maskedSearchLimitSetting.default(30),
+  CASTELLAN_MASKED_SEARCH_PER_DAY: maskedSearchLimitSetting.default(300),
+  CASTELLAN_REVEAL_REASONS: revealReasonsSetting.default(defaultRevealReasonList),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),
   CASTELLAN_OIDC_ISSUER: oidcIssuer.optional(),
   CASTELLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),

@@ -28,6 +28,10 @@ export interface Config {
   readonly auditRetention: { days: number; archiveDir: string };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
+  /** Per-user quota on searches by a field the user sees masked (fixed UTC minute and UTC day). */
+  readonly maskedSearch: { perMinute: number; perDay: number };
+  /** The reason codes a reveal may give. */
+  readonly revealReasons: readonly [string, ...string[]];
 }
 
 export interface OidcConfig {
@@ -136,7 +140,18 @@ function deriveConfig(raw: RawConfig): Config {
       archiveDir: path.resolve(raw.CASTELLAN_AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive')),
     },
     oidc: oidcConfig(raw),
+    maskedSearch: maskedSearchConfig(raw),
+    revealReasons: raw.CASTELLAN_REVEAL_REASONS,
   };
+}
+
+function maskedSearchConfig(raw: RawConfig): Config['maskedSearch'] {
+  const perMinute = raw.CASTELLAN_MASKED_SEARCH_PER_MINUTE;
+  const perDay = raw.CASTELLAN_MASKED_SEARCH_PER_DAY;
+  if (perDay < perMinute) {
+    throw new ConfigError('CASTELLAN_MASKED_SEARCH_PER_DAY', `must be at least CASTELLAN_MASKED_SEARCH_PER_MINUTE (${perMinute}), got ${perDay}`);
+  }
+  return { perMinute, perDay };
 }
 
 function oidcConfig(raw: RawConfig): OidcConfig | null {

@@ -47,6 +47,8 @@ export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.status === 401 || error.status === 403 || error.status === 404) await auditRefusal(kernel, request, error);
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (error.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return send(reply, request, error.status, error.code, error.message, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -30,7 +30,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   meRoutes(app, kernel);
   myTokenRoutes(app, kernel);
   passkeyRoutes(app, kernel);
-  contactRoutes(app, store);
+  contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);

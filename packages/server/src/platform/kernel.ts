@@ -4,6 +4,7 @@ import { appendAuditEvent } from './audit/append-audit-event.js';
 import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
 import type { Actor } from './authz/actor.js';
 import { loadRoleMatrix } from './authz/role-store.js';
+import { ensureAuditDetailKey } from './crypto/audit-detail-key.js';
 import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
 import { type DataKeyPurpose, Keyring } from './crypto/keyring.js';
 import { openMasterKeyProvider } from './crypto/open-master-key-provider.js';
@@ -68,6 +69,10 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
       await keyring.close();
       throw new Error('the audit signing key is missing from data_keys: the audit trail can no longer be verified; restore the data_keys row from a backup');
     }
+    await ensureAuditDetailKey(db.kysely, keyring, provider).catch(async (error) => {
+      await keyring.close();
+      throw error;
+    });
     return kernelFrom(config, db, keyring);
   } catch (error) {
     await db.close();

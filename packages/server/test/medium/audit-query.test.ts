@@ -31,6 +31,8 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
   let repA: TestUser;
   let repAToken: string;
   let repBToken: string;
+  let privacyToken: string;
+  let privacyOfficer: TestUser;
   let manager: TestUser;
   let managerToken: string;
   let managerSession: Client;
@@ -39,7 +41,8 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
   let subjectId: string;
   /** The first moment of the second phase (the manager's session and reveal). */
   let boundary: string;
-  const reason = 'customer asked for a call back about the renewal';
+  const reason = 'complaint';
+  const note = 'Wang Fang asked for a call back on 13900001111 about the renewal';
 
   const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
   const bearer = (token: string, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
@@ -76,6 +79,8 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
     repBToken = await tokenFor(install.kernel, repB);
     manager = await addUser(install.kernel, ['sales_manager'], 'North');
     managerToken = await tokenFor(install.kernel, manager);
+    privacyOfficer = await addUser(install.kernel, ['privacy_officer']);
+    privacyToken = await tokenFor(install.kernel, privacyOfficer);
 
     // Phase 1: the rep creates, reads and searches.
     const create = async (payload: object) => {
@@ -99,7 +104,7 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
     const start = await managerSession.call('POST', '/api/v1/me/mfa/totp');
     const confirm = await managerSession.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(start.json().secret) });
     expect(confirm.json().sessionKind).toBe('full');
-    const revealed = await managerSession.call('POST', `/api/v1/contacts/${contactId}/reveal`, { fields: ['phone'], reason });
+    const revealed = await managerSession.call('POST', `/api/v1/contacts/${contactId}/reveal`, { fields: ['phone'], reason, note });
     expect(revealed.statusCode, revealed.body).toBe(200);
   });
   afterAll(async () => {
@@ -144,7 +149,18 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
     expect(new Set(personal.map((e) => e.action))).toEqual(new Set(['personal_data.read', 'personal_data.search', 'personal_data.reveal']));
     const reveals = await asAuditor('action=personal_data.reveal');
     expect(reveals.items).toHaveLength(1);
-    expect(reveals.items[0]).toMatchObject({ actorId: manager.id, actorKind: 'user', fields: ['phone'], detail: { reason }, subjectIds: [subjectId] });
+    expect(reveals.items[0]).toMatchObject({
+      actorId: manager.id,
+      actorKind: 'user',
+      fields: ['phone'],
+      detail: { reason, note: 'sealed' },
+      subjectIds: [subjectId],
+      ip: expect.stringMatching(/^ip:[0-9a-f]{16}$/),
+      userAgent: expect.stringMatching(/^ua:[0-9a-f]{16}$/),
+      // The audit administrator holds audit.personal: the sealed details in the clear.
+      personal: { ip: '127.0.0.1', userAgent: 'lightMyRequest', note, intact: true },
+    });
+    expect(JSON.stringify(reveals.items[0]?.detail)).not.toContain('13900001111');
     // A prefix is a whole segment: "personal.*" is not "personal_data.*".
     expect((await asAuditor('action=personal.*')).items).toEqual([]);
     const auth = await allPages('action=auth.*&outcome=success', 200);
@@ -223,14 +239,21 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
     expect((await bearer(auditorToken, `/api/v1/contacts/${contactId}/accesses`)).statusCode).toBe(403);
   });
 
-  it('shows who has seen a contact to those who may see it, and 404 to those who may not', async () => {
+  it('shows who has seen a contact to audit and privacy roles only (403 for others, whatever the id; 404 for an unknown contact)', async () => {
+    // Staff who may read the contact, even its owner and their manager, do not see who else looked at it.
+    for (const token of [repAToken, managerToken, repBToken]) {
+      for (const id of [contactId, otherContactId, '01a22885-0a4d-7f08-9296-cdbe0f87e732']) {
+        const refused = await bearer(token, `/api/v1/contacts/${id}/accesses`);
+        expect(refused.statusCode, refused.body).toBe(403);
+        expect(refused.json().error.code).toBe('forbidden');
+      }
+    }
+    expect((await managerSession.call('GET', `/api/v1/contacts/${contactId}/accesses`)).statusCode).toBe(403);
     const outsider = await bearer(repBToken, `/api/v1/contacts/${contactId}/accesses`);
-    expect(outsider.statusCode).toBe(404);
-    expect(outsider.json().error.code).toBe('not_found');
-    expect((await bearer(repBToken, `/api/v1/contacts/${otherContactId}/accesses`)).statusCode).toBe(404);
-    expect((await bearer(repBToken, '/api/v1/contacts/01a22885-0a4d-7f08-9296-cdbe0f87e732/accesses')).statusCode).toBe(404);
+    // The privacy officer may; an unknown contact is not found.
+    expect((await bearer(privacyToken, '/api/v1/contacts/01a22885-0a4d-7f08-9296-cdbe0f87e732/accesses')).statusCode).toBe(404);
 
-    const res = await managerSession.call('GET', `/api/v1/contacts/${contactId}/accesses`);
+    const res = await bearer(privacyToken, `/api/v1/contacts/${contactId}/accesses`);
     expect(res.statusCode, res.body).toBe(200);
     const items = res.json().items as {
       seq: number;
@@ -239,23 +262,32 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
       action: string;
       fields: string[];
       reason: string | null;
+      note: string | null;
       requestId: string;
       ip: string;
+      userAgent: string;
     }[];
     for (const item of items) expect(item.action.startsWith('personal_data.')).toBe(true);
-    expect(items[0]).toMatchObject({ action: 'personal_data.reveal', actor: { kind: 'user', id: manager.id, userId: manager.id }, fields: ['phone'], reason });
+    expect(items[0]).toMatchObject({
+      action: 'personal_data.reveal',
+      actor: { kind: 'user', id: manager.id, userId: manager.id },
+      fields: ['phone'],
+      reason,
+      note,
+      ip: '127.0.0.1',
+      userAgent: 'lightMyRequest',
+    });
     expect(items[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(items[0]?.ip).toBe('127.0.0.1');
     const byRep = items.filter((i) => i.actor.userId === repA.id);
     expect(byRep.map((i) => i.action).sort()).toEqual(['personal_data.read', 'personal_data.search']);
-    expect(byRep.every((i) => i.actor.kind === 'token' && i.reason === null)).toBe(true);
+    expect(byRep.every((i) => i.actor.kind === 'token' && i.reason === null && i.note === null)).toBe(true);
     expect(byRep.find((i) => i.action === 'personal_data.read')?.fields).toEqual(expect.arrayContaining(['name', 'email', 'phone']));
 
-    // The owner sees the same list; pages follow the cursor.
-    const owned = await bearer(repAToken, `/api/v1/contacts/${contactId}/accesses?limit=1`);
-    expect(owned.statusCode).toBe(200);
-    expect(owned.json().items).toEqual([items[0]]);
-    const rest = await bearer(repAToken, `/api/v1/contacts/${contactId}/accesses?limit=50&cursor=${owned.json().nextCursor}`);
+    // Pages follow the cursor.
+    const first = await bearer(privacyToken, `/api/v1/contacts/${contactId}/accesses?limit=1`);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().items).toEqual([items[0]]);
+    const rest = await bearer(privacyToken, `/api/v1/contacts/${contactId}/accesses?limit=50&cursor=${first.json().nextCursor}`);
     expect(rest.json().items.map((i: { seq: number }) => i.seq)).toEqual(items.slice(1).map((i) => i.seq));
     expect(rest.json().nextCursor).toBeNull();
 
@@ -265,7 +297,8 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
       .selectAll()
       .where('request_id', '=', String(res.headers['x-request-id']))
       .executeTakeFirstOrThrow();
-    expect(event).toMatchObject({ action: 'audit.read', actor_id: manager.id, resource: 'audit_events' });
+    expect(event.actor_id?.startsWith(`${privacyOfficer.id}/`)).toBe(true);
+    expect(event).toMatchObject({ action: 'audit.read', resource: 'audit_events' });
     expect(JSON.parse(String(event.subject_ids))).toEqual([subjectId]);
     expect(JSON.parse(String(event.detail))).toMatchObject({ view: 'contact_accesses', contactId, count: items.length });
     // ...and the refusal is an audit event too.
@@ -280,7 +313,7 @@ describe.each(testDialects)('reading the audit trail on %s', (dialect) => {
   it("keeps a deleted contact's history reachable for the auditor, not through the contact", async () => {
     const gone = await app.inject({ method: 'DELETE', url: `/api/v1/contacts/${otherContactId}`, headers: { authorization: `Bearer ${managerToken}` } });
     expect(gone.statusCode).toBe(204);
-    expect((await bearer(managerToken, `/api/v1/contacts/${otherContactId}/accesses`)).statusCode).toBe(404);
+    expect((await bearer(privacyToken, `/api/v1/contacts/${otherContactId}/accesses`)).statusCode).toBe(404);
     const history = await allPages(`contact=${otherContactId}`, 200);
     expect(history.map((e) => e.action)).toEqual(expect.arrayContaining(['record.deleted', 'record.created']));
   });

@@ -60,7 +60,7 @@ describe.each(testDialects)('audited acts and export on %s', (dialect) => {
     const signedIn = await lastEvent('auth.login.succeeded');
     expect([signedIn.actor_id, signedIn.outcome]).toEqual([manager.id, 'success']);
 
-    const reveal = await client.call('POST', `/api/v1/contacts/${mine.json().id}/reveal`, { fields: ['idNumber'], reason: 'contract requires identity check' });
+    const reveal = await client.call('POST', `/api/v1/contacts/${mine.json().id}/reveal`, { fields: ['idNumber'], reason: 'legal_request' });
     expect(reveal.json().values.idNumber).toBe('110101198808081234');
     const revealed = await lastEvent('personal_data.reveal');
     expect([revealed.actor_id, revealed.outcome, revealed.fields]).toEqual([manager.id, 'success', '["idNumber"]']);

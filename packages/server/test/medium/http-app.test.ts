@@ -132,6 +132,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/auth/step-up/webauthn/options authenticated",
         "POST /api/v1/auth/step-up/webauthn authenticated",
         "GET /api/v1/contacts contacts.read",
+        "POST /api/v1/contacts/search contacts.read",
         "POST /api/v1/contacts contacts.create",
         "GET /api/v1/contacts/export contacts.export",
         "GET /api/v1/contacts/:id contacts.read",
@@ -164,7 +165,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/access-reviews/:id/decisions reviews.decide",
         "GET /api/v1/access-reviews/dormant users.read",
         "GET /api/v1/audit-events audit.read",
-        "GET /api/v1/contacts/:id/accesses contacts.read",
+        "GET /api/v1/contacts/:id/accesses audit.personal",
         "GET /api/v1/keys keys.manage",
         "POST /api/v1/keys/rotate keys.manage",
       ]

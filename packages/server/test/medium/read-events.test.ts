@@ -53,6 +53,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   let sysadminToken: string;
   let sysadmin: TestUser;
   let auditorToken: string;
+  let privacyToken: string;
   let contactIds: string[] = [];
 
   const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
@@ -82,6 +83,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     sysadmin = await addUser(install.kernel, ['system_admin']);
     sysadminToken = await tokenFor(install.kernel, sysadmin);
     auditorToken = await tokenFor(install.kernel, await addUser(install.kernel, ['audit_admin']));
+    privacyToken = await tokenFor(install.kernel, await addUser(install.kernel, ['privacy_officer']));
     contactIds = [];
     for (const payload of [
       { name: '张伟', email: 'zhang.wei@example.com', phone: '13700001111', idNumber: '110101198001010011' },
@@ -140,8 +142,8 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       ),
     'GET /api/v1/contacts/:id/accesses': async () => {
       const id = contactIds[0] ?? '';
-      const res = await call(managerToken, 'GET', `/api/v1/contacts/${id}/accesses`);
-      return [{ res, subjects: await contactSubjects([id]), fields: ['actorId', 'ip'], actions: ['audit.read'] }];
+      const res = await call(privacyToken, 'GET', `/api/v1/contacts/${id}/accesses`);
+      return [{ res, subjects: await contactSubjects([id]), fields: ['actorId', 'ip', 'userAgent', 'note'], actions: ['audit.read'] }];
     },
     'GET /api/v1/users': async () => {
       const res = await call(sysadminToken, 'GET', '/api/v1/users?limit=100');
@@ -263,8 +265,26 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       expect(res.statusCode, `${query}: ${res.body}`).toBe(200);
       expect(res.json().items.length, query).toBe(1);
     }
+    for (const [field, value] of [
+      ['email', person.email],
+      ['phone', person.phone],
+      ['name', 'Zbigniewska'],
+      ['idNumber', '11010519491231009X'],
+      ['email', 'Vyrypaevska.Missing@Example-Mail.ORG'],
+    ]) {
+      const res = await call(managerToken, 'POST', '/api/v1/contacts/search', { field, value });
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(200);
+    }
+    expect((await call(managerToken, 'GET', `/api/v1/contacts?phone=${encodeURIComponent('+86 139 0000 4455')}`)).json().items).toEqual([]);
     const revealer = await signInWithTotp(manager.email);
-    const revealed = await revealer.call('POST', `/api/v1/contacts/${id}/reveal`, { fields: ['idNumber'], reason: 'identity check requested by compliance' });
+    // Staff-typed text, the staff member's browser and address: personal data, sealed, never in the clear.
+    const note = `caller Quintavalle Zbigniewska confirmed ${person.idNumber} at Zbigniewska Boulevard 4242`;
+    const revealed = await revealer.call(
+      'POST',
+      `/api/v1/contacts/${id}/reveal`,
+      { fields: ['idNumber'], reason: 'caller_verification', note },
+      { 'user-agent': 'Mozilla/5.0 (Quintavalle-Workstation-4242)' },
+    );
     expect(revealed.statusCode, revealed.body).toBe(200);
     expect(revealed.json().values.idNumber).toBe(person.idNumber);
     expect((await call(managerToken, 'PATCH', `/api/v1/contacts/${id}`, changed)).statusCode).toBe(200);
@@ -272,7 +292,15 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     expect(exported.statusCode, exported.body).toBe(200);
     expect(exported.body.toLowerCase()).toContain(changed.email.toLowerCase());
     expect((await call(managerToken, 'GET', `/api/v1/contacts?email=${encodeURIComponent(changed.email)}`)).json().items).toHaveLength(1);
-    expect((await call(managerToken, 'GET', `/api/v1/contacts/${id}/accesses`)).statusCode).toBe(200);
+    expect((await call(managerToken, 'GET', `/api/v1/contacts/${id}/accesses`)).statusCode).toBe(403);
+    const accesses = await call(privacyToken, 'GET', `/api/v1/contacts/${id}/accesses`);
+    expect(accesses.statusCode).toBe(200);
+    expect(accesses.json().items[0]).toMatchObject({ action: 'personal_data.search' });
+    expect(accesses.json().items.find((i: { action: string }) => i.action === 'personal_data.reveal')).toMatchObject({
+      reason: 'caller_verification',
+      note,
+      userAgent: 'Mozilla/5.0 (Quintavalle-Workstation-4242)',
+    });
     const outsider = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'Elsewhere'));
     expect((await call(outsider, 'GET', `/api/v1/contacts/${id}`)).statusCode).toBe(404);
     expect((await call(outsider, 'PATCH', `/api/v1/contacts/${id}`, { phone: '+86 139 7788 4455' })).statusCode).toBe(404);
@@ -319,6 +347,12 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     for (const idNumber of [person.idNumber, chinese.idNumber]) add(normalizeIdNumber(idNumber));
     add(person.birthDate.replace(/-/g, ''));
     add('玥珩');
+    add(note);
+    add('Quintavalle-Workstation-4242');
+    add('Vyrypaevska.Missing@Example-Mail.ORG');
+    // Every request came from 127.0.0.1 and light-my-request's user agent: neither is in the log in the clear.
+    add('127.0.0.1');
+    add('lightMyRequest');
     // Control: the forms do find the values where they legitimately are (the API's answers).
     const answers = JSON.stringify([created.json(), other.json(), createdUser.json(), revealed.json()]).toLowerCase();
     expect([person.name, person.email, person.wechatId, chinese.name, staff.email].every((v) => answers.includes(v.toLowerCase()))).toBe(true);
@@ -336,7 +370,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     const value = 'Refused.Quintavalle@Example-Mail.ORG';
     const noCredentials = await app.inject({ method: 'GET', url: `/api/v1/contacts/${encodeURIComponent(value)}` });
     expect(noCredentials.statusCode).toBe(401);
-    const noPermission = await call(auditorToken, 'GET', `/api/v1/contacts/${encodeURIComponent(value)}/accesses`);
+    const noPermission = await call(managerToken, 'GET', `/api/v1/contacts/${encodeURIComponent(value)}/accesses`);
     expect(noPermission.statusCode).toBe(403);
     const events = await db().selectFrom('audit_events').selectAll().execute();
     expect(JSON.stringify(events).toLowerCase()).not.toContain(value.toLowerCase());

@@ -119,7 +119,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const client = new Client(app);
     expect((await signInWithTotp(client)).statusCode).toBe(200);
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const body = { fields: ['phone'], reason: 'customer called about a billing error' };
+    const body = { fields: ['phone'], reason: 'complaint' };
     const noHeader = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie }, payload: body });
     expect(noHeader.statusCode).toBe(403);
     const wrong = await app.inject({
@@ -168,7 +168,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
       method: 'POST',
       url: `/api/v1/contacts/${contactId}/reveal`,
       headers: { authorization: `Bearer ${token}` },
-      payload: { fields: ['idNumber'], reason: 'checking identity on the phone' },
+      payload: { fields: ['idNumber'], reason: 'caller_verification' },
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('step_up_required');
@@ -177,7 +177,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
       method: 'POST',
       url: `/api/v1/contacts/${contactId}/reveal`,
       headers: { authorization: `Bearer ${token}` },
-      payload: { fields: ['jobTitle'], reason: 'checking identity on the phone' },
+      payload: { fields: ['jobTitle'], reason: 'caller_verification' },
     });
     expect(hidden.statusCode).toBe(403);
     expect(hidden.json().error).toMatchObject({ code: 'forbidden', message: 'you may not see jobTitle' });

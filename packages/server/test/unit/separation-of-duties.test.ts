@@ -40,6 +40,15 @@ describe('separation of duties across all the roles one user holds (等保 三�
       'a role may not combine the security administrator duty with a permission on personal data (contacts.read; 等保 三员分立)',
     ]);
     expect(dutiesOf(['users.read', 'reviews.decide', 'accounts.read'])).toEqual([]);
+    // The audit trail's sealed details (staff IP, user agent, reveal notes) stay on the audit side.
+    expect(permissionProblems(['audit.read', 'audit.personal'], 'a role')).toEqual([]);
+    expect(permissionProblems(['contacts.read', 'audit.personal'], 'a role')).toEqual([]);
+    expect(permissionProblems(['roles.assign', 'audit.personal'], 'a role')).toEqual([
+      'a role may not combine the security administrator duty with audit.personal (等保 三员分立)',
+    ]);
+    expect(permissionProblems(['users.manage', 'audit.personal'], 'one user')).toEqual([
+      'one user may not combine the system administrator duty with audit.personal (等保 三员分立)',
+    ]);
   });
 
   it.each<[RoleKey[], boolean]>([

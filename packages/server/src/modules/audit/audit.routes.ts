@@ -23,9 +23,13 @@ const auditEventView = z.object({
   subjectIds: z.array(z.string()),
   fields: z.array(z.string()),
   requestId: z.string().nullable(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
+  ip: z.string().nullable().describe('Keyed pseudonym of the IP address (ip:<hex>)'),
+  userAgent: z.string().nullable().describe('Keyed pseudonym of the user agent (ua:<hex>)'),
   detail: z.record(z.string(), z.unknown()).nullable(),
+  personal: z
+    .object({ ip: z.string().nullable(), userAgent: z.string().nullable(), note: z.string().nullable(), intact: z.boolean() })
+    .nullable()
+    .describe('The sealed personal details in the clear: only for holders of audit.personal, null otherwise'),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -37,8 +41,10 @@ const accessView = z.object({
   action: z.string(),
   fields: z.array(z.string()),
   reason: z.string().nullable(),
+  note: z.string().nullable(),
   requestId: z.string().nullable(),
   ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
 });
 
 const auditEventQuery = z
@@ -69,7 +75,7 @@ const auditEventQuery = z
   .strict()
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), 'from must not be after to');
 
-/** Reading the audit trail (audit administrator) and "who has seen this customer" (those who may see it). */
+/** Reading the audit trail (audit administrator) and "who has seen this customer" (audit and privacy roles). */
 export function auditRoutes(app: FastifyInstance, kernel: Kernel, store: ProtectedStore): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -85,10 +91,11 @@ export function auditRoutes(app: FastifyInstance, kernel: Kernel, store: Protect
   });
 
   r.get('/api/v1/contacts/:id/accesses', {
-    config: { access: { permission: 'contacts.read' } },
+    config: { access: { permission: 'audit.personal' } },
     schema: {
       tags: ['contacts', 'audit'],
-      summary: 'Who has seen this contact: reads, searches and reveals of its personal data, with actor, time, fields and reason (audited)',
+      summary:
+        'Who has seen this contact: reads, searches and reveals of its personal data, with staff member, time, fields, reason code, note and address (audit.personal and a contact in your scope; audited)',
       params: idParams,
       querystring: z.object(pageQuery).strict(),
       response: { 200: z.object({ items: z.array(accessView), nextCursor: z.string().nullable() }), ...errors },

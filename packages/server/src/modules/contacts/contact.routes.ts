@@ -1,4 +1,14 @@
-import { contactCreate, contactListQuery, contactPage, contactPatch, contactView, errorResponse, idParams } from '@castellan/shared';
+import {
+  contactCreate,
+  contactListQuery,
+  contactPage,
+  contactPatch,
+  contactRevealBody,
+  contactSearchBody,
+  contactView,
+  errorResponse,
+  idParams,
+} from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,18 +18,29 @@ import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import { AppError } from '../../platform/errors.js';
 import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
 
-const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse, 429: errorResponse };
 const tags = ['contacts'];
+const definedOnly = (values: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const searchRules =
+  'Exact match through a blind index; every search is audited, misses included; searching by a field you see masked counts against your quota (CASTELLAN_MASKED_SEARCH_PER_MINUTE / _PER_DAY; past it: 429 rate_limited)';
+
+export interface ContactRouteOptions {
+  /** The reason codes a reveal may give (CASTELLAN_REVEAL_REASONS). */
+  revealReasons: readonly [string, ...string[]];
+}
 
 /** Contacts: natural persons. Every call is one call into the protected store. */
-export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void {
+export function contactRoutes(app: FastifyInstance, store: ProtectedStore, options: ContactRouteOptions): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/contacts', {
     config: { access: { permission: 'contacts.read' } },
     schema: {
       tags,
-      summary: 'List contacts in your scope; exact search by email, phone, idNumber or name',
+      summary:
+        'List contacts in your scope; exact search by email, phone, idNumber or name (POST /api/v1/contacts/search is preferred: it keeps the value out of URLs and logs)',
+      description: searchRules,
       querystring: contactListQuery,
       response: { 200: contactPage, ...errors },
     },
@@ -28,10 +49,29 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
       const searchPairs = { email, phone, idNumber, name };
       const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
       const search = found ? { field: found[0], value: String(found[1]) } : undefined;
-      const cleanFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
-      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: cleanFilters, search }) as Promise<
+      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: definedOnly(filters), search }) as Promise<
         z.infer<typeof contactPage>
       >;
+    },
+  });
+
+  r.post('/api/v1/contacts/search', {
+    config: { access: { permission: 'contacts.read' } },
+    schema: {
+      tags,
+      summary: 'Search contacts in your scope by email, phone, idNumber or name, the value in the body (preferred over the GET form)',
+      description: searchRules,
+      body: contactSearchBody,
+      response: { 200: contactPage, ...errors },
+    },
+    handler: async (request) => {
+      const { field, value, limit, cursor, ...filters } = request.body;
+      return store.list(actorOf(request), requestContext(request), 'contacts', {
+        limit,
+        cursor,
+        filters: definedOnly(filters),
+        search: { field, value },
+      }) as Promise<z.infer<typeof contactPage>>;
     },
   });
 
@@ -81,29 +121,19 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore): void
     config: { access: { permission: 'contacts.reveal' }, rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: {
       tags,
-      summary: 'Reveal masked fields of a contact, giving a reason (needs a step-up within 5 minutes; audited, rate-limited)',
+      summary: 'Reveal masked fields of a contact, giving a reason code and an optional note (needs a step-up within 5 minutes; audited, rate-limited)',
+      description:
+        'reason: one of the installation reason codes (CASTELLAN_REVEAL_REASONS); note: optional free text, required for "other", sealed under the audit key and shown only to holders of audit.personal',
       params: idParams,
-      body: z
-        .object({
-          fields: z
-            .array(z.enum(['name', 'email', 'phone', 'idNumber', 'birthDate', 'address', 'wechatId', 'jobTitle']))
-            .min(1)
-            .max(8),
-          reason: z.string().trim().min(10).max(500),
-        })
-        .strict(),
+      body: contactRevealBody(options.revealReasons),
       response: { 200: z.object({ id: z.string(), values: z.record(z.string(), z.string().nullable()) }), ...errors },
     },
     handler: async (request) => ({
       id: request.params.id,
-      values: await store.reveal(
-        actorOf(request),
-        requestContext(request),
-        'contacts',
-        request.params.id,
-        [...new Set(request.body.fields)],
-        request.body.reason,
-      ),
+      values: await store.reveal(actorOf(request), requestContext(request), 'contacts', request.params.id, [...new Set(request.body.fields)], {
+        code: request.body.reason,
+        note: request.body.note,
+      }),
     }),
   });
 

@@ -5,14 +5,21 @@ import type { Keyring } from '../crypto/keyring.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { DialectKind } from '../db/database.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
+import { guardAuditDetail } from './audit-detail-guard.js';
 import type { AuditEventInput, RequestContext } from './audit-event.js';
+import { auditPseudonym, sealAuditDetails } from './audit-personal-details.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 type ChainedFields = Omit<AuditEventsTable, 'seq' | 'hash' | 'seal'>;
 
-/** The canonical form hashed into the chain: fixed key order, JSON, UTF-8. */
+/**
+ * The canonical form hashed into the chain: fixed key order, JSON, UTF-8. The sealed details
+ * (base64 of `sealed_enc`) are appended only when the event has them, so events written before
+ * they existed hash exactly as they did.
+ */
 export function canonicalAuditForm(event: ChainedFields): string {
+  const sealed = event.sealed_enc ? [Buffer.from(event.sealed_enc).toString('base64')] : [];
   return JSON.stringify([
     event.id,
     event.at,
@@ -29,6 +36,7 @@ export function canonicalAuditForm(event: ChainedFields): string {
     event.user_agent,
     event.detail,
     event.prev_hash,
+    ...sealed,
   ]);
 }
 
@@ -53,11 +61,16 @@ export async function appendAuditEvent(
   context: RequestContext,
   input: AuditEventInput,
 ): Promise<string> {
+  const guarded = guardAuditDetail(input.detail);
+  const detail = actor.reason ? { ...guarded, systemReason: actor.reason } : guarded;
+  const id = newId();
+  // The staff member's address and browser, and a note they typed, are personal data: pseudonyms in
+  // the clear, the originals sealed under the audit key (readable with audit.personal only).
+  const sealed = sealAuditDetails(keyring, id, { ip: context.ip ?? undefined, userAgent: context.userAgent ?? undefined, note: input.note });
   if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7242)`.execute(trx);
   const last = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const detail = actor.reason ? { ...input.detail, systemReason: actor.reason } : input.detail;
   const event: ChainedFields = {
-    id: newId(),
+    id,
     at: nowIso(),
     actor_kind: actor.kind,
     actor_id: actor.kind === 'token' ? `${actor.userId}/${actor.tokenId}` : actor.userId,
@@ -68,10 +81,11 @@ export async function appendAuditEvent(
     subject_ids: input.subjectIds?.length ? JSON.stringify(input.subjectIds) : null,
     fields: input.fields?.length ? JSON.stringify(input.fields) : null,
     request_id: context.requestId,
-    ip: context.ip,
-    user_agent: context.userAgent,
+    ip: context.ip ? auditPseudonym(keyring, 'ip', context.ip) : null,
+    user_agent: context.userAgent ? auditPseudonym(keyring, 'ua', context.userAgent) : null,
     detail: detail ? JSON.stringify(detail) : null,
     prev_hash: last?.hash ?? GENESIS_HASH,
+    sealed_enc: sealed,
   };
   const suite = keyring.suite;
   const hash = chainHash(suite, event);

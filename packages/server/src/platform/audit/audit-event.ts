@@ -76,6 +76,8 @@ export interface AuditEventInput {
   resourceId?: string;
   subjectIds?: string[];
   fields?: string[];
-  /** Non-personal details only (counts, field names, reasons, key versions). */
+  /** Non-personal details only (counts, field names, reason codes, key versions, error names — never error messages). */
   detail?: Record<string, unknown>;
+  /** Free text typed by staff (a reveal note): sealed under the audit key, never stored in the clear. */
+  note?: string;
 }

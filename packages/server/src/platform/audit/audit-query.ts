@@ -1,16 +1,25 @@
+import { revealReasonCodePattern } from '@castellan/shared';
 import { sql } from 'kysely';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
+import { IntegrityError } from '../crypto/integrity-error.js';
+import type { Keyring } from '../crypto/keyring.js';
 import type { ProtectedStore } from '../data/protected-store.js';
 import type { AuditEventsTable } from '../db/schema.js';
 import { AppError, forbidden } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
 import type { RequestContext } from './audit-event.js';
+import { auditPseudonyms, revealAuditDetails } from './audit-personal-details.js';
 
 /**
  * Reading the audit trail: the audit administrator's query over all events, and per contact the
  * list of accesses to its data subject ("who has seen this customer"). Both reads are audited
  * themselves ('audit.read'), in the same transaction as the query.
+ *
+ * The personal details events keep (staff IP address, user agent, reveal notes) are shown in the
+ * clear only to holders of `audit.personal` (audit administrator, privacy officer); everyone else
+ * sees keyed pseudonyms. The per-contact access list is for `audit.personal` holders only: it tells
+ * which staff member looked at whom, and when — data about staff that their colleagues do not need.
  */
 
 export interface AuditEventFilters {
@@ -45,11 +54,24 @@ export interface AuditEventView {
   subjectIds: string[];
   fields: string[];
   requestId: string | null;
+  /** Keyed pseudonym of the IP address (`ip:<hex>`): equal addresses, equal pseudonyms. */
   ip: string | null;
+  /** Keyed pseudonym of the user agent (`ua:<hex>`). */
   userAgent: string | null;
   detail: Record<string, unknown> | null;
+  /** The sealed details in the clear (audit.personal only; null otherwise). */
+  personal: PersonalDetailsView | null;
   prevHash: string;
   hash: string;
+}
+
+export interface PersonalDetailsView {
+  ip: string | null;
+  userAgent: string | null;
+  /** The note typed with a reveal. */
+  note: string | null;
+  /** False when the sealed details failed their integrity check (altered or moved). */
+  intact: boolean;
 }
 
 export interface AccessView {
@@ -58,10 +80,13 @@ export interface AccessView {
   actor: { kind: string; id: string | null; userId: string | null };
   action: string;
   fields: string[];
-  /** The reason given for a reveal, or a system job's stated reason; null for ordinary reads. */
+  /** The reason code given for a reveal, or a system job's stated reason; null for ordinary reads. */
   reason: string | null;
+  /** The note typed with a reveal (unsealed). */
+  note: string | null;
   requestId: string | null;
   ip: string | null;
+  userAgent: string | null;
 }
 
 export interface Page<T> {
@@ -73,12 +98,14 @@ export interface Page<T> {
 const ACCESS_PREFIX = 'personal_data.';
 /** Event columns shown to the caller that describe people (the staff who acted). */
 const EVENT_VIEW_FIELDS = ['actorId', 'ip', 'userAgent', 'subjectIds'];
-const ACCESS_VIEW_FIELDS = ['actorId', 'ip'];
+const PERSONAL_VIEW_FIELDS = ['personal.ip', 'personal.userAgent', 'personal.note'];
+const ACCESS_VIEW_FIELDS = ['actorId', 'ip', 'userAgent', 'note'];
 
 type EventRow = Omit<AuditEventsTable, 'seq'> & { seq: number | string };
 
 export async function queryAuditEvents(kernel: Kernel, actor: Actor, context: RequestContext, filters: AuditEventFilters): Promise<Page<AuditEventView>> {
   if (!can(actor, 'audit.read')) throw forbidden('missing permission audit.read');
+  const personal = can(actor, 'audit.personal');
   const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
   return kernel.transaction(async (tx) => {
     const contactSubject = filters.contact === undefined ? undefined : await subjectOfContact(tx, filters.contact);
@@ -115,14 +142,14 @@ export async function queryAuditEvents(kernel: Kernel, actor: Actor, context: Re
         .execute()) as EventRow[];
     }
     const page = rows.slice(0, filters.limit);
-    const items = page.map(eventView);
+    const items = page.map((row) => eventView(kernel.keyring, row, personal));
     await tx.audit(actor, context, {
       action: 'audit.read',
       outcome: 'success',
       resource: 'audit_events',
       subjectIds: subjects.length ? [...new Set(subjects)] : undefined,
-      fields: EVENT_VIEW_FIELDS,
-      detail: { view: 'audit_events', query: queryDetail(filters), ...pageDetail(items) },
+      fields: personal ? [...EVENT_VIEW_FIELDS, ...PERSONAL_VIEW_FIELDS] : EVENT_VIEW_FIELDS,
+      detail: { view: 'audit_events', query: queryDetail(filters), personalDetails: personal, ...pageDetail(items) },
     });
     return { items, nextCursor: rows.length > filters.limit && items.length ? encodeCursor(items[items.length - 1]!.seq) : null };
   });
@@ -130,7 +157,9 @@ export async function queryAuditEvents(kernel: Kernel, actor: Actor, context: Re
 
 /**
  * "Who has seen this customer": the reads, searches and reveals naming the contact's data subject,
- * newest first. The caller must be able to see the contact (store scope check: outside it, 404).
+ * newest first, with the staff member, time, fields, reason code, note and address. Only for holders
+ * of `audit.personal` (403 for anyone else, whatever the id), who must also be able to see the
+ * contact (store scope check: outside it, 404).
  */
 export async function contactAccesses(
   kernel: Kernel,
@@ -140,6 +169,7 @@ export async function contactAccesses(
   contactId: string,
   query: { limit: number; cursor?: string },
 ): Promise<Page<AccessView>> {
+  if (!can(actor, 'audit.personal')) throw forbidden('the accesses to a contact are shown to audit and privacy roles (audit.personal)');
   const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   return kernel.transaction(async (tx) => {
     const subject = await store.assertVisible(actor, 'contacts', contactId, tx);
@@ -157,7 +187,7 @@ export async function contactAccesses(
         .execute()) as EventRow[];
     }
     const page = rows.slice(0, query.limit);
-    const items = page.map(accessView);
+    const items = page.map((row) => accessView(kernel.keyring, row));
     await tx.audit(actor, context, {
       action: 'audit.read',
       outcome: 'success',
@@ -192,7 +222,29 @@ async function subjectOfContact(tx: AuditedTransaction, contactId: string): Prom
   return ids?.[0] ?? null;
 }
 
-function eventView(row: EventRow): AuditEventView {
+/** The sealed details of one event in the clear; an altered envelope is reported, not thrown. */
+function personalDetails(keyring: Keyring, row: EventRow): PersonalDetailsView {
+  try {
+    const details = revealAuditDetails(keyring, row);
+    return { ip: details.ip ?? null, userAgent: details.userAgent ?? null, note: details.note ?? null, intact: true };
+  } catch (error) {
+    if (!(error instanceof IntegrityError)) throw error;
+    return { ip: null, userAgent: null, note: null, intact: false };
+  }
+}
+
+/**
+ * Reveal reasons were free text before they became codes; such events stay in the log as written.
+ * Without audit.personal the text is withheld (it is staff-typed, so personal until proven otherwise).
+ */
+function withholdFreeTextReason(action: string, detail: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (action !== 'personal_data.reveal' || typeof detail?.reason !== 'string' || revealReasonCodePattern.test(detail.reason)) return detail;
+  return { ...detail, reason: '[withheld: free text]' };
+}
+
+function eventView(keyring: Keyring, row: EventRow, personal: boolean): AuditEventView {
+  const pseudonyms = auditPseudonyms(keyring, row);
+  const detail = parseJson<Record<string, unknown>>(row.detail);
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -206,17 +258,19 @@ function eventView(row: EventRow): AuditEventView {
     subjectIds: parseJson<string[]>(row.subject_ids) ?? [],
     fields: parseJson<string[]>(row.fields) ?? [],
     requestId: row.request_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    detail: parseJson<Record<string, unknown>>(row.detail),
+    ip: pseudonyms.ip,
+    userAgent: pseudonyms.userAgent,
+    detail: personal ? detail : withholdFreeTextReason(row.action, detail),
+    personal: personal ? personalDetails(keyring, row) : null,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
 }
 
-function accessView(row: EventRow): AccessView {
+function accessView(keyring: Keyring, row: EventRow): AccessView {
   const detail = parseJson<Record<string, unknown>>(row.detail) ?? {};
   const reason = typeof detail.reason === 'string' ? detail.reason : typeof detail.systemReason === 'string' ? detail.systemReason : null;
+  const details = personalDetails(keyring, row);
   return {
     seq: Number(row.seq),
     at: row.at,
@@ -224,8 +278,10 @@ function accessView(row: EventRow): AccessView {
     action: row.action,
     fields: parseJson<string[]>(row.fields) ?? [],
     reason,
+    note: details.note,
     requestId: row.request_id,
-    ip: row.ip,
+    ip: details.ip,
+    userAgent: details.userAgent,
   };
 }
 

@@ -57,7 +57,9 @@ export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Pr
   const toSeq = Number(last.seq);
   const rows = await db.selectFrom('audit_events').selectAll().where('seq', '<=', toSeq).orderBy('seq').execute();
   const fromSeq = Number(rows[0]?.seq);
-  const body = gzipSync(Buffer.from(rows.map((r) => JSON.stringify({ ...r, seq: Number(r.seq) })).join('\n') + '\n', 'utf8'), { level: 6 });
+  const line = (r: (typeof rows)[number]) =>
+    JSON.stringify({ ...r, seq: Number(r.seq), sealed_enc: r.sealed_enc ? Buffer.from(r.sealed_enc).toString('base64') : null });
+  const body = gzipSync(Buffer.from(rows.map(line).join('\n') + '\n', 'utf8'), { level: 6 });
   const dir = kernel.config.auditRetention.archiveDir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const base = `audit-${String(fromSeq).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}`;

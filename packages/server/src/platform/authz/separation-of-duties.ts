@@ -39,11 +39,22 @@ export function isProtectedAccount(roles: readonly RoleKey[], matrix: RoleMatrix
   return roles.some((role) => matrix[role]?.administrator) || dutiesOf(permissions).length > 0 || holdsPersonalData(permissions);
 }
 
+/**
+ * Reading the sealed personal details of the audit trail (staff IP addresses, user agents, reveal
+ * notes) belongs to the audit side: the audit administrator and the privacy officer hold it. It is
+ * not a duty of its own, but the system and security administrators may never hold it — they
+ * would otherwise watch the very people who watch them.
+ */
+export const auditPersonalPermission: Permission = 'audit.personal';
+
 /** What a set of permissions held together (by one role or one user, `who`) may not combine. */
 export function permissionProblems(permissions: Iterable<string>, who: string): string[] {
   const held = [...permissions];
   const duties = dutiesOf(held);
   const problems: string[] = [];
+  const watchers = duties.filter((duty) => duty === 'system' || duty === 'security');
+  if (held.includes(auditPersonalPermission) && watchers.length > 0)
+    problems.push(`${who} may not combine the ${watchers.join(' and ')} administrator duty with audit.personal (等保 三员分立)`);
   if (duties.length > 1) problems.push(`${who} may not combine the ${duties.join(' and ')} administrator duties (等保 三员分立)`);
   if (duties.length > 0 && holdsPersonalData(held))
     problems.push(

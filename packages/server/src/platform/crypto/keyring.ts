@@ -8,13 +8,14 @@ import type { MasterKeyProvider } from './master-key-provider.js';
  * The key hierarchy in memory:
  *   master key (KEK, held by the provider)
  *     → data keys, one per purpose and version, stored wrapped in `data_keys`
- *         'field' data keys wrap the per-data-subject keys; 'blind_index' keys the blind-index HMACs
+ *         'field' data keys wrap the per-data-subject keys; 'blind_index' keys the blind-index HMACs;
+ *         'audit_detail' seals the personal details of audit events and keys their pseudonyms
  *       → per-data-subject keys (stored wrapped in `data_subjects`) encrypt that person's values.
  * Destroying a subject's wrapped key crypto-shreds every value of that person in the live database
  * (and its WAL). Backups hold their own copy of the wrapped key until the backup issue's erasure
  * ledger makes a restore drop it again; until then a backup taken before an erasure still opens.
  */
-export type DataKeyPurpose = 'field' | 'blind_index' | 'audit_signing';
+export type DataKeyPurpose = 'field' | 'blind_index' | 'audit_signing' | 'audit_detail';
 
 export interface StoredDataKey {
   purpose: DataKeyPurpose;
@@ -28,6 +29,8 @@ const subjectKeyAad = (subjectId: string): Buffer => Buffer.from(`castellan:subj
 export class Keyring {
   private readonly fieldKeys = new Map<number, Buffer>();
   private blindKey: Buffer | undefined;
+  /** 'audit_detail' data keys by version (only v1 exists until the audit key is rotated). */
+  private readonly auditDetailKeys = new Map<number, Buffer>();
   private currentVersion = 0;
   private signingKey: KeyObject | undefined;
   /** Unwrapped subject keys, least recently used first (bounded LRU). */
@@ -70,6 +73,10 @@ export class Keyring {
       plain.fill(0);
       return;
     }
+    if (key.purpose === 'audit_detail') {
+      this.auditDetailKeys.set(key.version, plain);
+      return;
+    }
     if (key.purpose === 'blind_index') this.blindKey = plain;
     else {
       this.fieldKeys.set(key.version, plain);
@@ -106,6 +113,23 @@ export class Keyring {
   /** Keys the per-event seal of the audit log (derived from the blind-index key, domain-separated). */
   get auditSealKey(): Buffer {
     return this.suite.mac(this.blindIndexKey, 'castellan:audit-event-seal');
+  }
+
+  get hasAuditDetailKey(): boolean {
+    return this.auditDetailKeys.size > 0;
+  }
+
+  /** The newest 'audit_detail' version: new audit events are sealed under it. */
+  get auditDetailVersion(): number {
+    if (this.auditDetailKeys.size === 0) throw new Error('audit data key not loaded');
+    return Math.max(...this.auditDetailKeys.keys());
+  }
+
+  /** Seals the personal details of audit events (IP, user agent, reveal notes) and keys their pseudonyms. */
+  auditDetailKey(version = this.auditDetailVersion): Buffer {
+    const key = this.auditDetailKeys.get(version);
+    if (!key) throw new IntegrityError(`no audit data key of version ${version}`);
+    return key;
   }
 
   get blindIndexKey(): Buffer {
@@ -160,6 +184,7 @@ export class Keyring {
   async close(): Promise<void> {
     for (const key of this.fieldKeys.values()) key.fill(0);
     this.blindKey?.fill(0);
+    for (const key of this.auditDetailKeys.values()) key.fill(0);
     this.subjectKeys.clear();
     await this.provider.close();
   }

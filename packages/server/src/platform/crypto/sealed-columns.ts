@@ -72,4 +72,11 @@ export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
     reason: 'PKCE verifier of a sign-in attempt, sealed under a key derived from its state; lives 10 minutes, no person',
   },
   { table: 'webauthn_credentials', column: 'public_key', key: 'not_sealed', reason: 'a passkey public key: not secret' },
+  {
+    table: 'audit_events',
+    column: 'sealed_enc',
+    key: 'audit_key',
+    reason:
+      "an event's staff IP address, user agent and reveal note, sealed under the audit data key (audit_detail): staff data and staff-typed text that must outlive a subject's erasure as long as the audit trail is kept; readable with audit.personal",
+  },
 ];

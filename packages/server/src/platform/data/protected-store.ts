@@ -1,13 +1,17 @@
-import { applyMask, type CatalogueObject, type FieldAccess, type Permission } from '@castellan/shared';
-import type { Kysely } from 'kysely';
+import { applyMask, type CatalogueObject, type FieldAccess, type Permission, type RecordScope } from '@castellan/shared';
+import { type Kysely, sql } from 'kysely';
 import type { AuditEventInput, RequestContext } from '../audit/audit-event.js';
 import { can, fieldAccess, inScope, recordScope, type ScopedResource } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
+import { ownershipRefusal } from '../authz/ownership-policy.js';
 import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
+import { releaseLinkedContacts } from './account-contacts.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
+import { checkRevealReason, type RevealReason } from './reveal-reason.js';
+import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedSearch } from './search-quota.js';
 import { lockSubjectKey } from './subject-keys.js';
 import { bidxColumn, type PlannedField, type TablePlan, tablePlan } from './table-plan.js';
 
@@ -31,6 +35,18 @@ export interface ListPage {
 }
 
 type AnyDb = Kysely<any>;
+
+/** One list() call, as listInTransaction runs it. */
+interface ListRun {
+  actor: Actor;
+  context: RequestContext;
+  plan: TablePlan;
+  scope: RecordScope | null;
+  query: ListQuery;
+  searched: PlannedField | undefined;
+  /** The search is by a field the actor sees masked (it counted against the quota). */
+  masked: boolean;
+}
 type Row = Record<string, unknown> & { id: string; owner_id: string; team_id: string | null; subject_id?: string };
 
 /**
@@ -159,41 +175,65 @@ export class ProtectedStore {
     });
   }
 
+  /**
+   * A page of records in scope. A search (exact, through a blind index) is audited whether it finds
+   * anything or not; a search by a field the actor sees masked also counts against their quota
+   * (search-quota.ts) and, past it, is refused (429) and audited as refused.
+   */
   async list(actor: Actor, context: RequestContext, object: ScopedResource, query: ListQuery): Promise<ListPage> {
     this.require(actor, `${object}.read`);
     const plan = this.plan(object);
     const scope = recordScope(actor, object);
-    if (!scope) return { items: [], nextCursor: null };
-    return this.kernel.transaction(async (tx) => {
-      let q = this.selectWithSubject(tx, plan);
-      if (scope === 'own') q = q.where(`${object}.owner_id`, '=', actor.userId);
-      if (scope === 'team') q = q.where(`${object}.team_id`, '=', actor.teamId);
-      for (const [name, value] of Object.entries(query.filters ?? {})) {
-        const field = plan.plain.find((f) => f.name === name);
-        if (!field) throw unprocessable(`cannot filter ${object} by ${name}`);
-        q = q.where(`${object}.${field.column}`, '=', value);
-      }
-      const searched = query.search ? this.searchField(actor, plan, query.search.field) : undefined;
-      if (searched && query.search) {
-        q = await this.whereBlindIndex(tx, q, plan, searched, query.search.value);
-      }
-      if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
-      const rows = (await q
-        .orderBy(`${object}.id`)
-        .limit(query.limit + 1)
-        .execute()) as Row[];
-      let page = rows.slice(0, query.limit);
-      const decrypted = await Promise.all(page.map((row) => this.decryptFor(actor, plan, row, searched)));
-      let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
-      if (searched && query.search) items = items.filter(({ values }) => this.sameValue(plan, searched, values.__searched, query.search?.value));
-      page = items.map((i) => i.row);
-      if (plan.personal && page.length > 0) {
-        const event = this.readEvent(actor, plan, page, searched?.name);
-        await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
-      }
-      const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-      return { items: items.map(({ row, values }) => this.present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
-    });
+    const searched = query.search ? this.searchField(actor, plan, query.search.field) : undefined;
+    if (!scope && !searched) return { items: [], nextCursor: null };
+    const masked = searched !== undefined && actor.userId !== null && fieldAccess(actor, plan.object, searched.name) === 'masked';
+    try {
+      return await this.kernel.transaction(async (tx) => {
+        if (masked && actor.userId) {
+          const refusal = await takeMaskedSearch(tx.trx, actor.userId, this.kernel.config.maskedSearch);
+          if (refusal) throw new SearchQuotaExceeded(refusal);
+        }
+        return this.listInTransaction(tx, { actor, context, plan, scope, query, searched, masked });
+      });
+    } catch (error) {
+      if (!(error instanceof SearchQuotaExceeded) || !searched) throw error;
+      await this.kernel.transaction((tx) => tx.audit(actor, context, refusedSearchEvent(object, searched.name, error.refusal)));
+      throw searchRateLimited(error.refusal);
+    }
+  }
+
+  private async listInTransaction(tx: AuditedTransaction, run: ListRun): Promise<ListPage> {
+    const { actor, context, plan, scope, query, searched, masked } = run;
+    const object = plan.object as ScopedResource;
+    let q = this.selectWithSubject(tx, plan);
+    if (!scope) q = q.where(sql<boolean>`1 = 0`);
+    if (scope === 'own') q = q.where(`${object}.owner_id`, '=', actor.userId);
+    if (scope === 'team') q = q.where(`${object}.team_id`, '=', actor.teamId);
+    for (const [name, value] of Object.entries(query.filters ?? {})) {
+      const field = plan.plain.find((f) => f.name === name);
+      if (!field) throw unprocessable(`cannot filter ${object} by ${name}`);
+      q = q.where(`${object}.${field.column}`, '=', value);
+    }
+    if (searched && query.search) {
+      q = await this.whereBlindIndex(tx, q, plan, searched, query.search.value);
+    }
+    if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
+    const rows = (await q
+      .orderBy(`${object}.id`)
+      .limit(query.limit + 1)
+      .execute()) as Row[];
+    let page = rows.slice(0, query.limit);
+    const decrypted = await Promise.all(page.map((row) => this.decryptFor(actor, plan, row, searched)));
+    let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
+    if (searched && query.search) items = items.filter(({ values }) => this.sameValue(plan, searched, values.__searched, query.search?.value));
+    page = items.map((i) => i.row);
+    // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
+    if (plan.personal && (page.length > 0 || searched)) {
+      const event = this.readEvent(actor, plan, page, searched?.name, masked);
+      await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
+    }
+    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+    return { items: items.map(({ row, values }) => this.present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
   }
 
   async update(actor: Actor, context: RequestContext, object: ScopedResource, id: string, patch: RecordValues): Promise<PresentedRecord> {
@@ -243,7 +283,8 @@ export class ProtectedStore {
 
   /**
    * Reveal-with-reason: the unmasked values of fields the actor sees masked (or readable), for a
-   * stated reason, after a fresh second factor. Audited with the reason; rate-limited at the route.
+   * reason code of the installation's list, after a fresh second factor. Audited with the code; the
+   * optional note is sealed under the audit key (audit-personal-details.ts). Rate-limited at the route.
    */
   async reveal(
     actor: Actor,
@@ -251,13 +292,14 @@ export class ProtectedStore {
     object: ScopedResource,
     id: string,
     fields: string[],
-    reason: string,
+    reason: RevealReason,
   ): Promise<Record<string, string | null>> {
     this.require(actor, `${object}.reveal` as Permission);
     const plan = this.plan(object);
     const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
     if (wanted.some((f) => !f)) throw unprocessable('only personal fields can be revealed');
     for (const field of wanted) if (field && fieldAccess(actor, plan.object, field.name) === 'hidden') throw forbidden(`you may not see ${field.name}`);
+    const checked = checkRevealReason(this.kernel.config.revealReasons, reason);
     if (!hasFreshSecondFactor(actor)) {
       throw new AppError('step_up_required', 403, 'revealing needs a fresh second factor: POST /api/v1/auth/step-up with a code, then retry within 5 minutes');
     }
@@ -271,7 +313,8 @@ export class ProtectedStore {
         resourceId: id,
         subjectIds: row.subject_id ? [row.subject_id] : undefined,
         fields,
-        detail: { reason },
+        detail: { reason: checked.code, ...(checked.note ? { note: 'sealed' } : {}) },
+        note: checked.note,
       });
       return values;
     });
@@ -286,10 +329,7 @@ export class ProtectedStore {
       // Subject before record, as every writer and the rotation lock them (no deadlock).
       if (row.subject_id) await lockSubjectKey(this.kernel, tx.trx, row.subject_id);
       const db = tx.trx as unknown as AnyDb;
-      if (object === 'accounts') {
-        const linked = await db.selectFrom('contacts').select('id').where('account_id', '=', id).limit(1).executeTakeFirst();
-        if (linked) throw new AppError('conflict', 409, 'the account still has contacts');
-      }
+      if (object === 'accounts') await releaseLinkedContacts(tx, actor, context, id);
       if (plan.personal) await db.deleteFrom('name_tokens').where('table_name', '=', object).where('row_id', '=', id).execute();
       await db.deleteFrom(object).where('id', '=', id).execute();
       if (row.subject_id) {
@@ -374,8 +414,11 @@ export class ProtectedStore {
     return out;
   }
 
-  private readEvent(actor: Actor, plan: TablePlan, rows: Row[], searchedField?: string): AuditEventInput {
-    const fields = plan.encrypted.filter((f) => fieldAccess(actor, plan.object, f.name) !== 'hidden').map((f) => f.name);
+  private readEvent(actor: Actor, plan: TablePlan, rows: Row[], searchedField?: string, searchedMasked = false): AuditEventInput {
+    const visible = plan.encrypted.filter((f) => fieldAccess(actor, plan.object, f.name) !== 'hidden').map((f) => f.name);
+    // A miss shows no field of anyone; it names the field that was compared.
+    const fields = searchedField && rows.length === 0 ? [searchedField] : visible;
+    const searchDetail = { searchedBy: searchedField, count: rows.length, ...(searchedMasked ? { searchedMasked: true } : {}) };
     return {
       action: searchedField ? 'personal_data.search' : 'personal_data.read',
       outcome: 'success',
@@ -383,7 +426,7 @@ export class ProtectedStore {
       resourceId: rows.length === 1 ? rows[0]?.id : undefined,
       subjectIds: rows.map((r) => String(r.subject_id)),
       fields,
-      detail: searchedField ? { searchedBy: searchedField, count: rows.length } : rows.length > 1 ? { count: rows.length } : undefined,
+      detail: searchedField ? searchDetail : rows.length > 1 ? { count: rows.length } : undefined,
     };
   }
 
@@ -476,11 +519,8 @@ export class ProtectedStore {
       const team = await tx.trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
       if (!team) throw unprocessable('teamId does not name a team');
     }
-    const allowed =
-      scope === 'all' ||
-      (scope === 'team' && teamId === actor.teamId && teamId !== null) ||
-      (scope === 'own' && ownerId === actor.userId && teamId === actor.teamId);
-    if (!allowed) throw forbidden('the record would fall outside your scope (ownerId / teamId)');
+    const refusal = ownershipRefusal(scope, actor, { ownerId, ownerTeamId: owner.team_id, teamId: teamId ?? null });
+    if (refusal) throw forbidden(`the record would fall outside your scope (${refusal})`);
     if (input.accountId) await this.assertAccountVisible(tx, actor, input.accountId);
     return { ownerId, teamId: teamId ?? null };
   }

@@ -10,6 +10,7 @@ import { roleMatrixMigration } from './migrations/007-roles.js';
 import { auditMigration } from './migrations/008-audit.js';
 import { siemMigration } from './migrations/009-siem.js';
 import { staffCredentialsMigration } from './migrations/011-staff-credentials.js';
+import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-search-and-audit-seal.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -24,6 +25,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '008-audit': auditMigration(dialect),
     '009-siem': siemMigration(),
     '011-staff-credentials': staffCredentialsMigration(),
+    '012-masked-search-and-audit-seal': maskedSearchAndAuditSealMigration(dialect),
   };
 }
 

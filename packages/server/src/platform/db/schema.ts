@@ -145,6 +145,8 @@ export interface AuditEventsTable {
   prev_hash: string;
   hash: string;
   seal: string | null;
+  /** Personal details of the event (IP, user agent, reveal note) sealed under the audit data key. */
+  sealed_enc: Buffer | null;
 }
 
 export interface KeyRotationsTable {
@@ -303,6 +305,15 @@ export interface SiemCursorsTable {
   updated_at: string;
 }
 
+/** Searches by a field the user sees masked: one row per user and window ('minute' | 'day'). */
+export interface SearchQuotaTable {
+  user_id: string;
+  span: string;
+  /** The window's number: floor(epoch ms / window length). */
+  bucket: number;
+  used: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -333,4 +344,5 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   siem_cursors: SiemCursorsTable;
   enrolments: EnrolmentsTable;
+  search_quota: SearchQuotaTable;
 }

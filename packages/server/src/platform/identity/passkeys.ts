@@ -156,9 +156,11 @@ async function takeChallenge(kernel: Kernel, where: { userId: string; purpose: P
   return Number(taken.numUpdatedRows) === 1 ? pending : undefined;
 }
 
+/** A reason code and the error's NAME for the audit trail — never its message, which quotes the browser's input. */
 const failureReason = (error: unknown): { reason: string; error: string } => {
   const message = error instanceof Error ? error.message : String(error);
-  return { reason: /counter/i.test(message) ? 'counter_not_increased' : 'invalid_response', error: message.slice(0, 200) };
+  const name = error instanceof Error && /^[A-Za-z0-9_.-]{1,60}$/.test(error.name) ? error.name : 'error';
+  return { reason: /counter/i.test(message) ? 'counter_not_increased' : 'invalid_response', error: name };
 };
 
 async function auditFailure(kernel: Kernel, actor: Actor, context: RequestContext, userId: string, detail: Record<string, unknown>): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import { noRequest } from '../audit/audit-event.js';
+import { auditDetailKeyRecord, newAuditDetailKey } from '../crypto/audit-detail-key.js';
 import type { SuiteId } from '../crypto/cipher-suite.js';
 import { Keyring } from '../crypto/keyring.js';
 import { createMasterKeyFile } from '../crypto/local-master-key.provider.js';
@@ -69,15 +70,13 @@ export async function initialiseInstallation(config: Config, options: InitOption
         await Keyring.newDataKey(provider, 'field', 1),
         await Keyring.newDataKey(provider, 'blind_index', 1),
         await Keyring.newAuditSigningKey(provider),
+        await newAuditDetailKey(provider),
       ];
       const now = nowIso();
       await db.kysely.transaction().execute(async (trx) => {
         await trx
           .insertInto('settings')
-          .values([
-            { key: 'crypto_suite', value: suiteId },
-            { key: 'initialised_at', value: now },
-          ])
+          .values([{ key: 'crypto_suite', value: suiteId }, { key: 'initialised_at', value: now }, auditDetailKeyRecord(now)])
           .execute();
         await trx
           .insertInto('data_keys')

@@ -21,15 +21,19 @@ function parseJsonColumn(text: unknown): unknown {
 
 /**
  * The exported form of an event: every column in table order, the JSON columns (`subject_ids`,
- * `fields`, `detail`) parsed, and the hash chain as `chain: {prev, hash}`. Columns added to the
- * table later are exported as they are. Re-serialising a parsed column with JSON.stringify gives
- * back the stored text, so a receiver can recompute the chain (canonicalAuditForm).
+ * `fields`, `detail`) parsed, binary columns (`sealed_enc`) in base64, and the hash chain as
+ * `chain: {prev, hash}`. Columns added to the table later are exported as they are. Re-serialising
+ * a parsed column with JSON.stringify gives back the stored text, so a receiver can recompute the
+ * chain (canonicalAuditForm). The `ip` and `user_agent` columns hold keyed pseudonyms: a SIEM can
+ * correlate events by them but never sees an address or a browser string (nor can it open
+ * `sealed_enc`, which needs the audit data key).
  */
 export function auditEventToJson(row: AuditEventRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
     if (chainColumns.has(column)) continue;
     if (column === 'seq') out.seq = Number(value);
+    else if (value instanceof Uint8Array) out[column] = Buffer.from(value).toString('base64');
     else out[column] = jsonColumns.has(column) ? parseJsonColumn(value) : (value ?? null);
   }
   out.chain = { prev: row.prev_hash, hash: row.hash };
