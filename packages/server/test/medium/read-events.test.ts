@@ -18,6 +18,7 @@ const noPersonalData: Record<string, string> = {
   'GET /': 'static landing page',
   'GET /healthz': 'liveness and dialect',
   'GET /api/v1/openapi.json': 'API description',
+  'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',
   'GET /api/v1/auth/oidc/callback': 'redirect after sign-in (audited as auth.sso.*)',
