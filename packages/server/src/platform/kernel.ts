@@ -37,7 +37,10 @@ export interface AuditedTransaction {
  * team scan and the join to data_subjects stays an index lookup. (SQLite samples: analysis_limit.)
  */
 export async function refreshPlannerStatistics(kernel: Kernel, table: string): Promise<void> {
-  for (const name of [table, 'data_subjects', 'name_tokens']) await sql`ANALYZE ${sql.table(name)}`.execute(kernel.db.kysely);
+  // PostgreSQL lets only a table's owner ANALYZE it: with separate roles, the owner's connection does.
+  await kernel.db.withOwner(async (db) => {
+    for (const name of [table, 'data_subjects', 'name_tokens']) await sql`ANALYZE ${sql.table(name)}`.execute(db);
+  });
 }
 
 export async function readSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {

@@ -153,15 +153,24 @@ export async function getStaff(kernel: Kernel, actor: Actor, context: RequestCon
 }
 
 /**
- * A staff member's e-mail address for a system use (sending them mail, labelling their authenticator,
- * checking a new password does not contain it): an audited read by a named system actor.
+ * A staff member's e-mail address and/or name for a system use (sending them mail, labelling their
+ * authenticator, checking a new password contains neither): an audited read by a named system actor.
  */
-export async function staffEmailForSystem(kernel: Kernel, userId: string, use: string): Promise<string | undefined> {
-  const actor = asSystem(`staff e-mail for ${use}`);
+export async function staffValuesForSystem(
+  kernel: Kernel,
+  userId: string,
+  use: string,
+  fields: readonly ('email' | 'name')[],
+): Promise<{ email?: string; name?: string } | undefined> {
+  const actor = asSystem(`staff ${fields.join(' and ')} for ${use}`);
   return kernel.transaction(async (tx) => {
     const row = await select(tx).where('users.id', '=', userId).executeTakeFirst();
     if (!row?.wrapped_key) return undefined;
-    const [record] = await present(kernel, tx, actor, noRequest, [row], { fields: ['email'] });
-    return record?.email ?? undefined;
+    const [record] = await present(kernel, tx, actor, noRequest, [row], { fields: [...fields] });
+    return { email: record?.email ?? undefined, name: record?.name ?? undefined };
   });
+}
+
+export async function staffEmailForSystem(kernel: Kernel, userId: string, use: string): Promise<string | undefined> {
+  return (await staffValuesForSystem(kernel, userId, use, ['email']))?.email;
 }

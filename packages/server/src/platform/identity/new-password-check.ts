@@ -1,14 +1,15 @@
 import type { Transaction } from 'kysely';
 import { nowIso } from '../data/ids.js';
+import { staffValuesForSystem } from '../data/staff-directory.js';
 import type { Database } from '../db/schema.js';
 import { unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { checkPassword, type PasswordProblem, passwordHistoryLength } from './password-policy.js';
-import { userEmail } from './user-directory.js';
 
 /**
- * A user's new password against the install's profile, their own e-mail and their password
- * history (cn-mlps3: the last 5); refuses with 422 listing every problem code.
+ * A user's new password (a change or a reset) against the install's profile, their own e-mail and
+ * name (as at creation) and their password history (cn-mlps3: the last 5); refuses with 422 listing
+ * every problem code.
  */
 export async function assertAcceptableNewPassword(kernel: Kernel, userId: string, password: string, extra: PasswordProblem[] = []): Promise<void> {
   const profile = kernel.config.passwordProfile;
@@ -20,7 +21,10 @@ export async function assertAcceptableNewPassword(kernel: Kernel, userId: string
     .limit(Math.max(1, passwordHistoryLength[profile]))
     .execute();
   const problems = [
-    ...(await checkPassword(profile, password, { email: await userEmail(kernel, userId), previousHashes: history.map((h) => h.hash) })),
+    ...(await checkPassword(profile, password, {
+      ...(await staffValuesForSystem(kernel, userId, 'the new-password check', ['email', 'name'])),
+      previousHashes: history.map((h) => h.hash),
+    })),
     ...extra,
   ];
   if (problems.length > 0) {
