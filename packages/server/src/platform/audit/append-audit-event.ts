@@ -41,6 +41,13 @@ export function eventSeal(suite: CipherSuite, sealKey: Buffer, hash: string): st
   return suite.mac(sealKey, `castellan-audit-seal:v1:${hash}`).toString('hex');
 }
 
+/** How an actor is named in `actor_id`: a user id, `<userId>/<tokenId>` for a token, `os:<account>` for an operator. */
+export function auditActorId(actor: Actor): string | null {
+  if (actor.kind === 'token') return `${actor.userId}/${actor.tokenId}`;
+  if (actor.kind === 'operator') return `os:${actor.operator?.osUser ?? 'unknown'}`;
+  return actor.userId;
+}
+
 /**
  * Appends one event inside the caller's transaction, linked to the previous event's hash.
  * The PostgreSQL advisory lock serialises appenders across nodes; SQLite transactions are serial.
@@ -55,12 +62,16 @@ export async function appendAuditEvent(
 ): Promise<string> {
   if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7242)`.execute(trx);
   const last = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const detail = actor.reason ? { ...input.detail, systemReason: actor.reason } : input.detail;
+  const detail = actor.reason
+    ? { ...input.detail, systemReason: actor.reason }
+    : actor.kind === 'operator'
+      ? { ...input.detail, onBehalfOf: actor.userId, cliVerb: actor.operator?.verb }
+      : input.detail;
   const event: ChainedFields = {
     id: newId(),
     at: nowIso(),
     actor_kind: actor.kind,
-    actor_id: actor.kind === 'token' ? `${actor.userId}/${actor.tokenId}` : actor.userId,
+    actor_id: auditActorId(actor),
     action: input.action,
     outcome: input.outcome,
     resource: input.resource ?? null,

@@ -46,6 +46,7 @@ export const auditActions = [
   'record.created',
   'record.updated',
   'record.deleted',
+  'record.exported',
   'access.refused',
   'audit.verified',
   'audit.archived',
