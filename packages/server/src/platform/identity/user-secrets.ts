@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { subjectSealedColumn } from '../crypto/sealed-columns.js';
-import { lockSubjectKey } from '../data/subject-keys.js';
 import type { Database } from '../db/schema.js';
+import { lockSubjectKey } from '../data/subject-keys.js';
 import type { Kernel } from '../kernel.js';
 
 /**
