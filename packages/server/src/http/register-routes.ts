@@ -11,6 +11,7 @@ import { healthRoutes } from '../modules/health/health.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
 import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
+import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { Kernel } from '../platform/kernel.js';
@@ -29,6 +30,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel);
   securityRoutes(app, kernel);
+  ssoLinkRoutes(app, kernel);
   accessReviewRoutes(app, kernel);
   auditRoutes(app, kernel, store);
 }
