@@ -9,6 +9,7 @@ import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
+import { pagesRoutes } from '../modules/pages/pages.routes.js';
 import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
 import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
@@ -19,6 +20,7 @@ import { createMailer } from '../platform/notify/mailer.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   const store = new ProtectedStore(kernel);
+  pagesRoutes(app);
   healthRoutes(app, kernel);
   authRoutes(app, kernel);
   passwordResetRoutes(app, kernel, createMailer(kernel.config));
