@@ -41,6 +41,14 @@ export function eventSeal(suite: CipherSuite, sealKey: Buffer, hash: string): st
   return suite.mac(sealKey, `castellan-audit-seal:v1:${hash}`).toString('hex');
 }
 
+/** The hash of the newest archived event (retention.ts stores it, signed, as the `audit_anchor` setting). */
+async function anchorHash(trx: Transaction<Database> | Kysely<Database>): Promise<string | undefined> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', 'audit_anchor').executeTakeFirst();
+  if (!row) return undefined;
+  const hash = (JSON.parse(row.value) as { hash?: unknown }).hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
 /** How an actor is named in `actor_id`: a user id, `<userId>/<tokenId>` for a token, `os:<account>` for an operator. */
 export function auditActorId(actor: Actor): string | null {
   if (actor.kind === 'token') return `${actor.userId}/${actor.tokenId}`;
@@ -62,6 +70,8 @@ export async function appendAuditEvent(
 ): Promise<string> {
   if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7242)`.execute(trx);
   const last = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // An empty table after a retention cut that archived every event: the chain continues from the signed anchor.
+  const previous = last?.hash ?? (await anchorHash(trx)) ?? GENESIS_HASH;
   const detail = actor.reason
     ? { ...input.detail, systemReason: actor.reason }
     : actor.kind === 'operator'
@@ -82,7 +92,7 @@ export async function appendAuditEvent(
     ip: context.ip,
     user_agent: context.userAgent,
     detail: detail ? JSON.stringify(detail) : null,
-    prev_hash: last?.hash ?? GENESIS_HASH,
+    prev_hash: previous,
   };
   const suite = keyring.suite;
   const hash = chainHash(suite, event);
