@@ -166,9 +166,10 @@ export async function completeLinkWithProof(kernel: Kernel, actor: Actor, contex
     await auditRefusal(kernel, actor, context, link.user_id, { step: 'proof', reason: 'other_account', linkId: link.id, issuer: link.issuer });
     throw forbidden('this single sign-on link claims another account: sign in as that account to link it');
   }
-  // The session must come from a sign-in made after the attempt (password, then second factor), not from earlier.
+  // The session must come from a sign-in made after this browser's attempt (password, then second factor), not from earlier.
+  const attemptAt = new Date(Date.parse(link.proof_expires_at) - LINK_PROOF_TTL_MS).toISOString();
   const session = actor.session ? await db.selectFrom('sessions').select('created_at').where('id', '=', actor.session.id).executeTakeFirst() : undefined;
-  if (!session || session.created_at < link.created_at || !hasFreshSecondFactor(actor, now.getTime())) {
+  if (!session || session.created_at < attemptAt || !hasFreshSecondFactor(actor, now.getTime())) {
     await auditRefusal(kernel, actor, context, userId, { step: 'proof', reason: 'no_fresh_sign_in', linkId: link.id, issuer: link.issuer });
     throw proofNeeded();
   }
