@@ -10,6 +10,7 @@ export const permissions = [
   'accounts.create',
   'accounts.update',
   'accounts.delete',
+  'accounts.export',
   'users.read',
   'users.manage',
   'roles.assign',

@@ -77,14 +77,14 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   privacy_officer: {
     key: 'privacy_officer',
     administrator: false,
-    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read', 'audit.personal'],
+    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read', 'accounts.export', 'audit.personal'],
     scope: { contacts: 'all', accounts: 'all' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },
   sales_manager: {
     key: 'sales_manager',
     administrator: false,
-    permissions: [...crud('contacts'), ...crud('accounts'), 'contacts.reveal', 'contacts.export', 'reviews.decide'],
+    permissions: [...crud('contacts'), ...crud('accounts'), 'contacts.reveal', 'contacts.export', 'accounts.export', 'reviews.decide'],
     scope: { contacts: 'team', accounts: 'team' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },

@@ -23,15 +23,22 @@ export async function withKernel<T>(work: (kernel: Kernel) => Promise<T>, overri
   }
 }
 
+/** The OS account running the CLI, as the audit trail names it (letters, digits, . _ - only). */
+export function osUserName(): string {
+  try {
+    return (
+      userInfo()
+        .username.replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(0, 64) || 'unknown'
+    );
+  } catch {
+    return 'unknown'; // no passwd entry
+  }
+}
+
 /** The operator at the command line holds the machine and its key: a system actor, audited by verb and OS user. */
 export function operatorActor(verb: string): Actor {
-  let who = 'unknown';
-  try {
-    who = userInfo().username;
-  } catch {
-    /* no passwd entry */
-  }
-  return asSystem(`cli ${verb} (os user ${who})`);
+  return asSystem(`cli ${verb} (os user ${osUserName()})`);
 }
 
 export function readSecretFile(file: string, what: string): string {

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
 import { noRequest } from '../platform/audit/audit-event.js';
-import { userActor } from '../platform/authz/actor.js';
+import { onBehalfOfActor } from '../platform/authz/actor.js';
 import { type ExportFormat, exportRecords } from '../platform/data/export-records.js';
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import { findUserByEmail } from '../platform/identity/user-directory.js';
-import { withKernel } from './cli-context.js';
+import { osUserName, withKernel } from './cli-context.js';
 
 export function exportCommand(program: Command): void {
   program
     .command('export')
-    .description('export records as a user sees them (scope, masking) to stdout; every page is audited as that user')
+    .description(
+      'export records as a user sees them (their scope and masking) to stdout; every page is audited as an export by you (the OS account) on behalf of that user',
+    )
     .argument('<object>', 'contacts or accounts')
-    .requiredOption('--as <email>', 'the user whose scope, field rules and audit identity apply')
+    .requiredOption('--as <email>', 'the user whose permission, scope and field rules apply (the audit trail names you as acting on their behalf)')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
     .action(async (object: string, opts: { as: string; format: string }) => {
       if (object !== 'contacts' && object !== 'accounts') throw new Error('object must be contacts or accounts');
@@ -19,7 +21,7 @@ export function exportCommand(program: Command): void {
       await withKernel(async (kernel) => {
         const user = await findUserByEmail(kernel, opts.as);
         if (!user || user.status !== 'active') throw new Error('no active user has this e-mail address');
-        const actor = userActor({ id: user.id, teamId: user.teamId }, user.roles);
+        const actor = onBehalfOfActor({ osUser: osUserName(), verb: `export ${object}` }, { id: user.id, teamId: user.teamId }, user.roles);
         for await (const chunk of exportRecords(new ProtectedStore(kernel), actor, noRequest, object, opts.format as ExportFormat)) {
           if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
         }

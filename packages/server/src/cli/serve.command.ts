@@ -42,7 +42,7 @@ export function serveCommands(program: Command): void {
     .action(async (opts: ServeFlags) => {
       const config = cliConfig(overrides(opts));
       if (!(await isInitialised(config))) {
-        const email = process.env.CASTELLAN_ADMIN_EMAIL ?? 'admin@castellan.local';
+        const email = config.adminEmail;
         const result = await initialiseInstallation(config, { adminEmail: email });
         out(`Initialised ${config.dataDir} (${config.database.kind}, cipher suite ${result.suite})`);
         printFirstAdmin(email, result.oneTimePassword);

@@ -5,7 +5,8 @@ import { syslogFacilitySetting, syslogUrlSetting } from './siem-settings.js';
 
 /**
  * Every setting Castellan reads, keyed by the environment variable that sets it.
- * Secrets are listed in `secretSettings` and are never logged or echoed in an error.
+ * Secrets are listed in `secretSettings`, personal values in `personalSettings`; neither is ever
+ * logged or echoed in an error (the error names the variable only).
  */
 const port = z.coerce.number().int().min(1).max(65535);
 const bytes = z.coerce
@@ -13,7 +14,18 @@ const bytes = z.coerce
   .int()
   .min(1024)
   .max(256 * 1024 * 1024);
-const trueFalse = z.preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.enum(['true', 'false'])).transform((v) => v === 'true');
+/**
+ * The one boolean setting type: `true` / `false` from the environment, or a JSON boolean from the
+ * config file; anything else (yes, 1, on) is refused so that a typo never flips a security switch.
+ */
+export const booleanSetting = z
+  .preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.enum(['true', 'false'], { error: 'must be true or false' }))
+  .transform((v) => v === 'true');
+/** The same check as a new user's address gets (createUser), so a bad first-administrator address stops start-up. */
+const emailAddress = z
+  .string()
+  .trim()
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, 'must be an e-mail address');
 const isLoopback = (url: string): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 /** An OpenID Connect issuer: https, or http on a loopback address only (a provider run by the tests or on the same host). */
 const oidcIssuer = z
@@ -74,6 +86,7 @@ export const configSchema = z.object({
   CASTELLAN_PASSWORD_PROFILE: z.enum(['intl', 'cn-mlps3']).default('intl'),
   CASTELLAN_ROTATION_BATCH: z.coerce.number().int().min(1).max(10000).default(200),
   CASTELLAN_ROTATION_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CASTELLAN_ADMIN_EMAIL: emailAddress.default('admin@castellan.local'),
   CASTELLAN_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be smtp://host:port or smtps://host:port')
@@ -81,7 +94,7 @@ export const configSchema = z.object({
   CASTELLAN_SMTP_FROM: z.string().min(3).default('Castellan <no-reply@castellan.local>'),
   CASTELLAN_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
   CASTELLAN_DORMANT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  CASTELLAN_DORMANT_AUTO_DISABLE: z.enum(['true', 'false']).default('false'),
+  CASTELLAN_DORMANT_AUTO_DISABLE: booleanSetting.default(false),
   CASTELLAN_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   CASTELLAN_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   CASTELLAN_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000000).default(1000),
@@ -107,7 +120,9 @@ export const configSchema = z.object({
   CASTELLAN_OIDC_ROLE_MAPPING: oidcRoleMapping.optional(),
   CASTELLAN_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
   CASTELLAN_OIDC_TEAM_CLAIM: z.string().min(1).optional(),
-  CASTELLAN_OIDC_JIT: trueFalse.default(false),
+  CASTELLAN_OIDC_JIT: booleanSetting.default(false),
+  /** Whether the ID token's `amr` (mfa, otp, hwk) may stand in for Castellan's own second factor. */
+  CASTELLAN_OIDC_TRUST_AMR: booleanSetting.default(false),
   CASTELLAN_OIDC_MFA_ACR: z.string().min(1).optional(),
 });
 
@@ -124,3 +139,6 @@ export const secretSettings: readonly ConfigKey[] = [
   'CASTELLAN_DATABASE_URL',
   'CASTELLAN_DATABASE_OWNER_URL',
 ];
+
+/** Settings that hold a personal value (an e-mail address): never echoed either. */
+export const personalSettings: readonly ConfigKey[] = ['CASTELLAN_ADMIN_EMAIL'];

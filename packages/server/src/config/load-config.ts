@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RoleKey } from '@castellan/shared';
-import { type ConfigKey, configSchema, type RawConfig, secretSettings } from './config.schema.js';
+import { type ConfigKey, configSchema, personalSettings, type RawConfig, secretSettings } from './config.schema.js';
 
 /** The one validated configuration object, with derived paths resolved. */
 export interface Config {
@@ -21,6 +21,8 @@ export interface Config {
   readonly passwordProfile: RawConfig['CASTELLAN_PASSWORD_PROFILE'];
   readonly rotationBatch: number;
   readonly rotationLeaseMs: number;
+  /** The first administrator `castellan start` makes on a new data directory. */
+  readonly adminEmail: string;
   readonly smtp: { url: string; from: string } | null;
   readonly publicUrl: string;
   readonly dormant: { days: number; autoDisable: boolean };
@@ -47,7 +49,9 @@ export interface OidcConfig {
   readonly teamClaim: string | undefined;
   /** Create a user on first sign-in (when the groups map to a role). */
   readonly jit: boolean;
-  /** An ID token `acr` equal to this counts as multi-factor (besides `amr` holding mfa, otp or hwk). */
+  /** Whether an ID token `amr` holding mfa, otp or hwk counts as multi-factor (default: no). */
+  readonly trustAmr: boolean;
+  /** An ID token `acr` equal to this counts as multi-factor; unset, no `acr` does. */
   readonly mfaAcr: string | undefined;
 }
 
@@ -64,11 +68,18 @@ export class ConfigError extends Error {
 const keys = Object.keys(configSchema.shape) as ConfigKey[];
 
 function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CASTELLAN_CONFIG_FILE', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError('CASTELLAN_CONFIG_FILE', `cannot read ${file} as JSON (${(error as Error).message})`);
+    parsed = JSON.parse(text);
+  } catch {
+    // Never the parser's message: it quotes the text around the error, which may be a secret.
+    throw new ConfigError('CASTELLAN_CONFIG_FILE', `${file} is not valid JSON`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('CASTELLAN_CONFIG_FILE', `${file} must hold a JSON object of CASTELLAN_* settings`);
@@ -92,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue?.path[0] ?? 'configuration');
-    const shown = secretSettings.includes(variable as ConfigKey) ? '' : ` (got ${JSON.stringify(merged[variable])})`;
+    const unechoed = secretSettings.includes(variable as ConfigKey) || personalSettings.includes(variable as ConfigKey);
+    const shown = unechoed ? '' : ` (got ${JSON.stringify(merged[variable])})`;
     throw new ConfigError(variable, `${issue?.message ?? 'invalid'}${shown}`);
   }
   return deriveConfig(result.data);
@@ -127,9 +139,10 @@ function deriveConfig(raw: RawConfig): Config {
     passwordProfile: raw.CASTELLAN_PASSWORD_PROFILE,
     rotationBatch: raw.CASTELLAN_ROTATION_BATCH,
     rotationLeaseMs: raw.CASTELLAN_ROTATION_LEASE_SECONDS * 1000,
+    adminEmail: raw.CASTELLAN_ADMIN_EMAIL,
     smtp: raw.CASTELLAN_SMTP_URL ? { url: raw.CASTELLAN_SMTP_URL, from: raw.CASTELLAN_SMTP_FROM } : null,
     publicUrl: (raw.CASTELLAN_PUBLIC_URL ?? `https://localhost:${raw.CASTELLAN_PORT}`).replace(/\/$/, ''),
-    dormant: { days: raw.CASTELLAN_DORMANT_DAYS, autoDisable: raw.CASTELLAN_DORMANT_AUTO_DISABLE === 'true' },
+    dormant: { days: raw.CASTELLAN_DORMANT_DAYS, autoDisable: raw.CASTELLAN_DORMANT_AUTO_DISABLE },
     auditCheckpoints: {
       dir: path.resolve(raw.CASTELLAN_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       everySeconds: raw.CASTELLAN_AUDIT_CHECKPOINT_SECONDS,
@@ -174,6 +187,7 @@ function oidcConfig(raw: RawConfig): OidcConfig | null {
     groupsClaim: raw.CASTELLAN_OIDC_GROUPS_CLAIM,
     teamClaim: raw.CASTELLAN_OIDC_TEAM_CLAIM,
     jit: raw.CASTELLAN_OIDC_JIT,
+    trustAmr: raw.CASTELLAN_OIDC_TRUST_AMR,
     mfaAcr: raw.CASTELLAN_OIDC_MFA_ACR,
   };
 }

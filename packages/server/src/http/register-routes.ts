@@ -12,8 +12,10 @@ import { healthRoutes } from '../modules/health/health.routes.js';
 import { keyRoutes } from '../modules/keys/key.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
 import { myTokenRoutes } from '../modules/me/my-tokens.routes.js';
+import { pagesRoutes } from '../modules/pages/pages.routes.js';
 import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
+import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { Kernel } from '../platform/kernel.js';
@@ -22,6 +24,7 @@ import { createMailer } from '../platform/notify/mailer.js';
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   const store = new ProtectedStore(kernel);
   const mailer = createMailer(kernel.config);
+  pagesRoutes(app);
   healthRoutes(app, kernel);
   authRoutes(app, kernel);
   passwordResetRoutes(app, kernel, mailer);
@@ -35,6 +38,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);
+  ssoLinkRoutes(app, kernel);
   accessReviewRoutes(app, kernel);
   auditRoutes(app, kernel, store);
   keyRoutes(app, kernel);

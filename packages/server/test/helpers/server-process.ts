@@ -281,14 +281,19 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface ServerOptions {
+  logFile?: string;
+  readyTimeoutMs?: number;
+  host?: string;
+  /** `serve` (default) or `start` (initialises a new data dir first, then serves). */
+  verb?: 'serve' | 'start';
+}
+
 /**
- * Spawns `castellan serve --port <free port>` with `env` and waits until GET /healthz answers 200.
+ * Spawns `castellan serve --port <free port>` (or `start`) with `env` and waits until GET /healthz answers 200.
  * Rejects (with the captured output) if the process exits first or is not ready in time.
  */
-export async function startServer(
-  env: Record<string, string | undefined>,
-  options: { logFile?: string; readyTimeoutMs?: number; host?: string } = {},
-): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string | undefined>, options: ServerOptions = {}): Promise<ServerProcess> {
   assertBuilt();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -303,15 +308,12 @@ export async function startServer(
   throw lastError;
 }
 
-async function startOnce(
-  env: Record<string, string | undefined>,
-  options: { logFile?: string; readyTimeoutMs?: number; host?: string },
-): Promise<ServerProcess> {
+async function startOnce(env: Record<string, string | undefined>, options: ServerOptions): Promise<ServerProcess> {
   const host = options.host ?? env.CASTELLAN_HOST ?? '127.0.0.1';
   const port = await freePort(host);
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'castellan-e2e-log-')), 'server.log');
   const log: WriteStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--port', String(port), '--host', host], {
+  const child = spawn(process.execPath, [CLI_MAIN, options.verb ?? 'serve', '--port', String(port), '--host', host], {
     env: childEnv(env),
     cwd: env.CASTELLAN_DATA_DIR ? path.dirname(env.CASTELLAN_DATA_DIR) : REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -102,6 +102,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
     expect(app.routeInventory).toMatchInlineSnapshot(`
       [
         "GET / public",
+        "GET /reset-password public",
         "GET /healthz public",
         "GET /api/v1/openapi.json public",
         "POST /api/v1/auth/login public",
@@ -114,6 +115,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/auth/oidc public",
         "GET /api/v1/auth/oidc/start public",
         "GET /api/v1/auth/oidc/callback public",
+        "POST /api/v1/auth/oidc/link authenticated",
         "GET /api/v1/me authenticated+restricted",
         "GET /api/v1/me/sessions authenticated",
         "DELETE /api/v1/me/sessions/:id authenticated",
@@ -159,6 +161,9 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "DELETE /api/v1/tokens/:id tokens.manage",
         "GET /api/v1/security/lockouts sessions.manage",
         "POST /api/v1/security/lockouts/unlock sessions.manage",
+        "GET /api/v1/security/sso-links sessions.manage",
+        "POST /api/v1/security/sso-links/:id/approve sessions.manage",
+        "POST /api/v1/security/sso-links/:id/refuse sessions.manage",
         "POST /api/v1/access-reviews roles.assign",
         "GET /api/v1/access-reviews/:id roles.assign",
         "GET /api/v1/access-reviews/pending reviews.decide",

@@ -1,156 +1,42 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { loggerOptions } from '../../src/http/logger-options.js';
-import type { Kernel } from '../../src/platform/kernel.js';
 import { testDialects } from '../helpers/databases.js';
-import { addUser, createTestInstall, type TestInstall } from '../helpers/test-install.js';
+import {
+  CLIENT_ID,
+  cookieValue,
+  oidcCallback,
+  type Person,
+  roundTrip as providerRoundTrip,
+  REDIRECT_URI,
+  ssoSettings,
+  ssoSignIn,
+  TestProvider,
+  withOidc,
+} from '../helpers/oidc-provider.js';
+import { createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-
-/** The people the test identity provider knows (its own accounts, not Castellan's). */
-interface Person {
-  email: string;
-  email_verified: boolean;
-  name: string;
-  groups: string[];
-  department?: string;
-}
-
-const CLIENT_ID = 'castellan-test';
-const CLIENT_SECRET = 'a client secret only the test knows';
-const REDIRECT_URI = 'https://castellan.test:8443/api/v1/auth/oidc/callback';
-
-/**
- * A real OpenID Connect provider (oidc-provider) on 127.0.0.1 and a random port. Its interaction
- * step (log in, consent) is a tiny route that signs in whoever the test names next, with the
- * authentication methods (amr) the test chooses.
- */
-class TestProvider {
-  readonly people = new Map<string, Person>();
-  next: { sub: string; amr: string[]; acr?: string } = { sub: '', amr: ['pwd'] };
-  private constructor(
-    readonly issuer: string,
-    private readonly server: Server,
-  ) {}
-
-  static async start(): Promise<TestProvider> {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const idp = new TestProvider(issuer, server);
-    const provider = new Provider(issuer, {
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          client_secret: CLIENT_SECRET,
-          redirect_uris: [REDIRECT_URI],
-          grant_types: ['authorization_code'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-        },
-      ],
-      scopes: ['openid', 'email', 'profile', 'groups'],
-      // amr and acr ride with the openid scope, so every ID token carries them.
-      claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'], profile: ['name', 'department'], groups: ['groups'] },
-      cookies: { keys: ['oidc-test-cookie-signing-key'] },
-      jwks: {
-        keys: [
-          { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' },
-        ],
-      },
-      ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-      features: { devInteractions: { enabled: false } },
-      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-      pkce: { required: () => true },
-      findAccount: async (_ctx: unknown, sub: string) => {
-        const person = idp.people.get(sub);
-        return person ? { accountId: sub, claims: async () => ({ sub, ...person }) } : undefined;
-      },
-    });
-    const handle = provider.callback();
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (!req.url?.startsWith('/interaction/')) return handle(req, res);
-      void (async () => {
-        const details = await provider.interactionDetails(req, res);
-        const { sub, amr, acr } = idp.next;
-        const grant = new provider.Grant({ accountId: sub, clientId: String(details.params.client_id) });
-        grant.addOIDCScope(String(details.params.scope));
-        const grantId = await grant.save();
-        await provider.interactionFinished(
-          req,
-          res,
-          { login: { accountId: sub, amr, ...(acr ? { acr } : {}) }, consent: { grantId } },
-          { mergeWithLastSubmission: false },
-        );
-      })().catch((error: Error) => {
-        res.statusCode = 500;
-        res.end(`interaction failed: ${error.message}`);
-      });
-    });
-    return idp;
-  }
-
-  /** A browser at the provider: follows its redirects, keeping its cookies, until it sends us back to Castellan. */
-  async signIn(authorizationUrl: string): Promise<URL> {
-    const jar = new Map<string, string>();
-    let url = authorizationUrl;
-    for (let hop = 0; hop < 10; hop += 1) {
-      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-      for (const line of res.headers.getSetCookie()) {
-        const [pair = ''] = line.split(';');
-        const name = pair.slice(0, pair.indexOf('='));
-        const value = pair.slice(pair.indexOf('=') + 1);
-        if (!value || /expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name);
-        else jar.set(name, value);
-      }
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) throw new Error(`the provider answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
-      const next = new URL(location, url);
-      if (next.href.startsWith(REDIRECT_URI)) return next;
-      url = next.href;
-    }
-    throw new Error('too many redirects at the provider');
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-/** A kernel that shares the installation's database and keys but reads other settings. */
-const withOidc = (kernel: Kernel, oidc: Kernel['config']['oidc']): Kernel => ({ ...kernel, config: { ...kernel.config, oidc } });
 
 describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect) => {
   let idp: TestProvider;
   let install: TestInstall;
   let app: App;
+  let trusting: App;
 
   beforeAll(async () => {
     idp = await TestProvider.start();
-    install = await createTestInstall(dialect, {
-      CASTELLAN_OIDC_ISSUER: idp.issuer,
-      CASTELLAN_OIDC_CLIENT_ID: CLIENT_ID,
-      CASTELLAN_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      CASTELLAN_OIDC_REDIRECT_URI: REDIRECT_URI,
-      CASTELLAN_OIDC_SCOPES: 'openid email profile groups',
-      CASTELLAN_OIDC_ROLE_MAPPING: JSON.stringify({ 'crm-agents': 'service_agent', 'crm-sales': ['sales_rep'], 'crm-marketing': ['marketing'] }),
-      CASTELLAN_OIDC_JIT: 'true',
-      CASTELLAN_OIDC_TEAM_CLAIM: 'department',
-    });
+    install = await createTestInstall(dialect, ssoSettings(idp.issuer));
     app = await buildApp(install.kernel, { logger: false });
     await app.ready();
+    // The same installation, configured to trust the provider's amr (CASTELLAN_OIDC_TRUST_AMR=true).
+    trusting = await buildApp(withOidc(install.kernel, { trustAmr: true }), { logger: false });
+    await trusting.ready();
   });
   afterAll(async () => {
+    await trusting?.close();
     await app?.close();
     await install?.cleanup();
     await idp?.close();
@@ -170,27 +56,11 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     return sub;
   };
 
-  /** Start at Castellan, sign in at the provider, and come back: the callback's query and the state cookie. */
-  async function roundTrip(target: App, sub: string, amr: string[], acr?: string): Promise<{ query: string; state: string; location: URL }> {
-    idp.next = { sub, amr, ...(acr ? { acr } : {}) };
-    const start = await target.inject({ method: 'GET', url: '/api/v1/auth/oidc/start' });
-    expect(start.statusCode).toBe(302);
-    const location = new URL(String(start.headers.location));
-    const stateCookie = start.cookies.find((c) => c.name === 'castellan_oidc_state');
-    expect(stateCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
-    const back = await idp.signIn(location.href);
-    return { query: back.search, state: String(stateCookie?.value), location };
-  }
+  const roundTrip = (target: App, sub: string, amr: string[], acr?: string) => providerRoundTrip(idp, target, sub, amr, acr);
+  const callback = oidcCallback;
+  const signIn = (target: App, sub: string, amr: string[], acr?: string) => ssoSignIn(idp, target, sub, amr, acr);
 
-  const callback = (target: App, query: string, state?: string) =>
-    target.inject({ method: 'GET', url: `/api/v1/auth/oidc/callback${query}`, ...(state ? { cookies: { castellan_oidc_state: state } } : {}) });
-
-  async function signIn(target: App, sub: string, amr: string[], acr?: string) {
-    const trip = await roundTrip(target, sub, amr, acr);
-    return { trip, res: await callback(target, trip.query, trip.state) };
-  }
-
-  const sessionOf = (res: Awaited<ReturnType<App['inject']>>) => res.cookies.find((c) => c.name === 'castellan_session')?.value;
+  const sessionOf = (res: Awaited<ReturnType<App['inject']>>) => cookieValue(res, 'castellan_session');
   const me = (token: string) => app.inject({ method: 'GET', url: '/api/v1/me', cookies: { castellan_session: token } });
   const lastAudit = async (action: string) =>
     install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -240,10 +110,10 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(JSON.stringify(rows)).not.toContain(String(params.state));
   });
 
-  it('JIT-provisions a new user with the mapped role and team; an IdP second factor gives a full session', async () => {
+  it('JIT-provisions a new user with the mapped role and team; a trusted IdP second factor gives a full session', async () => {
     const sub = person({ groups: ['crm-agents', 'unrelated-group'], department: 'Care Desk' });
     const before = await userCount();
-    const { res } = await signIn(app, sub, ['pwd', 'otp']);
+    const { res } = await signIn(trusting, sub, ['pwd', 'otp']);
     expect(res.statusCode, res.body).toBe(302);
     expect(res.headers.location).toBe('/');
     const token = sessionOf(res);
@@ -255,21 +125,18 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(await userCount()).toBe(before + 1);
     expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', cookies: { castellan_session: String(token) } })).statusCode).toBe(200);
     const identity = await install.kernel.db.kysely.selectFrom('oidc_identities').selectAll().where('subject', '=', sub).executeTakeFirstOrThrow();
-    expect(identity).toMatchObject({ issuer: idp.issuer, user_id: profile.id });
+    expect(identity).toMatchObject({ issuer: idp.issuer, user_id: profile.id, linked_via: 'jit' });
     const audit = await lastAudit('auth.sso.succeeded');
     expect(JSON.parse(audit?.detail ?? '{}')).toMatchObject({ provisioned: true, idpMfa: true, sessionKind: 'full' });
 
     // The second sign-in finds the same account by (issuer, sub).
-    const again = await signIn(app, sub, ['pwd', 'hwk']);
+    const again = await signIn(trusting, sub, ['pwd', 'hwk']);
     expect((await me(String(sessionOf(again.res)))).json().id).toBe(profile.id);
     expect(await userCount()).toBe(before + 1);
   });
 
   it('counts the configured acr as multi-factor', async () => {
-    const acrApp = await buildApp(
-      withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), mfaAcr: 'urn:test:loa:2' }),
-      { logger: false },
-    );
+    const acrApp = await buildApp(withOidc(install.kernel, { mfaAcr: 'urn:test:loa:2' }), { logger: false });
     try {
       const { res } = await signIn(acrApp, person(), ['pwd'], 'urn:test:loa:2');
       expect(res.statusCode, res.body).toBe(302);
@@ -277,6 +144,28 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     } finally {
       await acrApp.close();
     }
+  });
+
+  it('ignores amr and acr unless configured to trust them: Castellan asks for its own factor instead', async () => {
+    // A new JIT user whose IdP claims every multi-factor method: still a session that must enrol a Castellan factor.
+    const sub = person();
+    const first = await signIn(app, sub, ['pwd', 'mfa', 'otp', 'hwk'], 'urn:test:loa:2');
+    expect(first.res.statusCode, first.res.body).toBe(302);
+    expect((await me(String(sessionOf(first.res)))).json().session.kind).toBe('restricted');
+    expect(JSON.parse((await lastAudit('auth.sso.succeeded'))?.detail ?? '{}')).toMatchObject({ idpMfa: false, sessionKind: 'restricted' });
+    // With a Castellan factor enrolled, the untrusted amr is answered with a challenge for it, as after a password.
+    const identity = await install.kernel.db.kysely.selectFrom('oidc_identities').select('user_id').where('subject', '=', sub).executeTakeFirstOrThrow();
+    await install.kernel.db.kysely.updateTable('users').set({ mfa_enrolled_at: new Date().toISOString() }).where('id', '=', identity.user_id).execute();
+    const second = await signIn(app, sub, ['pwd', 'mfa']);
+    expect(String(second.res.headers.location)).toMatch(/^\/#mfa-challenge=/);
+    expect(sessionOf(second.res)).toBeUndefined();
+    // An acr that is not the configured one never counts, even where amr is trusted.
+    const acrOnly = await signIn(trusting, sub, ['pwd'], 'urn:test:loa:2');
+    expect(String(acrOnly.res.headers.location)).toMatch(/^\/#mfa-challenge=/);
+    // Trusted (CASTELLAN_OIDC_TRUST_AMR=true): the IdP's second factor stands in for Castellan's.
+    const trusted = await signIn(trusting, sub, ['pwd', 'mfa']);
+    expect(trusted.res.headers.location).toBe('/');
+    expect((await me(String(sessionOf(trusted.res)))).json().session.kind).toBe('full');
   });
 
   it('gives a restricted session (enrol a Castellan factor) when the IdP sign-in was single-factor', async () => {
@@ -303,9 +192,7 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
   });
 
   it('refuses an unknown user when JIT is off (403, audited) and creates nobody', async () => {
-    const noJit = await buildApp(withOidc(install.kernel, { ...(install.kernel.config.oidc as NonNullable<Kernel['config']['oidc']>), jit: false }), {
-      logger: false,
-    });
+    const noJit = await buildApp(withOidc(install.kernel, { jit: false }), { logger: false });
     try {
       const before = await userCount();
       const { res } = await signIn(noJit, person(), ['pwd', 'mfa']);
@@ -334,28 +221,6 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     const { res } = await signIn(app, person({ email_verified: false }), ['pwd', 'mfa']);
     expect(res.statusCode).toBe(403);
     expect(JSON.parse((await lastAudit('auth.sso.refused'))?.detail ?? '{}')).toMatchObject({ reason: 'email_unverified' });
-  });
-
-  it('links an existing account by verified e-mail and applies the mapped roles only', async () => {
-    const existing = await addUser(install.kernel, ['sales_rep', 'licensing_manager'], undefined, `linked.${dialect}@example.com`);
-    const sub = person({ email: `Linked.${dialect}@EXAMPLE.com`, groups: ['crm-agents'] });
-    const { res } = await signIn(app, sub, ['pwd', 'mfa']);
-    expect(res.statusCode, res.body).toBe(302);
-    const profile = (await me(String(sessionOf(res)))).json();
-    expect(profile.id).toBe(existing.id);
-    // sales_rep is managed by the mapping and no longer given; licensing_manager is not the mapping's business.
-    expect([...profile.roles].sort()).toEqual(['licensing_manager', 'service_agent']);
-    expect(JSON.parse((await lastAudit('user.updated'))?.detail ?? '{}')).toMatchObject({
-      via: 'sso',
-      rolesAdded: ['service_agent'],
-      rolesRemoved: ['sales_rep'],
-    });
-
-    // A second IdP identity claiming the same e-mail cannot take the linked account over.
-    const impostor = person({ email: `linked.${dialect}@example.com`, groups: ['crm-agents'] });
-    const takeover = await signIn(app, impostor, ['pwd', 'mfa']);
-    expect(takeover.res.statusCode).toBe(403);
-    expect(JSON.parse((await lastAudit('auth.sso.refused'))?.detail ?? '{}')).toMatchObject({ reason: 'identity_conflict' });
   });
 
   it('refuses a disabled user', async () => {

@@ -16,6 +16,7 @@ type App = Awaited<ReturnType<typeof buildApp>>;
  */
 const noPersonalData: Record<string, string> = {
   'GET /': 'static landing page',
+  'GET /reset-password': 'static page: how to finish a password reset',
   'GET /healthz': 'liveness and dialect',
   'GET /api/v1/openapi.json': 'API description',
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
@@ -31,6 +32,7 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/tokens': 'token ids, user ids, kinds, names (identifiers), scopes, times',
   'GET /api/v1/me/tokens': "the caller's own tokens: ids, kinds, names (identifiers), scopes, times",
   'GET /api/v1/security/lockouts': 'user ids, locked IP addresses of sign-in attempts, counts',
+  'GET /api/v1/security/sso-links': 'pending SSO links: user ids, IdP issuer and subject ids, times',
   'GET /api/v1/access-reviews/:id': 'campaign counts',
   'GET /api/v1/access-reviews/pending': 'user ids and role keys',
   'GET /api/v1/access-reviews/dormant': 'user ids and times',

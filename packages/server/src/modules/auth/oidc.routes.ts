@@ -2,8 +2,9 @@ import { errorResponse } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestContext } from '../../http/authenticate.js';
+import { actorOf, requestContext } from '../../http/authenticate.js';
 import { setSessionCookies, signInLimit } from '../../http/session-cookies.js';
+import { completeLinkWithProof, LINK_PROOF_TTL_MS } from '../../platform/identity/oidc-links.js';
 import { completeOidcSignIn, OIDC_LOGIN_TTL_MS, oidcEnabled, ssoNotConfigured, startOidcSignIn } from '../../platform/identity/oidc-sign-in.js';
 import type { Kernel } from '../../platform/kernel.js';
 
@@ -16,6 +17,14 @@ const errors = { 401: errorResponse, 403: errorResponse, 404: errorResponse, 429
  */
 export const OIDC_STATE_COOKIE = 'castellan_oidc_state';
 const stateCookie = { path: '/api/v1/auth/oidc', secure: true, httpOnly: true, sameSite: 'lax' as const };
+
+/**
+ * Binds a pending link (an IdP identity claiming an existing account) to the browser that came back
+ * from the provider: only that browser can complete it, so nobody can send the account's owner a
+ * link of their own to complete. Strict: it is only ever sent by Castellan's own pages.
+ */
+export const OIDC_LINK_COOKIE = 'castellan_oidc_link';
+const linkCookie = { path: '/api/v1/auth/oidc', secure: true, httpOnly: true, sameSite: 'strict' as const };
 
 /** Single sign-on with OpenID Connect (authorization code + PKCE). */
 export function oidcRoutes(app: FastifyInstance, kernel: Kernel): void {
@@ -42,7 +51,8 @@ export function oidcRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { public: true }, ...signInLimit },
     schema: {
       tags,
-      summary: 'Where the identity provider returns: signs in and redirects (302) to /',
+      summary:
+        'Where the identity provider returns: signs in and redirects (302) to /; a second factor to give redirects to /#mfa-challenge=<id>; an identity that claims an existing account by e-mail redirects to /#sso-link-required',
       security: [],
       querystring: z.looseObject({
         code: z.string().max(4096).optional(),
@@ -63,8 +73,29 @@ export function oidcRoutes(app: FastifyInstance, kernel: Kernel): void {
         // The second step is the usual POST /api/v1/auth/mfa; the fragment never reaches a server or a Referer.
         return reply.redirect(`/#mfa-challenge=${encodeURIComponent(result.challengeId)}`, 302);
       }
+      if (result.kind === 'link') {
+        // Nobody is signed in: the owner proves the link (password + second factor), or a security administrator approves it.
+        reply.setCookie(OIDC_LINK_COOKIE, result.linkToken, { ...linkCookie, maxAge: Math.floor(LINK_PROOF_TTL_MS / 1000) });
+        return reply.redirect('/#sso-link-required', 302);
+      }
       setSessionCookies(reply, result.session);
       return reply.redirect('/', 302);
+    },
+  });
+
+  r.post('/api/v1/auth/oidc/link', {
+    config: { access: { authenticated: true }, ...signInLimit },
+    schema: {
+      tags,
+      summary:
+        'Link the identity-provider account this browser came back with to your account: needs a sign-in with your password and second factor made after the single sign-on attempt, within 10 minutes of it',
+      response: { 204: z.null(), ...errors, 409: errorResponse },
+    },
+    handler: async (request, reply) => {
+      if (!oidcEnabled(kernel)) throw ssoNotConfigured();
+      await completeLinkWithProof(kernel, actorOf(request), requestContext(request), request.cookies[OIDC_LINK_COOKIE]);
+      reply.clearCookie(OIDC_LINK_COOKIE, linkCookie);
+      return reply.status(204).send(null);
     },
   });
 }

@@ -3,17 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Kernel } from '../../platform/kernel.js';
 
-const landingPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Castellan</title></head>
-<body><h1>Castellan</h1><p>The server is up. / 服务器已启动。</p>
-<p>API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p></body></html>`;
-
-/** Public endpoints: the landing page, health and the OpenAPI document. */
+/** Public endpoints: health and the OpenAPI document (the landing page is in modules/pages). */
 export function healthRoutes(app: FastifyInstance, kernel: Kernel): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/', { config: { access: { public: true } }, schema: { hide: true } as object }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(landingPage),
-  );
   r.get('/healthz', {
     config: { access: { public: true } },
     schema: {

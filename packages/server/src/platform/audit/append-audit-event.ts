@@ -49,6 +49,21 @@ export function eventSeal(suite: CipherSuite, sealKey: Buffer, hash: string): st
   return suite.mac(sealKey, `castellan-audit-seal:v1:${hash}`).toString('hex');
 }
 
+/** The hash of the newest archived event (retention.ts stores it, signed, as the `audit_anchor` setting). */
+async function anchorHash(trx: Transaction<Database> | Kysely<Database>): Promise<string | undefined> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', 'audit_anchor').executeTakeFirst();
+  if (!row) return undefined;
+  const hash = (JSON.parse(row.value) as { hash?: unknown }).hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+/** How an actor is named in `actor_id`: a user id, `<userId>/<tokenId>` for a token, `os:<account>` for an operator. */
+export function auditActorId(actor: Actor): string | null {
+  if (actor.kind === 'token') return `${actor.userId}/${actor.tokenId}`;
+  if (actor.kind === 'operator') return `os:${actor.operator?.osUser ?? 'unknown'}`;
+  return actor.userId;
+}
+
 /**
  * Appends one event inside the caller's transaction, linked to the previous event's hash.
  * The PostgreSQL advisory lock serialises appenders across nodes; SQLite transactions are serial.
@@ -62,18 +77,24 @@ export async function appendAuditEvent(
   input: AuditEventInput,
 ): Promise<string> {
   const guarded = guardAuditDetail(input.detail);
-  const detail = actor.reason ? { ...guarded, systemReason: actor.reason } : guarded;
+  const detail = actor.reason
+    ? { ...guarded, systemReason: actor.reason }
+    : actor.kind === 'operator'
+      ? { ...guarded, onBehalfOf: actor.userId, cliVerb: actor.operator?.verb }
+      : guarded;
   const id = newId();
   // The staff member's address and browser, and a note they typed, are personal data: pseudonyms in
   // the clear, the originals sealed under the audit key (readable with audit.personal only).
   const sealed = sealAuditDetails(keyring, id, { ip: context.ip ?? undefined, userAgent: context.userAgent ?? undefined, note: input.note });
   if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7242)`.execute(trx);
   const last = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // An empty table after a retention cut that archived every event: the chain continues from the signed anchor.
+  const previous = last?.hash ?? (await anchorHash(trx)) ?? GENESIS_HASH;
   const event: ChainedFields = {
     id,
     at: nowIso(),
     actor_kind: actor.kind,
-    actor_id: actor.kind === 'token' ? `${actor.userId}/${actor.tokenId}` : actor.userId,
+    actor_id: auditActorId(actor),
     action: input.action,
     outcome: input.outcome,
     resource: input.resource ?? null,
@@ -84,7 +105,7 @@ export async function appendAuditEvent(
     ip: context.ip ? auditPseudonym(keyring, 'ip', context.ip) : null,
     user_agent: context.userAgent ? auditPseudonym(keyring, 'ua', context.userAgent) : null,
     detail: detail ? JSON.stringify(detail) : null,
-    prev_hash: last?.hash ?? GENESIS_HASH,
+    prev_hash: previous,
     sealed_enc: sealed,
   };
   const suite = keyring.suite;

@@ -47,6 +47,8 @@ export interface AuditEventView {
   at: string;
   actorKind: string;
   actorId: string | null;
+  /** The user an operator (actorKind 'operator', actorId `os:<account>`) acted for: their scope applied, the act is the operator's. */
+  onBehalfOf: string | null;
   action: string;
   outcome: string;
   resource: string | null;
@@ -77,7 +79,8 @@ export interface PersonalDetailsView {
 export interface AccessView {
   seq: number;
   at: string;
-  actor: { kind: string; id: string | null; userId: string | null };
+  /** userId: the user who acted (null for an operator, who acted on behalf of `onBehalfOf`). */
+  actor: { kind: string; id: string | null; userId: string | null; onBehalfOf: string | null };
   action: string;
   fields: string[];
   /** The reason code given for a reveal, or a system job's stated reason; null for ordinary reads. */
@@ -222,6 +225,11 @@ async function subjectOfContact(tx: AuditedTransaction, contactId: string): Prom
   return ids?.[0] ?? null;
 }
 
+/** The user an operator's event was on behalf of (from its detail), else null. */
+function onBehalfOf(row: EventRow, detail: Record<string, unknown> | null): string | null {
+  return row.actor_kind === 'operator' && typeof detail?.onBehalfOf === 'string' ? detail.onBehalfOf : null;
+}
+
 /** The sealed details of one event in the clear; an altered envelope is reported, not thrown. */
 function personalDetails(keyring: Keyring, row: EventRow): PersonalDetailsView {
   try {
@@ -251,6 +259,7 @@ function eventView(keyring: Keyring, row: EventRow, personal: boolean): AuditEve
     at: row.at,
     actorKind: row.actor_kind,
     actorId: row.actor_id,
+    onBehalfOf: onBehalfOf(row, detail),
     action: row.action,
     outcome: row.outcome,
     resource: row.resource,
@@ -274,7 +283,12 @@ function accessView(keyring: Keyring, row: EventRow): AccessView {
   return {
     seq: Number(row.seq),
     at: row.at,
-    actor: { kind: row.actor_kind, id: row.actor_id, userId: row.actor_id?.split('/')[0] ?? null },
+    actor: {
+      kind: row.actor_kind,
+      id: row.actor_id,
+      userId: row.actor_kind === 'operator' ? null : (row.actor_id?.split('/')[0] ?? null),
+      onBehalfOf: onBehalfOf(row, detail),
+    },
     action: row.action,
     fields: parseJson<string[]>(row.fields) ?? [],
     reason,

@@ -1,10 +1,13 @@
 import type { Permission, RoleKey } from '@castellan/shared';
 import { roleDefinition } from './role-matrix.js';
 
-/** Who is acting: a signed-in user, an API token (acting for its user, narrowed by scopes), or a system job. */
+/**
+ * Who is acting: a signed-in user, an API token (acting for its user, narrowed by scopes), an
+ * operator at the console acting on behalf of a user (the CLI's `--as`), or a system job.
+ */
 export interface Actor {
-  readonly kind: 'user' | 'token' | 'system' | 'anonymous';
-  /** The user the action is attributed to (null for system jobs). */
+  readonly kind: 'user' | 'token' | 'operator' | 'system' | 'anonymous';
+  /** The user whose scope and field rules apply: the actor itself, or the user an operator acts for (null for system jobs). */
   readonly userId: string | null;
   /** The token id when kind = 'token'. */
   readonly tokenId: string | null;
@@ -15,6 +18,8 @@ export interface Actor {
   readonly reason?: string;
   /** The session a cookie-authenticated user acts through. */
   readonly session?: { id: string; kind: 'full' | 'restricted'; mfaAt: string | null };
+  /** kind = 'operator': who is at the console (the OS account) and the verb; the audit trail names them as the actor. */
+  readonly operator?: { readonly osUser: string; readonly verb: string };
 }
 
 /** Names a user in an audit event without granting anything (sign-in steps, before a session exists). */
@@ -41,4 +46,13 @@ export function tokenActor(user: { id: string; teamId: string | null }, roles: r
   const held = permissionsOfRoles(roles);
   const permissions = new Set(scopes.filter((scope) => held.has(scope)));
   return { kind: 'token', userId: user.id, tokenId, teamId: user.teamId, roles, permissions };
+}
+
+/**
+ * An operator at the console acting on behalf of a user: the user's permissions, record scope and
+ * field rules apply, but the audit trail names the operator (OS account) as the actor and the user
+ * only as the one acted for, so nobody at the console can make an act look like the user's own.
+ */
+export function onBehalfOfActor(operator: { osUser: string; verb: string }, user: { id: string; teamId: string | null }, roles: readonly RoleKey[]): Actor {
+  return { ...userActor(user, roles), kind: 'operator', operator };
 }

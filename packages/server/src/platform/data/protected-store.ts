@@ -232,6 +232,10 @@ export class ProtectedStore {
       const event = this.readEvent(actor, plan, page, searched?.name, masked);
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
+    // Records without personal fields (accounts) are audited when they leave in bulk.
+    if (!plan.personal && query.purpose === 'export' && page.length > 0) {
+      await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length } });
+    }
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     return { items: items.map(({ row, values }) => this.present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
   }

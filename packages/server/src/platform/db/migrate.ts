@@ -11,6 +11,7 @@ import { auditMigration } from './migrations/008-audit.js';
 import { siemMigration } from './migrations/009-siem.js';
 import { staffCredentialsMigration } from './migrations/011-staff-credentials.js';
 import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-search-and-audit-seal.js';
+import { oidcLinksMigration } from './migrations/013-oidc-links.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -26,6 +27,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '009-siem': siemMigration(),
     '011-staff-credentials': staffCredentialsMigration(),
     '012-masked-search-and-audit-seal': maskedSearchAndAuditSealMigration(dialect),
+    '013-oidc-links': oidcLinksMigration(),
   };
 }
 

@@ -267,6 +267,23 @@ export interface OidcIdentitiesTable {
   user_id: string;
   created_at: string;
   last_login_at: string | null;
+  /** How the link was made: 'jit', 'password_and_factor', 'approval'; null for links made by e-mail alone before migration 013. */
+  linked_via: string | null;
+}
+
+/** An IdP identity that claims an existing account (by e-mail) and waits for proof or a security administrator. */
+export interface OidcPendingLinksTable {
+  id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  /** SHA-256 of the link token the browser holds in a cookie (the proof path). */
+  token_hash: string;
+  created_at: string;
+  /** Until when the user may prove the link with their password and second factor. */
+  proof_expires_at: string;
+  /** Until when a security administrator may approve it. */
+  expires_at: string;
 }
 
 export interface PasswordResetsTable {
@@ -334,6 +351,7 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   oidc_logins: OidcLoginsTable;
   oidc_identities: OidcIdentitiesTable;
+  oidc_pending_links: OidcPendingLinksTable;
   webauthn_credentials: WebauthnCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;
   access_reviews: AccessReviewsTable;

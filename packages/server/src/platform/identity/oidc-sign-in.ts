@@ -7,6 +7,8 @@ import { type Actor, anonymousActor, userForAudit } from '../authz/actor.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { AppError } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
+import { type Claims, displayName, emailVerified, groupsOf, idpMultiFactor, mappedRoles, stringClaim } from './oidc-claims.js';
+import { requestLink } from './oidc-links.js';
 import { createSession, hashSecret, type NewSession } from './sessions.js';
 import { createUser, ensureTeam, findUserByEmail, mfaRequiredFor, rolesOf } from './user-directory.js';
 
@@ -20,21 +22,23 @@ import { createUser, ensureTeam, findUserByEmail, mfaRequiredFor, rolesOf } from
  * authorization response (state, RFC 9207 `iss`), sends the verifier, and validates the ID token
  * (signature from the provider's JWKS, iss, aud, azp, exp, nonce).
  *
- * The identity is found by (issuer, sub), else by a verified e-mail through the blind index (and
- * then linked); JIT provisioning creates the account when enabled. Only members of a mapped IdP
- * group are admitted; the mapped roles are brought in line on every sign-in (roles the mapping does
- * not mention are left alone). The IdP's sign-in counts as multi-factor when the ID token's `amr`
- * holds mfa, otp or hwk (or its `acr` equals CASTELLAN_OIDC_MFA_ACR); otherwise a user with a
+ * The identity is found by (issuer, sub). A verified e-mail that matches an existing account only
+ * CLAIMS it: nobody is signed in, and the claim waits for proof by the account's owner (password and
+ * second factor) or a security administrator's approval (oidc-links.ts). JIT provisioning creates a
+ * NEW account when enabled. Only members of a mapped IdP group are admitted; the mapped roles are
+ * brought in line on every sign-in (roles the mapping does not mention are left alone). The IdP's
+ * sign-in counts as multi-factor only as configured (oidc-claims.ts: `amr` with
+ * CASTELLAN_OIDC_TRUST_AMR=true, `acr` equal to CASTELLAN_OIDC_MFA_ACR); otherwise a user with a
  * Castellan factor is asked for it, and one whose roles need MFA but has none gets a restricted
  * session that may only enrol one. Codes, tokens and the verifier are never logged or audited.
  */
 export type OidcSignInResult =
   | { kind: 'session'; session: NewSession; userId: string; provisioned: boolean }
-  | { kind: 'mfa'; challengeId: string; expiresAt: string; userId: string };
+  | { kind: 'mfa'; challengeId: string; expiresAt: string; userId: string }
+  | { kind: 'link'; linkToken: string; proofExpiresAt: string; userId: string };
 
 export const OIDC_LOGIN_TTL_MS = 10 * 60_000;
 const CHALLENGE_TTL_MS = 5 * 60_000;
-const MFA_AMR = new Set(['mfa', 'otp', 'hwk']);
 
 export const ssoNotConfigured = () => new AppError('not_found', 404, 'single sign-on is not configured');
 const invalidAttempt = () => new AppError('unauthenticated', 401, 'the single sign-on attempt is not valid; start again');
@@ -82,6 +86,7 @@ async function auditFailure(kernel: Kernel, context: RequestContext, reason: str
   await kernel.transaction((tx) => tx.audit(anonymousActor, context, { action: 'auth.sso.failed', outcome: 'failure', detail: { reason, ...detail } }));
 }
 
+/** `account`: the account concerned (the actor's, or the one an unproven identity claims by e-mail). */
 async function refuse(
   kernel: Kernel,
   context: RequestContext,
@@ -89,13 +94,14 @@ async function refuse(
   reason: string,
   message: string,
   detail: Record<string, unknown> = {},
+  account: string | null = actor.userId,
 ): Promise<never> {
   await kernel.transaction((tx) =>
     tx.audit(actor, context, {
       action: 'auth.sso.refused',
       outcome: 'refused',
-      resource: actor.userId ? 'users' : undefined,
-      resourceId: actor.userId ?? undefined,
+      resource: account ? 'users' : undefined,
+      resourceId: account ?? undefined,
       detail: { reason, ...detail },
     }),
   );
@@ -160,43 +166,6 @@ async function consumeLogin(kernel: Kernel, state: string, now: Date): Promise<{
   if (Number(consumed.numUpdatedRows) !== 1) return { reason: 'state_reused' };
   const verifier = openValue(verifierKey(kernel, state), Buffer.from(row.code_verifier_enc), verifierContext(stateHash), kernel.suite);
   return { nonce: row.nonce, verifier };
-}
-
-type Claims = Record<string, unknown>;
-
-const stringClaim = (claims: Claims, name: string): string | undefined => {
-  const value = claims[name];
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-};
-
-function groupsOf(claims: Claims, name: string): string[] {
-  const value = claims[name];
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-  return [];
-}
-
-/** The roles the mapping gives these groups, and every role the mapping can give (which SSO manages). */
-export function mappedRoles(mapping: OidcConfig['roleMapping'], groups: readonly string[]): { granted: RoleKey[]; managed: RoleKey[] } {
-  const granted = new Set<RoleKey>();
-  // Own keys only: a group named "constructor" or "__proto__" must not reach Object.prototype.
-  for (const group of groups) for (const role of Object.hasOwn(mapping, group) ? (mapping[group] ?? []) : []) granted.add(role);
-  const managed = new Set<RoleKey>(Object.values(mapping).flat());
-  return { granted: [...granted], managed: [...managed] };
-}
-
-/** The IdP's sign-in was multi-factor: amr holds mfa, otp or hwk, or acr is the configured value. */
-export function idpMultiFactor(claims: Claims, mfaAcr: string | undefined): boolean {
-  const amr = Array.isArray(claims.amr) ? claims.amr : [];
-  if (amr.some((m) => typeof m === 'string' && MFA_AMR.has(m))) return true;
-  return mfaAcr !== undefined && claims.acr === mfaAcr;
-}
-
-const emailVerified = (claims: Claims): boolean => claims.email_verified === true || claims.email_verified === 'true';
-
-function displayName(claims: Claims, email: string): string {
-  const full = stringClaim(claims, 'name') ?? [stringClaim(claims, 'given_name'), stringClaim(claims, 'family_name')].filter(Boolean).join(' ');
-  return (full || stringClaim(claims, 'preferred_username') || email.split('@')[0] || email).slice(0, 200);
 }
 
 /** Adds the mapped roles the user lacks and removes the managed ones the groups no longer give. */
@@ -298,34 +267,48 @@ export async function completeOidcSignIn(
 
   const identity = await db.selectFrom('oidc_identities').select('user_id').where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
   let userId = identity?.user_id;
+  /** An existing account this (unlinked) identity claims by its verified e-mail: a claim, never a sign-in. */
+  let claimed: string | undefined;
   if (!userId && verified && email) {
     const byEmail = await findUserByEmail(kernel, email);
     if (byEmail) {
       const other = await db.selectFrom('oidc_identities').select('subject').where('issuer', '=', issuer).where('user_id', '=', byEmail.id).executeTakeFirst();
       if (other) {
         // The account is linked to another identity at this provider: a re-used e-mail must not take it over.
-        await refuse(kernel, context, userForAudit(byEmail.id), 'identity_conflict', 'this account is linked to another identity at the identity provider', {
-          issuer,
-        });
+        await refuse(
+          kernel,
+          context,
+          anonymousActor,
+          'identity_conflict',
+          'this account is linked to another identity at the identity provider',
+          { issuer },
+          byEmail.id,
+        );
       }
-      userId = byEmail.id;
+      claimed = byEmail.id;
     }
   }
   const actor = userId ? userForAudit(userId) : anonymousActor;
+  const account = userId ?? claimed ?? null;
   if (granted.length === 0) {
-    await refuse(kernel, context, actor, 'no_mapped_group', 'your identity-provider groups give no Castellan role', { issuer, groups: auditGroups });
+    await refuse(kernel, context, actor, 'no_mapped_group', 'your identity-provider groups give no Castellan role', { issuer, groups: auditGroups }, account);
   }
-  if (!userId) {
+  if (!userId && !claimed) {
     if (!oidc.jit) await refuse(kernel, context, actor, 'unknown_account', 'there is no Castellan account for this identity; ask an administrator', { issuer });
     if (!verified) await refuse(kernel, context, actor, 'email_unverified', 'the identity provider gave no verified e-mail address', { issuer });
   }
-  if (userId) {
-    const status = await db.selectFrom('users').select('status').where('id', '=', userId).executeTakeFirst();
-    if (status?.status !== 'active') await refuse(kernel, context, actor, 'disabled', 'this account is disabled', { issuer });
+  if (account) {
+    const status = await db.selectFrom('users').select('status').where('id', '=', account).executeTakeFirst();
+    if (status?.status !== 'active') await refuse(kernel, context, actor, 'disabled', 'this account is disabled', { issuer }, account);
+  }
+  if (claimed) {
+    // First sign-in of this identity into an existing account: the owner must prove it, or a security administrator approve it.
+    const link = await requestLink(kernel, context, { issuer, subject, userId: claimed }, now);
+    return { kind: 'link', linkToken: link.token, proofExpiresAt: link.proofExpiresAt, userId: claimed };
   }
 
   const teamName = oidc.teamClaim ? stringClaim(claims, oidc.teamClaim)?.slice(0, 200) : undefined;
-  const idpMfa = idpMultiFactor(claims, oidc.mfaAcr);
+  const idpMfa = idpMultiFactor(claims, oidc);
   const at = now.toISOString();
   const currentRoles = userId ? await rolesOf(kernel, userId) : [];
 
@@ -365,14 +348,10 @@ export async function completeOidcSignIn(
       }
     }
     const uid = userId;
-    const linked = await tx.trx
-      .updateTable('oidc_identities')
-      .set({ last_login_at: at })
-      .where('issuer', '=', issuer)
-      .where('subject', '=', subject)
-      .executeTakeFirst();
-    if (Number(linked.numUpdatedRows) === 0) {
-      await tx.trx.insertInto('oidc_identities').values({ issuer, subject, user_id: uid, created_at: at, last_login_at: at }).execute();
+    if (provisioned) {
+      await tx.trx.insertInto('oidc_identities').values({ issuer, subject, user_id: uid, created_at: at, last_login_at: at, linked_via: 'jit' }).execute();
+    } else {
+      await tx.trx.updateTable('oidc_identities').set({ last_login_at: at }).where('issuer', '=', issuer).where('subject', '=', subject).execute();
     }
     const user = await tx.trx.selectFrom('users').select(['mfa_enrolled_at']).where('id', '=', uid).executeTakeFirstOrThrow();
     const audit = (detail: Record<string, unknown>, resource: string, resourceId: string) =>
@@ -381,7 +360,7 @@ export async function completeOidcSignIn(
         outcome: 'success',
         resource,
         resourceId,
-        detail: { issuer, idpMfa, provisioned, linked: !identity, ...detail },
+        detail: { issuer, idpMfa, provisioned, ...detail },
       });
 
     if (!idpMfa && user.mfa_enrolled_at) {

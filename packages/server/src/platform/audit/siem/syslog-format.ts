@@ -65,12 +65,24 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** For an operator's event (the CLI acting for a user): that user, shown beside the actor. */
+function onBehalfOf(row: AuditEventRow): string | undefined {
+  if (row.actor_kind !== 'operator' || !row.detail) return undefined;
+  try {
+    const detail = JSON.parse(row.detail) as { onBehalfOf?: unknown };
+    return typeof detail.onBehalfOf === 'string' ? detail.onBehalfOf : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function structuredData(row: AuditEventRow): string {
   const actor = row.actor_id ? `${row.actor_kind}:${row.actor_id}` : row.actor_kind;
   const params: [string, string | number | null | undefined][] = [
     ['seq', Number(row.seq)],
     ['id', row.id],
     ['actor', actor],
+    ['onBehalfOf', onBehalfOf(row)],
     ['action', row.action],
     ['outcome', row.outcome],
     ['resource', row.resource],

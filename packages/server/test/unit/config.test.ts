@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ConfigKey, configSchema, personalSettings, secretSettings } from '../../src/config/config.schema.js';
+import { ConfigError, loadConfig } from '../../src/config/load-config.js';
+
+/** Configuration loading: one boolean type, the admin e-mail as a setting, nothing secret or personal echoed. */
+const dir = mkdtempSync(path.join(tmpdir(), 'castellan-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+function configFile(content: unknown): string {
+  files += 1;
+  const file = path.join(dir, `config-${files}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`the configuration ${JSON.stringify(env)} was accepted`);
+}
+
+const sso = { CASTELLAN_OIDC_ISSUER: 'https://idp.example.com', CASTELLAN_OIDC_CLIENT_ID: 'castellan', CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep"}' };
+
+describe('boolean settings', () => {
+  const read = {
+    CASTELLAN_OIDC_JIT: (env: Record<string, string>) => loadConfig({ ...sso, ...env }).oidc?.jit,
+    CASTELLAN_OIDC_TRUST_AMR: (env: Record<string, string>) => loadConfig({ ...sso, ...env }).oidc?.trustAmr,
+    CASTELLAN_DORMANT_AUTO_DISABLE: (env: Record<string, string>) => loadConfig(env).dormant.autoDisable,
+  };
+
+  it('every boolean setting uses the one boolean type', () => {
+    const booleans = Object.entries(configSchema.shape)
+      .filter(([, schema]) => schema.safeParse(true).success && schema.safeParse('true').success && !schema.safeParse('maybe').success)
+      .map(([key]) => key)
+      .sort();
+    expect(booleans).toEqual(Object.keys(read).sort());
+  });
+
+  it.each(Object.entries(read))('%s: true/false from the environment and JSON booleans from the config file; anything else is refused', (key, value) => {
+    expect(value({})).toBe(false);
+    expect(value({ [key]: 'true' })).toBe(true);
+    expect(value({ [key]: 'false' })).toBe(false);
+    expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: true }) })).toBe(true);
+    expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: false }) })).toBe(false);
+    expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: 'true' }) })).toBe(true);
+    for (const bad of ['yes', '1', 'TRUE', 'on']) {
+      const error = failure({ ...sso, [key]: bad });
+      expect(error.variable).toBe(key);
+      expect(error.message).toMatch(/must be true or false/);
+    }
+    expect(failure({ ...sso, CASTELLAN_CONFIG_FILE: configFile({ [key]: 1 }) }).variable).toBe(key);
+  });
+});
+
+describe('CASTELLAN_ADMIN_EMAIL', () => {
+  it('is a validated setting, from the environment or the config file, with its default', () => {
+    expect(loadConfig({}).adminEmail).toBe('admin@castellan.local');
+    expect(loadConfig({ CASTELLAN_ADMIN_EMAIL: 'ops@example.cn' }).adminEmail).toBe('ops@example.cn');
+    expect(loadConfig({ CASTELLAN_CONFIG_FILE: configFile({ CASTELLAN_ADMIN_EMAIL: 'file@example.cn' }) }).adminEmail).toBe('file@example.cn');
+    // The environment wins over the file.
+    const file = configFile({ CASTELLAN_ADMIN_EMAIL: 'file@example.cn' });
+    expect(loadConfig({ CASTELLAN_CONFIG_FILE: file, CASTELLAN_ADMIN_EMAIL: 'env@example.cn' }).adminEmail).toBe('env@example.cn');
+  });
+
+  it('refuses a value that is no e-mail address, naming the variable and not the value', () => {
+    const error = failure({ CASTELLAN_ADMIN_EMAIL: 'Wang Fang <wang.fang at example.cn>' });
+    expect(error.variable).toBe('CASTELLAN_ADMIN_EMAIL');
+    expect(error.message).not.toContain('Wang Fang');
+    expect(error.message).not.toContain('example.cn');
+  });
+});
+
+describe('secrets and personal values are never echoed', () => {
+  it('names every setting that is or can carry a credential', () => {
+    expect([...secretSettings].sort()).toEqual([
+      'CASTELLAN_DATABASE_URL',
+      'CASTELLAN_MASTER_KEY',
+      'CASTELLAN_OIDC_CLIENT_SECRET',
+      'CASTELLAN_PKCS11_PIN',
+      'CASTELLAN_SMTP_URL',
+    ]);
+    expect(personalSettings).toEqual(['CASTELLAN_ADMIN_EMAIL']);
+  });
+
+  it('a database URL with a password is refused without echoing it', () => {
+    const error = failure({ CASTELLAN_DATABASE_URL: 'mysql://castellan:Hunter2-db-pass@db.internal/castellan' });
+    expect(error.variable).toBe('CASTELLAN_DATABASE_URL');
+    expect(error.message).not.toContain('Hunter2-db-pass');
+    expect(error.message).not.toContain('db.internal');
+  });
+
+  const badValues: Partial<Record<ConfigKey, string>> = {
+    CASTELLAN_MASTER_KEY: 'not-base64-secret-key-material',
+    CASTELLAN_DATABASE_URL: 'oracle://sys:Hunter2@db/x',
+    CASTELLAN_SMTP_URL: 'http://mailer:Hunter2@mail.example.cn',
+    CASTELLAN_PKCS11_PIN: '',
+    CASTELLAN_OIDC_CLIENT_SECRET: '',
+  };
+  it.each(secretSettings.filter((key) => badValues[key]))('%s: a bad value is named, never shown, also from the config file', (key) => {
+    const value = String(badValues[key]);
+    for (const error of [failure({ [key]: value }), failure({ CASTELLAN_CONFIG_FILE: configFile({ [key]: value }) })]) {
+      expect(error.variable).toBe(key);
+      expect(error.message).not.toContain(value);
+      expect(error.message).not.toContain('Hunter2');
+    }
+  });
+
+  it('a config file that is not valid JSON is refused without quoting its text', () => {
+    const file = configFile('{"CASTELLAN_MASTER_KEY": "c2VjcmV0LWtleS1tYXRlcmlhbC1mb3ItdGVzdHMtMDEyMzQ=", oops}');
+    const error = failure({ CASTELLAN_CONFIG_FILE: file });
+    expect(error.variable).toBe('CASTELLAN_CONFIG_FILE');
+    expect(error.message).toContain('is not valid JSON');
+    expect(error.message).not.toContain('c2VjcmV0');
+    expect(failure({ CASTELLAN_CONFIG_FILE: path.join(dir, 'missing.json') }).message).toMatch(/cannot read .*ENOENT/);
+  });
+
+  it('still shows an ordinary bad value, to help the operator', () => {
+    expect(failure({ CASTELLAN_PORT: 'eighty' }).message).toContain('"eighty"');
+  });
+});
