@@ -223,6 +223,21 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(JSON.parse((await lastAudit('auth.sso.refused'))?.detail ?? '{}')).toMatchObject({ reason: 'email_unverified' });
   });
 
+  it('refuses a sign-in whose mapped roles would break separation of duties, and changes no role', async () => {
+    const sub = person();
+    const first = await signIn(app, sub, ['pwd', 'mfa']);
+    const userId = (await me(String(sessionOf(first.res)))).json().id;
+    // The account has since become the audit administrator (and only that).
+    await install.kernel.db.kysely.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+    await install.kernel.db.kysely.insertInto('user_roles').values({ user_id: userId, role_key: 'audit_admin' }).execute();
+    const { res } = await signIn(app, sub, ['pwd', 'mfa']);
+    expect(res.statusCode).toBe(403);
+    expect(sessionOf(res)).toBeUndefined();
+    expect(JSON.parse((await lastAudit('auth.sso.refused'))?.detail ?? '{}')).toMatchObject({ reason: 'separation_of_duties' });
+    const roles = await install.kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', userId).execute();
+    expect(roles.map((r) => r.role_key)).toEqual(['audit_admin']);
+  });
+
   it('refuses a disabled user', async () => {
     const sub = person();
     const first = await signIn(app, sub, ['pwd', 'mfa']);

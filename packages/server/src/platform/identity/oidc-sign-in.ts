@@ -4,12 +4,18 @@ import * as oidcClient from 'openid-client';
 import type { OidcConfig } from '../../config/load-config.js';
 import type { RequestContext } from '../audit/audit-event.js';
 import { type Actor, anonymousActor, userForAudit } from '../authz/actor.js';
+import { currentRoleMatrix } from '../authz/role-matrix.js';
+import { isProtectedAccount, permissionsIn } from '../authz/separation-of-duties.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { AppError } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
+import { endBootstrapPairIfNeeded } from './bootstrap-admin.js';
+import { secureHandover } from './credential-handover.js';
 import { type Claims, displayName, emailVerified, groupsOf, idpMultiFactor, mappedRoles, stringClaim } from './oidc-claims.js';
 import { requestLink } from './oidc-links.js';
+import { assertAssignable } from './role-assignment.js';
 import { createSession, hashSecret, type NewSession } from './sessions.js';
+import { narrowUserTokens } from './token-scopes.js';
 import { createUser, ensureTeam, findUserByEmail, mfaRequiredFor, rolesOf } from './user-directory.js';
 
 /**
@@ -170,6 +176,7 @@ async function consumeLogin(kernel: Kernel, state: string, now: Date): Promise<{
 
 /** Adds the mapped roles the user lacks and removes the managed ones the groups no longer give. */
 async function syncRoles(
+  kernel: Kernel,
   tx: AuditedTransaction,
   context: RequestContext,
   userId: string,
@@ -177,24 +184,36 @@ async function syncRoles(
   granted: readonly RoleKey[],
   managed: readonly RoleKey[],
 ): Promise<RoleKey[]> {
-  const added = granted.filter((r) => !current.includes(r));
-  const removed = current.filter((r) => managed.includes(r) && !granted.includes(r));
+  const { added, removed, next } = roleSync(current, granted, managed);
+  if (!added.length && !removed.length) return next;
+  // The same rules as any grant: 三员分立 across all roles, the first administrator's pair, tokens, handover.
+  await assertAssignable(kernel, tx.trx, userId, next);
+  const actor = userForAudit(userId);
   if (added.length)
     await tx.trx
       .insertInto('user_roles')
       .values(added.map((role_key) => ({ user_id: userId, role_key })))
       .execute();
   if (removed.length) await tx.trx.deleteFrom('user_roles').where('user_id', '=', userId).where('role_key', 'in', removed).execute();
-  if (added.length || removed.length) {
-    await tx.audit(userForAudit(userId), context, {
-      action: 'user.updated',
-      outcome: 'success',
-      resource: 'users',
-      resourceId: userId,
-      detail: { via: 'sso', rolesAdded: added, rolesRemoved: removed },
-    });
-  }
-  return [...current.filter((r) => !removed.includes(r)), ...added];
+  const tokens = await narrowUserTokens(tx, actor, context, userId, permissionsIn(next, currentRoleMatrix()));
+  await tx.audit(actor, context, {
+    action: 'user.updated',
+    outcome: 'success',
+    resource: 'users',
+    resourceId: userId,
+    detail: { via: 'sso', rolesAdded: added, rolesRemoved: removed, tokensNarrowed: tokens.narrowed, tokensRevoked: tokens.revoked },
+  });
+  await endBootstrapPairIfNeeded(kernel, tx, actor, context, userId, next);
+  // A password an administrator once knew does not survive the account gaining a protected role.
+  if (added.length && isProtectedAccount(next, currentRoleMatrix())) await secureHandover(kernel, tx, actor, context, userId, 'none');
+  return next;
+}
+
+/** The roles the mapping adds and removes, and the user's roles after. */
+function roleSync(current: readonly RoleKey[], granted: readonly RoleKey[], managed: readonly RoleKey[]) {
+  const added = granted.filter((r) => !current.includes(r));
+  const removed = current.filter((r) => managed.includes(r) && !granted.includes(r));
+  return { added, removed, next: [...current.filter((r) => !removed.includes(r)), ...added] };
 }
 
 /** Completes a sign-in from the provider's redirect (`query` is the callback's raw query string). */
@@ -311,6 +330,29 @@ export async function completeOidcSignIn(
   const idpMfa = idpMultiFactor(claims, oidc);
   const at = now.toISOString();
   const currentRoles = userId ? await rolesOf(kernel, userId) : [];
+  if (userId) {
+    const uid = userId;
+    const { next } = roleSync(currentRoles, granted, managed);
+    const refusal = await kernel
+      .transaction((tx) => assertAssignable(kernel, tx.trx, uid, next))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof AppError && error.status === 422) return error;
+          throw error;
+        },
+      );
+    if (refusal)
+      await refuse(
+        kernel,
+        context,
+        actor,
+        'separation_of_duties',
+        'your identity-provider groups would give this account roles one person may not hold together; ask a security administrator',
+        { issuer },
+        account,
+      );
+  }
 
   return kernel.transaction(async (tx) => {
     let provisioned = false;
@@ -327,7 +369,7 @@ export async function completeOidcSignIn(
       roles = created.roles;
       provisioned = true;
     } else {
-      roles = await syncRoles(tx, context, userId, currentRoles, granted, managed);
+      roles = await syncRoles(kernel, tx, context, userId, currentRoles, granted, managed);
       if (teamName) {
         const teamId = await ensureTeam(tx, userForAudit(userId), context, teamName);
         const changed = await tx.trx
