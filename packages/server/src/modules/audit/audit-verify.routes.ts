@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { verifyAuditChain } from '../../platform/audit/verify-audit-chain.js';
+import { verifyAuditChainFor } from '../../platform/audit/verify-audit-chain.js';
 import type { Kernel } from '../../platform/kernel.js';
 
 const problem = z.object({ kind: z.string(), seq: z.number().nullable(), eventId: z.string().nullable(), message: z.string() });
@@ -21,16 +21,6 @@ export function auditVerifyRoutes(app: FastifyInstance, kernel: Kernel): void {
         403: errorResponse,
       },
     },
-    handler: async (request) => {
-      const result = await verifyAuditChain(kernel);
-      await kernel.transaction((tx) =>
-        tx.audit(actorOf(request), requestContext(request), {
-          action: 'audit.verified',
-          outcome: result.intact ? 'success' : 'failure',
-          detail: { events: result.events, problem: result.problem?.kind },
-        }),
-      );
-      return result;
-    },
+    handler: async (request) => verifyAuditChainFor(kernel, actorOf(request), requestContext(request)),
   });
 }

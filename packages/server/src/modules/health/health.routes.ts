@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { databaseHealth } from '../../platform/db/health.js';
 import type { Kernel } from '../../platform/kernel.js';
 
 /** Public endpoints: health and the OpenAPI document (the landing page is in modules/pages). */
@@ -14,10 +15,7 @@ export function healthRoutes(app: FastifyInstance, kernel: Kernel): void {
       security: [],
       response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }) },
     },
-    handler: async () => {
-      await kernel.db.kysely.selectFrom('settings').select('key').limit(1).execute();
-      return { status: 'ok' as const, database: kernel.db.dialect };
-    },
+    handler: async () => databaseHealth(kernel),
   });
   r.get('/api/v1/openapi.json', { config: { access: { public: true } }, schema: { hide: true } as object }, async () => app.swagger());
 }

@@ -1,6 +1,8 @@
 import { type KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import type { Actor } from '../authz/actor.js';
 import type { Kernel } from '../kernel.js';
 import { chainHash, eventSeal, GENESIS_HASH } from './append-audit-event.js';
+import type { RequestContext } from './audit-event.js';
 import { type Checkpoint, checkpointSignatureValid, missingCheckpointFiles, publicKeyId, readCheckpoints } from './checkpoints.js';
 import { type AuditAnchor, anchorMessage } from './retention.js';
 
@@ -164,4 +166,17 @@ export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
     });
   }
   return result(count, lastSeq);
+}
+
+/** Verifies the trail for someone who asked (API, CLI), and records that they did, with the outcome. */
+export async function verifyAuditChainFor(kernel: Kernel, actor: Actor, context: RequestContext): Promise<VerifyResult> {
+  const result = await verifyAuditChain(kernel);
+  await kernel.transaction((tx) =>
+    tx.audit(actor, context, {
+      action: 'audit.verified',
+      outcome: result.intact ? 'success' : 'failure',
+      detail: { events: result.events, problem: result.problem?.kind },
+    }),
+  );
+  return result;
 }
