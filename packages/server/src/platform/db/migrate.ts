@@ -9,6 +9,7 @@ import { passwordResetMigration } from './migrations/006-password-resets.js';
 import { roleMatrixMigration } from './migrations/007-roles.js';
 import { auditMigration } from './migrations/008-audit.js';
 import { siemMigration } from './migrations/009-siem.js';
+import { throttleWindowMigration } from './migrations/010-throttle-window.js';
 
 class StaticMigrations implements MigrationProvider {
   constructor(private readonly db: Db) {}
@@ -23,6 +24,7 @@ class StaticMigrations implements MigrationProvider {
       '007-roles': roleMatrixMigration(),
       '008-audit': auditMigration(this.db.dialect),
       '009-siem': siemMigration(),
+      '010-throttle-window': throttleWindowMigration(),
     };
   }
 }
