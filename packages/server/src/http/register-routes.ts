@@ -18,12 +18,13 @@ import { createMailer } from '../platform/notify/mailer.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   const store = new ProtectedStore(kernel);
+  const mailer = createMailer(kernel.config);
   healthRoutes(app, kernel);
   authRoutes(app, kernel);
-  passwordResetRoutes(app, kernel, createMailer(kernel.config));
+  passwordResetRoutes(app, kernel, mailer);
   oidcRoutes(app, kernel);
-  meRoutes(app, kernel);
-  passkeyRoutes(app, kernel);
+  meRoutes(app, kernel, mailer);
+  passkeyRoutes(app, kernel, mailer);
   contactRoutes(app, store);
   accountRoutes(app, store);
   auditVerifyRoutes(app, kernel);
