@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/build-app.js';
 import { secondFactorRule } from '../../src/platform/identity/throttle-rules.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
+import { inLockStep } from '../helpers/lock-step.js';
 import { SoftwarePasskey } from '../helpers/software-passkey.js';
 import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode, wrongTotpCode } from '../helpers/totp-codes.js';
@@ -60,14 +61,20 @@ describe.each(testDialects)('second-factor attempts on %s', (dialect) => {
   const events = async (action: string, userId: string) =>
     (await install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', action).where('resource_id', '=', userId).execute()).length;
 
-  // Fails on the old read-then-write counter on PostgreSQL (all 20 codes were checked: 20 failure events).
-  // On SQLite the driver is synchronous, so in-process requests that make no other I/O run one after
-  // another and cannot race; the claim is one conditional UPDATE on both all the same.
+  // On PostgreSQL the 20 requests are lined up at their write to the challenge (helpers/lock-step.ts):
+  // all have read it before any may write. The old counter (read, check the code, write attempts + 1)
+  // then checked all 20 codes (20 failure events); the claim (one conditional UPDATE) lets 5 through.
+  // SQLite's driver is synchronous: there the in-process requests run one after another.
   it('checks at most 5 of 20 parallel wrong codes on one challenge; the right code is refused afterwards', async () => {
     const { user, secret } = await enrolledUser();
     const challengeId = await passwordStep(user.email);
     const wrong = wrongTotpCode(secret);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => mfa(challengeId, wrong)));
+    const send = () => Promise.all(Array.from({ length: 20 }, () => mfa(challengeId, wrong)));
+    const answers =
+      dialect === 'postgres'
+        ? // 10 writers: the kernel's pool has 10 connections; the other 10 requests queue for one.
+          await inLockStep(install.env.CASTELLAN_DATABASE_URL ?? '', { table: 'mfa_challenges', where: 'id = $1', params: [challengeId] }, 10, send)
+        : await send();
     expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(401));
     // Exactly five codes were looked at (each audited); the other fifteen found no attempt left.
     expect(await events('auth.mfa.failed', user.id)).toBe(5);
