@@ -39,3 +39,18 @@ export async function inLockStep<T>(
     await holder.end();
   }
 }
+
+/** How many backends of the database wait for a lock while running a statement that matches `pattern` (ILIKE). */
+export async function lockWaiters(databaseUrl: string, pattern: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`,
+      [pattern],
+    );
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
