@@ -111,6 +111,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const body = { fields: ['phone'], reason: 'customer called about a billing error' };
     const noHeader = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie }, payload: body });
     expect(noHeader.statusCode).toBe(403);
+    expect(noHeader.json().error.code).toBe('csrf_invalid'); // every write route: csrf.test.ts
     const wrong = await app.inject({
       method: 'POST',
       url: `/api/v1/contacts/${contactId}/reveal`,
