@@ -158,6 +158,10 @@ describe.each(testDialects)('adding a second factor on %s', (dialect) => {
     const here = await sessions.fullSession(user.email, USER_PASSWORD);
     const elsewhere = await sessions.fullSession(user.email, USER_PASSWORD);
     const passkey = new SoftwarePasskey();
+    // Without CASTELLAN_PUBLIC_URL a Host header other than localhost is not the relying party.
+    const foreignHost = await here.call('POST', '/api/v1/me/mfa/webauthn/options', undefined, { host: 'crm.example.com' });
+    expect(foreignHost.statusCode).toBe(400);
+    expect(foreignHost.json().error.message).toContain('CASTELLAN_PUBLIC_URL');
     const options = await here.call('POST', '/api/v1/me/mfa/webauthn/options');
     expect(options.statusCode, options.body).toBe(200);
     const registered = await here.call('POST', '/api/v1/me/mfa/webauthn', { response: passkey.register(options.json()), name: 'Laptop' });
