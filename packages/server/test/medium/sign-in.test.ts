@@ -198,6 +198,34 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect((await c.call('GET', '/api/v1/me')).statusCode).toBe(401);
   });
 
+  it('checks only 6 of 20 parallel wrong passwords for one account; the rest are refused unchecked', async () => {
+    // Attack: a burst of guesses at once. Checked first and counted afterwards, all 20 were checked
+    // (each saw no lock yet); claimed before the check, 5 free + 1 that sets the first back-off.
+    const target = await addUser(install.kernel, ['sales_rep'], 'Team P');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: target.email, password: `parallel guess ${i}` },
+          remoteAddress: `203.0.113.${i + 1}`,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(6).fill(401), ...Array(14).fill(429)]);
+    const failed = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'auth.login.failed')
+      .where('resource_id', '=', target.id)
+      .execute();
+    expect(failed).toHaveLength(6);
+    // Even the right password waits for the back-off to lapse.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: USER_PASSWORD } })).statusCode).toBe(429);
+    vi.setSystemTime(new Date(Date.now() + 1_000));
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: USER_PASSWORD } })).statusCode).toBe(200);
+  });
+
   it('makes a one-time password be changed, then a second factor be enrolled, before anything else', async () => {
     const { createUser } = await import('../../src/platform/identity/user-directory.js');
     const { asSystem } = await import('../../src/platform/data/as-system.js');
@@ -283,7 +311,8 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
       .select(['key', 'failures', 'locked_until'])
       .where('key', 'like', 'ip:198.51.100.%')
       .execute();
-    expect(addressLocks).toHaveLength(12); // the 7th attempts were refused before any check
+    // One attempt each (the 7th attempts too: claimed on the address, then refused by the account's lock).
+    expect(addressLocks).toHaveLength(14);
     for (const lock of addressLocks) expect(lock).toMatchObject({ failures: 1, locked_until: null });
     const failures = await install.kernel.db.kysely
       .selectFrom('audit_events')
