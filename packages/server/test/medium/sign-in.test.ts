@@ -226,6 +226,18 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: USER_PASSWORD } })).statusCode).toBe(200);
   });
 
+  it('checks only 6 of 20 parallel wrong current passwords from a session changing the password', async () => {
+    const client = new Client(app);
+    expect((await signInWithTotp(client)).statusCode).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client.call('POST', '/api/v1/me/password', { currentPassword: `guess ${i}`, newPassword: 'velvet harbour stone 42' }, {}, `203.0.113.${100 + i}`),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(6).fill(401), ...Array(14).fill(429)]);
+    await install.kernel.db.kysely.deleteFrom('login_throttle').where('key', '=', `pwchange:${agent.id}`).execute();
+  });
+
   it('makes a one-time password be changed, then a second factor be enrolled, before anything else', async () => {
     const { createUser } = await import('../../src/platform/identity/user-directory.js');
     const { asSystem } = await import('../../src/platform/data/as-system.js');
