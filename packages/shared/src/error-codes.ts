@@ -4,6 +4,7 @@ export const errorCodes = [
   'validation_failed',
   'unauthenticated',
   'forbidden',
+  'csrf_invalid',
   'step_up_required',
   'not_found',
   'conflict',

@@ -39,7 +39,7 @@ async function sessionActor(kernel: Kernel, request: FastifyRequest, token: stri
     const header = request.headers[CSRF_HEADER];
     const cookie = request.cookies[CSRF_COOKIE];
     if (typeof header !== 'string' || !cookie || !sameSecret(header, cookie) || !sameSecret(hashSecret(header), session.csrf_hash)) {
-      throw new AppError('forbidden', 403, 'missing or invalid CSRF token (send the csrf_token cookie value in X-CSRF-Token)');
+      throw new AppError('csrf_invalid', 403, 'missing or invalid CSRF token (send the csrf_token cookie value in X-CSRF-Token)');
     }
   }
   const roles = (await kernel.db.kysely.selectFrom('user_roles').select('role_key').where('user_id', '=', user.id).execute())

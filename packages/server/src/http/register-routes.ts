@@ -30,9 +30,9 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   passwordResetRoutes(app, kernel, mailer);
   enrolmentRoutes(app, kernel);
   oidcRoutes(app, kernel);
-  meRoutes(app, kernel);
+  meRoutes(app, kernel, mailer);
   myTokenRoutes(app, kernel);
-  passkeyRoutes(app, kernel);
+  passkeyRoutes(app, kernel, mailer);
   contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   auditVerifyRoutes(app, kernel);

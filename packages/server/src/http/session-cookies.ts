@@ -2,11 +2,19 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { NewSession } from '../platform/identity/sessions.js';
 
-/** Cookie names are part of the public interface (SPEC section 3: `csrf_token`). */
-export const SESSION_COOKIE = 'castellan_session';
+/**
+ * The session cookie carries the `__Host-` prefix: browsers accept it only when Secure, with Path=/
+ * and no Domain, so neither a sibling subdomain nor a plain-HTTP page can set or overwrite it.
+ * The CSRF cookie's name `csrf_token` is fixed by SPEC section 3 (clients read it), so it cannot
+ * carry the prefix; it has the same attributes. A tossed (attacker-planted) csrf_token gains nothing:
+ * a write needs the header to equal the cookie AND to hash to the value stored with the session,
+ * which only the server's own token for that session does.
+ */
+export const SESSION_COOKIE = '__Host-castellan_session';
 export const CSRF_COOKIE = 'csrf_token';
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** No `domain`, ever: a `__Host-` cookie with one is refused by browsers. */
 const base = { path: '/', secure: true, sameSite: 'strict' as const };
 
 export function setSessionCookies(reply: FastifyReply, session: NewSession): void {

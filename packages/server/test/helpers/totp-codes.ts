@@ -9,3 +9,12 @@ export function oathtoolCode(secret: string, offsetSteps = 0): string {
     throw new Error(`oathtool failed (install it: apt-get install oathtool): ${(error as Error).message}`);
   }
 }
+
+/** A well-formed code that is wrong for `secret` at every step the server accepts now (−1, 0, +1). */
+export function wrongTotpCode(secret: string, seed = 0): string {
+  const valid = new Set([-1, 0, 1].map((offset) => oathtoolCode(secret, offset)));
+  for (let n = 123_456 + seed * 7919; ; n = (n + 1) % 1_000_000) {
+    const code = String(n).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
+import { SESSION_COOKIE } from '../../src/http/session-cookies.js';
 import { findUserByEmail, rolesOf } from '../../src/platform/identity/user-directory.js';
 import type { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
@@ -62,7 +63,7 @@ describe.each(testDialects)('linking an SSO identity to an existing account on %
     const { res } = await signIn(target, sub, amr);
     expect(res.statusCode, res.body).toBe(302);
     expect(res.headers.location).toBe('/#sso-link-required');
-    expect(cookieValue(res, 'castellan_session')).toBeUndefined();
+    expect(cookieValue(res, SESSION_COOKIE)).toBeUndefined();
     const cookie = res.cookies.find((c) => c.name === LINK_COOKIE);
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth/oidc' });
     return String(cookie?.value);
@@ -146,7 +147,7 @@ describe.each(testDialects)('linking an SSO identity to an existing account on %
     // … and the mapped roles are applied (sales_rep is managed by the mapping, licensing_manager is not).
     const trusted = await signIn(trusting, sub, ['pwd', 'mfa']);
     const profile = (
-      await app.inject({ method: 'GET', url: '/api/v1/me', cookies: { castellan_session: String(cookieValue(trusted.res, 'castellan_session')) } })
+      await app.inject({ method: 'GET', url: '/api/v1/me', cookies: { [SESSION_COOKIE]: String(cookieValue(trusted.res, SESSION_COOKIE)) } })
     ).json();
     expect(profile.id).toBe(user.id);
     expect([...profile.roles].sort()).toEqual(['licensing_manager', 'service_agent']);
@@ -203,7 +204,7 @@ describe.each(testDialects)('linking an SSO identity to an existing account on %
     expect((await admin.call('POST', `/api/v1/security/sso-links/${pending.id}/approve`)).statusCode).toBe(404);
     // The identity now signs in to that account.
     const next = await signIn(app, sub, ['pwd']);
-    const me = await app.inject({ method: 'GET', url: '/api/v1/me', cookies: { castellan_session: String(cookieValue(next.res, 'castellan_session')) } });
+    const me = await app.inject({ method: 'GET', url: '/api/v1/me', cookies: { [SESSION_COOKIE]: String(cookieValue(next.res, SESSION_COOKIE)) } });
     expect(me.json().id).toBe(target.id);
 
     // Nobody approves a claim on their own account; they may refuse it.

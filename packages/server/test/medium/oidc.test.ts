@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { loggerOptions } from '../../src/http/logger-options.js';
+import { SESSION_COOKIE } from '../../src/http/session-cookies.js';
 import { testDialects } from '../helpers/databases.js';
 import {
   CLIENT_ID,
@@ -60,8 +61,8 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
   const callback = oidcCallback;
   const signIn = (target: App, sub: string, amr: string[], acr?: string) => ssoSignIn(idp, target, sub, amr, acr);
 
-  const sessionOf = (res: Awaited<ReturnType<App['inject']>>) => cookieValue(res, 'castellan_session');
-  const me = (token: string) => app.inject({ method: 'GET', url: '/api/v1/me', cookies: { castellan_session: token } });
+  const sessionOf = (res: Awaited<ReturnType<App['inject']>>) => res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+  const me = (token: string) => app.inject({ method: 'GET', url: '/api/v1/me', cookies: { [SESSION_COOKIE]: token } });
   const lastAudit = async (action: string) =>
     install.kernel.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const userCount = async () =>
@@ -123,7 +124,7 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(profile).toMatchObject({ email: idp.people.get(sub)?.email, name: idp.people.get(sub)?.name, roles: ['service_agent'], session: { kind: 'full' } });
     expect(profile.teamId).not.toBeNull();
     expect(await userCount()).toBe(before + 1);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', cookies: { castellan_session: String(token) } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', cookies: { [SESSION_COOKIE]: String(token) } })).statusCode).toBe(200);
     const identity = await install.kernel.db.kysely.selectFrom('oidc_identities').selectAll().where('subject', '=', sub).executeTakeFirstOrThrow();
     expect(identity).toMatchObject({ issuer: idp.issuer, user_id: profile.id, linked_via: 'jit' });
     const audit = await lastAudit('auth.sso.succeeded');
@@ -173,7 +174,7 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
     expect(res.statusCode, res.body).toBe(302);
     const token = String(sessionOf(res));
     expect((await me(token)).json()).toMatchObject({ roles: ['sales_rep'], session: { kind: 'restricted' }, mfaEnrolled: false });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', cookies: { castellan_session: token } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/contacts', cookies: { [SESSION_COOKIE]: token } })).statusCode).toBe(403);
   });
 
   it('asks a user who has a Castellan factor for it when the IdP sign-in was single-factor', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
+import { SESSION_COOKIE } from '../../src/http/session-cookies.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
@@ -71,10 +72,16 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const login = await client.call('POST', '/api/v1/auth/login', { email: 'AGENT@example.com', password: USER_PASSWORD });
     expect(login.statusCode).toBe(200);
     expect(login.json()).toMatchObject({ sessionKind: 'restricted', mfaEnrolmentRequired: true });
-    const sessionCookie = login.cookies.find((c) => c.name === 'castellan_session');
-    expect(sessionCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
-    expect(login.cookies.find((c) => c.name === 'csrf_token')?.httpOnly).toBeFalsy();
-    const enrolmentToken = client.cookies.get('castellan_session');
+    // __Host- cookie: Secure, Path=/, no Domain (browsers refuse it otherwise); the CSRF cookie likewise.
+    expect(SESSION_COOKIE).toBe('__Host-castellan_session');
+    const sessionCookie = login.cookies.find((c) => c.name === SESSION_COOKIE);
+    expect(sessionCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+    expect(sessionCookie?.domain).toBeUndefined();
+    const csrfCookie = login.cookies.find((c) => c.name === 'csrf_token');
+    expect(csrfCookie).toMatchObject({ secure: true, sameSite: 'Strict', path: '/' });
+    expect(csrfCookie?.domain).toBeUndefined();
+    expect(csrfCookie?.httpOnly).toBeFalsy();
+    const enrolmentToken = client.cookies.get(SESSION_COOKIE);
 
     expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(403);
     expect((await client.call('GET', '/api/v1/me')).json()).toMatchObject({ email: 'agent@example.com', mfaEnrolled: false, roles: ['service_agent'] });
@@ -89,11 +96,11 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect(confirm.statusCode).toBe(200);
     recoveryCodes = confirm.json().recoveryCodes;
     expect(recoveryCodes).toHaveLength(10);
-    expect(client.cookies.get('castellan_session')).not.toBe(enrolmentToken);
+    expect(client.cookies.get(SESSION_COOKIE)).not.toBe(enrolmentToken);
     expect((await client.call('GET', '/api/v1/contacts')).statusCode).toBe(200);
 
     const old = new Client(app);
-    old.cookies.set('castellan_session', enrolmentToken ?? '');
+    old.cookies.set(SESSION_COOKIE, enrolmentToken ?? '');
     expect((await old.call('GET', '/api/v1/me')).statusCode).toBe(401);
   });
 
@@ -122,6 +129,7 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     const body = { fields: ['phone'], reason: 'complaint' };
     const noHeader = await app.inject({ method: 'POST', url: `/api/v1/contacts/${contactId}/reveal`, headers: { cookie }, payload: body });
     expect(noHeader.statusCode).toBe(403);
+    expect(noHeader.json().error.code).toBe('csrf_invalid'); // every write route: csrf.test.ts
     const wrong = await app.inject({
       method: 'POST',
       url: `/api/v1/contacts/${contactId}/reveal`,
@@ -208,6 +216,46 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     expect((await c.call('GET', '/api/v1/me')).statusCode).toBe(401);
   });
 
+  it('checks only 6 of 20 parallel wrong passwords for one account; the rest are refused unchecked', async () => {
+    // Attack: a burst of guesses at once. Checked first and counted afterwards, all 20 were checked
+    // (each saw no lock yet); claimed before the check, 5 free + 1 that sets the first back-off.
+    const target = await addUser(install.kernel, ['sales_rep'], 'Team P');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: target.email, password: `parallel guess ${i}` },
+          remoteAddress: `203.0.113.${i + 1}`,
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(6).fill(401), ...Array(14).fill(429)]);
+    const failed = await install.kernel.db.kysely
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'auth.login.failed')
+      .where('resource_id', '=', target.id)
+      .execute();
+    expect(failed).toHaveLength(6);
+    // Even the right password waits for the back-off to lapse.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: USER_PASSWORD } })).statusCode).toBe(429);
+    vi.setSystemTime(new Date(Date.now() + 1_000));
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: USER_PASSWORD } })).statusCode).toBe(200);
+  });
+
+  it('checks only 6 of 20 parallel wrong current passwords from a session changing the password', async () => {
+    const client = new Client(app);
+    expect((await signInWithTotp(client)).statusCode).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client.call('POST', '/api/v1/me/password', { currentPassword: `guess ${i}`, newPassword: 'velvet harbour stone 42' }, {}, `203.0.113.${100 + i}`),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(6).fill(401), ...Array(14).fill(429)]);
+    await install.kernel.db.kysely.deleteFrom('login_throttle').where('key', '=', `pwchange:${agent.id}`).execute();
+  });
+
   it('makes a one-time password be changed, then a second factor be enrolled, before anything else', async () => {
     const { createUser } = await import('../../src/platform/identity/user-directory.js');
     const { asSystem } = await import('../../src/platform/data/as-system.js');
@@ -276,15 +324,34 @@ describe.each(testDialects)('sign-in, MFA and sessions on %s', (dialect) => {
     await expect(standIn.result).resolves.toBe(false);
     await expect(real.result).resolves.toBe(false);
 
+    // Each attempt below comes from its own address, so the per-address throttle (20 failures) never
+    // trips: every 429 is the per-account throttle's, for a known and for an unknown address alike.
+    let address = 0;
+    const sevenWrong = async (email: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        address += 1;
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: `wrong password ${i}` },
+          remoteAddress: `198.51.100.${address}`,
+        });
+        statuses.push(res.statusCode);
+      }
+      return statuses;
+    };
     const victim = await addUser(install.kernel, ['sales_rep'], 'Team T');
-    let status = 0;
-    for (let i = 0; i < 7; i++)
-      status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: victim.email, password: `wrong password ${i}` } })).statusCode;
-    expect(status).toBe(429);
-    const ghost = 'ghost@example.com';
-    for (let i = 0; i < 7; i++)
-      status = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ghost, password: `wrong password ${i}` } })).statusCode;
-    expect(status).toBe(429);
+    expect(await sevenWrong(victim.email)).toEqual([401, 401, 401, 401, 401, 401, 429]);
+    expect(await sevenWrong('ghost@example.com')).toEqual([401, 401, 401, 401, 401, 401, 429]);
+    const addressLocks = await install.kernel.db.kysely
+      .selectFrom('login_throttle')
+      .select(['key', 'failures', 'locked_until'])
+      .where('key', 'like', 'ip:198.51.100.%')
+      .execute();
+    // One attempt each (the 7th attempts too: claimed on the address, then refused by the account's lock).
+    expect(addressLocks).toHaveLength(14);
+    for (const lock of addressLocks) expect(lock).toMatchObject({ failures: 1, locked_until: null });
     const failures = await install.kernel.db.kysely
       .selectFrom('audit_events')
       .select(['action', 'outcome'])

@@ -6,16 +6,18 @@ import { actorOf, requestContext } from '../../http/authenticate.js';
 import { sessionBody, setSessionCookies } from '../../http/session-cookies.js';
 import { notFound } from '../../platform/errors.js';
 import { changeOwnPassword } from '../../platform/identity/change-password.js';
+import { mailFactorNotices } from '../../platform/identity/factor-added-notice.js';
 import { ownProfile, ownSessions } from '../../platform/identity/own-account.js';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/second-factor.js';
 import { revokeSession } from '../../platform/identity/sessions.js';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/totp-enrolment.js';
 import type { Kernel } from '../../platform/kernel.js';
+import type { Mailer } from '../../platform/notify/mailer.js';
 
 const tags = ['me'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
 
 /** The signed-in user's own account: profile, what they may do, sessions, second factor. */
-export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function meRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/me', {
@@ -106,22 +108,25 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { authenticated: true, restricted: true } },
     schema: {
       tags,
-      summary: 'Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG) for any authenticator app',
+      summary:
+        'Start TOTP enrolment: a secret, its otpauth:// URI and a QR code (SVG) for any authenticator app (needs a fresh second factor once one is enrolled)',
       response: { 200: z.object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string() }), ...errors },
     },
-    handler: async (request) => startTotpEnrolment(kernel, actorOf(request)),
+    handler: async (request) => startTotpEnrolment(kernel, actorOf(request), requestContext(request)),
   });
 
   r.post('/api/v1/me/mfa/totp/confirm', {
     config: { access: { authenticated: true, restricted: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       tags,
-      summary: 'Confirm TOTP enrolment with a code: a new full session and ten one-time recovery codes (shown once)',
+      summary:
+        'Confirm TOTP enrolment with a code: a new full session, ten one-time recovery codes (shown once); every other session ends and the user is told by e-mail',
       body: z.object({ code: z.string().trim().min(6).max(10) }).strict(),
       response: { 200: z.object({ sessionKind: z.string(), expiresAt: z.string(), csrfToken: z.string(), recoveryCodes: z.array(z.string()) }), ...errors },
     },
     handler: async (request, reply) => {
-      const { session, recoveryCodes } = await confirmTotpEnrolment(kernel, actorOf(request), request.body.code, requestContext(request));
+      const notices = mailFactorNotices(kernel, mailer, request.log);
+      const { session, recoveryCodes } = await confirmTotpEnrolment(kernel, actorOf(request), request.body.code, requestContext(request), notices);
       setSessionCookies(reply, session);
       return { ...sessionBody(session), recoveryCodes };
     },

@@ -25,8 +25,8 @@ export const landingPage = page(
 <p lang="zh-CN">请查看本页地址栏中 <code>#</code> 之后的部分：</p>
 <p lang="en">Look at the part of this page's address after <code>#</code>:</p>
 <ul>
-<li><p lang="zh-CN"><strong>没有 <code>#</code></strong>：您已登录，会话 Cookie（castellan_session）保存在本浏览器中。</p>
-<p lang="en"><strong>No <code>#</code></strong>: you are signed in; this browser holds the session cookie (castellan_session).</p></li>
+<li><p lang="zh-CN"><strong>没有 <code>#</code></strong>：您已登录，会话 Cookie（__Host-castellan_session）保存在本浏览器中。</p>
+<p lang="en"><strong>No <code>#</code></strong>: you are signed in; this browser holds the session cookie (__Host-castellan_session).</p></li>
 <li><p lang="zh-CN"><strong><code>#mfa-challenge=…</code></strong>：还需要您在 Castellan 中的第二因素。请在 5 分钟内调用 <code>POST /api/v1/auth/mfa</code>，请求体为 <code>{"challengeId": "#mfa-challenge= 之后的值", "code": "验证器中的 6 位代码"}</code>。</p>
 <p lang="en"><strong><code>#mfa-challenge=…</code></strong>: Castellan needs your own second factor. Within 5 minutes, call <code>POST /api/v1/auth/mfa</code> with <code>{"challengeId": "the value after #mfa-challenge=", "code": "the 6-digit code from your authenticator"}</code>.</p></li>
 <li><p lang="zh-CN"><strong><code>#sso-link-required</code></strong>：您的身份提供方账号按电子邮件地址对应到一个已有的 Castellan 账号，但尚未关联。没有任何人因此登录。关联需要证明：(1) 在<em>本浏览器</em>中用该账号的 Castellan 密码和第二因素登录（<code>POST /api/v1/auth/login</code>，然后 <code>/api/v1/auth/mfa</code>），并在单点登录尝试后 10 分钟内调用 <code>POST /api/v1/auth/oidc/link</code>（带 <code>X-CSRF-Token</code> 请求头）；或 (2) 请安全管理员批准该关联（7 天内可在 <code>GET /api/v1/security/sso-links</code> 中看到）。方式 (1) 需要本浏览器的 Cookie，在网页应用完成之前，方式 (2) 更可行。如果您刚才并没有尝试登录，请告知安全管理员。</p>

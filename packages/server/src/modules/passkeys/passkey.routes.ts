@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { sessionBody, setSessionCookies, signedInView, signInLimit } from '../../http/session-cookies.js';
+import { mailFactorNotices } from '../../platform/identity/factor-added-notice.js';
 import {
   completeMfaWithPasskey,
   ownPasskeys,
@@ -16,6 +17,7 @@ import {
   stepUpWithPasskey,
 } from '../../platform/identity/passkeys.js';
 import type { Kernel } from '../../platform/kernel.js';
+import type { Mailer } from '../../platform/notify/mailer.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 429: errorResponse };
 /** WebAuthn JSON (options and the browser's answers): its shape is checked by @simplewebauthn/server. */
@@ -30,7 +32,7 @@ const strictLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 const asJson = (options: object): Record<string, unknown> => ({ ...options });
 
 /** WebAuthn passkeys and security keys as a second factor: enrolment, sign-in step, step-up, own list. */
-export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
+export function passkeyRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const rp = (request: FastifyRequest) => relyingParty(request.headers.host, kernel.config.raw.CASTELLAN_PUBLIC_URL);
 
@@ -48,7 +50,8 @@ export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { authenticated: true, restricted: true }, ...strictLimit },
     schema: {
       tags: ['me'],
-      summary: 'Finish passkey registration: a new session; the first second factor also gives ten recovery codes (shown once)',
+      summary:
+        'Finish passkey registration: a new session (every other session ends; the user is told by e-mail); the first second factor also gives ten recovery codes (shown once)',
       body: z.object({ response: webauthnJson, name: z.string().trim().max(64).optional() }).strict(),
       response: {
         200: z.object({ sessionKind: z.string(), expiresAt: z.string(), csrfToken: z.string(), passkey: passkeyView, recoveryCodes: z.array(z.string()) }),
@@ -62,6 +65,7 @@ export function passkeyRoutes(app: FastifyInstance, kernel: Kernel): void {
         request.body.response,
         request.body.name,
         requestContext(request),
+        mailFactorNotices(kernel, mailer, request.log),
       );
       setSessionCookies(reply, session);
       return { ...sessionBody(session), passkey, recoveryCodes };

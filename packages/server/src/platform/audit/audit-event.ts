@@ -14,6 +14,7 @@ export const auditActions = [
   'auth.mfa.failed',
   'auth.mfa.enrolled',
   'auth.mfa.reset',
+  'auth.mfa.throttled',
   'auth.passkey.registered',
   'auth.passkey.removed',
   'auth.passkey.failed',

@@ -9,6 +9,7 @@ import { passwordResetMigration } from './migrations/006-password-resets.js';
 import { roleMatrixMigration } from './migrations/007-roles.js';
 import { auditMigration } from './migrations/008-audit.js';
 import { siemMigration } from './migrations/009-siem.js';
+import { throttleWindowMigration } from './migrations/010-throttle-window.js';
 import { staffCredentialsMigration } from './migrations/011-staff-credentials.js';
 import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-search-and-audit-seal.js';
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
@@ -25,6 +26,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '007-roles': roleMatrixMigration(),
     '008-audit': auditMigration(dialect),
     '009-siem': siemMigration(),
+    '010-throttle-window': throttleWindowMigration(),
     '011-staff-credentials': staffCredentialsMigration(),
     '012-masked-search-and-audit-seal': maskedSearchAndAuditSealMigration(dialect),
     '013-oidc-links': oidcLinksMigration(),

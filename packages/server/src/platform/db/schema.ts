@@ -203,6 +203,8 @@ export interface RecoveryCodesTable {
 export interface LoginThrottleTable {
   key: string;
   window_start: string;
+  /** window_start + 1 hour (010); null only on rows older than it, which then start a new window. */
+  window_end: string | null;
   failures: number;
   consecutive: number;
   locked_until: string | null;

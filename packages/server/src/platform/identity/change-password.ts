@@ -2,7 +2,7 @@ import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { accountRule, recordFailure, throttleDelay } from './login-throttle.js';
+import { accountRule, claimAttempt, refundClaim, throttleDelay } from './login-throttle.js';
 import { assertAcceptableNewPassword, storeNewPassword } from './new-password-check.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
 import { createSession, type NewSession, revokeUserSessions } from './sessions.js';
@@ -19,16 +19,18 @@ export async function changeOwnPassword(kernel: Kernel, actor: Actor, current: s
   if (!userId || !actor.session) throw new AppError('forbidden', 403, 'this needs a signed-in session');
   const db = kernel.db.kysely;
   const key = `pwchange:${userId}`;
-  const wait = await throttleDelay(db, key, new Date());
-  if (wait > 0) throw throttled(wait);
+  // Claimed before the current password is checked (one conditional statement): parallel guesses from a
+  // stolen session are each counted. The right password hands the claim back.
+  const now = new Date();
+  if (!(await claimAttempt(db, key, accountRule, now))) throw throttled(Math.max(await throttleDelay(db, key, now), 1000));
   const user = await db.selectFrom('users').select(['password_hash', 'mfa_enrolled_at', 'name_enc']).where('id', '=', userId).executeTakeFirstOrThrow();
   if (!user.password_hash || !(await verifyPassword(user.password_hash, current).catch(() => false))) {
-    await kernel.transaction(async (tx) => {
-      await recordFailure(tx.trx, key, accountRule, new Date());
-      await tx.audit(actor, context, { action: 'auth.password.change_failed', outcome: 'failure', resource: 'users', resourceId: userId });
-    });
+    await kernel.transaction((tx) =>
+      tx.audit(actor, context, { action: 'auth.password.change_failed', outcome: 'failure', resource: 'users', resourceId: userId }),
+    );
     throw new AppError('unauthenticated', 401, 'the current password is wrong');
   }
+  await refundClaim(db, key, accountRule);
   await assertAcceptableNewPassword(
     kernel,
     userId,

@@ -15,17 +15,11 @@ import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import type { FactorNotices } from './factor-added-notice.js';
+import { requireFreshFactorIfEnrolled } from './fresh-factor-gate.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
-import {
-  completeMfaChallengeWith,
-  hasFreshSecondFactor,
-  liveMfaChallenge,
-  recoveryCodePepper,
-  type SecondFactorCheck,
-  sessionUser,
-  stepUpWith,
-} from './second-factor.js';
-import { createSession, type NewSession, revokeSession } from './sessions.js';
+import { completeMfaChallengeWith, liveMfaChallenge, recoveryCodePepper, type SecondFactorCheck, sessionUser, stepUpWith } from './second-factor.js';
+import { createSession, type NewSession, revokeSession, revokeUserSessions } from './sessions.js';
 import { mustChangePassword } from './sign-in.js';
 import { rolesOf, userEmail } from './user-directory.js';
 
@@ -38,7 +32,8 @@ import { rolesOf, userEmail } from './user-directory.js';
  * challenge is consumed by the first answer that names it, right or wrong: a tampered or replayed
  * response costs the caller the challenge. The signature counter only moves forward (compare-and-set).
  *
- * The relying party is the host the browser reached: rpID = its hostname, origin = https://host.
+ * The relying party is CASTELLAN_PUBLIC_URL (or, without it, https://localhost): see relyingParty.
+ * Registering a passkey ends every other session of the user and tells them by e-mail.
  */
 const RP_NAME = 'Castellan';
 const CEREMONY_TTL_MS = 5 * 60_000;
@@ -60,27 +55,33 @@ export interface PasskeyView {
 }
 
 const invalidResponse = () => new AppError('unauthenticated', 401, 'the passkey response is not valid');
-const stepUpRequired = () =>
-  new AppError(
-    'step_up_required',
-    403,
-    'changing second factors needs a fresh second factor: POST /api/v1/auth/step-up (or /api/v1/auth/step-up/webauthn), then retry within 5 minutes',
-  );
+
+/** Host names the Host header may name when CASTELLAN_PUBLIC_URL is not set: only this machine. */
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
- * The relying party: CASTELLAN_PUBLIC_URL when the operator set it (behind a proxy the Host header
- * is not to be trusted), else the request's Host header. WebAuthn needs a domain name, not an IP.
+ * The relying party: CASTELLAN_PUBLIC_URL when the operator set it. Without it, the request's Host
+ * header is used only when it names this machine (localhost, 127.0.0.1, ::1): any other Host header
+ * is the client's word, not the server's address (behind a proxy, or a DNS-rebinding page), so it is
+ * refused with a message naming the setting. WebAuthn needs a domain name, not an IP address.
  */
 export function relyingParty(hostHeader: string | undefined, publicUrl?: string): RelyingParty {
   let url: URL;
   try {
     if (publicUrl) url = new URL(publicUrl);
-    else if (!hostHeader || /[/?#@\s]/.test(hostHeader)) throw new Error('bad host');
+    else if (!hostHeader || /[/?#@\s\\]/.test(hostHeader)) throw new Error('bad host');
     else url = new URL(`https://${hostHeader}`);
   } catch {
     throw new AppError('bad_request', 400, 'the Host header is missing or not valid');
   }
   const hostname = url.hostname.toLowerCase();
+  if (!publicUrl && !LOOPBACK_NAMES.has(hostname)) {
+    throw new AppError(
+      'bad_request',
+      400,
+      'passkeys need CASTELLAN_PUBLIC_URL (the https:// address users reach Castellan at): without it only https://localhost is accepted',
+    );
+  }
   if (isIP(hostname.replace(/^\[|\]$/g, '')) !== 0) {
     throw new AppError('bad_request', 400, 'passkeys need the server to be reached by a domain name (such as localhost), not an IP address');
   }
@@ -169,21 +170,7 @@ async function auditFailure(kernel: Kernel, actor: Actor, context: RequestContex
   );
 }
 
-/** Adding or removing a factor once one is enrolled needs a fresh second factor (a stolen session cannot plant its own). */
-async function requireFreshFactorIfEnrolled(
-  kernel: Kernel,
-  actor: Actor,
-  userId: string,
-  context: RequestContext,
-  step: string,
-): Promise<{ enrolled: boolean }> {
-  const user = await kernel.db.kysely.selectFrom('users').select(['mfa_enrolled_at']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (user.mfa_enrolled_at && !hasFreshSecondFactor(actor)) {
-    await auditFailure(kernel, actor, context, userId, { step, reason: 'step_up_required' });
-    throw stepUpRequired();
-  }
-  return { enrolled: user.mfa_enrolled_at !== null };
-}
+const freshFactorFor = (step: string) => ({ action: 'auth.passkey.failed' as const, step });
 
 // ---- registration ------------------------------------------------------------------------------
 
@@ -195,7 +182,7 @@ export async function passkeyRegistrationOptions(
   context: RequestContext,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const userId = sessionUser(actor);
-  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, 'registration');
+  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, freshFactorFor('registration'));
   const existing = await credentialsOf(kernel, userId);
   if (existing.length >= MAX_PASSKEYS) throw conflict(`at most ${MAX_PASSKEYS} passkeys per account: remove one first`);
   const email = (await userEmail(kernel, userId)) ?? userId;
@@ -226,9 +213,10 @@ export async function registerPasskey(
   response: Record<string, unknown>,
   name: string | undefined,
   context: RequestContext,
+  notices: FactorNotices,
 ): Promise<{ session: NewSession; passkey: PasskeyView; recoveryCodes: string[] }> {
   const userId = sessionUser(actor);
-  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, 'registration');
+  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, freshFactorFor('registration'));
   const pending = await takeChallenge(kernel, { userId, purpose: 'registration', sessionId: actor.session?.id });
   if (!pending) {
     await auditFailure(kernel, actor, context, userId, { step: 'registration', reason: 'no_pending_challenge' });
@@ -266,7 +254,7 @@ export async function registerPasskey(
   const firstFactor = user.mfa_enrolled_at === null;
   const recoveryCodes = firstFactor ? newRecoveryCodes() : [];
   const passkeyName = name?.trim() || `Passkey ${new Date().toISOString().slice(0, 10)}`;
-  return kernel.transaction(async (tx) => {
+  const result = await kernel.transaction(async (tx) => {
     const now = nowIso();
     await tx.trx
       .insertInto('webauthn_credentials')
@@ -289,9 +277,18 @@ export async function registerPasskey(
         .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(recoveryCodePepper(kernel), c), used_at: null })))
         .execute();
     }
+    // A new factor ends every other session of the user; this one is replaced (privilege change).
+    const sessionsEnded = await revokeUserSessions(tx.trx, userId, actor.session?.id);
     if (actor.session) await revokeSession(tx.trx, actor.session.id);
     const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
-    const detail = { factor: 'passkey', credential: credential.id.slice(0, 16), aaguid: info.aaguid, userVerified: info.userVerified, newSession: session.id };
+    const detail = {
+      factor: 'passkey',
+      credential: credential.id.slice(0, 16),
+      aaguid: info.aaguid,
+      userVerified: info.userVerified,
+      newSession: session.id,
+      sessionsEnded,
+    };
     await tx.audit(actor, context, { action: 'auth.passkey.registered', outcome: 'success', resource: 'users', resourceId: userId, detail });
     if (firstFactor) await tx.audit(actor, context, { action: 'auth.mfa.enrolled', outcome: 'success', resource: 'users', resourceId: userId, detail });
     return {
@@ -300,6 +297,8 @@ export async function registerPasskey(
       recoveryCodes,
     };
   });
+  notices.factorAdded(userId, 'passkey');
+  return result;
 }
 
 // ---- authentication (sign-in second step, step-up) ---------------------------------------------
@@ -427,7 +426,7 @@ export async function removePasskey(kernel: Kernel, actor: Actor, credentialId: 
   const db = kernel.db.kysely;
   const stored = await db.selectFrom('webauthn_credentials').select('id').where('id', '=', credentialId).where('user_id', '=', userId).executeTakeFirst();
   if (!stored) throw notFound('passkey');
-  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, 'removal');
+  await requireFreshFactorIfEnrolled(kernel, actor, userId, context, freshFactorFor('removal'));
   const user = await db.selectFrom('users').select(['totp_secret_enc']).where('id', '=', userId).executeTakeFirstOrThrow();
   const others = await db.selectFrom('webauthn_credentials').select('id').where('user_id', '=', userId).where('id', '!=', credentialId).execute();
   if (!user.totp_secret_enc && others.length === 0) {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
 import { anonymousActor, userForAudit } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
+import type { Database } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
@@ -16,8 +18,14 @@ import { userEmail, userEmailIndex } from './user-directory.js';
  * (a row is written for unknown addresses too); the e-mail goes out after the response. Completing a
  * reset sets the password and ends every session, but signs nobody in: the second factor is still
  * asked at the next sign-in, so a reset never bypasses MFA.
+ *
+ * An account without a local password (single sign-on only) gets no reset link: a reset would give it
+ * a password the identity provider knows nothing about. Its request answers exactly like an unknown
+ * address (same response, same row written with no user, same audit write), and a reset link can
+ * never complete for it.
  */
 const TTL_MS = 30 * 60_000;
+type Db = Kysely<Database> | Transaction<Database>;
 
 export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: FastifyBaseLogger, email: string, context: RequestContext): Promise<void> {
   let index: string | undefined;
@@ -26,8 +34,11 @@ export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: 
   } catch {
     index = undefined;
   }
-  const user = index ? await kernel.db.kysely.selectFrom('users').select(['id', 'status']).where('email_bidx', '=', index).executeTakeFirst() : undefined;
-  const eligible = user && user.status === 'active' ? user : undefined;
+  const user = index
+    ? await kernel.db.kysely.selectFrom('users').select(['id', 'status', 'password_hash']).where('email_bidx', '=', index).executeTakeFirst()
+    : undefined;
+  const refusal = !user ? 'unknown_account' : user.status !== 'active' ? 'disabled' : !user.password_hash ? 'no_local_password' : undefined;
+  const eligible = user && !refusal ? user : undefined;
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
   await kernel.transaction(async (tx) => {
@@ -45,7 +56,8 @@ export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: 
       action: 'auth.password.reset_requested',
       outcome: eligible ? 'success' : 'refused',
       resource: 'users',
-      resourceId: eligible?.id,
+      resourceId: user?.id,
+      ...(refusal ? { detail: { reason: refusal } } : {}),
     });
   });
   if (!eligible) return;
@@ -65,23 +77,42 @@ export async function requestPasswordReset(kernel: Kernel, mailer: Mailer, log: 
   });
 }
 
+const invalidLink = () => new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
+
 export async function completePasswordReset(kernel: Kernel, token: string, newPassword: string, context: RequestContext): Promise<void> {
+  const refuse = async (reason: string, userId?: string): Promise<never> => {
+    await kernel.transaction((tx) =>
+      tx.audit(anonymousActor, context, {
+        action: 'auth.password.reset_refused',
+        outcome: 'refused',
+        resource: 'users',
+        resourceId: userId,
+        detail: { reason },
+      }),
+    );
+    throw invalidLink();
+  };
   const row = await kernel.db.kysely.selectFrom('password_resets').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
-  if (!row || !row.user_id || row.used_at || Date.parse(row.expires_at) <= Date.now()) {
-    await kernel.transaction((tx) => tx.audit(anonymousActor, context, { action: 'auth.password.reset_refused', outcome: 'refused' }));
-    throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
-  }
+  if (!row?.user_id || row.used_at || Date.parse(row.expires_at) <= Date.now()) return refuse('invalid_link');
   const userId = row.user_id;
+  const hasLocalPassword = async (db: Db) => {
+    let q = db.selectFrom('users').select('password_hash').where('id', '=', userId);
+    if (kernel.db.dialect === 'postgres') q = q.forUpdate();
+    return !!(await q.executeTakeFirst())?.password_hash;
+  };
+  if (!(await hasLocalPassword(kernel.db.kysely))) return refuse('no_local_password', userId);
   await assertAcceptableNewPassword(kernel, userId, newPassword);
   const hash = await hashPassword(newPassword);
-  await kernel.transaction(async (tx) => {
+  const stored = await kernel.transaction(async (tx) => {
+    // Checked again under lock: an account made SSO-only meanwhile gets no local password.
+    if (!(await hasLocalPassword(tx.trx))) return false;
     const used = await tx.trx
       .updateTable('password_resets')
       .set({ used_at: nowIso() })
       .where('token_hash', '=', row.token_hash)
       .where('used_at', 'is', null)
       .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) throw new AppError('unauthenticated', 401, 'the reset link is not valid or has expired; ask for a new one');
+    if (Number(used.numUpdatedRows) !== 1) throw invalidLink();
     await storeNewPassword(tx.trx, userId, hash);
     const sessionsEnded = await revokeUserSessions(tx.trx, userId);
     await tx.audit(userForAudit(userId), context, {
@@ -91,5 +122,7 @@ export async function completePasswordReset(kernel: Kernel, token: string, newPa
       resourceId: userId,
       detail: { sessionsEnded },
     });
+    return true;
   });
+  if (!stored) await refuse('no_local_password', userId);
 }

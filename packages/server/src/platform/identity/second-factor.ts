@@ -3,14 +3,21 @@ import { type Actor, userForAudit } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { AppError, forbidden } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
-import { createSession, markSecondFactor, type NewSession, revokeSession } from './sessions.js';
+import { matchRecoveryCode } from './recovery-codes.js';
+import { claimSecondFactorAttempt, secondFactorSucceeded } from './second-factor-throttle.js';
+import { createSession, markSecondFactor, type NewSession } from './sessions.js';
 import { mustChangePassword } from './sign-in.js';
-import { newTotpEnrolment, verifyTotp } from './totp.js';
-import { rolesOf, userEmail } from './user-directory.js';
-import { openUserSecret, sealUserSecret } from './user-secrets.js';
+import { verifyTotp } from './totp.js';
+import { rolesOf } from './user-directory.js';
+import { openUserSecret } from './user-secrets.js';
 
-/** TOTP enrolment, the MFA step of sign-in, step-up, and one-time recovery codes. */
+/**
+ * The MFA step of sign-in and step-up, with a TOTP code, a one-time recovery code or (passkeys.ts) a
+ * passkey. Every check first claims an attempt on the user's second-factor counter
+ * (second-factor-throttle.ts), and at sign-in also one of the challenge's five attempts, each by one
+ * conditional UPDATE: parallel guesses are all counted before any code is looked at.
+ * TOTP enrolment is in totp-enrolment.ts.
+ */
 const MAX_CHALLENGE_ATTEMPTS = 5;
 export const STEP_UP_WINDOW_MS = 5 * 60_000;
 
@@ -31,73 +38,6 @@ export interface CheckFailure {
 export function sessionUser(actor: Actor): string {
   if (actor.kind !== 'user' || !actor.userId || !actor.session) throw forbidden('this needs a signed-in session');
   return actor.userId;
-}
-
-export async function startTotpEnrolment(kernel: Kernel, actor: Actor): Promise<{ secret: string; otpauthUri: string; qrSvg: string }> {
-  const userId = sessionUser(actor);
-  const email = (await userEmail(kernel, userId)) ?? userId;
-  const enrolment = await newTotpEnrolment(email);
-  const sealed = await sealUserSecret(kernel, kernel.db.kysely, userId, 'totp_pending', enrolment.secret);
-  await kernel.db.kysely.updateTable('users').set({ totp_pending_enc: sealed }).where('id', '=', userId).execute();
-  return enrolment;
-}
-
-/** Confirms the pending secret with a code; replaces the session (privilege change) and issues recovery codes once. */
-export async function confirmTotpEnrolment(
-  kernel: Kernel,
-  actor: Actor,
-  code: string,
-  context: RequestContext,
-): Promise<{ session: NewSession; recoveryCodes: string[] }> {
-  const userId = sessionUser(actor);
-  const row = await kernel.db.kysely.selectFrom('users').select(['totp_pending_enc']).where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!row.totp_pending_enc) throw new AppError('conflict', 409, 'start the enrolment first (POST /api/v1/me/mfa/totp)');
-  const secret = await openUserSecret(kernel, kernel.db.kysely, userId, 'totp_pending', row.totp_pending_enc);
-  const verdict = verifyTotp(secret, code, null);
-  if (!verdict.ok) {
-    await kernel.transaction((tx) =>
-      tx.audit(actor, context, {
-        action: 'auth.mfa.failed',
-        outcome: 'failure',
-        resource: 'users',
-        resourceId: userId,
-        detail: { step: 'enrolment', reason: verdict.reason },
-      }),
-    );
-    throw invalidCode();
-  }
-  const roles = await rolesOf(kernel, userId);
-  const recoveryCodes = newRecoveryCodes();
-  const user = await kernel.db.kysely
-    .selectFrom('users')
-    .select(['must_change_password', 'password_changed_at'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
-  return kernel.transaction(async (tx) => {
-    const sealed = await sealUserSecret(kernel, tx.trx, userId, 'totp_secret', secret);
-    const now = nowIso();
-    await tx.trx
-      .updateTable('users')
-      .set({ totp_secret_enc: sealed, totp_pending_enc: null, totp_last_step: verdict.step, mfa_enrolled_at: now })
-      .where('id', '=', userId)
-      .execute();
-    await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx.trx
-      .insertInto('recovery_codes')
-      .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(pepper(kernel), c), used_at: null })))
-      .execute();
-    if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
-    await tx.audit(actor, context, {
-      action: 'auth.mfa.enrolled',
-      outcome: 'success',
-      resource: 'users',
-      resourceId: userId,
-      detail: { factor: 'totp', newSession: session.id },
-    });
-    return { session, recoveryCodes };
-  });
 }
 
 /** Checks a TOTP code (each usable once) or, failing that, consumes a recovery code. */
@@ -157,7 +97,22 @@ export async function liveMfaChallenge(kernel: Kernel, challengeId: string, now 
   return challenge;
 }
 
-/** Second step of sign-in with any second factor: a failed `check` counts against the challenge. */
+/** Takes one of the challenge's attempts (one conditional UPDATE), or 401 when none is left or it is no longer live. */
+async function claimChallengeAttempt(kernel: Kernel, challengeId: string, now: Date): Promise<{ userId: string }> {
+  const claimed = await kernel.db.kysely
+    .updateTable('mfa_challenges')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', challengeId)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .where('attempts', '<', MAX_CHALLENGE_ATTEMPTS)
+    .returning('user_id')
+    .executeTakeFirst();
+  if (!claimed) throw invalidChallenge();
+  return { userId: claimed.user_id };
+}
+
+/** Second step of sign-in with any second factor: the attempt is claimed on the challenge and on the user's counter first. */
 export async function completeMfaChallengeWith(
   kernel: Kernel,
   challengeId: string,
@@ -167,32 +122,24 @@ export async function completeMfaChallengeWith(
 ): Promise<{ session: NewSession; userId: string; passwordChangeRequired: boolean }> {
   const db = kernel.db.kysely;
   const now = new Date();
-  const challenge = await liveMfaChallenge(kernel, challengeId, now);
-  const actor = userForAudit(challenge.user_id);
-  const result = await check(challenge.user_id);
+  const { userId } = await claimChallengeAttempt(kernel, challengeId, now);
+  const actor = userForAudit(userId);
+  await claimSecondFactorAttempt(kernel, actor, context, userId, 'sign_in', now);
+  const result = await check(userId);
   if (!result.ok) {
-    await kernel.transaction(async (tx) => {
-      await tx.trx
-        .updateTable('mfa_challenges')
-        .set({ attempts: challenge.attempts + 1 })
-        .where('id', '=', challengeId)
-        .execute();
-      await tx.audit(actor, context, {
+    await kernel.transaction((tx) =>
+      tx.audit(actor, context, {
         action: failure.action ?? 'auth.mfa.failed',
         outcome: 'failure',
         resource: 'users',
-        resourceId: challenge.user_id,
-        detail: { reason: result.reason },
-      });
-    });
+        resourceId: userId,
+        detail: { step: 'sign_in', reason: result.reason },
+      }),
+    );
     throw (failure.error ?? invalidCode)();
   }
-  const roles = await rolesOf(kernel, challenge.user_id);
-  const user = await db
-    .selectFrom('users')
-    .select(['must_change_password', 'password_changed_at'])
-    .where('id', '=', challenge.user_id)
-    .executeTakeFirstOrThrow();
+  const roles = await rolesOf(kernel, userId);
+  const user = await db.selectFrom('users').select(['must_change_password', 'password_changed_at']).where('id', '=', userId).executeTakeFirstOrThrow();
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   return kernel.transaction(async (tx) => {
     const consumed = await tx.trx
@@ -202,8 +149,9 @@ export async function completeMfaChallengeWith(
       .where('consumed_at', 'is', null)
       .executeTakeFirst();
     if (Number(consumed.numUpdatedRows) !== 1) throw invalidChallenge();
-    const session = await createSession(tx.trx, { id: challenge.user_id, roles }, kind, context, now.toISOString());
-    await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', challenge.user_id).execute();
+    await secondFactorSucceeded(tx.trx, userId);
+    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now.toISOString());
+    await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', userId).execute();
     await tx.audit(actor, context, {
       action: 'auth.login.succeeded',
       outcome: 'success',
@@ -211,7 +159,7 @@ export async function completeMfaChallengeWith(
       resourceId: session.id,
       detail: { sessionKind: kind, mfa: result.via },
     });
-    return { session, userId: challenge.user_id, passwordChangeRequired: kind === 'restricted' };
+    return { session, userId, passwordChangeRequired: kind === 'restricted' };
   });
 }
 
@@ -220,7 +168,7 @@ export async function stepUp(kernel: Kernel, actor: Actor, code: string, context
   return stepUpWith(kernel, actor, (userId) => checkSecondFactor(kernel, userId, code), context);
 }
 
-/** Step-up with any second factor (a passkey assertion: passkeys.ts). */
+/** Step-up with any second factor (a passkey assertion: passkeys.ts); the attempt is claimed on the user's counter first. */
 export async function stepUpWith(
   kernel: Kernel,
   actor: Actor,
@@ -229,9 +177,13 @@ export async function stepUpWith(
   failure: CheckFailure = {},
 ): Promise<{ validUntil: string }> {
   const userId = sessionUser(actor);
+  await claimSecondFactorAttempt(kernel, actor, context, userId, 'step_up');
   const result = await check(userId);
   await kernel.transaction(async (tx) => {
-    if (result.ok && actor.session) await markSecondFactor(tx.trx, actor.session.id);
+    if (result.ok) {
+      if (actor.session) await markSecondFactor(tx.trx, actor.session.id);
+      await secondFactorSucceeded(tx.trx, userId);
+    }
     await tx.audit(actor, context, {
       action: 'auth.step_up',
       outcome: result.ok ? 'success' : 'failure',

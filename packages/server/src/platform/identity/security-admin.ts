@@ -4,6 +4,9 @@ import { nowIso } from '../data/ids.js';
 import { notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { unlock } from './login-throttle.js';
+import { secondFactorKey } from './second-factor-throttle.js';
+
+const SECOND_FACTOR_PREFIX = secondFactorKey('');
 
 /** Every API token (or one user's): kind, name, scopes, times, why revoked — never the token itself. */
 export async function listApiTokens(kernel: Kernel, userId?: string) {
@@ -38,7 +41,10 @@ export async function revokeApiToken(kernel: Kernel, actor: Actor, context: Requ
   });
 }
 
-/** Locked sign-in keys; account keys are e-mail blind indexes, shown as the user they belong to. */
+/**
+ * Locked keys: sign-in accounts (e-mail blind indexes, shown as the user they belong to), client
+ * addresses, and users' second-factor counters (`second_factor`, named by user id).
+ */
 export async function listLockouts(kernel: Kernel) {
   const now = nowIso();
   const rows = await kernel.db.kysely.selectFrom('login_throttle').selectAll().where('locked_until', '>', now).orderBy('locked_until', 'desc').execute();
@@ -46,8 +52,8 @@ export async function listLockouts(kernel: Kernel) {
   const users = indexes.length ? await kernel.db.kysely.selectFrom('users').select(['id', 'email_bidx']).where('email_bidx', 'in', indexes).execute() : [];
   const byIndex = new Map(users.map((u) => [u.email_bidx, u.id]));
   return rows.map((r) => ({
-    key: r.key.startsWith('ip:') ? r.key : 'account',
-    userId: byIndex.get(r.key.slice(5)) ?? null,
+    key: r.key.startsWith('ip:') ? r.key : r.key.startsWith(SECOND_FACTOR_PREFIX) ? 'second_factor' : 'account',
+    userId: r.key.startsWith(SECOND_FACTOR_PREFIX) ? r.key.slice(SECOND_FACTOR_PREFIX.length) : (byIndex.get(r.key.slice(5)) ?? null),
     failuresThisHour: r.failures,
     lockedUntil: r.locked_until ?? now,
   }));
@@ -59,6 +65,7 @@ export async function unlockUser(kernel: Kernel, actor: Actor, context: RequestC
   await kernel.transaction(async (tx) => {
     await unlock(tx.trx, `acct:${user.email_bidx}`);
     await unlock(tx.trx, `pwchange:${userId}`);
+    await unlock(tx.trx, secondFactorKey(userId));
     await tx.audit(actor, context, { action: 'auth.unlocked', outcome: 'success', resource: 'users', resourceId: userId });
   });
 }

@@ -4,7 +4,7 @@ import { anonymousActor as anonymous, userForAudit as asUserFor } from '../authz
 import { nowIso } from '../data/ids.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
-import { accountRule, addressRule, recordFailure, recordSuccess, throttleDelay } from './login-throttle.js';
+import { accountRule, addressRule, claimAttempt, refundClaim, throttleDelay } from './login-throttle.js';
 import { verifyPassword } from './password-hash.js';
 import { passwordExpired } from './password-policy.js';
 import { createSession, type NewSession } from './sessions.js';
@@ -42,8 +42,12 @@ export function mustChangePassword(kernel: Kernel, user: { must_change_password:
 export async function passwordSignIn(kernel: Kernel, email: string, password: string, context: RequestContext, now = new Date()): Promise<SignInResult> {
   const db = kernel.db.kysely;
   const keys = [accountKey(kernel, email), `ip:${context.ip ?? 'unknown'}`] as const;
-  const wait = Math.max(await throttleDelay(db, keys[0], now), await throttleDelay(db, keys[1], now));
-  if (wait > 0) {
+  // The attempt is claimed on the address, then on the account, BEFORE the password is checked: each
+  // claim counts it as a failure in the one statement that checks the key is not locked, so parallel
+  // guesses cannot all slip in under the limit. A right password hands both claims back.
+  const claimed = (await claimAttempt(db, keys[1], addressRule, now)) && (await claimAttempt(db, keys[0], accountRule, now));
+  if (!claimed) {
+    const wait = Math.max(await throttleDelay(db, keys[0], now), await throttleDelay(db, keys[1], now), 1000);
     await kernel.transaction((tx) => tx.audit(anonymous, context, { action: 'auth.login.throttled', outcome: 'refused', detail: { account: keys[0] } }));
     throw throttled(wait);
   }
@@ -55,23 +59,22 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
     .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password).catch(() => false);
   if (!user || !ok || user.status !== 'active' || !user.password_hash) {
-    await kernel.transaction(async (tx) => {
-      await recordFailure(tx.trx, keys[0], accountRule, now);
-      await recordFailure(tx.trx, keys[1], addressRule, now);
-      await tx.audit(user ? asUserFor(user.id) : anonymous, context, {
+    // The claims stay counted as failures.
+    await kernel.transaction((tx) =>
+      tx.audit(user ? asUserFor(user.id) : anonymous, context, {
         action: 'auth.login.failed',
         outcome: 'failure',
         resource: 'users',
         resourceId: user?.id,
         detail: { reason: !user ? 'unknown_account' : user.status !== 'active' ? 'disabled' : 'wrong_password' },
-      });
-    });
+      }),
+    );
     throw invalidCredentials();
   }
   const roles = await rolesOf(kernel, user.id);
   return kernel.transaction(async (tx) => {
-    await recordSuccess(tx.trx, keys[0]);
-    await recordSuccess(tx.trx, keys[1], addressRule);
+    await refundClaim(tx.trx, keys[0], accountRule);
+    await refundClaim(tx.trx, keys[1], addressRule);
     const actor = asUserFor(user.id);
     if (user.mfa_enrolled_at) {
       const challengeId = randomBytes(24).toString('base64url');
