@@ -156,12 +156,18 @@ describe(`every castellan verb (${dialect})`, () => {
 
   it('token create: prints only the token, once, with the scopes asked; scopes beyond the user are refused', async () => {
     await install.addUser(auditorEmail, 'Auditor', ['audit_admin']);
-    const result = await ok(['token', 'create', '--user', auditorEmail, '--scopes', 'audit.read', '--expires-days', '7']);
+    // An administrator's account gets no anonymous personal token from the console: only a named integration token.
+    const anonymous = await refused(['token', 'create', '--user', auditorEmail, '--scopes', 'audit.read'], /--integration/);
+    expect(anonymous.stdout).toBe('');
+    const result = await ok(['token', 'create', '--user', auditorEmail, '--scopes', 'audit.read', '--expires-days', '7', '--integration', 'siem-check']);
     expect(lines(result.stdout)).toHaveLength(1);
     auditorToken = lines(result.stdout)[0] as string;
     expect(auditorToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    expect(result.stderr).toMatch(/Token [0-9a-f]{32} for .*, scopes audit\.read, expires \d{4}-/);
-    const beyond = await refused(['token', 'create', '--user', auditorEmail, '--scopes', 'contacts.read'], /scopes not held by the user: contacts\.read/);
+    expect(result.stderr).toMatch(/Integration token [0-9a-f]{32} "siem-check" for .*, scopes audit\.read, expires \d{4}-/);
+    const beyond = await refused(
+      ['token', 'create', '--user', auditorEmail, '--scopes', 'contacts.read', '--integration', 'too-wide'],
+      /scopes not held by the user: contacts\.read/,
+    );
     expect(beyond.stdout).toBe('');
   });
 

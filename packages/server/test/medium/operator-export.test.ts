@@ -83,7 +83,8 @@ describe.each(testDialects)('exports by an operator on behalf of a user on %s', 
     const accesses = await app.inject({
       method: 'GET',
       url: `/api/v1/contacts/${contactId}/accesses`,
-      headers: { authorization: `Bearer ${await tokenFor(install.kernel, manager)}` },
+      // "Who has seen this customer" is for audit and privacy roles (audit.personal).
+      headers: { authorization: `Bearer ${await tokenFor(install.kernel, await addUser(install.kernel, ['privacy_officer']))}` },
     });
     expect(accesses.statusCode, accesses.body).toBe(200);
     const exportAccess = accesses.json().items.find((a: { action: string }) => a.action === 'personal_data.export');

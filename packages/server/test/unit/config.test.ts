@@ -81,6 +81,7 @@ describe('CASTELLAN_ADMIN_EMAIL', () => {
 describe('secrets and personal values are never echoed', () => {
   it('names every setting that is or can carry a credential', () => {
     expect([...secretSettings].sort()).toEqual([
+      'CASTELLAN_DATABASE_OWNER_URL',
       'CASTELLAN_DATABASE_URL',
       'CASTELLAN_MASTER_KEY',
       'CASTELLAN_OIDC_CLIENT_SECRET',

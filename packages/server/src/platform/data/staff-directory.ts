@@ -162,7 +162,7 @@ export async function staffValuesForSystem(
   use: string,
   fields: readonly ('email' | 'name')[],
 ): Promise<{ email?: string; name?: string } | undefined> {
-  const actor = asSystem(`staff ${fields.join(' and ')} for ${use}`);
+  const actor = asSystem(`staff ${fields.map((f) => (f === 'email' ? 'e-mail' : f)).join(' and ')} for ${use}`);
   return kernel.transaction(async (tx) => {
     const row = await select(tx).where('users.id', '=', userId).executeTakeFirst();
     if (!row?.wrapped_key) return undefined;
