@@ -130,11 +130,12 @@ describe(`every castellan verb (${dialect})`, () => {
     const scratch = dialect === 'postgres' ? await createScratchPostgres() : undefined;
     const url = scratch?.url ?? `sqlite:${path.join(install.root, 'fresh-migrate.db')}`;
     try {
-      const first = await ok(['migrate'], { CASTELLAN_DATABASE_URL: url });
+      const target = { CASTELLAN_DATABASE_URL: url, CASTELLAN_DATABASE_OWNER_URL: scratch?.ownerUrl };
+      const first = await ok(['migrate'], target);
       const applied = /^Applied: (.*)$/m.exec(first.stdout)?.[1]?.split(', ') ?? [];
       expect(applied[0]).toBe('001-initial');
       expect(applied).toContain('013-oidc-links');
-      expect((await ok(['migrate'], { CASTELLAN_DATABASE_URL: url })).stdout).toContain('The schema is up to date.');
+      expect((await ok(['migrate'], target)).stdout).toContain('The schema is up to date.');
     } finally {
       await scratch?.drop();
     }
@@ -311,7 +312,7 @@ describe(`every castellan verb (${dialect})`, () => {
       CASTELLAN_DATA_DIR: path.join(root, 'data'),
       CASTELLAN_HOST: '127.0.0.1',
       CASTELLAN_CONFIG_FILE: configFile,
-      ...(scratch ? { CASTELLAN_DATABASE_URL: scratch.url } : {}),
+      ...(scratch ? { CASTELLAN_DATABASE_URL: scratch.url, CASTELLAN_DATABASE_OWNER_URL: scratch.ownerUrl } : {}),
     };
     try {
       const first = await startServer(env, { verb: 'start', logFile: path.join(root, 'start-1.log'), readyTimeoutMs: 60_000 });

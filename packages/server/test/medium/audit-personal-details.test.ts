@@ -12,6 +12,7 @@ import { newId, nowIso } from '../../src/platform/data/ids.js';
 import { grantAuditPersonalToStoredRoles } from '../../src/platform/db/migrations/012-masked-search-and-audit-seal.js';
 import { openKernel } from '../../src/platform/kernel.js';
 import { Client } from '../helpers/cookie-client.js';
+import { asDatabaseAdministrator } from '../helpers/database-administrator.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { TotpSessions } from '../helpers/totp-sessions.js';
@@ -229,16 +230,17 @@ describe.each(testDialects)('personal details in the audit trail on %s', (dialec
       .where('seq', '<', revealSeq)
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
-    if (dialect === 'sqlite') await sql`DROP TRIGGER audit_events_no_update`.execute(db());
-    else await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db());
-    await db().updateTable('audit_events').set({ sealed_enc: donor.sealed_enc }).where('seq', '=', revealSeq).execute();
-    expect((await verifyAuditChain(install.kernel)).problem).toMatchObject({ kind: 'altered', seq: revealSeq });
-    const shown = (await bearer(auditorToken, `/api/v1/audit-events?action=personal_data.reveal&contact=${contactId}&limit=5`)).json().items;
-    expect(shown.find((e: { seq: number }) => e.seq === revealSeq)?.personal).toEqual({ ip: null, userAgent: null, note: null, intact: false });
-    await db().updateTable('audit_events').set({ sealed_enc: null }).where('seq', '=', revealSeq).execute();
-    expect((await verifyAuditChain(install.kernel)).problem).toMatchObject({ kind: 'altered', seq: revealSeq });
-    await db().updateTable('audit_events').set({ sealed_enc: event.sealed_enc }).where('seq', '=', revealSeq).execute();
-    expect((await verifyAuditChain(install.kernel)).intact).toBe(true);
+    // What someone with full rights on the database could do (the application role cannot).
+    await asDatabaseAdministrator(install.kernel, async (admin) => {
+      await admin.updateTable('audit_events').set({ sealed_enc: donor.sealed_enc }).where('seq', '=', revealSeq).execute();
+      expect((await verifyAuditChain(install.kernel)).problem).toMatchObject({ kind: 'altered', seq: revealSeq });
+      const shown = (await bearer(auditorToken, `/api/v1/audit-events?action=personal_data.reveal&contact=${contactId}&limit=5`)).json().items;
+      expect(shown.find((e: { seq: number }) => e.seq === revealSeq)?.personal).toEqual({ ip: null, userAgent: null, note: null, intact: false });
+      await admin.updateTable('audit_events').set({ sealed_enc: null }).where('seq', '=', revealSeq).execute();
+      expect((await verifyAuditChain(install.kernel)).problem).toMatchObject({ kind: 'altered', seq: revealSeq });
+      await admin.updateTable('audit_events').set({ sealed_enc: event.sealed_enc }).where('seq', '=', revealSeq).execute();
+      expect((await verifyAuditChain(install.kernel)).intact).toBe(true);
+    });
   });
 });
 

@@ -202,10 +202,11 @@ describe.each(testDialects)('the database privilege model on %s', (dialect) => {
 
       // A migration the owner has not applied yet: the application role cannot apply it, and says so.
       const owner = loadConfig({}, install.env as Partial<Record<ConfigKey, string>>);
-      await withPgClient(ownerUrl ?? '', (c) => c.query(`DELETE FROM kysely_migration WHERE name = '009-siem'`));
+      const newest = await withPgClient(ownerUrl ?? '', async (c) => String((await c.query('SELECT max(name) AS name FROM kysely_migration')).rows[0].name));
+      await withPgClient(ownerUrl ?? '', (c) => c.query('DELETE FROM kysely_migration WHERE name = $1', [newest]));
       const refused = await openKernel(config).catch((e: Error) => e);
-      expect(String(refused)).toMatch(/needs migrations \(009-siem\).*castellan migrate.*CASTELLAN_DATABASE_OWNER_URL/);
-      await withPgClient(ownerUrl ?? '', (c) => c.query(`INSERT INTO kysely_migration (name, timestamp) VALUES ('009-siem', now()::text)`));
+      expect(String(refused)).toMatch(new RegExp(`needs migrations \\(${newest}\\).*castellan migrate.*CASTELLAN_DATABASE_OWNER_URL`));
+      await withPgClient(ownerUrl ?? '', (c) => c.query(`INSERT INTO kysely_migration (name, timestamp) VALUES ($1, now()::text)`, [newest]));
       install.kernel = await openKernel(owner);
     },
   );
