@@ -218,6 +218,13 @@ describe('the escape hatch', () => {
     ]);
   });
 
+  it('no route module touches the database: routes make calls into platform/', () => {
+    const offenders = serverSources()
+      .filter(({ file, text }) => file.startsWith('modules/') && /\bkernel\.db\b|\btx\.trx\b|\bkernel\.transaction\(|\.kysely\b/.test(text))
+      .map(({ file }) => file);
+    expect(offenders).toEqual([]);
+  });
+
   it('only the kernel imports the database drivers', () => {
     const offenders = serverSources()
       .filter(({ file, text }) => !file.startsWith('platform/') && /from '(kysely|pg|better-sqlite3)'/.test(text))

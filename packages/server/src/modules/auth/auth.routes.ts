@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { clearSessionCookies, sessionBody, setSessionCookies, signedInView, signInLimit } from '../../http/session-cookies.js';
 import { completeMfaChallenge, stepUp } from '../../platform/identity/second-factor.js';
-import { revokeSession } from '../../platform/identity/sessions.js';
 import { passwordSignIn } from '../../platform/identity/sign-in.js';
+import { signOut } from '../../platform/identity/sign-out.js';
 import type { Kernel } from '../../platform/kernel.js';
 
 const tags = ['auth'];
@@ -66,13 +66,7 @@ export function authRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { authenticated: true, restricted: true } },
     schema: { tags, summary: 'Sign out: revokes this session', response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
-      const actor = actorOf(request);
-      if (actor.session) {
-        await kernel.transaction(async (tx) => {
-          await revokeSession(tx.trx, actor.session?.id ?? '');
-          await tx.audit(actor, requestContext(request), { action: 'auth.logout', outcome: 'success', resource: 'sessions', resourceId: actor.session?.id });
-        });
-      }
+      await signOut(kernel, actorOf(request), requestContext(request));
       clearSessionCookies(reply);
       return reply.status(204).send(null);
     },

@@ -4,11 +4,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { sessionBody, setSessionCookies } from '../../http/session-cookies.js';
-import { notFound } from '../../platform/errors.js';
 import { changeOwnPassword } from '../../platform/identity/change-password.js';
 import { mailFactorNotices } from '../../platform/identity/factor-added-notice.js';
 import { ownProfile, ownSessions } from '../../platform/identity/own-account.js';
-import { revokeSession } from '../../platform/identity/sessions.js';
+import { revokeOwnSession } from '../../platform/identity/sign-out.js';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../platform/identity/totp-enrolment.js';
 import type { Kernel } from '../../platform/kernel.js';
 import type { Mailer } from '../../platform/notify/mailer.js';
@@ -72,19 +71,7 @@ export function meRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer): 
     config: { access: { authenticated: true } },
     schema: { tags, summary: 'Revoke one of my sessions', params: idParams, response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
-      const actor = actorOf(request);
-      const done = await kernel.transaction(async (tx) => {
-        const revoked = await revokeSession(tx.trx, request.params.id, actor.userId ?? '');
-        if (revoked)
-          await tx.audit(actor, requestContext(request), {
-            action: 'auth.session.revoked',
-            outcome: 'success',
-            resource: 'sessions',
-            resourceId: request.params.id,
-          });
-        return revoked;
-      });
-      if (!done) throw notFound('session');
+      await revokeOwnSession(kernel, actorOf(request), requestContext(request), request.params.id);
       return reply.status(204).send(null);
     },
   });
