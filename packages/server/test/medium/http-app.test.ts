@@ -103,6 +103,7 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
       [
         "GET / public",
         "GET /reset-password public",
+        "GET /enrol public",
         "GET /healthz public",
         "GET /api/v1/openapi.json public",
         "POST /api/v1/auth/login public",

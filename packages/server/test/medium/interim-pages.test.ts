@@ -28,6 +28,7 @@ describe('interim pages', () => {
   it.each([
     ['/', ['#mfa-challenge=', '#sso-link-required', 'POST /api/v1/auth/mfa', 'POST /api/v1/auth/oidc/link', 'GET /api/v1/security/sso-links']],
     ['/reset-password', ['#token=', 'POST /api/v1/auth/password-reset/complete']],
+    ['/enrol', ['#token=', 'POST /api/v1/auth/enrol', 'POST /api/v1/me/mfa/totp']],
   ])('%s explains the step in both languages and names only routes that exist', async (url, mentions) => {
     const res = await app.inject({ method: 'GET', url });
     expect(res.statusCode).toBe(200);
@@ -40,6 +41,17 @@ describe('interim pages', () => {
     const named = namedRoutes(res.body);
     expect(named.length).toBeGreaterThan(0);
     for (const route of named) expect(routes.has(route), `${url} names ${route}`).toBe(true);
+  });
+
+  it('is where the enrolment link of a new account points', async () => {
+    const { issueEnrolment } = await import('../../src/platform/identity/enrolment-links.js');
+    const { asSystem } = await import('../../src/platform/data/as-system.js');
+    const { noRequest } = await import('../../src/platform/audit/audit-event.js');
+    const { id } = await install.kernel.db.kysely.selectFrom('users').select('id').executeTakeFirstOrThrow();
+    const invitation = await install.kernel.transaction((tx) => issueEnrolment(install.kernel, tx, asSystem('test'), noRequest, id, 'operator'));
+    const link = new URL(invitation.link);
+    expect(link.hash).toMatch(/^#token=/);
+    expect((await app.inject({ method: 'GET', url: link.pathname })).statusCode).toBe(200);
   });
 
   it('is where the password-reset e-mail link points', async () => {

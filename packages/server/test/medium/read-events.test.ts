@@ -17,6 +17,7 @@ type App = Awaited<ReturnType<typeof buildApp>>;
 const noPersonalData: Record<string, string> = {
   'GET /': 'static landing page',
   'GET /reset-password': 'static page: how to finish a password reset',
+  'GET /enrol': 'static page explaining how to redeem an enrolment link (the token stays in the fragment)',
   'GET /healthz': 'liveness and dialect',
   'GET /api/v1/openapi.json': 'API description',
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',

@@ -2,7 +2,7 @@
  * Plain pages for the addresses Castellan sends people to before the web app exists: the landing
  * point after single sign-on (`/`, with `#mfa-challenge=…` or `#sso-link-required`) and the
  * password-reset link (`/reset-password#token=…`). They say, in Chinese and English, how to finish
- * the step through the API. Static text, no script: what follows `#` stays in the browser, it never
+ * the step through the API, and the enrolment link of a new account (`/enrol#token=…`). Static text, no script: what follows `#` stays in the browser, it never
  * reaches the server, a log or a Referer. The web app replaces them.
  */
 const page = (title: string, body: string): string => `<!doctype html>
@@ -41,4 +41,13 @@ export const resetPasswordPage = page(
 <p lang="en">The web app is not built yet. Your reset token is the part of this page's address after <code>#token=</code> (it stays in your browser and is never sent to the server). Within 30 minutes of the e-mail, call <code>POST /api/v1/auth/password-reset/complete</code> with <code>{"token": "the value after #token=", "newPassword": "your new password"}</code>. The token works once; the reset ends all your sessions; then sign in with the new password and your second factor.</p>
 <p lang="zh-CN">如果您没有申请重置密码，请忽略该邮件并告知安全管理员。</p>
 <p lang="en">If you did not ask for a reset, ignore the e-mail and tell your security administrator.</p>`,
+);
+
+export const enrolPage = page(
+  'Castellan — 激活账号 · Activate your account',
+  `<h1>激活账号 · Activate your account</h1>
+<p lang="zh-CN">网页应用尚未完成。您的激活令牌是本页地址中 <code>#token=</code> 之后的部分（它只留在浏览器中，不会发送到服务器）。请在 72 小时内调用 <code>POST /api/v1/auth/enrol</code>，请求体为 <code>{"token": "#token= 之后的值", "newPassword": "您自己选择的密码"}</code>。令牌只能使用一次，管理员不会知道您的密码。之后用该密码登录（<code>POST /api/v1/auth/login</code>），并按提示注册第二因素（<code>POST /api/v1/me/mfa/totp</code>，然后 <code>/confirm</code>）。</p>
+<p lang="en">The web app is not built yet. Your activation token is the part of this page's address after <code>#token=</code> (it stays in your browser and is never sent to the server). Within 72 hours, call <code>POST /api/v1/auth/enrol</code> with <code>{"token": "the value after #token=", "newPassword": "a password you choose"}</code>. The token works once, and no administrator ever learns your password. Then sign in with it (<code>POST /api/v1/auth/login</code>) and enrol a second factor as asked (<code>POST /api/v1/me/mfa/totp</code>, then <code>/confirm</code>).</p>
+<p lang="zh-CN">如果您没有预期收到此链接，请告知安全管理员。</p>
+<p lang="en">If you did not expect this link, tell your security administrator.</p>`,
 );

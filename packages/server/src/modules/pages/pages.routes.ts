@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { landingPage, resetPasswordPage } from './interim-pages.js';
+import { enrolPage, landingPage, resetPasswordPage } from './interim-pages.js';
 
 const html = (text: string) => async (_request: unknown, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(text);
 
@@ -7,4 +7,5 @@ const html = (text: string) => async (_request: unknown, reply: FastifyReply) =>
 export function pagesRoutes(app: FastifyInstance): void {
   app.get('/', { config: { access: { public: true } }, schema: { hide: true } as object }, html(landingPage));
   app.get('/reset-password', { config: { access: { public: true } }, schema: { hide: true } as object }, html(resetPasswordPage));
+  app.get('/enrol', { config: { access: { public: true } }, schema: { hide: true } as object }, html(enrolPage));
 }
