@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { auditPseudonym } from '../platform/audit/audit-personal-details.js';
 import type { Kernel } from '../platform/kernel.js';
 import { installAuthentication } from './authenticate.js';
 import { installErrorHandling } from './error-handler.js';
@@ -25,7 +26,7 @@ export type App = FastifyInstance;
 /** Builds the Fastify app: security headers, limits, deny-by-default routes, error shape, OpenAPI. */
 export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger === undefined ? loggerOptions(kernel.config.logLevel) : options.logger,
+    logger: options.logger === undefined ? loggerOptions(kernel.config.logLevel, (ip) => auditPseudonym(kernel.keyring, 'ip', ip)) : options.logger,
     bodyLimit: kernel.config.bodyLimit,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { loggerOptions } from '../../src/http/logger-options.js';
 import { SESSION_COOKIE } from '../../src/http/session-cookies.js';
+import { auditPseudonym } from '../../src/platform/audit/audit-personal-details.js';
 import { testDialects } from '../helpers/databases.js';
 import {
   CLIENT_ID,
@@ -304,7 +305,9 @@ describe.each(testDialects)('single sign-on with OpenID Connect on %s', (dialect
         done();
       },
     });
-    const logged = await buildApp(install.kernel, { logger: { ...(loggerOptions('trace') as object), stream } });
+    const logged = await buildApp(install.kernel, {
+      logger: { ...(loggerOptions('trace', (ip) => auditPseudonym(install.kernel.keyring, 'ip', ip)) as object), stream },
+    });
     try {
       const { trip, res } = await signIn(logged, person(), ['pwd', 'mfa']);
       expect(res.statusCode).toBe(302);
