@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
+import { apiReference } from '../helpers/api-reference.js';
 import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, tokenFor } from '../helpers/test-install.js';
 
@@ -176,6 +177,16 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/keys/rotate keys.manage",
       ]
     `);
+  });
+
+  it.runIf(dialect === 'sqlite')('documents every route in docs/API.md (generated; regenerate with UPDATE_API_DOC=1)', async () => {
+    const file = path.resolve(import.meta.dirname, '../../../../docs/API.md');
+    const expected = `${apiReference(app.routeInventory, app.swagger() as never)}\n`;
+    if (process.env.UPDATE_API_DOC === '1') writeFileSync(file, expected);
+    expect(
+      existsSync(file) ? readFileSync(file, 'utf8') : '',
+      'docs/API.md is stale: UPDATE_API_DOC=1 npx vitest run packages/server/test/medium/http-app.test.ts',
+    ).toBe(expected);
   });
 
   it('refuses to boot when a route declares no access rule', async () => {
