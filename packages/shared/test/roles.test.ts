@@ -58,3 +58,16 @@ describe('personal-data permissions, derived from the field catalogue', () => {
     for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });
+
+describe('docs/ROLES.md', () => {
+  it('names every permission of every default role in its row', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/ROLES.md', import.meta.url), 'utf8');
+    for (const role of Object.values(defaultRoles)) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${role.key}\``));
+      expect(row, role.key).toBeDefined();
+      const listed = (row?.split('|')[2] ?? '').split(',').map((p) => p.trim());
+      expect(listed.sort(), role.key).toEqual([...role.permissions].sort());
+    }
+  });
+});
