@@ -127,3 +127,13 @@ describe('secrets and personal values are never echoed', () => {
     expect(failure({ CASTELLAN_PORT: 'eighty' }).message).toContain('"eighty"');
   });
 });
+
+describe('the README', () => {
+  it('names every setting in its configuration table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## CLI reference'));
+    const missing = Object.keys(configSchema.shape).filter((key) => !table.includes(`\`${key}\``));
+    expect(missing, 'add these settings to the README configuration table').toEqual([]);
+  });
+});
