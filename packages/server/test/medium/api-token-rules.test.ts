@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenAsOperator } from '../../src/cli/token.command.js';
-import { buildApp } from '../../src/http/build-app.js';
 import type { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { ADMIN_PASSWORD, addUser, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
-import { nextTotpStep, TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
 /**
  * Finding 13: API tokens skipped the second factor SPEC calls mandatory, outlived a disabled
@@ -38,17 +36,11 @@ describe.each(testDialects)('API tokens need the second factor and follow their 
   const tokenId = (token: string) => token.split('_')[1] ?? '';
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
     admin = await sessions.fullSession('admin@example.com', ADMIN_PASSWORD);
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   it('refuses a plain CLI token for an account that reads personal data and never enrolled a factor; a named integration token is listed as such', async () => {

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
 import { completeRotation, runningRotation } from '../../src/platform/crypto/key-rotation.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { testDialects } from '../helpers/databases.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { ADMIN_PASSWORD, addUser, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
-import { nextTotpStep, TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
 /** keys.manage is checked: only the security administrator sees key versions and starts a rotation, after a step-up. */
 describe.each(testDialects)('key administration over the API on %s', (dialect) => {
@@ -16,16 +14,10 @@ describe.each(testDialects)('key administration over the API on %s', (dialect) =
   let sessions: TotpSessions;
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   it('refuses anyone without keys.manage', async () => {

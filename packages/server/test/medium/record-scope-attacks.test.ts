@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../helpers/databases.js';
-import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
-import { TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { addUser, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import type { TotpSessions } from '../helpers/totp-sessions.js';
 
 /**
  * Attacks on record scope through the API: handing a record to another team, moving it out of scope,
@@ -47,11 +45,7 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
     managerA = await addUser(install.kernel, ['sales_manager'], 'Team A');
     repA = await addUser(install.kernel, ['sales_rep'], 'Team A');
     managerB = await addUser(install.kernel, ['sales_manager'], 'Team B');
@@ -60,9 +54,7 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
     for (const [name, user] of Object.entries({ managerA, repA, managerB, repB, agent })) tokens[name] = await tokenFor(install.kernel, user);
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   it("refuses to create a contact or an account owned by another team's user, and creates nothing", async () => {

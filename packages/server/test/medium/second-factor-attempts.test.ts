@@ -5,17 +5,15 @@
  * no count at all, and nothing carried over from one challenge to the next.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
 import { secondFactorRule } from '../../src/platform/identity/throttle-rules.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { inLockStep } from '../helpers/lock-step.js';
 import { SoftwarePasskey } from '../helpers/software-passkey.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { ADMIN_PASSWORD, addUser, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode, wrongTotpCode } from '../helpers/totp-codes.js';
-import { nextTotpStep, TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
 describe.each(testDialects)('second-factor attempts on %s', (dialect) => {
   let install: TestInstall;
@@ -24,17 +22,11 @@ describe.each(testDialects)('second-factor attempts on %s', (dialect) => {
   let securityAdmin: Client;
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
     securityAdmin = await sessions.fullSession('admin@example.com', ADMIN_PASSWORD);
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   /** A user with TOTP enrolled and a full session. */

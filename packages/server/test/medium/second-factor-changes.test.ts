@@ -5,8 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openValue, sealValue } from '../../src/platform/crypto/envelope.js';
 import { startRotation } from '../../src/platform/crypto/key-rotation.js';
 import { subjectSealedTables } from '../../src/platform/crypto/sealed-columns.js';
@@ -15,11 +14,10 @@ import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { lockWaiters } from '../helpers/lock-step.js';
 import { SoftwarePasskey } from '../helpers/software-passkey.js';
-import { addUser, createTestInstall, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { addUser, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
-import { nextTotpStep, TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
 interface Mail {
   to: string[];
@@ -34,7 +32,6 @@ describe.each(testDialects)('adding a second factor on %s', (dialect) => {
   const inbox: Mail[] = [];
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -51,15 +48,10 @@ describe.each(testDialects)('adding a second factor on %s', (dialect) => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as AddressInfo).port;
-    install = await createTestInstall(dialect, { CASTELLAN_SMTP_URL: `smtp://127.0.0.1:${port}` });
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect, { CASTELLAN_SMTP_URL: `smtp://127.0.0.1:${port}` }));
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 

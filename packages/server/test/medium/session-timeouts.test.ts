@@ -5,13 +5,12 @@
  * session idle for 15 minutes lives on with the ordinary 30-minute idle timeout.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
 import type { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
-import { TotpSessions } from '../helpers/totp-sessions.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { ADMIN_PASSWORD, addUser, type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
+import type { TotpSessions } from '../helpers/totp-sessions.js';
 
-type App = Awaited<ReturnType<typeof buildApp>>;
 const MINUTE = 60_000;
 
 describe.each(testDialects)('session timeouts on %s', (dialect) => {
@@ -20,16 +19,10 @@ describe.each(testDialects)('session timeouts on %s', (dialect) => {
   let sessions: TotpSessions;
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   const advance = (ms: number) => vi.setSystemTime(new Date(Date.now() + ms));

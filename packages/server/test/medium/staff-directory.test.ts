@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/http/build-app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userEmail } from '../../src/platform/identity/user-directory.js';
 import type { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
-import { ADMIN_PASSWORD, addUser, createTestInstall, type TestInstall, type TestUser, tokenFor } from '../helpers/test-install.js';
+import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
+import { ADMIN_PASSWORD, addUser, type TestInstall, type TestUser, tokenFor } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
-import { nextTotpStep, TotpSessions } from '../helpers/totp-sessions.js';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
 /**
  * Finding 6: staff personal data had its own door, with no field rules, masks or read events. Staff
@@ -30,20 +28,14 @@ describe.each(testDialects)('the staff directory follows field rules and audits 
   const eventsOf = (requestId: string) => db().selectFrom('audit_events').selectAll().where('request_id', '=', requestId).execute();
 
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    install = await createTestInstall(dialect);
-    app = await buildApp(install.kernel, { logger: false });
-    await app.ready();
-    sessions = new TotpSessions(app);
+    ({ install, app, sessions } = await startTestApp(dialect));
     admin = await sessions.fullSession('admin@example.com', ADMIN_PASSWORD);
     adminId = (await admin.call('GET', '/api/v1/me')).json().id;
     auditor = await addUser(install.kernel, ['audit_admin'], undefined, 'auditor@example.com');
     manager = await addUser(install.kernel, ['sales_manager'], 'Directory', 'manager@example.com');
   });
   afterAll(async () => {
-    vi.useRealTimers();
-    await app?.close();
-    await install?.cleanup();
+    await stopTestApp({ install, app });
   });
 
   it('masks staff e-mail and names for the audit administrator (but not their own), and names the fields in the read event', async () => {
