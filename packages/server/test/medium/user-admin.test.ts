@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
+import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { disableDormantUsers } from '../../src/platform/identity/access-reviews.js';
 import { Client } from '../helpers/cookie-client.js';
@@ -145,10 +146,23 @@ describe.each(testDialects)('user administration, access reviews and lockouts on
     const report = (await admin.call('GET', '/api/v1/access-reviews/dormant?days=90')).json().items.map((d: { userId: string }) => d.userId);
     expect(report).toContain(sleeper.id);
     expect(report).not.toContain(adminId);
+    // A pending enrolment link and a token must not outlive the account's disabling either.
+    const { issueEnrolment } = await import('../../src/platform/identity/enrolment-links.js');
+    const link = await install.kernel.transaction((tx) => issueEnrolment(install.kernel, tx, asSystem('test'), noRequest, sleeper.id, 'operator'));
+    const token = await tokenFor(install.kernel, sleeper);
     const disabled = await disableDormantUsers(install.kernel, asSystem('test: dormant accounts job'), 90);
     expect(disabled).toContain(sleeper.id);
     const row = await install.kernel.db.kysely.selectFrom('users').select('status').where('id', '=', sleeper.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('disabled');
+    const enrol = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/enrol',
+      payload: { token: new URL(link.link).hash.slice('#token='.length), newPassword: 'a fresh passphrase for later 9' },
+    });
+    expect(enrol.statusCode).toBe(401);
+    const revoked = await install.kernel.db.kysely.selectFrom('api_tokens').select('revoked_at').where('user_id', '=', sleeper.id).execute();
+    expect(revoked.every((t) => t.revoked_at !== null)).toBe(true);
+    expect(token).toMatch(/^cst_/);
   });
 
   it('shows locked-out accounts to the security administrator, who can unlock them', async () => {

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../audit/audit-event.js';
+import { noRequest, type RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
 import { currentRoleMatrix } from '../authz/role-matrix.js';
@@ -6,9 +6,10 @@ import { permissionsIn } from '../authz/separation-of-duties.js';
 import { newId, nowIso } from '../data/ids.js';
 import { AppError, forbidden, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import { disableAccount } from './account-lifecycle.js';
 import { rolesIn } from './bootstrap-admin.js';
 import { revokeUserSessions } from './sessions.js';
-import { narrowUserTokens, revokeUserTokens } from './token-scopes.js';
+import { narrowUserTokens } from './token-scopes.js';
 
 /**
  * Access reviews (等保 / ISO 27001 A.5.18): a campaign lists each active user's roles to their
@@ -158,17 +159,7 @@ export async function disableDormantUsers(kernel: Kernel, actor: Actor, days: nu
   if (dormant.length === 0) return [];
   await kernel.transaction(async (tx) => {
     for (const { userId } of dormant) {
-      await tx.trx.updateTable('users').set({ status: 'disabled', disabled_at: now.toISOString() }).where('id', '=', userId).execute();
-      const sessionsEnded = await revokeUserSessions(tx.trx, userId);
-      const context = { requestId: null, ip: null, userAgent: null };
-      const tokensRevoked = await revokeUserTokens(tx, actor, context, userId, 'user_disabled');
-      await tx.audit(actor, context, {
-        action: 'user.disabled',
-        outcome: 'success',
-        resource: 'users',
-        resourceId: userId,
-        detail: { reason: 'dormant', days, sessionsEnded, tokensRevoked },
-      });
+      await disableAccount(tx, actor, noRequest, userId, { reason: 'dormant', days });
     }
   });
   return dormant.map((d) => d.userId);

@@ -2,13 +2,11 @@ import { isRoleKey, type RoleKey } from '@castellan/shared';
 import type { Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
-import { currentRoleMatrix } from '../authz/role-matrix.js';
-import { bootstrapPair, permissionsIn } from '../authz/separation-of-duties.js';
+import { bootstrapPair } from '../authz/separation-of-duties.js';
 import { BOOTSTRAP_ADMIN_SETTING } from '../db/migrations/011-staff-credentials.js';
 import type { Database } from '../db/schema.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
-import { revokeUserSessions } from './sessions.js';
-import { narrowUserTokens } from './token-scopes.js';
+import { afterRolesChanged } from './account-lifecycle.js';
 
 /**
  * The first administrator made by `castellan init` holds system_admin and security_admin "until a
@@ -54,21 +52,5 @@ export async function endBootstrapPairIfNeeded(
   await tx.trx.deleteFrom('user_roles').where('user_id', '=', admin).where('role_key', 'in', handedOver).execute();
   await tx.trx.deleteFrom('settings').where('key', '=', BOOTSTRAP_ADMIN_SETTING).execute();
   const after = before.filter((role) => !handedOver.includes(role));
-  const sessionsEnded = await revokeUserSessions(tx.trx, admin);
-  const tokens = await narrowUserTokens(tx, actor, context, admin, permissionsIn(after, currentRoleMatrix()));
-  await tx.audit(actor, context, {
-    action: 'user.roles.changed',
-    outcome: 'success',
-    resource: 'users',
-    resourceId: admin,
-    detail: {
-      before,
-      after,
-      sessionsEnded,
-      tokensNarrowed: tokens.narrowed,
-      tokensRevoked: tokens.revoked,
-      reason: 'bootstrap_pair_ended',
-      secondAdministrator: grantee,
-    },
-  });
+  await afterRolesChanged(tx, actor, context, admin, before, after, { reason: 'bootstrap_pair_ended', secondAdministrator: grantee });
 }

@@ -4,7 +4,7 @@ import type { RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
 import { currentRoleMatrix } from '../authz/role-matrix.js';
-import { isProtectedAccount, permissionsIn } from '../authz/separation-of-duties.js';
+import { isProtectedAccount } from '../authz/separation-of-duties.js';
 import { sealValue } from '../crypto/envelope.js';
 import { nowIso } from '../data/ids.js';
 import { getStaff, listStaff, readStaffMember, type StaffQuery, type StaffRecord } from '../data/staff-directory.js';
@@ -12,13 +12,13 @@ import { lockSubjectKey } from '../data/subject-keys.js';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
+import { afterRolesChanged, disableAccount } from './account-lifecycle.js';
 import { endBootstrapPairIfNeeded, rolesIn } from './bootstrap-admin.js';
 import { type Handover, secureHandover } from './credential-handover.js';
 import { type Invitation, issueEnrolment, mailInvitation } from './enrolment-links.js';
 import { assertAssignable } from './role-assignment.js';
 import { hasFreshSecondFactor } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
-import { narrowUserTokens, revokeUserTokens } from './token-scopes.js';
 import { createUser, ensureTeam } from './user-directory.js';
 
 /**
@@ -186,37 +186,14 @@ export async function updateUser(
           .insertInto('user_roles')
           .values(roles.map((role_key) => ({ user_id: id, role_key })))
           .execute();
-      const sessionsEnded = await revokeUserSessions(tx.trx, id);
-      const tokens = await narrowUserTokens(tx, actor, context, id, permissionsIn(roles, currentRoleMatrix()));
-      await tx.audit(actor, context, {
-        action: 'user.roles.changed',
-        outcome: 'success',
-        resource: 'users',
-        resourceId: id,
-        detail: { before, after: roles, sessionsEnded, tokensNarrowed: tokens.narrowed, tokensRevoked: tokens.revoked },
-      });
+      await afterRolesChanged(tx, actor, context, id, before, roles);
       await endBootstrapPairIfNeeded(kernel, tx, actor, context, id, roles);
       const gained = roles.some((role) => !before.includes(role));
       if (gained && isProtectedAccount(roles, currentRoleMatrix()))
         handover = await secureHandover(kernel, tx, actor, context, id, mailer.configured ? 'email' : 'none');
     }
     if (patch.status === 'disabled') {
-      const sessionsEnded = await revokeUserSessions(tx.trx, id);
-      const tokensRevoked = await revokeUserTokens(tx, actor, context, id, 'user_disabled');
-      const links = await tx.trx
-        .updateTable('enrolments')
-        .set({ revoked_at: nowIso() })
-        .where('user_id', '=', id)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      await tx.audit(actor, context, {
-        action: 'user.disabled',
-        outcome: 'success',
-        resource: 'users',
-        resourceId: id,
-        detail: { sessionsEnded, tokensRevoked, enrolmentLinksRevoked: Number(links.numUpdatedRows) },
-      });
+      await disableAccount(tx, actor, context, id);
     } else if (patch.status === 'active') {
       await tx.audit(actor, context, { action: 'user.enabled', outcome: 'success', resource: 'users', resourceId: id });
     }
