@@ -106,4 +106,11 @@ export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
     reason:
       "an event's staff IP address, user agent and reveal note, sealed under the audit data key (audit_detail): staff data and staff-typed text that must outlive a subject's erasure as long as the audit trail is kept; readable with audit.personal",
   },
+  {
+    table: 'sessions',
+    column: 'client_enc',
+    key: 'audit_key',
+    reason:
+      "the IP address and user agent a staff member's session was opened from, sealed under the audit data key (audit_detail) like the same details of audit events (whose keyed pseudonyms correlate with them); written at every sign-in, where locking a subject key would serialise sign-ins with rotation; opened only for the session's owner; the row goes with its user (ON DELETE CASCADE)",
+  },
 ];
