@@ -202,8 +202,9 @@ async function listAll(server: ServerProcess, token: string, limit = 50): Promis
 }
 
 /** Signs in with the password over HTTPS (cookies and the CSRF header by hand) and enrols TOTP; returns the base32 secret. */
-async function enrolTotp(server: ServerProcess, email: string, password: string): Promise<string> {
-  const login = await httpsJson('POST', `${server.url}/api/v1/auth/login`, { body: { email, password } });
+async function enrolTotp(server: ServerProcess, email: string, password: string, userAgent?: string): Promise<string> {
+  const agent: Record<string, string> = userAgent ? { 'user-agent': userAgent } : {};
+  const login = await httpsJson('POST', `${server.url}/api/v1/auth/login`, { body: { email, password }, headers: agent });
   expect(login.status, login.text).toBe(200);
   expect(login.body).toMatchObject({ mfaEnrolmentRequired: true });
   const jar = new Map<string, string>();
@@ -213,6 +214,7 @@ async function enrolTotp(server: ServerProcess, email: string, password: string)
     if (pair && at > 0) jar.set(pair.slice(0, at), pair.slice(at + 1));
   }
   const headers = {
+    ...agent,
     cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
     'x-csrf-token': jar.get('csrf_token') ?? '',
   };
@@ -736,7 +738,9 @@ describe(`no plaintext personal data at rest or in logs (${dialect})`, () => {
     const manager = await install.addUser(staff.email, staff.name, ['sales_manager'], 'Team P');
     const token = await install.createToken(manager.email);
     server = await install.startServer();
-    const totpSecret = await enrolTotp(server, staff.email, E2E_USER_PASSWORD);
+    // The staff member's browser is personal data too: its user agent is kept only sealed (sessions.client_enc).
+    const staffAgent = `Mozilla/5.0 (X11; Linux x86_64) ${cap(letters(10))}-Workstation`;
+    const totpSecret = await enrolTotp(server, staff.email, E2E_USER_PASSWORD, staffAgent);
     const totpBytes = Buffer.from(Secret.fromBase32(totpSecret).bytes);
     expect(totpBytes.length).toBeGreaterThanOrEqual(16);
 
@@ -785,7 +789,7 @@ describe(`no plaintext personal data at rest or in logs (${dialect})`, () => {
 
     const staffNeedles = [...needlesOf({ name: staff.name }), staff.email, staff.email.split('@')[0] ?? '', E2E_ADMIN_EMAIL];
     const needles: Needle[] = [
-      ...new Set([...people.flatMap(needlesOf), ...needlesOf(replaced), rejected.phone, rejected.email, ...staffNeedles, totpSecret]),
+      ...new Set([...people.flatMap(needlesOf), ...needlesOf(replaced), rejected.phone, rejected.email, ...staffNeedles, totpSecret, staffAgent]),
       totpBytes,
     ];
     expect(needles.length).toBeGreaterThan(40);

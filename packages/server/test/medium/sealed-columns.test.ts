@@ -1,8 +1,9 @@
 /**
  * The sealed-column registry is complete, and a key rotation leaves every kind of sealed value
- * openable: catalogue fields of contacts and staff, TOTP secrets and pending enrolments — on both
- * databases, with both cipher suites and with the master key on a PKCS#11 token. Before the registry,
- * rotation re-encrypted only catalogue fields, and every TOTP sign-in afterwards answered 500.
+ * openable: catalogue fields of contacts and staff, TOTP secrets and pending enrolments, passkey names
+ * (a table reaching its subject through users) — on both databases, with both cipher suites and with
+ * the master key on a PKCS#11 token. Before the registry, rotation re-encrypted only catalogue fields,
+ * and every TOTP sign-in afterwards answered 500.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,13 +12,14 @@ import { buildApp } from '../../src/http/build-app.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { envelopeKeyVersion, openValue } from '../../src/platform/crypto/envelope.js';
 import { completeRotation, startRotation } from '../../src/platform/crypto/key-rotation.js';
-import { otherBinaryColumns, subjectSealedColumns, subjectSealedTables } from '../../src/platform/crypto/sealed-columns.js';
+import { otherBinaryColumns, subjectSealedColumns, subjectSealedTables, subjectViaOf } from '../../src/platform/crypto/sealed-columns.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
 import type { Kernel } from '../../src/platform/kernel.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
 import { createSoftHsmToken, type SoftHsmToken } from '../helpers/softhsm.js';
+import { SoftwarePasskey } from '../helpers/software-passkey.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
 import { nextTotpStep } from '../helpers/totp-sessions.js';
@@ -60,14 +62,26 @@ describe.each(testDialects)('the sealed-column registry on %s', (dialect) => {
     ).toEqual([]);
   });
 
-  it('names a subject_id on every table whose columns are sealed under a subject key', async () => {
-    for (const table of subjectSealedTables().keys()) {
-      const has = await sql`SELECT subject_id FROM ${sql.table(table)} LIMIT 0`.execute(install.kernel.db.kysely).then(
+  it('names a subject_id on every table whose columns are sealed under a subject key, or a column leading to one', async () => {
+    const db = install.kernel.db.kysely;
+    const selects = (table: string, column: string) =>
+      sql`SELECT ${sql.ref(column)} FROM ${sql.table(table)} LIMIT 0`.execute(db).then(
         () => true,
         () => false,
       );
-      expect(has, `${table}.subject_id`).toBe(true);
+    for (const table of subjectSealedTables().keys()) {
+      const via = subjectViaOf(table);
+      if (!via) {
+        expect(await selects(table, 'subject_id'), `${table}.subject_id`).toBe(true);
+        continue;
+      }
+      // The table has no subject of its own (rotation would find none of its rows by subject_id)…
+      expect(await selects(table, 'subject_id'), `${table}.subject_id should not exist when subjectVia is set`).toBe(false);
+      // …but names a row of another table that does.
+      expect(await selects(table, via.column), `${table}.${via.column}`).toBe(true);
+      expect(await selects(via.table, 'subject_id'), `${via.table}.subject_id`).toBe(true);
     }
+    expect(subjectViaOf('webauthn_credentials')).toEqual({ column: 'user_id', table: 'users' });
   });
 });
 
@@ -105,6 +119,9 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
   let manager: TestUser;
   let secret: string;
   let recoveryCodes: string[];
+  let staffClient: Client;
+  const passkey = new SoftwarePasskey();
+  const PASSKEY_NAME = 'Rotation desk YubiKey';
   let contactId: string;
   const contact = {
     name: '李雷',
@@ -136,6 +153,12 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
     const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(secret) });
     expect(confirm.statusCode, confirm.body).toBe(200);
     recoveryCodes = confirm.json().recoveryCodes;
+    // …a passkey with a name (sealed under the staff member's subject key)…
+    const options = await client.call('POST', '/api/v1/me/mfa/webauthn/options');
+    expect(options.statusCode, options.body).toBe(200);
+    const registered = await client.call('POST', '/api/v1/me/mfa/webauthn', { response: passkey.register(options.json()), name: PASSKEY_NAME });
+    expect(registered.statusCode, registered.body).toBe(200);
+    staffClient = client;
     // …and an enrolment started but not confirmed.
     const other = new Client(app);
     expect((await other.call('POST', '/api/v1/auth/login', { email: pending.email, password: USER_PASSWORD })).statusCode).toBe(200);
@@ -159,12 +182,16 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
     const db = install.kernel.db.kysely;
     let opened = 0;
     for (const [table, columns] of subjectSealedTables()) {
-      const rows = (await (db as any)
-        .selectFrom(table)
-        .innerJoin('data_subjects', 'data_subjects.id', `${table}.subject_id`)
+      // A row's subject: its own subject_id, or that of the row its subjectVia column names.
+      const via = subjectViaOf(table);
+      const owner = via ? `${table}_owner` : table;
+      let query = (db as any).selectFrom(table);
+      if (via) query = query.innerJoin(`${via.table} as ${owner}`, `${owner}.id`, `${table}.${via.column}`);
+      const rows = (await query
+        .innerJoin('data_subjects', 'data_subjects.id', `${owner}.subject_id`)
         .select([
           `${table}.id as id`,
-          `${table}.subject_id as subject_id`,
+          `${owner}.subject_id as subject_id`,
           'data_subjects.key_version',
           'data_subjects.wrapped_key',
           ...columns.map((c) => `${table}.${c.column}`),
@@ -182,8 +209,21 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
         }
       }
     }
-    // Contacts (8 fields), four staff (e-mail, name), one TOTP secret, one pending secret.
-    expect(opened).toBe(8 + 4 * 2 + 2);
+    // Contacts (8 fields), four staff (e-mail, name), one TOTP secret, one pending secret, one passkey name.
+    expect(opened).toBe(8 + 4 * 2 + 2 + 1);
+  });
+
+  it('shows the passkey its name after the rotation, and signs in with it', async () => {
+    const listed = await staffClient.call('GET', '/api/v1/me/mfa/webauthn');
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items).toEqual([expect.objectContaining({ id: passkey.id, name: PASSKEY_NAME })]);
+    const client = new Client(app);
+    const login = await client.call('POST', '/api/v1/auth/login', { email: staff.email, password: USER_PASSWORD });
+    const challengeId = login.json().challengeId;
+    const options = await client.call('POST', '/api/v1/auth/mfa/webauthn/options', { challengeId });
+    expect(options.statusCode, options.body).toBe(200);
+    const signedIn = await client.call('POST', '/api/v1/auth/mfa/webauthn', { challengeId, response: passkey.assert(options.json()) });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
   });
 
   it('still reads the contact', async () => {

@@ -6,8 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openValue, sealValue } from '../../src/platform/crypto/envelope.js';
-import { startRotation } from '../../src/platform/crypto/key-rotation.js';
+import { envelopeKeyVersion, openValue, sealValue } from '../../src/platform/crypto/envelope.js';
+import { completeRotation, startRotation } from '../../src/platform/crypto/key-rotation.js';
 import { subjectSealedTables } from '../../src/platform/crypto/sealed-columns.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { Client } from '../helpers/cookie-client.js';
@@ -211,5 +211,62 @@ describe.each(testDialects)('adding a second factor on %s', (dialect) => {
     expect(started.statusCode, started.body).toBe(200);
     const confirm = await client.call('POST', '/api/v1/me/mfa/totp/confirm', { code: oathtoolCode(started.json().secret) });
     expect(confirm.statusCode, confirm.body).toBe(200);
+  });
+
+  // A passkey's name is sealed under its owner's subject key inside the transaction that stores the
+  // passkey, after locking that key, like the TOTP secret above: the registration waits for a rotation
+  // holding the subject, then seals under the NEW key (sealing at once would leave it under the old one).
+  it.runIf(dialect === 'postgres')('seals a passkey name under the subject key a concurrent rotation leaves', async () => {
+    const user = await addUser(install.kernel, ['service_agent'], 'Rotated Passkey');
+    const client = await sessions.fullSession(user.email, USER_PASSWORD);
+    const passkey = new SoftwarePasskey();
+    const options = await client.call('POST', '/api/v1/me/mfa/webauthn/options');
+    expect(options.statusCode, options.body).toBe(200);
+    // A rotation this user's subject is below (one left running by the test above is finished first).
+    const rotator = asSystem('test: rotation racing a passkey registration');
+    let rotation = await startRotation(install.kernel, rotator);
+    if (rotation.resumed) {
+      await completeRotation(install.kernel, rotator, rotation.id, { workerId: 'test', batchSize: 50 });
+      rotation = await startRotation(install.kernel, rotator);
+    }
+    const { toVersion } = rotation;
+    const kernel = install.kernel;
+    let registration: Promise<Awaited<ReturnType<Client['call']>>> | undefined;
+    await kernel.db.kysely.transaction().execute(async (trx) => {
+      const subject = await trx
+        .selectFrom('data_subjects')
+        .select(['key_version', 'wrapped_key'])
+        .where('id', '=', user.subjectId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      expect(subject.key_version).toBeLessThan(toVersion);
+      let finished = false;
+      registration = client.call('POST', '/api/v1/me/mfa/webauthn', { response: passkey.register(options.json()), name: 'Racing key' });
+      void registration.then(() => {
+        finished = true;
+      });
+      while ((await lockWaiters(install.env.CASTELLAN_DATABASE_URL ?? '', '%from "data_subjects"%for update%')) === 0) {
+        expect(finished, 'the registration sealed the name without waiting for the subject key').toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // The rotation of this subject: a fresh key under the new version, the user's sealed values re-encrypted.
+      const oldKey = kernel.keyring.subjectKey(user.subjectId, subject.key_version, Buffer.from(subject.wrapped_key ?? Buffer.alloc(0)));
+      const fresh = kernel.keyring.newSubjectKey(user.subjectId, toVersion);
+      const row = (await trx.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+      const changes: Record<string, Buffer> = {};
+      for (const sealed of subjectSealedTables().get('users') ?? []) {
+        const envelope = row[sealed.column] as Buffer | null;
+        if (!envelope) continue;
+        const context = { table: 'users', column: sealed.aadColumn, rowId: user.id };
+        changes[sealed.column] = sealValue(kernel.suite, fresh.key, toVersion, openValue(oldKey, Buffer.from(envelope), context, kernel.suite), context);
+      }
+      await trx.updateTable('users').set(changes).where('id', '=', user.id).execute();
+      await trx.updateTable('data_subjects').set({ key_version: toVersion, wrapped_key: fresh.wrapped }).where('id', '=', user.subjectId).execute();
+    });
+    const registered = await (registration ?? Promise.reject(new Error('not started')));
+    expect(registered.statusCode, registered.body).toBe(200);
+    const stored = await kernel.db.kysely.selectFrom('webauthn_credentials').select('name_enc').where('id', '=', passkey.id).executeTakeFirstOrThrow();
+    expect(envelopeKeyVersion(Buffer.from(stored.name_enc ?? Buffer.alloc(0)))).toBe(toVersion);
+    expect((await client.call('GET', '/api/v1/me/mfa/webauthn')).json().items).toEqual([expect.objectContaining({ id: passkey.id, name: 'Racing key' })]);
   });
 });

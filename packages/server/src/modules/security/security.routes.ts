@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { listApiTokens, listLockouts, revokeApiToken, unlockUser } from '../../platform/identity/security-admin.js';
+import { listApiTokens, listLockouts, revokeApiToken, unlockAddress, unlockUser } from '../../platform/identity/security-admin.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { tokenView } from '../me/my-tokens.routes.js';
 
@@ -38,7 +38,7 @@ export function securityRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { permission: 'sessions.manage' } },
     schema: {
       tags,
-      summary: 'Accounts and addresses currently locked out of sign-in',
+      summary: 'Accounts and addresses currently locked out of sign-in (an address as its keyed pseudonym ip:<16 hex>, never in the clear)',
       response: {
         200: z.object({ items: z.array(z.object({ key: z.string(), userId: z.string().nullable(), failuresThisHour: z.number(), lockedUntil: z.string() })) }),
         ...errors,
@@ -49,9 +49,19 @@ export function securityRoutes(app: FastifyInstance, kernel: Kernel): void {
 
   r.post('/api/v1/security/lockouts/unlock', {
     config: { access: { permission: 'sessions.manage' } },
-    schema: { tags, summary: "Lift a user's sign-in lockout", body: z.object({ userId: z.uuid() }).strict(), response: { 204: z.null(), ...errors } },
+    schema: {
+      tags,
+      summary: "Lift a user's sign-in lockout ({userId}), or an address's ({address}: the ip:<16 hex> key the lockout list shows)",
+      body: z.union([
+        z.object({ userId: z.uuid() }).strict(),
+        z.object({ address: z.string().regex(/^ip:[0-9a-f]{16}$/, 'must be an address key from the lockout list (ip:<16 hex>)') }).strict(),
+      ]),
+      response: { 204: z.null(), ...errors },
+    },
     handler: async (request, reply) => {
-      await unlockUser(kernel, actorOf(request), requestContext(request), request.body.userId);
+      const body = request.body;
+      if ('userId' in body) await unlockUser(kernel, actorOf(request), requestContext(request), body.userId);
+      else await unlockAddress(kernel, actorOf(request), requestContext(request), body.address);
       return reply.status(204).send(null);
     },
   });

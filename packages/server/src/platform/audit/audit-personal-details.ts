@@ -1,4 +1,4 @@
-import { envelopeKeyVersion, openValue, sealValue } from '../crypto/envelope.js';
+import { envelopeKeyVersion, type FieldContext, openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
 
 /**
@@ -7,6 +7,10 @@ import type { Keyring } from '../crypto/keyring.js';
  * `audit_events.sealed_enc` (AAD binds the event id). The `ip` and `user_agent` columns hold keyed
  * pseudonyms instead: equal values give equal pseudonyms (so events can be correlated, by a SIEM too),
  * but only the key holder can tell which address or browser a pseudonym stands for.
+ *
+ * The same pseudonyms and the same sealing serve the other places that keep a staff member's address
+ * or browser: the sign-in throttle's per-address key (`ip:<pseudonym>`) and a session's
+ * `sessions.client_enc` (sealed with `sealStaffDetails`, bound to its own table, column and row).
  */
 export interface AuditPersonalDetails {
   ip?: string;
@@ -36,18 +40,31 @@ export function auditPseudonym(keyring: Keyring, kind: PseudonymKind, value: str
   return `${kind}:${keyring.suite.mac(pseudonymKey(keyring), `${kind}\0${value}`).subarray(0, 8).toString('hex')}`;
 }
 
-/** The sealed envelope of the details for one event; null when there are none. */
-export function sealAuditDetails(keyring: Keyring, eventId: string, details: AuditPersonalDetails): Buffer | null {
+/**
+ * Seals a staff member's personal details under the audit data key, bound (AAD) to the cell that
+ * stores them; null when there are none. The one sealing of staff details: audit events and sessions.
+ */
+export function sealStaffDetails(keyring: Keyring, cell: FieldContext, details: AuditPersonalDetails): Buffer | null {
   const present = Object.fromEntries(Object.entries(details).filter(([, v]) => typeof v === 'string' && v !== ''));
   if (Object.keys(present).length === 0) return null;
-  return sealValue(keyring.suite, keyring.auditDetailKey(), keyring.auditDetailVersion, JSON.stringify(present), SEALED_CONTEXT(eventId));
+  return sealValue(keyring.suite, keyring.auditDetailKey(), keyring.auditDetailVersion, JSON.stringify(present), cell);
+}
+
+/** Opens what sealStaffDetails sealed for this cell; a moved or altered envelope throws IntegrityError. */
+export function openStaffDetails(keyring: Keyring, cell: FieldContext, sealed: Buffer): AuditPersonalDetails {
+  const envelope = Buffer.from(sealed);
+  const json = openValue(keyring.auditDetailKey(envelopeKeyVersion(envelope)), envelope, cell, keyring.suite);
+  return JSON.parse(json) as AuditPersonalDetails;
+}
+
+/** The sealed envelope of the details for one event; null when there are none. */
+export function sealAuditDetails(keyring: Keyring, eventId: string, details: AuditPersonalDetails): Buffer | null {
+  return sealStaffDetails(keyring, SEALED_CONTEXT(eventId), details);
 }
 
 /** Opens an event's sealed details; a moved or altered envelope throws IntegrityError. */
 export function openAuditDetails(keyring: Keyring, eventId: string, sealed: Buffer): AuditPersonalDetails {
-  const envelope = Buffer.from(sealed);
-  const json = openValue(keyring.auditDetailKey(envelopeKeyVersion(envelope)), envelope, SEALED_CONTEXT(eventId), keyring.suite);
-  return JSON.parse(json) as AuditPersonalDetails;
+  return openStaffDetails(keyring, SEALED_CONTEXT(eventId), sealed);
 }
 
 interface StoredEventColumns {

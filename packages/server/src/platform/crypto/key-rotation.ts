@@ -4,7 +4,7 @@ import { newId, nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
 import { openValue, sealValue } from './envelope.js';
 import { type DataKeyPurpose, Keyring } from './keyring.js';
-import { subjectSealedTables } from './sealed-columns.js';
+import { subjectSealedTables, subjectViaOf } from './sealed-columns.js';
 
 /**
  * Key rotation: a new field data key version is made and used for new writes at once; a job then
@@ -13,6 +13,7 @@ import { subjectSealedTables } from './sealed-columns.js';
  * (data_subjects.key_version), so a crash loses at most one uncommitted batch and the job resumes.
  * What is re-encrypted is every column of the sealed-column registry (catalogue fields and per-person
  * secrets such as TOTP seeds alike): a column missing there would be left under a destroyed key.
+ * A table without `subject_id` (passkeys: `user_id`) reaches its subject through `subjectVia`.
  */
 
 export interface RotationStatus {
@@ -144,11 +145,12 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
       const oldKey = kernel.keyring.subjectKey(subject.id, subject.key_version, Buffer.from(subject.wrapped_key as Buffer));
       const fresh = kernel.keyring.newSubjectKey(subject.id, target);
       for (const [table, columns] of subjectSealedTables()) {
-        const rows = (await (tx.trx as any)
-          .selectFrom(table)
-          .select(['id', ...columns.map((c) => c.column)])
-          .where('subject_id', '=', subject.id)
-          .execute()) as Record<string, unknown>[];
+        const via = subjectViaOf(table);
+        const select = (tx.trx as any).selectFrom(table).select(['id', ...columns.map((c) => c.column)]);
+        const ofSubject = via
+          ? select.where(via.column, 'in', (tx.trx as any).selectFrom(via.table).select('id').where('subject_id', '=', subject.id))
+          : select.where('subject_id', '=', subject.id);
+        const rows = (await ofSubject.execute()) as Record<string, unknown>[];
         for (const row of rows) {
           const rowId = String(row.id);
           const changes: Record<string, Buffer> = {};

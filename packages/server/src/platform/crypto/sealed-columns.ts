@@ -8,8 +8,17 @@ import { fieldCatalogue, isProtected, type ObjectCatalogue } from '@castellan/sh
  * `test/medium/sealed-columns.test.ts` walks the live schema on both databases and fails when a
  * binary or `*_enc` column is in neither list — so a new secret cannot silently miss rotation.
  */
+/**
+ * How a row leads to its data subject when it has no `subject_id` of its own: its `column` names a row
+ * of `table` (by `id`), and that row's `subject_id` names the subject.
+ */
+export interface SubjectVia {
+  readonly column: string;
+  readonly table: string;
+}
+
 export interface SubjectSealedColumn {
-  /** Table holding the column; each row names its data subject in `subject_id`. */
+  /** Table holding the column; each row names its data subject in `subject_id`, or through `subjectVia`. */
   readonly table: string;
   /** The stored column (an envelope, see envelope.ts). */
   readonly column: string;
@@ -19,12 +28,21 @@ export interface SubjectSealedColumn {
   readonly field?: string;
   /** What the value is, for the record of processing and DSAR export. */
   readonly description: string;
+  /** Set when the table has no `subject_id`: the row's subject is found through another table. */
+  readonly subjectVia?: SubjectVia;
 }
 
 /** Sealed under a subject key but not a catalogue field: credentials and other per-person secrets. */
 const subjectSecrets: readonly SubjectSealedColumn[] = [
   { table: 'users', column: 'totp_secret_enc', aadColumn: 'totp_secret', description: 'TOTP shared secret of a staff member' },
   { table: 'users', column: 'totp_pending_enc', aadColumn: 'totp_pending', description: 'TOTP secret of an enrolment not yet confirmed' },
+  {
+    table: 'webauthn_credentials',
+    column: 'name_enc',
+    aadColumn: 'name',
+    description: 'name a staff member gave their passkey (free text)',
+    subjectVia: { column: 'user_id', table: 'users' },
+  },
 ];
 
 function catalogueColumns(): SubjectSealedColumn[] {
@@ -44,6 +62,15 @@ export function subjectSealedTables(): Map<string, SubjectSealedColumn[]> {
   const tables = new Map<string, SubjectSealedColumn[]>();
   for (const column of subjectSealedColumns) tables.set(column.table, [...(tables.get(column.table) ?? []), column]);
   return tables;
+}
+
+/** How the rows of a registered table name their subject: through `subjectVia`, or (undefined) their own `subject_id`. */
+export function subjectViaOf(table: string): SubjectVia | undefined {
+  const columns = subjectSealedColumns.filter((c) => c.table === table);
+  const via = columns[0]?.subjectVia;
+  const same = (v: SubjectVia | undefined) => v?.column === via?.column && v?.table === via?.table;
+  if (!columns.every((c) => same(c.subjectVia))) throw new Error(`${table}: every registered column must name its subject the same way`);
+  return via;
 }
 
 export function subjectSealedColumn(table: string, aadColumn: string): SubjectSealedColumn {
@@ -78,5 +105,12 @@ export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
     key: 'audit_key',
     reason:
       "an event's staff IP address, user agent and reveal note, sealed under the audit data key (audit_detail): staff data and staff-typed text that must outlive a subject's erasure as long as the audit trail is kept; readable with audit.personal",
+  },
+  {
+    table: 'sessions',
+    column: 'client_enc',
+    key: 'audit_key',
+    reason:
+      "the IP address and user agent a staff member's session was opened from, sealed under the audit data key (audit_detail) like the same details of audit events (whose keyed pseudonyms correlate with them); written at every sign-in, where locking a subject key would serialise sign-ins with rotation; opened only for the session's owner; the row goes with its user (ON DELETE CASCADE)",
   },
 ];

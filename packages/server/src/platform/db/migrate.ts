@@ -13,6 +13,7 @@ import { throttleWindowMigration } from './migrations/010-throttle-window.js';
 import { staffCredentialsMigration } from './migrations/011-staff-credentials.js';
 import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-search-and-audit-seal.js';
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
+import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-details.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '011-staff-credentials': staffCredentialsMigration(),
     '012-masked-search-and-audit-seal': maskedSearchAndAuditSealMigration(dialect),
     '013-oidc-links': oidcLinksMigration(),
+    '014-sealed-staff-details': sealedStaffDetailsMigration(dialect),
   };
 }
 

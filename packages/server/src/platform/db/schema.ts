@@ -179,8 +179,8 @@ export interface SessionsTable {
   expires_at: string;
   idle_seconds: number;
   mfa_at: string | null;
-  ip: string | null;
-  user_agent: string | null;
+  /** The client's IP address and user agent, sealed together under the audit data key (sessions.ts). */
+  client_enc: Buffer | null;
   revoked_at: string | null;
 }
 
@@ -191,7 +191,6 @@ export interface MfaChallengesTable {
   expires_at: string;
   attempts: number;
   consumed_at: string | null;
-  ip: string | null;
 }
 
 export interface RecoveryCodesTable {
@@ -235,7 +234,8 @@ export interface WebauthnCredentialsTable {
   public_key: Buffer;
   counter: number;
   transports: string | null;
-  name: string;
+  /** The name the staff member gave the passkey, sealed under their subject key; null: a label from created_at. */
+  name_enc: Buffer | null;
   created_at: string;
   last_used_at: string | null;
 }

@@ -43,7 +43,14 @@ export async function changeOwnPassword(kernel: Kernel, actor: Actor, current: s
     await storeNewPassword(tx.trx, userId, hash);
     await revokeUserSessions(tx.trx, userId);
     const restricted = !user.mfa_enrolled_at && mfaRequiredFor(roles);
-    const session = await createSession(tx.trx, { id: userId, roles }, restricted ? 'restricted' : 'full', context, actor.session?.mfaAt ?? null);
+    const session = await createSession(
+      tx.trx,
+      kernel.keyring,
+      { id: userId, roles },
+      restricted ? 'restricted' : 'full',
+      context,
+      actor.session?.mfaAt ?? null,
+    );
     await tx.audit(actor, context, {
       action: 'auth.password.changed',
       outcome: 'success',

@@ -410,13 +410,13 @@ export async function completeOidcSignIn(
       const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString();
       await tx.trx
         .insertInto('mfa_challenges')
-        .values({ id: challengeId, user_id: uid, created_at: at, expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip })
+        .values({ id: challengeId, user_id: uid, created_at: at, expires_at: expiresAt, attempts: 0, consumed_at: null })
         .execute();
       await audit({ next: 'mfa' }, 'users', uid);
       return { kind: 'mfa' as const, challengeId, expiresAt, userId: uid };
     }
     const restricted = !idpMfa && mfaRequiredFor(roles);
-    const session = await createSession(tx.trx, { id: uid, roles }, restricted ? 'restricted' : 'full', context, idpMfa ? at : null);
+    const session = await createSession(tx.trx, kernel.keyring, { id: uid, roles }, restricted ? 'restricted' : 'full', context, idpMfa ? at : null);
     await tx.trx.updateTable('users').set({ last_login_at: at }).where('id', '=', uid).execute();
     await audit({ sessionKind: session.kind }, 'sessions', session.id);
     return { kind: 'session' as const, session, userId: uid, provisioned };

@@ -4,6 +4,7 @@ import { readStaffMember } from '../data/staff-directory.js';
 import { unauthenticated } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { hasFreshSecondFactor } from './second-factor.js';
+import { openSessionClient } from './sessions.js';
 
 /** A user's view of their own account, read through the staff directory (always readable to oneself, audited). */
 export async function ownProfile(kernel: Kernel, actor: Actor, context: RequestContext) {
@@ -25,11 +26,12 @@ export async function ownProfile(kernel: Kernel, actor: Actor, context: RequestC
   });
 }
 
+/** The user's live sessions, each with the IP address and user agent it was opened from (opened for its owner only). */
 export async function ownSessions(kernel: Kernel, actor: Actor) {
   if (!actor.userId) throw unauthenticated();
   const rows = await kernel.db.kysely
     .selectFrom('sessions')
-    .select(['id', 'kind', 'created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'])
+    .select(['id', 'kind', 'created_at', 'last_seen_at', 'expires_at', 'client_enc'])
     .where('user_id', '=', actor.userId)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', new Date().toISOString())
@@ -41,8 +43,7 @@ export async function ownSessions(kernel: Kernel, actor: Actor) {
     createdAt: s.created_at,
     lastSeenAt: s.last_seen_at,
     expiresAt: s.expires_at,
-    ip: s.ip,
-    userAgent: s.user_agent,
+    ...openSessionClient(kernel.keyring, s.id, s.client_enc),
     current: s.id === actor.session?.id,
   }));
 }

@@ -17,6 +17,7 @@ import { AppError, conflict, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { FactorNotices } from './factor-added-notice.js';
 import { requireFreshFactorIfEnrolled } from './fresh-factor-gate.js';
+import { defaultPasskeyLabel, passkeyLabels, sealPasskeyName } from './passkey-names.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { completeMfaChallengeWith, liveMfaChallenge, recoveryCodePepper, type SecondFactorCheck, sessionUser, stepUpWith } from './second-factor.js';
 import { createSession, type NewSession, revokeSession, revokeUserSessions } from './sessions.js';
@@ -33,7 +34,8 @@ import { rolesOf, userEmail } from './user-directory.js';
  * response costs the caller the challenge. The signature counter only moves forward (compare-and-set).
  *
  * The relying party is CASTELLAN_PUBLIC_URL (or, without it, https://localhost): see relyingParty.
- * Registering a passkey ends every other session of the user and tells them by e-mail.
+ * Registering a passkey ends every other session of the user and tells them by e-mail. The name the
+ * user gives it is sealed under their subject key (passkey-names.ts).
  */
 const RP_NAME = 'Castellan';
 const CEREMONY_TTL_MS = 5 * 60_000;
@@ -253,8 +255,10 @@ export async function registerPasskey(
   const kind = mustChangePassword(kernel, user) ? 'restricted' : 'full';
   const firstFactor = user.mfa_enrolled_at === null;
   const recoveryCodes = firstFactor ? newRecoveryCodes() : [];
-  const passkeyName = name?.trim() || `Passkey ${new Date().toISOString().slice(0, 10)}`;
+  const givenName = name?.trim() || undefined;
   const result = await kernel.transaction(async (tx) => {
+    // Sealed first: it locks the subject key (subject row before record rows, as rotation does).
+    const nameEnc = await sealPasskeyName(kernel, tx.trx, userId, credential.id, givenName);
     const now = nowIso();
     await tx.trx
       .insertInto('webauthn_credentials')
@@ -264,7 +268,7 @@ export async function registerPasskey(
         public_key: Buffer.from(credential.publicKey),
         counter: credential.counter,
         transports: JSON.stringify(credential.transports ?? []),
-        name: passkeyName,
+        name_enc: nameEnc,
         created_at: now,
         last_used_at: null,
       })
@@ -280,7 +284,7 @@ export async function registerPasskey(
     // A new factor ends every other session of the user; this one is replaced (privilege change).
     const sessionsEnded = await revokeUserSessions(tx.trx, userId, actor.session?.id);
     if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
+    const session = await createSession(tx.trx, kernel.keyring, { id: userId, roles }, kind, context, now);
     const detail = {
       factor: 'passkey',
       credential: credential.id.slice(0, 16),
@@ -293,7 +297,7 @@ export async function registerPasskey(
     if (firstFactor) await tx.audit(actor, context, { action: 'auth.mfa.enrolled', outcome: 'success', resource: 'users', resourceId: userId, detail });
     return {
       session,
-      passkey: { id: credential.id, name: passkeyName, transports: credential.transports ?? [], createdAt: now, lastUsedAt: null },
+      passkey: { id: credential.id, name: givenName ?? defaultPasskeyLabel(now), transports: credential.transports ?? [], createdAt: now, lastUsedAt: null },
       recoveryCodes,
     };
   });
@@ -411,9 +415,11 @@ export async function stepUpWithPasskey(
 
 export async function ownPasskeys(kernel: Kernel, actor: Actor): Promise<PasskeyView[]> {
   const userId = sessionUser(actor);
-  return (await credentialsOf(kernel, userId)).map((c) => ({
+  const credentials = await credentialsOf(kernel, userId);
+  const labels = await passkeyLabels(kernel, userId, credentials);
+  return credentials.map((c) => ({
     id: c.id,
-    name: c.name,
+    name: labels.get(c.id) ?? defaultPasskeyLabel(c.created_at),
     transports: transportsOf(c.transports),
     createdAt: c.created_at,
     lastUsedAt: c.last_used_at,

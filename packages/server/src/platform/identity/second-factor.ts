@@ -150,7 +150,7 @@ export async function completeMfaChallengeWith(
       .executeTakeFirst();
     if (Number(consumed.numUpdatedRows) !== 1) throw invalidChallenge();
     await secondFactorSucceeded(tx.trx, userId);
-    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now.toISOString());
+    const session = await createSession(tx.trx, kernel.keyring, { id: userId, roles }, kind, context, now.toISOString());
     await tx.trx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', userId).execute();
     await tx.audit(actor, context, {
       action: 'auth.login.succeeded',

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../audit/audit-event.js';
+import { isAuditPseudonym } from '../audit/audit-personal-details.js';
 import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { notFound } from '../errors.js';
@@ -43,7 +44,8 @@ export async function revokeApiToken(kernel: Kernel, actor: Actor, context: Requ
 
 /**
  * Locked keys: sign-in accounts (e-mail blind indexes, shown as the user they belong to), client
- * addresses, and users' second-factor counters (`second_factor`, named by user id).
+ * addresses (shown as their keyed pseudonym `ip:<16 hex>`, the one the audit trail uses: never the
+ * address), and users' second-factor counters (`second_factor`, named by user id).
  */
 export async function listLockouts(kernel: Kernel) {
   const now = nowIso();
@@ -67,5 +69,16 @@ export async function unlockUser(kernel: Kernel, actor: Actor, context: RequestC
     await unlock(tx.trx, `pwchange:${userId}`);
     await unlock(tx.trx, secondFactorKey(userId));
     await tx.audit(actor, context, { action: 'auth.unlocked', outcome: 'success', resource: 'users', resourceId: userId });
+  });
+}
+
+/** Lifts the per-address sign-in lockout named by its pseudonym (`ip:<16 hex>`, as the lockout list shows it). */
+export async function unlockAddress(kernel: Kernel, actor: Actor, context: RequestContext, key: string): Promise<void> {
+  if (!key.startsWith('ip:') || !isAuditPseudonym(key)) throw notFound('lockout');
+  await kernel.transaction(async (tx) => {
+    const found = await tx.trx.selectFrom('login_throttle').select('key').where('key', '=', key).executeTakeFirst();
+    if (!found) throw notFound('lockout');
+    await unlock(tx.trx, key);
+    await tx.audit(actor, context, { action: 'auth.unlocked', outcome: 'success', resource: 'login_throttle', resourceId: key });
   });
 }

@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RoleKey } from '@castellan/shared';
 import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
+import { openStaffDetails, sealStaffDetails } from '../audit/audit-personal-details.js';
 import { roleDefinition } from '../authz/role-matrix.js';
+import { IntegrityError } from '../crypto/integrity-error.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Database, SessionsTable } from '../db/schema.js';
 
@@ -10,6 +13,10 @@ import type { Database, SessionsTable } from '../db/schema.js';
  * Server-side sessions: opaque 256-bit tokens in a Secure HttpOnly SameSite=Strict cookie, stored as
  * SHA-256; a CSRF token bound to the session (its hash stored beside it); idle timeout 30 min
  * (15 for administrators), absolute 12 h. `enrolment` sessions may only enrol a second factor.
+ *
+ * The client's IP address and user agent are the staff member's personal data: they are kept only
+ * sealed, together, under the audit data key in `client_enc` (AAD binds the session id), and opened
+ * for the session's owner alone (`GET /api/v1/me/sessions`).
  */
 export type SessionKind = 'full' | 'restricted';
 
@@ -35,8 +42,23 @@ export type SessionRow = Pick<
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+const clientCell = (sessionId: string) => ({ table: 'sessions', column: 'client', rowId: sessionId });
+
+/** The client details a session was opened with; nulls when none were kept or the envelope does not open here (moved, altered). */
+export function openSessionClient(keyring: Keyring, sessionId: string, sealed: Buffer | null): { ip: string | null; userAgent: string | null } {
+  if (!sealed) return { ip: null, userAgent: null };
+  try {
+    const details = openStaffDetails(keyring, clientCell(sessionId), sealed);
+    return { ip: details.ip ?? null, userAgent: details.userAgent ?? null };
+  } catch (error) {
+    if (error instanceof IntegrityError) return { ip: null, userAgent: null };
+    throw error;
+  }
+}
+
 export async function createSession(
   db: Db,
+  keyring: Keyring,
   user: { id: string; roles: readonly RoleKey[] },
   kind: SessionKind,
   context: RequestContext,
@@ -64,8 +86,7 @@ export async function createSession(
       expires_at: session.expiresAt,
       idle_seconds: session.idleSeconds,
       mfa_at: mfaAt,
-      ip: context.ip,
-      user_agent: context.userAgent,
+      client_enc: sealStaffDetails(keyring, clientCell(session.id), { ip: context.ip ?? undefined, userAgent: context.userAgent ?? undefined }),
       revoked_at: null,
     })
     .execute();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../audit/audit-event.js';
+import { auditPseudonym } from '../audit/audit-personal-details.js';
 import { anonymousActor as anonymous, userForAudit as asUserFor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { AppError } from '../errors.js';
@@ -33,6 +34,12 @@ function accountKey(kernel: Kernel, email: string): string {
   }
 }
 
+/**
+ * The per-address throttle key: `ip:<pseudonym>`, the keyed pseudonym the audit trail gives the same
+ * address (so a lockout and the address's events can be correlated), never the address itself.
+ */
+export const addressThrottleKey = (kernel: Kernel, ip: string | null): string => auditPseudonym(kernel.keyring, 'ip', ip ?? 'unknown');
+
 /** A one-time password (first administrator) or an expired one (cn-mlps3, 90 days) must be changed first. */
 export function mustChangePassword(kernel: Kernel, user: { must_change_password: number; password_changed_at: string | null }): boolean {
   if (user.must_change_password) return true;
@@ -41,7 +48,7 @@ export function mustChangePassword(kernel: Kernel, user: { must_change_password:
 
 export async function passwordSignIn(kernel: Kernel, email: string, password: string, context: RequestContext, now = new Date()): Promise<SignInResult> {
   const db = kernel.db.kysely;
-  const keys = [accountKey(kernel, email), `ip:${context.ip ?? 'unknown'}`] as const;
+  const keys = [accountKey(kernel, email), addressThrottleKey(kernel, context.ip)] as const;
   // The attempt is claimed on the address, then on the account, BEFORE the password is checked: each
   // claim counts it as a failure in the one statement that checks the key is not locked, so parallel
   // guesses cannot all slip in under the limit. A right password hands both claims back.
@@ -81,7 +88,7 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
       const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString();
       await tx.trx
         .insertInto('mfa_challenges')
-        .values({ id: challengeId, user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, attempts: 0, consumed_at: null, ip: context.ip })
+        .values({ id: challengeId, user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt, attempts: 0, consumed_at: null })
         .execute();
       await tx.audit(actor, context, { action: 'auth.login.password_ok', outcome: 'success', resource: 'users', resourceId: user.id, detail: { next: 'mfa' } });
       return { kind: 'mfa' as const, challengeId, expiresAt };
@@ -89,7 +96,7 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
     const mfaEnrolmentRequired = mfaRequiredFor(roles);
     const passwordChangeRequired = mustChangePassword(kernel, user);
     const restricted = mfaEnrolmentRequired || passwordChangeRequired;
-    const session = await createSession(tx.trx, { id: user.id, roles }, restricted ? 'restricted' : 'full', context, null);
+    const session = await createSession(tx.trx, kernel.keyring, { id: user.id, roles }, restricted ? 'restricted' : 'full', context, null);
     await tx.trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
     await tx.audit(actor, context, {
       action: 'auth.login.succeeded',

@@ -90,7 +90,7 @@ export async function confirmTotpEnrolment(
       .execute();
     const sessionsEnded = await revokeUserSessions(tx.trx, userId, actor.session?.id);
     if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, { id: userId, roles }, kind, context, now);
+    const session = await createSession(tx.trx, kernel.keyring, { id: userId, roles }, kind, context, now);
     await tx.audit(actor, context, {
       action: 'auth.mfa.enrolled',
       outcome: 'success',

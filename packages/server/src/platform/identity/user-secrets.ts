@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import { subjectSealedColumn } from '../crypto/sealed-columns.js';
-import type { Database } from '../db/schema.js';
 import { lockSubjectKey } from '../data/subject-keys.js';
+import type { Database } from '../db/schema.js';
 import type { Kernel } from '../kernel.js';
 
 /**
@@ -12,7 +12,11 @@ import type { Kernel } from '../kernel.js';
 type Db = Kysely<Database> | Transaction<Database>;
 export type SecretColumn = 'totp_secret' | 'totp_pending';
 
-async function subjectKeyOf(kernel: Kernel, db: Db, userId: string): Promise<{ key: Buffer; version: number }> {
+/**
+ * The staff member's subject key. Inside a transaction (pass `tx.trx`) the subject row is locked first
+ * (lockSubjectKey), so a rotation cannot replace the key before a value sealed under it is written.
+ */
+export async function userSubjectKey(kernel: Kernel, db: Db, userId: string): Promise<{ key: Buffer; version: number }> {
   const row = await db
     .selectFrom('users')
     .innerJoin('data_subjects', 'data_subjects.id', 'users.subject_id')
@@ -29,11 +33,11 @@ async function subjectKeyOf(kernel: Kernel, db: Db, userId: string): Promise<{ k
 
 /** Seal inside the transaction that writes the value (pass `tx.trx`), so the key is locked until it lands. */
 export async function sealUserSecret(kernel: Kernel, db: Db, userId: string, column: SecretColumn, value: string): Promise<Buffer> {
-  const { key, version } = await subjectKeyOf(kernel, db, userId);
+  const { key, version } = await userSubjectKey(kernel, db, userId);
   return sealValue(kernel.suite, key, version, value, { table: 'users', column: subjectSealedColumn('users', column).aadColumn, rowId: userId });
 }
 
 export async function openUserSecret(kernel: Kernel, db: Db, userId: string, column: SecretColumn, envelope: Buffer): Promise<string> {
-  const { key } = await subjectKeyOf(kernel, db, userId);
+  const { key } = await userSubjectKey(kernel, db, userId);
   return openValue(key, Buffer.from(envelope), { table: 'users', column: subjectSealedColumn('users', column).aadColumn, rowId: userId }, kernel.suite);
 }
