@@ -15,12 +15,13 @@ import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import { replaceRecoveryCodes, sessionAfterNewFactor } from './factor-added.js';
 import type { FactorNotices } from './factor-added-notice.js';
 import { requireFreshFactorIfEnrolled } from './fresh-factor-gate.js';
 import { defaultPasskeyLabel, passkeyLabels, sealPasskeyName } from './passkey-names.js';
-import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
-import { completeMfaChallengeWith, liveMfaChallenge, recoveryCodePepper, type SecondFactorCheck, sessionUser, stepUpWith } from './second-factor.js';
-import { createSession, type NewSession, revokeSession, revokeUserSessions } from './sessions.js';
+import { newRecoveryCodes } from './recovery-codes.js';
+import { completeMfaChallengeWith, liveMfaChallenge, type SecondFactorCheck, sessionUser, stepUpWith } from './second-factor.js';
+import type { NewSession } from './sessions.js';
 import { mustChangePassword } from './sign-in.js';
 import { rolesOf, userEmail } from './user-directory.js';
 
@@ -275,16 +276,10 @@ export async function registerPasskey(
       .execute();
     if (firstFactor) {
       await tx.trx.updateTable('users').set({ mfa_enrolled_at: now }).where('id', '=', userId).execute();
-      await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-      await tx.trx
-        .insertInto('recovery_codes')
-        .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(recoveryCodePepper(kernel), c), used_at: null })))
-        .execute();
+      await replaceRecoveryCodes(kernel, tx, userId, recoveryCodes);
     }
     // A new factor ends every other session of the user; this one is replaced (privilege change).
-    const sessionsEnded = await revokeUserSessions(tx.trx, userId, actor.session?.id);
-    if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, kernel.keyring, { id: userId, roles }, kind, context, now);
+    const { session, sessionsEnded } = await sessionAfterNewFactor(kernel, tx, actor, context, { id: userId, roles }, kind, now);
     const detail = {
       factor: 'passkey',
       credential: credential.id.slice(0, 16),

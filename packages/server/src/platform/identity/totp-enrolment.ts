@@ -3,11 +3,12 @@ import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import { AppError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import { replaceRecoveryCodes, sessionAfterNewFactor } from './factor-added.js';
 import type { FactorNotices } from './factor-added-notice.js';
 import { requireFreshFactorIfEnrolled } from './fresh-factor-gate.js';
-import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
-import { recoveryCodePepper, sessionUser } from './second-factor.js';
-import { createSession, type NewSession, revokeSession, revokeUserSessions } from './sessions.js';
+import { newRecoveryCodes } from './recovery-codes.js';
+import { sessionUser } from './second-factor.js';
+import type { NewSession } from './sessions.js';
 import { mustChangePassword } from './sign-in.js';
 import { newTotpEnrolment, verifyTotp } from './totp.js';
 import { rolesOf, userEmail } from './user-directory.js';
@@ -83,14 +84,8 @@ export async function confirmTotpEnrolment(
       .where('totp_pending_enc', '=', pending)
       .executeTakeFirst();
     if (Number(taken.numUpdatedRows) !== 1) throw new AppError('conflict', 409, 'start the enrolment first (POST /api/v1/me/mfa/totp)');
-    await tx.trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await tx.trx
-      .insertInto('recovery_codes')
-      .values(recoveryCodes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(recoveryCodePepper(kernel), c), used_at: null })))
-      .execute();
-    const sessionsEnded = await revokeUserSessions(tx.trx, userId, actor.session?.id);
-    if (actor.session) await revokeSession(tx.trx, actor.session.id);
-    const session = await createSession(tx.trx, kernel.keyring, { id: userId, roles }, kind, context, now);
+    await replaceRecoveryCodes(kernel, tx, userId, recoveryCodes);
+    const { session, sessionsEnded } = await sessionAfterNewFactor(kernel, tx, actor, context, { id: userId, roles }, kind, now);
     await tx.audit(actor, context, {
       action: 'auth.mfa.enrolled',
       outcome: 'success',
