@@ -20,7 +20,7 @@ export function exportCommand(program: Command): void {
       if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new Error('--format must be jsonl or csv');
       await withKernel(async (kernel) => {
         const user = await findUserByEmail(kernel, opts.as);
-        if (!user || user.status !== 'active') throw new Error('no active user has this e-mail address');
+        if (user?.status !== 'active') throw new Error('no active user has this e-mail address');
         const actor = onBehalfOfActor({ osUser: osUserName(), verb: `export ${object}` }, { id: user.id, teamId: user.teamId }, user.roles);
         for await (const chunk of exportRecords(new ProtectedStore(kernel), actor, noRequest, object, opts.format as ExportFormat)) {
           if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));

@@ -33,7 +33,7 @@ async function sessionActor(kernel: Kernel, request: FastifyRequest, token: stri
   const session = await findLiveSession(kernel.db.kysely, token);
   if (!session) return undefined;
   const user = await kernel.db.kysely.selectFrom('users').select(['id', 'team_id', 'status']).where('id', '=', session.user_id).executeTakeFirst();
-  if (!user || user.status !== 'active') return undefined;
+  if (user?.status !== 'active') return undefined;
   if (!safeMethods.has(request.method)) {
     // Double submit, bound to the session: header = cookie, and its hash is the session's.
     const header = request.headers[CSRF_HEADER];

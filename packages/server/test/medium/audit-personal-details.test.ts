@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
 import { canonicalAuditForm, chainHash, eventSeal } from '../../src/platform/audit/append-audit-event.js';

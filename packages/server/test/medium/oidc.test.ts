@@ -8,7 +8,6 @@ import { auditPseudonym } from '../../src/platform/audit/audit-personal-details.
 import { testDialects } from '../helpers/databases.js';
 import {
   CLIENT_ID,
-  cookieValue,
   oidcCallback,
   type Person,
   roundTrip as providerRoundTrip,

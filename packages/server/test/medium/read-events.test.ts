@@ -60,7 +60,6 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   let privacyToken: string;
   let contactIds: string[] = [];
 
-  const nextStep = () => vi.setSystemTime(new Date(Date.now() + 61_000));
   const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
   const db = () => install.kernel.db.kysely;

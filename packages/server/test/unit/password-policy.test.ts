@@ -13,7 +13,7 @@ import {
 const user: PasswordContext = { email: 'jsmith@example.com', name: 'Margaret Thornbury' };
 const strongPassphrase = 'violet-canyon-harbor-71';
 /** 128 code points but 256 UTF-16 units: length counts code points. */
-const astral128 = 'violet-canyon-harbor-71-' + '𝒜'.repeat(104);
+const astral128 = `violet-canyon-harbor-71-${'𝒜'.repeat(104)}`;
 
 type Row = readonly [password: string, context: PasswordContext, codes: readonly PasswordProblemCode[]];
 
@@ -28,7 +28,7 @@ const intl: readonly Row[] = [
   ['correcthorse', {}, ['too_weak']], // exactly 12: long enough, but two common words
   ['🔒'.repeat(11), {}, ['too_short']], // 22 UTF-16 units, 11 code points
   [astral128, {}, []],
-  [astral128 + 'x', {}, ['too_long']],
+  [`${astral128}x`, {}, ['too_long']],
   ['a'.repeat(129), {}, ['too_long']],
   ['x'.repeat(100_000), {}, ['too_long']],
   ['password1234', {}, ['common']],

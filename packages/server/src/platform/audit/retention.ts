@@ -59,7 +59,7 @@ export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Pr
   const fromSeq = Number(rows[0]?.seq);
   const line = (r: (typeof rows)[number]) =>
     JSON.stringify({ ...r, seq: Number(r.seq), sealed_enc: r.sealed_enc ? Buffer.from(r.sealed_enc).toString('base64') : null });
-  const body = gzipSync(Buffer.from(rows.map(line).join('\n') + '\n', 'utf8'), { level: 6 });
+  const body = gzipSync(Buffer.from(`${rows.map(line).join('\n')}\n`, 'utf8'), { level: 6 });
   const dir = kernel.config.auditRetention.archiveDir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const base = `audit-${String(fromSeq).padStart(12, '0')}-${String(toSeq).padStart(12, '0')}`;

@@ -127,7 +127,7 @@ export async function rotateBatch(kernel: Kernel, actor: Actor, rotationId: stri
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', workerId), eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .executeTakeFirst();
     const rotation = await tx.trx.selectFrom('key_rotations').selectAll().where('id', '=', rotationId).executeTakeFirst();
-    if (!rotation || rotation.status !== 'running') return 0;
+    if (rotation?.status !== 'running') return 0;
     if (Number(claimed.numUpdatedRows) !== 1) return -1;
     const target = rotation.to_version;
     let pick = tx.trx

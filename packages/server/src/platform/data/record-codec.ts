@@ -1,6 +1,6 @@
 import type { BlindIndexKind } from '@castellan/shared';
-import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { blindIndex, nameTokens, normalizeEmail, normalizeIdNumber, normalizePhone } from '../crypto/blind-index.js';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { openValue, sealValue } from '../crypto/envelope.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { bidxColumn, blindIndexBits, encColumn, type PlannedField, type TablePlan } from './table-plan.js';

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { IntegrityError } from '../crypto/integrity-error.js';
+import type { Database } from '../db/schema.js';
 import type { Kernel } from '../kernel.js';
 
 export interface LockedSubjectKey {
