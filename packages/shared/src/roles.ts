@@ -1,4 +1,6 @@
-import type { Permission } from './permissions.js';
+import type { CatalogueObject, OwnedObject } from './catalogue/index.js';
+import { domainGrants } from './grants/index.js';
+import { crudPermissions, type Permission } from './permissions.js';
 
 /**
  * Default roles for a broadcast company (SPEC section 1). Least privilege: administrators hold
@@ -26,20 +28,48 @@ export type RecordScope = 'own' | 'team' | 'all';
 /** What a role sees of a personal field. */
 export type FieldAccess = 'readable' | 'masked' | 'hidden';
 
+/** Objects whose field rules a role may name: every catalogue object with personal fields. */
+export type FieldRuleObject = CatalogueObject;
+
 export interface RoleDefinition {
   readonly key: RoleKey;
   readonly administrator: boolean;
   readonly permissions: readonly Permission[];
-  /** Record scope per resource; a resource without an entry is not visible at all. */
-  readonly scope: Readonly<Partial<Record<'contacts' | 'accounts', RecordScope>>>;
+  /** Record scope per owned object; an owned object without an entry is not visible at all. */
+  readonly scope: Readonly<Partial<Record<OwnedObject, RecordScope>>>;
   /**
-   * Field rules for personal fields, per catalogue object (`contacts`, and `users` for the staff
-   * directory); a personal field not listed is `hidden`. One's own staff profile is always readable.
+   * Field rules for personal fields, per catalogue object (`contacts`, `users` for the staff
+   * directory, and every later object with personal fields); a personal field not listed is
+   * `hidden`. One's own staff profile is always readable.
    */
-  readonly fields: Readonly<Partial<Record<'contacts' | 'users', Readonly<Record<string, FieldAccess>>>>>;
+  readonly fields: Readonly<Partial<Record<FieldRuleObject, Readonly<Record<string, FieldAccess>>>>>;
 }
 
-const crud = (r: 'contacts' | 'accounts'): Permission[] => [`${r}.read`, `${r}.create`, `${r}.update`, `${r}.delete`];
+/** What a business domain adds to the default roles (`grants/<domain>.ts`): merged into `defaultRoles`. */
+export type DomainGrants = Readonly<
+  Partial<
+    Record<RoleKey, { readonly permissions?: readonly Permission[]; readonly scope?: RoleDefinition['scope']; readonly fields?: RoleDefinition['fields'] }>
+  >
+>;
+
+/** The base roles with every domain's grants added (permissions united, scope and field rules merged). */
+export function withGrants(base: Readonly<Record<RoleKey, RoleDefinition>>, domains: readonly DomainGrants[]): Readonly<Record<RoleKey, RoleDefinition>> {
+  const out: Record<RoleKey, RoleDefinition> = { ...base };
+  for (const grants of domains) {
+    for (const [key, grant] of Object.entries(grants) as [RoleKey, NonNullable<DomainGrants[RoleKey]>][]) {
+      const role = out[key];
+      out[key] = {
+        ...role,
+        permissions: [...new Set([...role.permissions, ...(grant.permissions ?? [])])],
+        scope: { ...role.scope, ...grant.scope },
+        fields: { ...role.fields, ...grant.fields },
+      };
+    }
+  }
+  return out;
+}
+
+const crud = crudPermissions;
 const allReadable = {
   name: 'readable',
   email: 'readable',
@@ -52,7 +82,7 @@ const allReadable = {
 /** Staff e-mail and name, for the administrators who run the staff directory. */
 const staffReadable = { email: 'readable', name: 'readable' } as const;
 
-export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
+const baseRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   system_admin: {
     key: 'system_admin',
     administrator: true,
@@ -119,3 +149,6 @@ export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
     fields: { contacts: { name: 'masked' } },
   },
 };
+
+/** The default roles of a new installation: the base roles above plus every domain's grants. */
+export const defaultRoles: Readonly<Record<RoleKey, RoleDefinition>> = withGrants(baseRoles, domainGrants);

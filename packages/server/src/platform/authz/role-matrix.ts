@@ -3,6 +3,7 @@ import {
   type FieldAccess,
   fieldCatalogue,
   fieldRuleObjects,
+  isOwnedObject,
   isPermission,
   isProtected,
   type Permission,
@@ -38,7 +39,6 @@ export interface RoleChange {
 
 const scopes: readonly RecordScope[] = ['own', 'team', 'all'];
 const accesses: readonly FieldAccess[] = ['hidden', 'masked', 'readable'];
-const scopedResources = ['contacts', 'accounts'];
 
 /** Applies a change to one role, or returns the reasons it is refused. */
 export function applyRoleChange(matrix: RoleMatrix, key: RoleKey, change: RoleChange): { role: RoleDefinition; problems: string[] } {
@@ -48,7 +48,7 @@ export function applyRoleChange(matrix: RoleMatrix, key: RoleKey, change: RoleCh
   for (const p of permissions) if (!isPermission(p)) problems.push(`unknown permission ${p}`);
   const scope = change.scope ?? { ...before.scope };
   for (const [resource, value] of Object.entries(scope)) {
-    if (!scopedResources.includes(resource)) problems.push(`no record scope exists for ${resource}`);
+    if (!isOwnedObject(resource)) problems.push(`no record scope exists for ${resource}`);
     if (!scopes.includes(value as RecordScope)) problems.push(`scope of ${resource} must be own, team or all`);
   }
   // Field rules are replaced per object: an object the change does not name keeps its rules.

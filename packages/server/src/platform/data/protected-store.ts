@@ -1,28 +1,48 @@
-import { applyMask, type CatalogueObject, type FieldAccess, type Permission, type RecordScope } from '@castellan/shared';
+import { type Permission, permissionOf, type RecordScope, type StoreObject } from '@castellan/shared';
 import { type Kysely, sql } from 'kysely';
-import type { AuditEventInput, RequestContext } from '../audit/audit-event.js';
-import { can, fieldAccess, inScope, recordScope, type ScopedResource } from '../authz/access-policy.js';
+import type { RequestContext } from '../audit/audit-event.js';
+import { can, fieldAccess, recordScope } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
-import { ownershipRefusal } from '../authz/ownership-policy.js';
-import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { releaseLinkedContacts } from './account-contacts.js';
 import { newId, nowIso } from './ids.js';
-import { decodePersonalValues, encodePersonalValues, fieldBlindIndex, nameTokenDigests } from './record-codec.js';
+import { decodePersonalValues, encodePersonalValues } from './record-codec.js';
 import { checkRevealReason, type RevealReason } from './reveal-reason.js';
 import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedSearch } from './search-quota.js';
+import { decryptFor, present, readEvent, subjectKeyOf } from './store-presenter.js';
+import { filtered, loadInScope, type Row, scoped, selectWithSubject } from './store-query.js';
+import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-references.js';
+import { type ObjectRules, ruleContext } from './store-rules.js';
+import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
+import { sameValue, searchField, whereBlindIndex } from './store-search.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  insertUniform,
+  type PlainRecord,
+  type PresentedRecord,
+  plainColumns,
+  plainField,
+  plainRecord,
+  type RecordValues,
+  toPresented,
+  type Value,
+} from './store-values.js';
 import { lockSubjectKey } from './subject-keys.js';
-import { bidxColumn, type PlannedField, type TablePlan, tablePlan } from './table-plan.js';
+import { type PlannedField, referencesTo, type TablePlan, tablePlan } from './table-plan.js';
 
-export type RecordValues = Record<string, string | null | undefined>;
-export type PresentedRecord = Record<string, string | null | string[]>;
+export type { ObjectRules, RuleContext } from './store-rules.js';
+export type { PlainRecord, PresentedRecord, RecordValues, Value } from './store-values.js';
 
 export interface ListQuery {
   limit: number;
   cursor?: string;
-  /** Exact filters on non-personal columns (field name → value). */
-  filters?: Record<string, string>;
+  /** Exact filters on non-personal fields (field name → value). */
+  filters?: Record<string, Value>;
+  /** Inclusive ranges on non-personal fields (dates, amounts). */
+  ranges?: Record<string, { from?: Value; to?: Value }>;
   /** Exact search on one encrypted field through its blind index. */
   search?: { field: string; value: string };
   /** Pages read for an export are audited as exports. */
@@ -33,6 +53,17 @@ export interface ListPage {
   items: PresentedRecord[];
   nextCursor: string | null;
 }
+
+export interface AggregateQuery {
+  /** Non-personal fields to group by. */
+  groupBy: string[];
+  /** Integer fields to add up per group. */
+  sums?: string[];
+  filters?: Record<string, Value>;
+  ranges?: Record<string, { from?: Value; to?: Value }>;
+}
+
+export type AggregateRow = Record<string, Value> & { count: number };
 
 type AnyDb = Kysely<any>;
 
@@ -47,41 +78,68 @@ interface ListRun {
   /** The search is by a field the actor sees masked (it counted against the quota). */
   masked: boolean;
 }
-type Row = Record<string, unknown> & { id: string; owner_id: string; team_id: string | null; subject_id?: string };
 
 /**
- * THE DOOR. Every read and write of a catalogue object passes here, in this order:
- * permission → record scope → field access → encryption/decryption → masking → audit (same transaction).
- * A record outside the actor's scope is "not found", never "forbidden".
+ * THE DOOR. Every read and write of a store object (every catalogue object but the staff directory)
+ * passes here, in this order: permission → record scope → field access → encryption / decryption →
+ * masking → audit (same transaction). A record outside the actor's scope is "not found", never
+ * "forbidden". Owned objects carry an owner and a team; reference data is organisation-wide. An
+ * object's business rules (`defineRules`) run inside the write's transaction.
  */
 export class ProtectedStore {
-  constructor(private readonly kernel: Kernel) {}
+  private readonly rules: Map<StoreObject, ObjectRules>;
 
-  private plan(object: ScopedResource): TablePlan {
-    return tablePlan(object as CatalogueObject);
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly unit?: AuditedTransaction,
+    rules?: Map<StoreObject, ObjectRules>,
+  ) {
+    this.rules = rules ?? new Map();
   }
 
-  private require(actor: Actor, permission: Permission): void {
+  /** Registers an object's business rules (called once, when its routes are registered). */
+  defineRules(object: StoreObject, rules: ObjectRules): void {
+    this.rules.set(object, rules);
+  }
+
+  /**
+   * Several store calls as one transaction (a lifecycle action and its history record, a contract
+   * and its lines): all commit, with their audit events, or none.
+   */
+  async inTransaction<T>(work: (unit: ProtectedStore) => Promise<T>): Promise<T> {
+    if (this.unit) return work(this);
+    return this.kernel.transaction((tx) => work(new ProtectedStore(this.kernel, tx, this.rules)));
+  }
+
+  private run<T>(work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {
+    return this.unit ? work(this.unit) : this.kernel.transaction(work);
+  }
+
+  private plan(object: StoreObject): TablePlan {
+    return tablePlan(object);
+  }
+
+  private require(actor: Actor, object: StoreObject, action: string): void {
+    const permission: Permission = permissionOf(object, action);
     if (!can(actor, permission)) throw forbidden(`missing permission ${permission}`);
   }
 
-  async create(actor: Actor, context: RequestContext, object: ScopedResource, input: RecordValues): Promise<PresentedRecord> {
-    this.require(actor, `${object}.create`);
+  async create(actor: Actor, context: RequestContext, object: StoreObject, input: RecordValues): Promise<PresentedRecord> {
+    this.require(actor, object, 'create');
     const plan = this.plan(object);
     this.assertWritable(actor, plan, input);
-    return this.kernel.transaction(async (tx) => {
-      const ownership = await this.resolveOwnership(tx, actor, object, input);
+    return this.run(async (tx) => {
       const id = newId();
       const now = nowIso();
-      const row: Record<string, unknown> = {
-        id,
-        created_at: now,
-        updated_at: now,
-        owner_id: ownership.ownerId,
-        team_id: ownership.teamId,
-        ...plainColumns(plan, input),
-      };
-      const subject = plan.personal ? await this.encryptInto(tx, plan, row, id, input) : {};
+      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...plainColumns(plan, input) };
+      if (plan.owned) {
+        const ownership = await resolveOwnership(tx, actor, object, input);
+        row.owner_id = ownership.ownerId;
+        row.team_id = ownership.teamId;
+      }
+      await assertReferencesVisible(tx, actor, plan, input);
+      await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
+      const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, input) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await tx.audit(actor, context, {
         action: 'record.created',
@@ -92,52 +150,70 @@ export class ProtectedStore {
         fields: Object.keys(input).filter((k) => input[k] !== undefined),
       });
       const stored = { ...row, ...subject } as Row;
-      return this.present(actor, plan, stored, await this.decryptFor(actor, plan, stored));
+      return present(actor, plan, stored, await decryptFor(this.kernel, actor, plan, stored));
     });
   }
 
   /**
-   * Creates many records in one transaction (imports, benchmarks): the same checks as create(),
-   * encryption per record under its own subject key, multi-row inserts, one audit event per chunk
-   * naming every record and data subject. All or nothing.
+   * Creates many records in one transaction (imports, demo data, benchmarks): the same checks as
+   * create(), encryption per record under its subject key, multi-row inserts, one audit event per
+   * chunk naming every record and data subject. All or nothing.
    */
-  async createMany(actor: Actor, context: RequestContext, object: ScopedResource, inputs: RecordValues[]): Promise<string[]> {
-    this.require(actor, `${object}.create`);
+  async createMany(actor: Actor, context: RequestContext, object: StoreObject, inputs: RecordValues[]): Promise<string[]> {
+    this.require(actor, object, 'create');
     const plan = this.plan(object);
     for (const input of inputs) this.assertWritable(actor, plan, input);
-    const ids = await this.kernel.transaction(async (tx) => {
+    const rules = this.rules.get(object);
+    const ids = await this.run(async (tx) => {
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
+      const checkedReferences = new Set<string>();
       const ids: string[] = [];
       const chunk = 500;
       for (let start = 0; start < inputs.length; start += chunk) {
         const rows: Record<string, unknown>[] = [];
         const subjects: Record<string, unknown>[] = [];
         const tokens: { table_name: string; row_id: string; digest: string }[] = [];
+        const subjectIds = new Set<string>();
         const now = nowIso();
         for (const input of inputs.slice(start, start + chunk)) {
-          const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}|${input.accountId ?? ''}`;
-          let ownership = ownerships.get(key);
-          if (!ownership) {
-            ownership = await this.resolveOwnership(tx, actor, object, input);
-            ownerships.set(key, ownership);
-          }
           const id = newId();
-          const row: Record<string, unknown> = {
-            id,
-            created_at: now,
-            updated_at: now,
-            owner_id: ownership.ownerId,
-            team_id: ownership.teamId,
-            ...plainColumns(plan, input),
-          };
+          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...plainColumns(plan, input) };
+          if (plan.owned) {
+            const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
+            let ownership = ownerships.get(key);
+            if (!ownership) {
+              ownership = await resolveOwnership(tx, actor, object, input);
+              ownerships.set(key, ownership);
+            }
+            row.owner_id = ownership.ownerId;
+            row.team_id = ownership.teamId;
+          }
+          const referenceKey = plan.references.map((f) => String(input[f.name] ?? '')).join('|');
+          if (!checkedReferences.has(referenceKey)) {
+            await assertReferencesVisible(tx, actor, plan, input);
+            checkedReferences.add(referenceKey);
+          }
+          if (rules) await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
           if (plan.personal) {
-            const subjectId = newId();
-            const subject = this.kernel.keyring.newSubjectKey(subjectId, undefined, false);
-            subjects.push({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: now, erased_at: null });
+            let subjectId: string | null;
+            let subject: { key: Buffer; version: number } | undefined;
+            if (plan.ownSubject) {
+              subjectId = newId();
+              const made = this.kernel.keyring.newSubjectKey(subjectId, undefined, false);
+              subjects.push({ id: subjectId, key_version: made.version, wrapped_key: made.wrapped, created_at: now, erased_at: null });
+              subject = made;
+            } else {
+              subjectId = await subjectVia(tx, plan, input[plan.subjectVia?.name ?? '']);
+              subject = subjectId ? await lockSubjectKey(this.kernel, tx.trx, subjectId) : undefined;
+              assertSealable(plan, input, subject);
+            }
             row.subject_id = subjectId;
-            const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subject.key, subject.version, input);
-            Object.assign(row, encoded.columns);
-            for (const digest of new Set(encoded.nameDigests ?? [])) tokens.push({ table_name: plan.object, row_id: id, digest });
+            if (subjectId) subjectIds.add(subjectId);
+            if (subject) {
+              const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subject.key, subject.version, input);
+              Object.assign(row, encoded.columns);
+              for (const digest of new Set(encoded.nameDigests ?? [])) tokens.push({ table_name: plan.object, row_id: id, digest });
+            }
           }
           rows.push(row);
           ids.push(id);
@@ -154,7 +230,7 @@ export class ProtectedStore {
           action: 'record.created',
           outcome: 'success',
           resource: object,
-          subjectIds: subjects.map((s) => String(s.id)),
+          subjectIds: subjectIds.size ? [...subjectIds] : undefined,
           detail: { count: rows.length, ids: rows.map((r) => r.id) },
         });
       }
@@ -164,14 +240,14 @@ export class ProtectedStore {
     return ids;
   }
 
-  async get(actor: Actor, context: RequestContext, object: ScopedResource, id: string): Promise<PresentedRecord> {
-    this.require(actor, `${object}.read`);
+  async get(actor: Actor, context: RequestContext, object: StoreObject, id: string): Promise<PresentedRecord> {
+    this.require(actor, object, 'read');
     const plan = this.plan(object);
-    return this.kernel.transaction(async (tx) => {
-      const row = await this.loadInScope(tx, actor, object, id);
-      const values = await this.decryptFor(actor, plan, row);
-      if (plan.personal) await tx.audit(actor, context, this.readEvent(actor, plan, [row]));
-      return this.present(actor, plan, row, values);
+    return this.run(async (tx) => {
+      const row = await loadInScope(tx, actor, object, id);
+      const values = await decryptFor(this.kernel, actor, plan, row);
+      if (plan.personal && row.subject_id) await tx.audit(actor, context, readEvent(actor, plan, [row]));
+      return present(actor, plan, row, values);
     });
   }
 
@@ -180,15 +256,15 @@ export class ProtectedStore {
    * anything or not; a search by a field the actor sees masked also counts against their quota
    * (search-quota.ts) and, past it, is refused (429) and audited as refused.
    */
-  async list(actor: Actor, context: RequestContext, object: ScopedResource, query: ListQuery): Promise<ListPage> {
-    this.require(actor, `${object}.read`);
+  async list(actor: Actor, context: RequestContext, object: StoreObject, query: ListQuery): Promise<ListPage> {
+    this.require(actor, object, 'read');
     const plan = this.plan(object);
     const scope = recordScope(actor, object);
-    const searched = query.search ? this.searchField(actor, plan, query.search.field) : undefined;
+    const searched = query.search ? searchField(actor, plan, query.search.field) : undefined;
     if (!scope && !searched) return { items: [], nextCursor: null };
     const masked = searched !== undefined && actor.userId !== null && fieldAccess(actor, plan.object, searched.name) === 'masked';
     try {
-      return await this.kernel.transaction(async (tx) => {
+      return await this.run(async (tx) => {
         if (masked && actor.userId) {
           const refusal = await takeMaskedSearch(tx.trx, actor.userId, this.kernel.config.maskedSearch);
           if (refusal) throw new SearchQuotaExceeded(refusal);
@@ -204,18 +280,11 @@ export class ProtectedStore {
 
   private async listInTransaction(tx: AuditedTransaction, run: ListRun): Promise<ListPage> {
     const { actor, context, plan, scope, query, searched, masked } = run;
-    const object = plan.object as ScopedResource;
-    let q = this.selectWithSubject(tx, plan);
-    if (!scope) q = q.where(sql<boolean>`1 = 0`);
-    if (scope === 'own') q = q.where(`${object}.owner_id`, '=', actor.userId);
-    if (scope === 'team') q = q.where(`${object}.team_id`, '=', actor.teamId);
-    for (const [name, value] of Object.entries(query.filters ?? {})) {
-      const field = plan.plain.find((f) => f.name === name);
-      if (!field) throw unprocessable(`cannot filter ${object} by ${name}`);
-      q = q.where(`${object}.${field.column}`, '=', value);
-    }
+    const object = plan.object;
+    let q = scoped(selectWithSubject(tx, plan), plan, actor, scope);
+    q = filtered(q, plan, query.filters, query.ranges);
     if (searched && query.search) {
-      q = await this.whereBlindIndex(tx, q, plan, searched, query.search.value);
+      q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
     if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
     const rows = (await q
@@ -223,65 +292,100 @@ export class ProtectedStore {
       .limit(query.limit + 1)
       .execute()) as Row[];
     let page = rows.slice(0, query.limit);
-    const decrypted = await Promise.all(page.map((row) => this.decryptFor(actor, plan, row, searched)));
+    const decrypted = await Promise.all(page.map((row) => decryptFor(this.kernel, actor, plan, row, searched)));
     let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
-    if (searched && query.search) items = items.filter(({ values }) => this.sameValue(plan, searched, values.__searched, query.search?.value));
+    if (searched && query.search) items = items.filter(({ values }) => sameValue(this.kernel, plan, searched, values.__searched, query.search?.value));
     page = items.map((i) => i.row);
     // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
-    if (plan.personal && (page.length > 0 || searched)) {
-      const event = this.readEvent(actor, plan, page, searched?.name, masked);
+    const read = page.filter((r) => r.subject_id);
+    if (plan.personal && (read.length > 0 || searched)) {
+      const event = readEvent(actor, plan, read, searched?.name, masked);
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
-    // Records without personal fields (accounts) are audited when they leave in bulk.
-    if (!plan.personal && query.purpose === 'export' && page.length > 0) {
-      await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length } });
+    // Records without personal values are audited when they leave in bulk.
+    if (query.purpose === 'export' && page.length > read.length) {
+      await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length - read.length } });
     }
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    return { items: items.map(({ row, values }) => this.present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
+    return { items: items.map(({ row, values }) => present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
   }
 
-  async update(actor: Actor, context: RequestContext, object: ScopedResource, id: string, patch: RecordValues): Promise<PresentedRecord> {
-    this.require(actor, `${object}.update`);
+  /**
+   * Counts and sums over the records in scope, grouped by non-personal fields (dashboards): computed
+   * only from what the actor may see; no personal value is read, so no read event.
+   */
+  async aggregate(actor: Actor, object: StoreObject, query: AggregateQuery): Promise<AggregateRow[]> {
+    this.require(actor, object, 'read');
+    const plan = this.plan(object);
+    const scope = recordScope(actor, object);
+    if (!scope) return [];
+    const groups = query.groupBy.map((name) => plainField(plan, name, 'group'));
+    const sums = (query.sums ?? []).map((name) => {
+      const field = plainField(plan, name, 'sum');
+      if (field.spec.type !== 'integer') throw unprocessable(`cannot sum ${object} by ${name}: not a number`);
+      return field;
+    });
+    return this.run(async (tx) => {
+      const db = tx.trx as unknown as AnyDb;
+      let q = scoped(db.selectFrom(object), plan, actor, scope);
+      q = filtered(q, plan, query.filters, query.ranges);
+      q = q.select([
+        ...groups.map((g) => `${object}.${g.column} as ${g.column}`),
+        sql<number>`count(*)`.as('__count'),
+        ...sums.map((s) => sql<number>`coalesce(sum(${sql.ref(`${object}.${s.column}`)}), 0)`.as(`__sum_${s.column}`)),
+      ]);
+      if (groups.length) q = q.groupBy(groups.map((g) => `${object}.${g.column}`)).orderBy(groups.map((g) => `${object}.${g.column}`));
+      const rows = (await q.execute()) as Record<string, unknown>[];
+      return rows.map((r) => {
+        const out: AggregateRow = { count: Number(r.__count) };
+        for (const g of groups) out[g.name] = toPresented(g, r[g.column]);
+        for (const s of sums) out[s.name] = Number(r[`__sum_${s.column}`]);
+        return out;
+      });
+    });
+  }
+
+  async update(actor: Actor, context: RequestContext, object: StoreObject, id: string, patch: RecordValues): Promise<PresentedRecord> {
+    this.require(actor, object, 'update');
     const plan = this.plan(object);
     this.assertWritable(actor, plan, patch);
-    return this.kernel.transaction(async (tx) => {
-      let row = await this.loadInScope(tx, actor, object, id);
-      const sealsValues = plan.encrypted.some((f) => f.name in patch);
+    return this.run(async (tx) => {
+      let row = await loadInScope(tx, actor, object, id);
+      const viaField = plan.subjectVia;
+      const movesPerson = viaField !== undefined && viaField.name in patch && (patch[viaField.name] ?? null) !== (row[viaField.column] ?? null);
+      const sealsValues = plan.encrypted.some((f) => f.name in patch) || movesPerson;
       if (sealsValues && row.subject_id) {
         // Lock the subject key first (as rotation does), then read the row as it is under that key.
-        if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound('contact');
-        if (this.kernel.db.dialect === 'postgres') row = await this.loadInScope(tx, actor, object, id);
+        if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
+        if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
-      const changes: Record<string, unknown> = { updated_at: nowIso() };
-      if ('ownerId' in patch || 'teamId' in patch) {
-        const ownership = await this.resolveOwnership(tx, actor, object, {
+      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, patch) };
+      if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
+        const ownership = await resolveOwnership(tx, actor, object, {
           ownerId: patch.ownerId ?? row.owner_id,
           teamId: 'teamId' in patch ? patch.teamId : row.team_id,
-          accountId: patch.accountId,
         });
         changes.owner_id = ownership.ownerId;
         changes.team_id = ownership.teamId;
-      } else if (patch.accountId) await this.assertAccountVisible(tx, actor, patch.accountId);
-      Object.assign(changes, plainColumns(plan, patch));
-      if (plan.personal) {
-        const subjectKey = this.subjectKeyOf(row);
-        const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subjectKey, Number(row.key_version), patch);
-        Object.assign(changes, encoded.columns);
-        if (encoded.nameDigests) await this.replaceNameTokens(tx, plan, id, encoded.nameDigests);
       }
+      await assertReferencesVisible(tx, actor, plan, patch);
+      await this.checkRules(tx, actor, object, plainRecord(plan, { ...row, ...changes }), plainRecord(plan, row));
+      if (plan.personal) await resealInto(this.kernel, tx, plan, row, changes, patch, movesPerson);
       await (tx.trx as unknown as AnyDb).updateTable(object).set(changes).where('id', '=', id).execute();
       const changed = Object.keys(patch).filter((k) => patch[k] !== undefined);
+      const subjects = [row.subject_id, changes.subject_id as string | null | undefined].filter((s): s is string => !!s);
       await tx.audit(actor, context, {
         action: 'record.updated',
         outcome: 'success',
         resource: object,
         resourceId: id,
-        subjectIds: row.subject_id ? [row.subject_id] : undefined,
+        subjectIds: subjects.length ? [...new Set(subjects)] : undefined,
         fields: changed,
         detail: { diff: Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])) },
       });
       const updated = { ...row, ...changes } as Row;
-      return this.present(actor, plan, updated, await this.decryptFor(actor, plan, updated));
+      if (movesPerson) Object.assign(updated, await subjectColumns(tx, updated.subject_id ?? null));
+      return present(actor, plan, updated, await decryptFor(this.kernel, actor, plan, updated));
     });
   }
 
@@ -293,12 +397,12 @@ export class ProtectedStore {
   async reveal(
     actor: Actor,
     context: RequestContext,
-    object: ScopedResource,
+    object: StoreObject,
     id: string,
     fields: string[],
     reason: RevealReason,
   ): Promise<Record<string, string | null>> {
-    this.require(actor, `${object}.reveal` as Permission);
+    this.require(actor, object, 'reveal');
     const plan = this.plan(object);
     const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
     if (wanted.some((f) => !f)) throw unprocessable('only personal fields can be revealed');
@@ -307,9 +411,11 @@ export class ProtectedStore {
     if (!hasFreshSecondFactor(actor)) {
       throw new AppError('step_up_required', 403, 'revealing needs a fresh second factor: POST /api/v1/auth/step-up with a code, then retry within 5 minutes');
     }
-    return this.kernel.transaction(async (tx) => {
-      const row = await this.loadInScope(tx, actor, object, id);
-      const values = decodePersonalValues(this.kernel.suite, plan, row, this.subjectKeyOf(row), wanted as PlannedField[]);
+    return this.run(async (tx) => {
+      const row = await loadInScope(tx, actor, object, id);
+      const key = subjectKeyOf(this.kernel, row, plan);
+      if (!key) throw notFound(plan.spec.label);
+      const values = decodePersonalValues(this.kernel.suite, plan, row, key, wanted as PlannedField[]);
       await tx.audit(actor, context, {
         action: 'personal_data.reveal',
         outcome: 'success',
@@ -324,21 +430,28 @@ export class ProtectedStore {
     });
   }
 
-  /** Deletes the record; for a person, the subject key is destroyed too (crypto-shredding). */
-  async remove(actor: Actor, context: RequestContext, object: ScopedResource, id: string): Promise<void> {
-    this.require(actor, `${object}.delete`);
+  /**
+   * Deletes the record. A person's own data subject key is destroyed too (crypto-shredding); a record
+   * still named by another (a channel by its bookings) is refused with 409.
+   */
+  async remove(actor: Actor, context: RequestContext, object: StoreObject, id: string): Promise<void> {
+    this.require(actor, object, 'delete');
     const plan = this.plan(object);
-    await this.kernel.transaction(async (tx) => {
-      const row = await this.loadInScope(tx, actor, object, id);
+    await this.run(async (tx) => {
+      const row = await loadInScope(tx, actor, object, id);
       // Subject before record, as every writer and the rotation lock them (no deadlock).
       if (row.subject_id) await lockSubjectKey(this.kernel, tx.trx, row.subject_id);
       const db = tx.trx as unknown as AnyDb;
       if (object === 'accounts') await releaseLinkedContacts(tx, actor, context, id);
+      await this.assertUnreferenced(tx, object, id);
+      const rules = this.rules.get(object);
+      if (rules?.beforeDelete) await rules.beforeDelete(ruleContext(tx, actor), plainRecord(plan, row));
       if (plan.personal) await db.deleteFrom('name_tokens').where('table_name', '=', object).where('row_id', '=', id).execute();
       await db.deleteFrom(object).where('id', '=', id).execute();
-      if (row.subject_id) {
+      const shred = plan.ownSubject && row.subject_id;
+      if (shred) {
         await db.updateTable('data_subjects').set({ wrapped_key: null, erased_at: nowIso() }).where('id', '=', row.subject_id).execute();
-        this.kernel.keyring.forgetSubject(row.subject_id);
+        this.kernel.keyring.forgetSubject(String(row.subject_id));
       }
       await tx.audit(actor, context, {
         action: 'record.deleted',
@@ -346,220 +459,48 @@ export class ProtectedStore {
         resource: object,
         resourceId: id,
         subjectIds: row.subject_id ? [row.subject_id] : undefined,
-        detail: row.subject_id ? { subjectKeyDestroyed: true } : undefined,
+        detail: shred ? { subjectKeyDestroyed: true } : undefined,
       });
     });
   }
 
   /**
-   * The door for views *about* a record (e.g. who has seen it): checks the read permission and the
-   * record scope (outside it: 404) and returns the record's data subject, decrypting nothing.
+   * The door for views *about* a record (who has seen it, its timeline): checks the read permission
+   * and the record scope (outside it: 404) and returns the record's data subject, decrypting nothing.
    * Pass the caller's transaction to keep the check and the view in one transaction.
    */
-  async assertVisible(actor: Actor, object: ScopedResource, id: string, tx?: AuditedTransaction): Promise<string | null> {
-    this.require(actor, `${object}.read`);
-    const check = async (t: AuditedTransaction) => (await this.loadInScope(t, actor, object, id)).subject_id ?? null;
-    return tx ? check(tx) : this.kernel.transaction(check);
+  async assertVisible(actor: Actor, object: StoreObject, id: string, tx?: AuditedTransaction): Promise<string | null> {
+    this.require(actor, object, 'read');
+    const check = async (t: AuditedTransaction) => (await loadInScope(t, actor, object, id)).subject_id ?? null;
+    return tx ? check(tx) : this.run(check);
   }
 
   // ---- internals -------------------------------------------------------------------------
 
-  private selectWithSubject(tx: AuditedTransaction, plan: TablePlan) {
+  private async checkRules(tx: AuditedTransaction, actor: Actor, object: StoreObject, next: PlainRecord, previous: PlainRecord | undefined): Promise<void> {
+    const rules = this.rules.get(object);
+    if (rules?.beforeWrite) await rules.beforeWrite(ruleContext(tx, actor), next, previous);
+  }
+
+  /** 409 while another record names this one (a channel by its bookings, a title by its licences). */
+  private async assertUnreferenced(tx: AuditedTransaction, object: StoreObject, id: string): Promise<void> {
     const db = tx.trx as unknown as AnyDb;
-    const table = plan.object;
-    if (!plan.personal) return db.selectFrom(table).selectAll(table);
-    return db
-      .selectFrom(table)
-      .innerJoin('data_subjects', 'data_subjects.id', `${table}.subject_id`)
-      .selectAll(table)
-      .select(['data_subjects.key_version as key_version', 'data_subjects.wrapped_key as wrapped_key']);
-  }
-
-  private async loadInScope(tx: AuditedTransaction, actor: Actor, object: ScopedResource, id: string): Promise<Row> {
-    const row = (await this.selectWithSubject(tx, this.plan(object)).where(`${object}.id`, '=', id).executeTakeFirst()) as Row | undefined;
-    if (!row || !inScope(actor, object, { ownerId: row.owner_id, teamId: row.team_id })) throw notFound(object === 'contacts' ? 'contact' : 'account');
-    return row;
-  }
-
-  private subjectKeyOf(row: Row): Buffer {
-    const wrapped = row.wrapped_key as Buffer | null;
-    if (!wrapped || !row.subject_id) throw notFound('contact');
-    return this.kernel.keyring.subjectKey(row.subject_id, Number(row.key_version), Buffer.from(wrapped));
-  }
-
-  /** Decrypts only what the actor may see (readable or masked), plus a searched field for verification. */
-  private async decryptFor(actor: Actor, plan: TablePlan, row: Row, searched?: PlannedField): Promise<Record<string, string | null>> {
-    if (!plan.personal) return {};
-    const visible = plan.encrypted.filter((f) => fieldAccess(actor, plan.object, f.name) !== 'hidden');
-    const wanted = searched && !visible.includes(searched) ? [...visible, searched] : visible;
-    if (wanted.length === 0) return {};
-    const values = decodePersonalValues(this.kernel.suite, plan, row, this.subjectKeyOf(row), wanted);
-    if (searched) values.__searched = values[searched.name] ?? null;
-    return values;
-  }
-
-  private present(actor: Actor, plan: TablePlan, row: Row, values: Record<string, string | null>): PresentedRecord {
-    const out: PresentedRecord = {};
-    const masked: string[] = [];
-    for (const field of plan.fields) {
-      if (!field.encrypted) {
-        out[field.name] = (row[field.column] as string | null) ?? null;
-        continue;
-      }
-      const access: FieldAccess = fieldAccess(actor, plan.object, field.name);
-      if (access === 'hidden') continue;
-      const value = values[field.name] ?? null;
-      if (access === 'masked' && field.spec.mask) {
-        out[field.name] = value === null ? null : applyMask(field.spec.mask, value);
-        masked.push(field.name);
-      } else out[field.name] = value;
+    for (const { object: other, field } of referencesTo(object)) {
+      if (object === 'accounts' && other === 'contacts') continue; // released above
+      const used = await db.selectFrom(other).select('id').where(field.column, '=', id).limit(1).executeTakeFirst();
+      if (used) throw conflict(`the ${tablePlan(object).spec.label} is still named by ${tablePlan(other).spec.plural} (${field.name})`);
     }
-    if (plan.personal) out.maskedFields = masked;
-    return out;
-  }
-
-  private readEvent(actor: Actor, plan: TablePlan, rows: Row[], searchedField?: string, searchedMasked = false): AuditEventInput {
-    const visible = plan.encrypted.filter((f) => fieldAccess(actor, plan.object, f.name) !== 'hidden').map((f) => f.name);
-    // A miss shows no field of anyone; it names the field that was compared.
-    const fields = searchedField && rows.length === 0 ? [searchedField] : visible;
-    const searchDetail = { searchedBy: searchedField, count: rows.length, ...(searchedMasked ? { searchedMasked: true } : {}) };
-    return {
-      action: searchedField ? 'personal_data.search' : 'personal_data.read',
-      outcome: 'success',
-      resource: plan.object,
-      resourceId: rows.length === 1 ? rows[0]?.id : undefined,
-      subjectIds: rows.map((r) => String(r.subject_id)),
-      fields,
-      detail: searchedField ? searchDetail : rows.length > 1 ? { count: rows.length } : undefined,
-    };
   }
 
   private assertWritable(actor: Actor, plan: TablePlan, input: RecordValues): void {
     for (const name of Object.keys(input)) {
       const field = plan.fields.find((f) => f.name === name);
-      if (!field) throw unprocessable(`unknown field ${name}`);
-      if (field.encrypted && fieldAccess(actor, plan.object, name) === 'hidden') throw forbidden(`you may not write ${name}`);
+      if (!field || (field.spec.system && input[name] !== undefined)) throw unprocessable(`unknown field ${name}`);
+      if (field.encrypted) {
+        if (fieldAccess(actor, plan.object, name) === 'hidden') throw forbidden(`you may not write ${name}`);
+        const value = input[name];
+        if (value !== null && value !== undefined && typeof value !== 'string') throw unprocessable(`${name} must be text`);
+      }
     }
   }
-
-  private searchField(actor: Actor, plan: TablePlan, name: string): PlannedField {
-    const field = plan.encrypted.find((f) => f.name === name && f.spec.blindIndex);
-    if (!field) throw unprocessable(`cannot search ${plan.object} by ${name}`);
-    if (fieldAccess(actor, plan.object, name) === 'hidden') throw forbidden(`you may not search by ${name}`);
-    return field;
-  }
-
-  private async whereBlindIndex(tx: AuditedTransaction, q: any, plan: TablePlan, field: PlannedField, value: string) {
-    let digest: string | string[];
-    try {
-      digest =
-        field.spec.blindIndex === 'name' ? nameTokenDigests(this.kernel.keyring, plan, field, value) : fieldBlindIndex(this.kernel.keyring, plan, field, value);
-    } catch {
-      throw unprocessable(`${field.name} is not a valid search value`);
-    }
-    if (typeof digest === 'string') return q.where(`${plan.object}.${bidxColumn(field)}`, '=', digest);
-    const first = digest[0];
-    if (!first) throw unprocessable(`${field.name} is not a valid search value`);
-    const db = tx.trx as unknown as AnyDb;
-    const ids = db.selectFrom('name_tokens').select('row_id').where('table_name', '=', plan.object).where('digest', '=', first);
-    return q.where(`${plan.object}.id`, 'in', ids);
-  }
-
-  /** Drops blind-index false positives (truncated indexes collide by design). */
-  private sameValue(plan: TablePlan, field: PlannedField, stored: string | null | undefined, wanted: string | undefined): boolean {
-    if (!stored || wanted === undefined) return false;
-    if (field.spec.blindIndex === 'name') {
-      const want = nameTokenDigests(this.kernel.keyring, plan, field, wanted)[0];
-      return nameTokenDigests(this.kernel.keyring, plan, field, stored).includes(want ?? '');
-    }
-    return fieldBlindIndex(this.kernel.keyring, plan, field, stored, 256) === fieldBlindIndex(this.kernel.keyring, plan, field, wanted, 256);
-  }
-
-  /** Creates the data subject with its own key, encrypts the values into `row`; returns the wrapped key. */
-  private async encryptInto(
-    tx: AuditedTransaction,
-    plan: TablePlan,
-    row: Record<string, unknown>,
-    id: string,
-    input: RecordValues,
-  ): Promise<{ key_version: number; wrapped_key: Buffer }> {
-    const subjectId = newId();
-    const keyring = this.kernel.keyring;
-    const subject = keyring.newSubjectKey(subjectId);
-    await tx.trx
-      .insertInto('data_subjects')
-      .values({ id: subjectId, key_version: subject.version, wrapped_key: subject.wrapped, created_at: nowIso(), erased_at: null })
-      .execute();
-    row.subject_id = subjectId;
-    const encoded = encodePersonalValues(keyring, plan, id, subject.key, subject.version, input);
-    Object.assign(row, encoded.columns);
-    if (encoded.nameDigests) await this.replaceNameTokens(tx, plan, id, encoded.nameDigests, true);
-    return { key_version: subject.version, wrapped_key: subject.wrapped };
-  }
-
-  private async replaceNameTokens(tx: AuditedTransaction, plan: TablePlan, rowId: string, digests: string[], fresh = false): Promise<void> {
-    if (!fresh) await tx.trx.deleteFrom('name_tokens').where('table_name', '=', plan.object).where('row_id', '=', rowId).execute();
-    const unique = [...new Set(digests)];
-    if (unique.length > 0)
-      await tx.trx
-        .insertInto('name_tokens')
-        .values(unique.map((digest) => ({ table_name: plan.object, row_id: rowId, digest })))
-        .execute();
-  }
-
-  private async resolveOwnership(
-    tx: AuditedTransaction,
-    actor: Actor,
-    object: ScopedResource,
-    input: RecordValues,
-  ): Promise<{ ownerId: string; teamId: string | null }> {
-    const scope = recordScope(actor, object);
-    const ownerId = input.ownerId ?? actor.userId;
-    if (!ownerId) throw unprocessable('ownerId is required for system writes');
-    const owner = await tx.trx.selectFrom('users').select(['id', 'team_id']).where('id', '=', ownerId).executeTakeFirst();
-    if (!owner) throw unprocessable('ownerId does not name a user');
-    const teamId = input.teamId !== undefined ? input.teamId : owner.team_id;
-    if (teamId) {
-      const team = await tx.trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
-      if (!team) throw unprocessable('teamId does not name a team');
-    }
-    const refusal = ownershipRefusal(scope, actor, { ownerId, ownerTeamId: owner.team_id, teamId: teamId ?? null });
-    if (refusal) throw forbidden(`the record would fall outside your scope (${refusal})`);
-    if (input.accountId) await this.assertAccountVisible(tx, actor, input.accountId);
-    return { ownerId, teamId: teamId ?? null };
-  }
-
-  private async assertAccountVisible(tx: AuditedTransaction, actor: Actor, accountId: string): Promise<void> {
-    const account = await tx.trx.selectFrom('accounts').select(['owner_id', 'team_id']).where('id', '=', accountId).executeTakeFirst();
-    if (!account || !inScope(actor, 'accounts', { ownerId: account.owner_id, teamId: account.team_id }))
-      throw unprocessable('accountId does not name an account you can see');
-  }
-}
-
-/** Fields set by the system (ids, ownership, timestamps) are never copied from input. */
-const systemFields = new Set(['id', 'ownerId', 'teamId', 'createdAt', 'updatedAt']);
-
-/** The non-personal columns an input sets, by catalogue column name. */
-function plainColumns(plan: TablePlan, input: RecordValues): Record<string, unknown> {
-  const columns: Record<string, unknown> = {};
-  for (const field of plan.plain) if (field.name in input && !systemFields.has(field.name)) columns[field.column] = input[field.name] ?? null;
-  return columns;
-}
-
-/** Multi-row insert; rows get the same column set (missing ones become null) so one statement fits all. */
-async function insertUniform(db: AnyDb, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const uniform = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
-  for (let i = 0; i < uniform.length; i += 500)
-    await db
-      .insertInto(table)
-      .values(uniform.slice(i, i + 500))
-      .execute();
-}
-
-const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('bad_request', 400, 'invalid cursor');
-  return id;
 }

@@ -36,14 +36,15 @@ export function encodePersonalValues(
   rowId: string,
   subjectKey: Buffer,
   keyVersion: number,
-  values: Record<string, string | null | undefined>,
+  values: Readonly<Record<string, unknown>>,
 ): EncodedValues {
   const columns: EncodedValues['columns'] = {};
   let nameDigests: string[] | undefined;
   for (const field of plan.encrypted) {
     if (!(field.name in values)) continue;
-    const value = values[field.name];
-    const present = value !== null && value !== undefined && value !== '';
+    const raw = values[field.name];
+    const present = raw !== null && raw !== undefined && raw !== '';
+    const value = present ? String(raw) : '';
     columns[encColumn(field)] = present ? sealValue(keyring.suite, subjectKey, keyVersion, value, { table: plan.object, column: field.column, rowId }) : null;
     const kind = field.spec.blindIndex;
     if (kind === 'name') nameDigests = present ? nameTokenDigests(keyring, plan, field, value) : [];

@@ -1,0 +1,7 @@
+import type { DomainGrants } from '../roles.js';
+
+/**
+ * Each business domain's additions to the default roles, one file per domain (`grants/<domain>.ts`),
+ * listed here. Separation of duties is checked on the merged roles by packages/shared/test/roles.test.ts.
+ */
+export const domainGrants: readonly DomainGrants[] = [];
