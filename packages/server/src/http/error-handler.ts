@@ -41,6 +41,17 @@ async function auditRefusal(kernel: Kernel, request: FastifyRequest, error: AppE
   }
 }
 
+/**
+ * A write the database refused for a uniqueness or reference constraint (two channels with one code;
+ * a row still named by another): 409, saying which kind, never the value (it may be personal).
+ */
+function constraintViolation(error: { code?: unknown }): string | undefined {
+  const code = String(error.code ?? '');
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return 'a record with the same unique value exists';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return 'the record is named by, or names, a record that does not allow this change';
+  return undefined;
+}
+
 /** Maps every failure to the public error shape; internals and stack traces never leave the server. */
 export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void {
   app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'not_found', 'no such route'));
@@ -59,6 +70,8 @@ export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void
       request.log.error({ err: { type: 'IntegrityError', message: error.message } }, 'stored data failed an integrity check');
       return send(reply, request, 500, 'integrity_error', 'stored data failed an integrity check');
     }
+    const constraint = constraintViolation(error);
+    if (constraint) return send(reply, request, 409, 'conflict', constraint);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, request, 413, 'payload_too_large', 'the request body is too large');
     if (error.statusCode === 429) return send(reply, request, 429, 'rate_limited', 'too many requests; slow down');
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')

@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.js';
 import { appendAuditEvent } from './audit/append-audit-event.js';
 import type { AuditEventInput, RequestContext } from './audit/audit-event.js';
 import type { Actor } from './authz/actor.js';
+import { applyNewDefaultGrants } from './authz/default-grants.js';
 import { loadRoleMatrix } from './authz/role-store.js';
 import { ensureAuditDetailKey } from './crypto/audit-detail-key.js';
 import type { CipherSuite, SuiteId } from './crypto/cipher-suite.js';
@@ -76,7 +77,12 @@ export async function openKernel(config: Config, options: { migrate?: boolean } 
       await keyring.close();
       throw error;
     });
-    return kernelFrom(config, db, keyring);
+    const kernel = kernelFrom(config, db, keyring);
+    await applyNewDefaultGrants(kernel).catch(async (error) => {
+      await keyring.close();
+      throw error;
+    });
+    return kernel;
   } catch (error) {
     await db.close();
     throw error;

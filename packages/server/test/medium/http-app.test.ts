@@ -148,6 +148,11 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/accounts/:id accounts.read",
         "PATCH /api/v1/accounts/:id accounts.update",
         "DELETE /api/v1/accounts/:id accounts.delete",
+        "GET /api/v1/channels channels.read",
+        "POST /api/v1/channels channels.create",
+        "GET /api/v1/channels/:id channels.read",
+        "PATCH /api/v1/channels/:id channels.update",
+        "DELETE /api/v1/channels/:id channels.delete",
         "GET /api/v1/audit/verify audit.read",
         "GET /api/v1/users users.read",
         "POST /api/v1/users users.manage",
@@ -221,6 +226,8 @@ describe('the escape hatch', () => {
     expect(sites.sort()).toEqual([
       'cli/cli-context.ts:1',
       'platform/audit/retention.ts:1',
+      // default grants of a new version applied to the stored roles at start, audited
+      'platform/authz/default-grants.ts:1',
       // the staff directory's audited system reads of a staff e-mail (mail to them, authenticator labels, password checks)
       'platform/data/staff-directory.ts:1',
       'platform/install/initialise-installation.ts:1',

@@ -20,6 +20,8 @@ const noPersonalData: Record<string, string> = {
   'GET /enrol': 'static page explaining how to redeem an enrolment link (the token stays in the fragment)',
   'GET /healthz': 'liveness and dialect',
   'GET /api/v1/openapi.json': 'API description',
+  'GET /api/v1/channels': 'reference data: channels hold no personal field',
+  'GET /api/v1/channels/:id': 'reference data: channels hold no personal field',
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',

@@ -1,3 +1,4 @@
+import { adSalesFields, adSalesObjects } from './ad-sales.js';
 import { partiesFields, partiesObjects } from './parties.js';
 import { staffFields, staffObjects } from './staff.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
@@ -10,11 +11,13 @@ import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
 export const fieldCatalogue = {
   ...partiesFields,
   ...staffFields,
+  ...adSalesFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
   ...partiesObjects,
   ...staffObjects,
+  ...adSalesObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;

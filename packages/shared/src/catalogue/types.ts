@@ -47,6 +47,8 @@ export interface FieldSpec {
   readonly input?: ZodType;
   /** Must be given at creation. */
   readonly required?: boolean;
+  /** The value a creation without this field stores (plain fields only). */
+  readonly default?: string | number | boolean;
   /** Set by the system (ids, timestamps, derived values): never taken from a request. */
   readonly system?: boolean;
 }

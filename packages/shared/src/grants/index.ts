@@ -1,7 +1,8 @@
 import type { DomainGrants } from '../roles.js';
+import { adSalesGrants } from './ad-sales.js';
 
 /**
  * Each business domain's additions to the default roles, one file per domain (`grants/<domain>.ts`),
  * listed here. Separation of duties is checked on the merged roles by packages/shared/test/roles.test.ts.
  */
-export const domainGrants: readonly DomainGrants[] = [];
+export const domainGrants: readonly DomainGrants[] = [adSalesGrants];

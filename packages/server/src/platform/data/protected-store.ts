@@ -21,6 +21,7 @@ import {
   decodeCursor,
   encodeCursor,
   insertUniform,
+  newPlainColumns,
   type PlainRecord,
   type PresentedRecord,
   plainColumns,
@@ -131,7 +132,7 @@ export class ProtectedStore {
     return this.run(async (tx) => {
       const id = newId();
       const now = nowIso();
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...plainColumns(plan, input) };
+      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, input) };
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -177,7 +178,7 @@ export class ProtectedStore {
         const now = nowIso();
         for (const input of inputs.slice(start, start + chunk)) {
           const id = newId();
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...plainColumns(plan, input) };
+          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, input) };
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);

@@ -37,6 +37,16 @@ export function plainColumns(plan: TablePlan, input: RecordValues): Record<strin
   return columns;
 }
 
+/** A new record's plain columns: the input's, and the catalogue's defaults for fields it leaves out. */
+export function newPlainColumns(plan: TablePlan, input: RecordValues): Record<string, unknown> {
+  const columns = plainColumns(plan, input);
+  for (const field of plan.plain) {
+    if (field.spec.default !== undefined && (input[field.name] === undefined || input[field.name] === null))
+      columns[field.column] = toStored(field, field.spec.default);
+  }
+  return columns;
+}
+
 /** The plain fields of a stored row, by field name (what rules and aggregates see). */
 export function plainRecord(plan: TablePlan, row: Record<string, unknown>): PlainRecord {
   const out: PlainRecord = {};

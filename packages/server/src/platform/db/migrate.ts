@@ -14,6 +14,7 @@ import { staffCredentialsMigration } from './migrations/011-staff-credentials.js
 import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-search-and-audit-seal.js';
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
 import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-details.js';
+import { channelsMigration } from './migrations/015-channels.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -32,6 +33,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '012-masked-search-and-audit-seal': maskedSearchAndAuditSealMigration(dialect),
     '013-oidc-links': oidcLinksMigration(),
     '014-sealed-staff-details': sealedStaffDetailsMigration(dialect),
+    '015-channels': channelsMigration(),
   };
 }
 
