@@ -49,7 +49,9 @@ export interface MigrationReport {
 }
 
 async function runMigrations(kysely: Kysely<any>, dialect: DialectKind): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: kysely, provider: new StaticMigrations(dialect) });
+  // Unordered: a migration merged from a parallel branch may carry a lower number than one already
+  // applied on a development database; each migration still runs exactly once.
+  const migrator = new Migrator({ db: kysely, provider: new StaticMigrations(dialect), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
