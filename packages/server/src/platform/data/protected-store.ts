@@ -132,7 +132,8 @@ export class ProtectedStore {
     return this.run(async (tx) => {
       const id = newId();
       const now = nowIso();
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, input) };
+      const derived = await this.derive(tx, actor, object, input, undefined);
+      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -178,7 +179,8 @@ export class ProtectedStore {
         const now = nowIso();
         for (const input of inputs.slice(start, start + chunk)) {
           const id = newId();
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, input) };
+          const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
+          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);
@@ -360,7 +362,8 @@ export class ProtectedStore {
         if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
-      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, patch) };
+      const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row));
+      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
           ownerId: patch.ownerId ?? row.owner_id,
@@ -446,7 +449,7 @@ export class ProtectedStore {
       if (object === 'accounts') await releaseLinkedContacts(tx, actor, context, id);
       await this.assertUnreferenced(tx, object, id);
       const rules = this.rules.get(object);
-      if (rules?.beforeDelete) await rules.beforeDelete(ruleContext(tx, actor), plainRecord(plan, row));
+      if (rules?.beforeDelete) await rules.beforeDelete(ruleContext(tx, actor, this.kernel.db.dialect), plainRecord(plan, row));
       if (plan.personal) await db.deleteFrom('name_tokens').where('table_name', '=', object).where('row_id', '=', id).execute();
       await db.deleteFrom(object).where('id', '=', id).execute();
       const shred = plan.ownSubject && row.subject_id;
@@ -480,7 +483,23 @@ export class ProtectedStore {
 
   private async checkRules(tx: AuditedTransaction, actor: Actor, object: StoreObject, next: PlainRecord, previous: PlainRecord | undefined): Promise<void> {
     const rules = this.rules.get(object);
-    if (rules?.beforeWrite) await rules.beforeWrite(ruleContext(tx, actor), next, previous);
+    if (rules?.beforeWrite) await rules.beforeWrite(ruleContext(tx, actor, this.kernel.db.dialect), next, previous);
+  }
+
+  private async derive(
+    tx: AuditedTransaction,
+    actor: Actor,
+    object: StoreObject,
+    input: RecordValues,
+    previous: PlainRecord | undefined,
+  ): Promise<Record<string, Value>> {
+    const rules = this.rules.get(object);
+    if (!rules?.derive) return {};
+    const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
+    const plan = this.plan(object);
+    for (const name of Object.keys(derived))
+      if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
+    return derived;
   }
 
   /** 409 while another record names this one (a channel by its bookings, a title by its licences). */

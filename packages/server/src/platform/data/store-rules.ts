@@ -1,5 +1,5 @@
 import type { StoreObject } from '@castellan/shared';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../authz/actor.js';
 import type { AuditedTransaction } from '../kernel.js';
 import { type PlainRecord, plainColumn, plainRecord, toStored, type Value } from './store-values.js';
@@ -21,6 +21,13 @@ export interface RuleContext {
    * the actor may read. Never returns personal fields; nothing leaves the rule but its verdict.
    */
   plainRows(object: StoreObject, where: Record<string, Value>, range?: { field: string; from?: Value; to?: Value }): Promise<PlainRecord[]>;
+  /**
+   * Serialises the writes that share `key` (a channel and day, a title) until the transaction ends,
+   * so that a check over other rows (a cap, a conflict) cannot be raced by a parallel write. On
+   * PostgreSQL a transaction-scoped advisory lock; SQLite transactions already run one at a time
+   * (`begin immediate`).
+   */
+  lock(key: string): Promise<void>;
 }
 
 export interface ObjectRules {
@@ -28,13 +35,23 @@ export interface ObjectRules {
   beforeWrite?(rc: RuleContext, next: PlainRecord, previous: PlainRecord | undefined): Promise<void> | void;
   /** Before a delete lands. */
   beforeDelete?(rc: RuleContext, previous: PlainRecord): Promise<void> | void;
+  /**
+   * Values the system derives from a write (a minor flag from a date of birth, a price from the rate
+   * card), merged into it before the plain columns and rules: may set `system` fields. `input` is the
+   * write as given (personal values included, in memory only); `previous` the stored plain fields on
+   * an update. Personal values must never be copied into a plain field.
+   */
+  derive?(rc: RuleContext, input: Readonly<Record<string, Value | undefined>>, previous: PlainRecord | undefined): Promise<Record<string, Value>> | Record<string, Value>;
 }
 
-export function ruleContext(tx: AuditedTransaction, actor: Actor, now = new Date()): RuleContext {
+export function ruleContext(tx: AuditedTransaction, actor: Actor, dialect: 'sqlite' | 'postgres', now = new Date()): RuleContext {
   const db = tx.trx as unknown as Kysely<any>;
   return {
     actor,
     now,
+    async lock(key) {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+    },
     async plainRows(object, where, range) {
       const plan = tablePlan(object);
       let q = db.selectFrom(object).select(plan.plain.map((f) => f.column));
