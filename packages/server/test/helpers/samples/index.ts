@@ -1,0 +1,4 @@
+import type { SampleMaker } from './types.js';
+
+/** One sample maker per domain (see types.ts); each domain adds its line here. */
+export const sampleMakers: Record<string, SampleMaker> = {};
