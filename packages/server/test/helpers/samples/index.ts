@@ -1,4 +1,7 @@
+import { coreSamples } from './core.js';
 import type { SampleMaker } from './types.js';
 
 /** One sample maker per domain (see types.ts); each domain adds its line here. */
-export const sampleMakers: Record<string, SampleMaker> = {};
+export const sampleMakers: Record<string, SampleMaker> = {
+  core: coreSamples,
+};
