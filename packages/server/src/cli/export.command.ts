@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { domainStore } from '../modules/domain-store.js';
 import { noRequest } from '../platform/audit/audit-event.js';
 import { onBehalfOfActor } from '../platform/authz/actor.js';
 import { type ExportFormat, exportRecords } from '../platform/data/export-records.js';
-import { ProtectedStore } from '../platform/data/protected-store.js';
 import { findUserByEmail } from '../platform/identity/user-directory.js';
 import { osUserName, withKernel } from './cli-context.js';
 
@@ -22,7 +22,7 @@ export function exportCommand(program: Command): void {
         const user = await findUserByEmail(kernel, opts.as);
         if (user?.status !== 'active') throw new Error('no active user has this e-mail address');
         const actor = onBehalfOfActor({ osUser: osUserName(), verb: `export ${object}` }, { id: user.id, teamId: user.teamId }, user.roles);
-        for await (const chunk of exportRecords(new ProtectedStore(kernel), actor, noRequest, object, opts.format as ExportFormat)) {
+        for await (const chunk of exportRecords(domainStore(kernel), actor, noRequest, object, opts.format as ExportFormat)) {
           if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
         }
       });

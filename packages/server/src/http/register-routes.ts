@@ -9,6 +9,7 @@ import { enrolmentRoutes } from '../modules/auth/enrolment.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
+import { domainStore } from '../modules/domain-store.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 import { keyRoutes } from '../modules/keys/key.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
@@ -18,12 +19,11 @@ import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
 import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
-import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { Kernel } from '../platform/kernel.js';
 import { createMailer } from '../platform/notify/mailer.js';
 
 export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
-  const store = new ProtectedStore(kernel);
+  const store = domainStore(kernel);
   const mailer = createMailer(kernel.config);
   pagesRoutes(app);
   healthRoutes(app, kernel);
