@@ -6,3 +6,4 @@
  */
 export * from './catalogue/index.js';
 export * from './catalogue/types.js';
+export * from './catalogue/ad-sales.js';

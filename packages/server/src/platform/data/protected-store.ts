@@ -19,6 +19,7 @@ import { assertSealable, resealInto, sealInto, subjectColumns } from './store-se
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
 import {
   decodeCursor,
+  derivedColumns,
   encodeCursor,
   insertUniform,
   newPlainColumns,
@@ -133,7 +134,13 @@ export class ProtectedStore {
       const id = newId();
       const now = nowIso();
       const derived = await this.derive(tx, actor, object, input, undefined);
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+      const row: Record<string, unknown> = {
+        id,
+        created_at: now,
+        updated_at: now,
+        ...newPlainColumns(plan, { ...input, ...derived }),
+        ...derivedColumns(plan, derived),
+      };
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -170,7 +177,8 @@ export class ProtectedStore {
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
       const checkedReferences = new Set<string>();
       const ids: string[] = [];
-      const chunk = 500;
+      // Rules that look at other rows (caps, conflicts) must see each record before the next is checked.
+      const chunk = rules?.beforeWrite ? 1 : 500;
       for (let start = 0; start < inputs.length; start += chunk) {
         const rows: Record<string, unknown>[] = [];
         const subjects: Record<string, unknown>[] = [];
@@ -180,7 +188,13 @@ export class ProtectedStore {
         for (const input of inputs.slice(start, start + chunk)) {
           const id = newId();
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+          const row: Record<string, unknown> = {
+            id,
+            created_at: now,
+            updated_at: now,
+            ...newPlainColumns(plan, { ...input, ...derived }),
+            ...derivedColumns(plan, derived),
+          };
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);
@@ -319,9 +333,24 @@ export class ProtectedStore {
    */
   async aggregate(actor: Actor, object: StoreObject, query: AggregateQuery): Promise<AggregateRow[]> {
     this.require(actor, object, 'read');
-    const plan = this.plan(object);
     const scope = recordScope(actor, object);
     if (!scope) return [];
+    return this.aggregateIn(object, query, actor, scope);
+  }
+
+  /**
+   * Counts and sums over EVERY record of the object, whatever the actor's record scope: for figures
+   * about a shared resource rather than about the records (how full a channel's hour is against a
+   * regulatory cap). Needs `<object>.read`; answers only the plain values of the groups, counts and
+   * sums that the caller chose — the caller must group by nothing that names a record or a person.
+   */
+  async aggregateAcrossScopes(actor: Actor, object: StoreObject, query: AggregateQuery): Promise<AggregateRow[]> {
+    this.require(actor, object, 'read');
+    return this.aggregateIn(object, query, actor, 'all');
+  }
+
+  private async aggregateIn(object: StoreObject, query: AggregateQuery, actor: Actor, scope: RecordScope): Promise<AggregateRow[]> {
+    const plan = this.plan(object);
     const groups = query.groupBy.map((name) => plainField(plan, name, 'group'));
     const sums = (query.sums ?? []).map((name) => {
       const field = plainField(plan, name, 'sum');
@@ -363,7 +392,7 @@ export class ProtectedStore {
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
       const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row));
-      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }) };
+      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }), ...derivedColumns(plan, derived) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
           ownerId: patch.ownerId ?? row.owner_id,
@@ -497,8 +526,7 @@ export class ProtectedStore {
     if (!rules?.derive) return {};
     const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
     const plan = this.plan(object);
-    for (const name of Object.keys(derived))
-      if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
+    for (const name of Object.keys(derived)) if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
     return derived;
   }
 
