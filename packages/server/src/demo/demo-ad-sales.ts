@@ -95,7 +95,7 @@ export const demoDeals: DemoStep = {
       const contacts = madeOf(ctx, `contacts:${seller}`);
       const faker = seller === 'salesRepEast' ? ctx.zh : ctx.en;
       const deals: { id: string; won: boolean }[] = [];
-      for (let i = 0; i < count(ctx, 20); i += 1) {
+      for (let i = 0; i < Math.max(stages.length, count(ctx, 20)); i += 1) {
         const stage = stages[i % stages.length] as RecordValues;
         const start = addDays(ctx.now, faker.number.int({ min: -10, max: 20 }));
         const deal = await ctx.store.create(actor, noRequest, 'deals', {
