@@ -6,3 +6,5 @@
  */
 export * from './catalogue/index.js';
 export * from './catalogue/types.js';
+export * from './catalogue/licensing.js';
+export * from './catalogue/licensing-territories.js';

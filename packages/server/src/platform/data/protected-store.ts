@@ -14,7 +14,7 @@ import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedS
 import { decryptFor, present, readEvent, subjectKeyOf } from './store-presenter.js';
 import { filtered, loadInScope, type Row, scoped, selectWithSubject } from './store-query.js';
 import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-references.js';
-import { type ObjectRules, ruleContext } from './store-rules.js';
+import { type ObjectRules, type RuleContext, ruleContext } from './store-rules.js';
 import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
 import {
@@ -479,6 +479,17 @@ export class ProtectedStore {
     return tx ? check(tx) : this.run(check);
   }
 
+  /**
+   * A read-only computation over the plain fields of every row, as a rule sees them (the rights
+   * availability of a title counts every team's licences): after checking the actor holds
+   * `permission`, `work` gets a RuleContext in one transaction. It never sees a personal value, so
+   * no read event; what it returns about rows outside the actor's scope is the caller's to redact.
+   */
+  async withRuleContext<T>(actor: Actor, permission: Permission, work: (rc: RuleContext) => Promise<T>): Promise<T> {
+    if (!can(actor, permission)) throw forbidden(`missing permission ${permission}`);
+    return this.run((tx) => work(ruleContext(tx, actor, this.kernel.db.dialect)));
+  }
+
   // ---- internals -------------------------------------------------------------------------
 
   private async checkRules(tx: AuditedTransaction, actor: Actor, object: StoreObject, next: PlainRecord, previous: PlainRecord | undefined): Promise<void> {
@@ -497,8 +508,7 @@ export class ProtectedStore {
     if (!rules?.derive) return {};
     const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
     const plan = this.plan(object);
-    for (const name of Object.keys(derived))
-      if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
+    for (const name of Object.keys(derived)) if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
     return derived;
   }
 
