@@ -7,9 +7,9 @@ import { z } from 'zod';
  * Taiwan have their own codes, and contracts distinguish 中国大陆 from 境外 (overseas).
  */
 
-/** Every ISO 3166-1 alpha-2 code except CN, plus CN-mainland: the indivisible territories. */
+/** Every ISO 3166-1 alpha-2 code, CN spelt CN-mainland: the indivisible territories. */
 export const territoryLeaves = [
-  ...'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CO CR CU CV CW CX CY CZ'.split(
+  ...'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN-mainland CO CR CU CV CW CX CY CZ'.split(
     ' ',
   ),
   ...'DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT'.split(
@@ -22,7 +22,6 @@ export const territoryLeaves = [
     ' ',
   ),
   ...'TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'.split(' '),
-  'CN-mainland',
 ] as const;
 
 const leafSet: ReadonlySet<string> = new Set(territoryLeaves);
