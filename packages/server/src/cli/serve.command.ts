@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { Config } from '../config/load-config.js';
 import { initialiseInstallation, isInitialised } from '../platform/install/initialise-installation.js';
 import { startServer } from '../server/serve.js';
-import { cliConfig, out } from './cli-context.js';
+import { cliConfig, out, withKernel } from './cli-context.js';
+import { printDemoStaff, runDemo } from './demo.command.js';
 import { printFirstAdmin } from './init.command.js';
 
 async function serveUntilSignalled(config: Config): Promise<void> {
@@ -20,6 +21,7 @@ async function serveUntilSignalled(config: Config): Promise<void> {
 interface ServeFlags {
   port?: string;
   host?: string;
+  demo?: boolean;
 }
 const overrides = (opts: ServeFlags) => ({
   ...(opts.port ? { CASTELLAN_PORT: opts.port } : {}),
@@ -39,13 +41,17 @@ export function serveCommands(program: Command): void {
     .description('first run: initialise the data directory if it is new (printing the one-time admin password), then serve')
     .option('--port <n>', 'port')
     .option('--host <h>', 'host')
+    .option('--demo', 'on a new data directory, load the demo data set (castellan demo) before serving')
     .action(async (opts: ServeFlags) => {
       const config = cliConfig(overrides(opts));
       if (!(await isInitialised(config))) {
         const email = config.adminEmail;
         const result = await initialiseInstallation(config, { adminEmail: email });
         out(`Initialised ${config.dataDir} (${config.database.kind}, cipher suite ${result.suite})`);
+        if (opts.demo) printDemoStaff((await withKernel((kernel) => runDemo(kernel, {}))).accounts);
         printFirstAdmin(email, result.oneTimePassword);
+      } else if (opts.demo) {
+        out('The data directory is not new: --demo ignored (use castellan demo to load the demo data set into it)');
       }
       await serveUntilSignalled(config);
     });

@@ -1,5 +1,5 @@
 import { ProtectedStore } from '../platform/data/protected-store.js';
-import type { Kernel } from '../platform/kernel.js';
+import type { AuditedTransaction, Kernel } from '../platform/kernel.js';
 import { licensingRules } from './licensing/licensing.rules.js';
 
 /** Registers one domain's business rules (caps, conflicts, transitions, derived values) on a store. */
@@ -11,9 +11,10 @@ const domainRules: DomainRules[] = [licensingRules];
 /**
  * The protected store with every domain's business rules: the HTTP routes, the import, the demo
  * loader and the CLI all write through one of these, so a rule holds whichever way a record arrives.
+ * With `unit`, every call joins that transaction (the demo loads all or nothing).
  */
-export function domainStore(kernel: Kernel): ProtectedStore {
-  const store = new ProtectedStore(kernel);
+export function domainStore(kernel: Kernel, unit?: AuditedTransaction): ProtectedStore {
+  const store = new ProtectedStore(kernel, unit);
   for (const define of domainRules) define(store);
   return store;
 }

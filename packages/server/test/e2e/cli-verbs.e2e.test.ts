@@ -340,6 +340,35 @@ describe(`every castellan verb (${dialect})`, () => {
     }
   });
 
+  it('start --demo / demo: a new data dir gets the demo organisation (staff with enrolment links, records for each of them); demo again is refused', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'castellan-e2e-demo-'));
+    const scratch = dialect === 'postgres' ? await createScratchPostgres() : undefined;
+    const env = {
+      CASTELLAN_DATA_DIR: path.join(root, 'data'),
+      CASTELLAN_HOST: '127.0.0.1',
+      CASTELLAN_ADMIN_EMAIL: 'founder@castellan-e2e.test',
+      ...(scratch ? { CASTELLAN_DATABASE_URL: scratch.url, CASTELLAN_DATABASE_OWNER_URL: scratch.ownerUrl } : {}),
+    };
+    try {
+      const server = await startServer(env, { verb: 'start', args: ['--demo'], logFile: path.join(root, 'demo.log'), readyTimeoutMs: 180_000 });
+      try {
+        const output = server.output();
+        expect(output).toMatch(/Demo staff/);
+        expect(output).toMatch(/sales_manager +sales\.manager@demo\.castellan\.example +https:\/\/\S+\/enrol#token=/);
+        expect(output).toContain('First administrator: founder@castellan-e2e.test');
+        expect(output).toMatch(/demo: business contacts: \d+/);
+      } finally {
+        expect(await server.stop()).toMatchObject({ code: 0, forced: false });
+      }
+      const again = await install.cli(['demo'], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/^castellan: the demo data set is already loaded/);
+    } finally {
+      await scratch?.drop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('every verb has --help (exit 0)', async () => {
     const verbs = [
       ['init'],
@@ -351,6 +380,7 @@ describe(`every castellan verb (${dialect})`, () => {
       ['keys', 'rotate'],
       ['keys', 'status'],
       ['export'],
+      ['demo'],
       ['audit', 'verify'],
       ['audit', 'archive'],
       ['audit', 'export'],

@@ -287,6 +287,8 @@ export interface ServerOptions {
   host?: string;
   /** `serve` (default) or `start` (initialises a new data dir first, then serves). */
   verb?: 'serve' | 'start';
+  /** More arguments after the verb (e.g. `--demo`). */
+  args?: string[];
 }
 
 /**
@@ -313,7 +315,7 @@ async function startOnce(env: Record<string, string | undefined>, options: Serve
   const port = await freePort(host);
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'castellan-e2e-log-')), 'server.log');
   const log: WriteStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
-  const child = spawn(process.execPath, [CLI_MAIN, options.verb ?? 'serve', '--port', String(port), '--host', host], {
+  const child = spawn(process.execPath, [CLI_MAIN, options.verb ?? 'serve', ...(options.args ?? []), '--port', String(port), '--host', host], {
     env: childEnv(env),
     cwd: env.CASTELLAN_DATA_DIR ? path.dirname(env.CASTELLAN_DATA_DIR) : REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
