@@ -94,7 +94,12 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
     const title = await titleWithRights();
     await created('rights', '/api/v1/licenses', licence(title, { exclusive: false }));
     await created('rights', '/api/v1/licenses', licence(title, { exclusive: false, territories: 'GREATER-CHINA' }));
-    const exclusive = await call('rights', 'POST', '/api/v1/licenses', licence(title, { territories: 'CN', windowStart: '2026-06-30', windowEnd: '2026-07-31' }));
+    const exclusive = await call(
+      'rights',
+      'POST',
+      '/api/v1/licenses',
+      licence(title, { territories: 'CN', windowStart: '2026-06-30', windowEnd: '2026-07-31' }),
+    );
     expect(exclusive.statusCode).toBe(409);
     expect(exclusive.json().error.message).toContain('an exclusive licence may not overlap any licence');
     expect(await licencesOf(title)).toHaveLength(2);
@@ -119,7 +124,15 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
 
   it('refuses bad input with 400 / 422 and writes nothing', async () => {
     const title = await titleWithRights();
-    for (const bad of [{ territories: 'XX' }, { territories: '' }, { media: 'cinema' }, { windowStart: '2026-02-30' }, { feeFen: -1 }, { currency: 'yuan' }, { status: 'active' }]) {
+    for (const bad of [
+      { territories: 'XX' },
+      { territories: '' },
+      { media: 'cinema' },
+      { windowStart: '2026-02-30' },
+      { feeFen: -1 },
+      { currency: 'yuan' },
+      { status: 'active' },
+    ]) {
       expect((await call('rights', 'POST', '/api/v1/licenses', licence(title, bad))).statusCode, JSON.stringify(bad)).toBe(400);
     }
     const backwards = await call('rights', 'POST', '/api/v1/licenses', licence(title, { windowStart: '2026-06-30', windowEnd: '2026-03-01' }));
@@ -167,7 +180,9 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
   it('lets exactly one of parallel requests take the same exclusive window', async () => {
     const title = await titleWithRights();
     const attempts = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => call(i % 2 ? 'overseas' : 'rights', 'POST', '/api/v1/licenses', licence(title, { territories: i % 3 ? 'CN' : 'WORLD' }))),
+      Array.from({ length: 6 }, (_, i) =>
+        call(i % 2 ? 'overseas' : 'rights', 'POST', '/api/v1/licenses', licence(title, { territories: i % 3 ? 'CN' : 'WORLD' })),
+      ),
     );
     expect(attempts.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
     const [rights, overseas] = [await licencesOf(title), (await call('overseas', 'GET', `/api/v1/licenses?titleId=${title}`)).json().items];
