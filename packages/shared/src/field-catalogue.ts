@@ -5,5 +5,7 @@
  * No per-route lists. The declarations live in `catalogue/` (one file per domain).
  */
 export * from './catalogue/index.js';
+export * from './catalogue/licensing.js';
+export * from './catalogue/licensing-territories.js';
 export * from './catalogue/types.js';
 export * from './catalogue/ad-sales.js';

@@ -12,6 +12,7 @@ import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { domainStore } from '../modules/domain-store.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
 import { keyRoutes } from '../modules/keys/key.routes.js';
+import { licensingRoutes } from '../modules/licensing/licensing.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
 import { myTokenRoutes } from '../modules/me/my-tokens.routes.js';
 import { pagesRoutes } from '../modules/pages/pages.routes.js';
@@ -37,6 +38,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   adSalesRoutes(app, store);
+  licensingRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);

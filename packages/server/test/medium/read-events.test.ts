@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
 import { normalizeEmail, normalizeIdNumber, normalizePhone } from '../../src/platform/crypto/blind-index.js';
 import { Client } from '../helpers/cookie-client.js';
+import { testDialects } from '../helpers/databases.js';
 import { dealFixture } from '../helpers/samples/ad-sales.js';
 import type { SampleCall } from '../helpers/samples/types.js';
-import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { TotpSessions } from '../helpers/totp-sessions.js';
 
@@ -39,6 +39,17 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/dashboards/pipeline': 'counts and sums of deal amounts by stage (store.aggregate, plain fields only)',
   'GET /api/v1/dashboards/bookings-revenue': 'sums of net amounts by channel and month (store.aggregate, plain fields only)',
   'GET /api/v1/dashboards/airtime-fill': 'seconds of airtime per clock hour of a channel (plain sums)',
+  'GET /api/v1/titles': 'reference data: titles hold no personal field',
+  'GET /api/v1/titles/:id': 'reference data: titles hold no personal field',
+  'GET /api/v1/titles/:id/availability': 'windows, territories, media; licence ids and contract numbers (no personal field)',
+  'GET /api/v1/rights': 'rights held: accounts, contract numbers, territories, media, windows (no personal field)',
+  'GET /api/v1/rights/:id': 'a rights-in record: no personal field in the catalogue',
+  'GET /api/v1/licenses': 'licences: accounts, contract numbers, terms, fees (no personal field)',
+  'GET /api/v1/licenses/:id': 'a licence: no personal field in the catalogue',
+  'GET /api/v1/licenses/:id/payments': "a licence's payment schedule: dates, amounts, statuses",
+  'GET /api/v1/license-payments': 'licence payments: dates, amounts, statuses',
+  'GET /api/v1/license-payments/:id': 'a licence payment: no personal field in the catalogue',
+  'GET /api/v1/dashboards/licensing': 'sums and counts by title, year, currency and month',
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',

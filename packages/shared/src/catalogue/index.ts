@@ -1,4 +1,5 @@
 import { adSalesFields, adSalesObjects } from './ad-sales.js';
+import { licensingFields, licensingObjects } from './licensing.js';
 import { partiesFields, partiesObjects } from './parties.js';
 import { staffFields, staffObjects } from './staff.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
@@ -12,12 +13,14 @@ export const fieldCatalogue = {
   ...partiesFields,
   ...staffFields,
   ...adSalesFields,
+  ...licensingFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
   ...partiesObjects,
   ...staffObjects,
   ...adSalesObjects,
+  ...licensingObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;

@@ -14,7 +14,7 @@ import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedS
 import { decryptFor, present, readEvent, subjectKeyOf } from './store-presenter.js';
 import { filtered, loadInScope, type Row, scoped, selectWithSubject } from './store-query.js';
 import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-references.js';
-import { type ObjectRules, ruleContext } from './store-rules.js';
+import { type ObjectRules, type RuleContext, ruleContext } from './store-rules.js';
 import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
 import {
@@ -506,6 +506,17 @@ export class ProtectedStore {
     this.require(actor, object, 'read');
     const check = async (t: AuditedTransaction) => (await loadInScope(t, actor, object, id)).subject_id ?? null;
     return tx ? check(tx) : this.run(check);
+  }
+
+  /**
+   * A read-only computation over the plain fields of every row, as a rule sees them (the rights
+   * availability of a title counts every team's licences): after checking the actor holds
+   * `permission`, `work` gets a RuleContext in one transaction. It never sees a personal value, so
+   * no read event; what it returns about rows outside the actor's scope is the caller's to redact.
+   */
+  async withRuleContext<T>(actor: Actor, permission: Permission, work: (rc: RuleContext) => Promise<T>): Promise<T> {
+    if (!can(actor, permission)) throw forbidden(`missing permission ${permission}`);
+    return this.run((tx) => work(ruleContext(tx, actor, this.kernel.db.dialect)));
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -37,8 +37,11 @@ export function plainColumns(plan: TablePlan, input: RecordValues): Record<strin
   return columns;
 }
 
-/** The columns of the values a rule derived (`derive`): system fields included, never the owner or team. */
-export function derivedColumns(plan: TablePlan, derived: RecordValues): Record<string, unknown> {
+/**
+ * The plain columns of values a rule derived (`ObjectRules.derive`): system fields included (a
+ * signature date, a price from the rate card), ownership and encrypted fields never.
+ */
+export function derivedColumns(plan: TablePlan, derived: Record<string, Value>): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
   for (const field of plan.plain) {
     if (!(field.name in derived) || ownershipFields.has(field.name) || field.name === 'id') continue;

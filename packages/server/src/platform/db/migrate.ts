@@ -17,6 +17,7 @@ import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-detai
 import { channelsMigration } from './migrations/015-channels.js';
 import { airtimeMigration } from './migrations/016-airtime.js';
 import { dealsBookingsContractsMigration } from './migrations/017-deals-bookings-contracts.js';
+import { licensingMigration } from './migrations/018-licensing.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -38,6 +39,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '015-channels': channelsMigration(),
     '016-airtime': airtimeMigration(),
     '017-deals-bookings-contracts': dealsBookingsContractsMigration(dialect),
+    '018-licensing': licensingMigration(),
   };
 }
 
