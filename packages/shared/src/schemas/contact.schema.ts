@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pastDate } from './common.schema.js';
+import { customValuesInput, customValuesView } from './custom-field.schema.js';
 
 const name = z.string().trim().min(1).max(200);
 const email = z.email({ message: 'must be an e-mail address' }).max(254);
@@ -32,6 +33,7 @@ export const contactCreate = z
     accountId: idSchema.optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.optional(),
+    custom: customValuesInput,
   })
   .strict();
 
@@ -48,6 +50,7 @@ export const contactPatch = z
     accountId: idSchema.nullable().optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.nullable().optional(),
+    custom: customValuesInput,
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'the patch must change at least one field');
@@ -83,6 +86,7 @@ export const contactView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   maskedFields: z.array(z.string()),
+  custom: customValuesView,
 });
 
 export const contactPage = z.object({ items: z.array(contactView), nextCursor: z.string().nullable() });
