@@ -65,6 +65,13 @@ export const contactListQuery = z
     phone: z.string().max(32).optional(),
     idNumber: z.string().max(32).optional(),
     name: z.string().max(200).optional(),
+    sort: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('a plain field to order by (accountId, ownerId, teamId, createdAt, updatedAt); personal fields are refused (422)'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    view: idSchema.optional().describe('apply one of your saved views of contacts'),
   })
   .strict()
   .refine((v) => [v.email, v.phone, v.idNumber, v.name].filter((x) => x !== undefined).length <= 1, 'search by one of email, phone, idNumber, name at a time');

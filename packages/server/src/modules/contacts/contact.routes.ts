@@ -45,13 +45,19 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
       response: { 200: contactPage, ...errors },
     },
     handler: async (request) => {
-      const { limit, cursor, email, phone, idNumber, name, ...filters } = request.query;
+      const { limit, cursor, email, phone, idNumber, name, sort, order, view, ...filters } = request.query;
       const searchPairs = { email, phone, idNumber, name };
       const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
       const search = found ? { field: found[0], value: String(found[1]) } : undefined;
-      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: definedOnly(filters), search }) as Promise<
-        z.infer<typeof contactPage>
-      >;
+      const sorted = sort || order === 'desc' ? { field: sort ?? 'id', order } : undefined;
+      return store.list(actorOf(request), requestContext(request), 'contacts', {
+        limit,
+        cursor,
+        filters: definedOnly(filters),
+        search,
+        sort: sorted,
+        view,
+      }) as Promise<z.infer<typeof contactPage>>;
     },
   });
 
