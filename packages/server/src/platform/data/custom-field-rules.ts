@@ -49,7 +49,11 @@ export function checkOptions(type: CustomFieldType, options: string[] | undefine
   return options;
 }
 
-const calendarDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+const calendarDate = (v: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+};
 
 /** A given value in its stored text form, or null (clears it); 422 when it does not fit the definition. */
 export function storedCustomValue(definition: CustomFieldDefinition, value: unknown): string | null {
