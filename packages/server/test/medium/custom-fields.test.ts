@@ -182,17 +182,22 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     }
   });
 
-  it('refuses a value moved to another record (the AAD binds record and field)', async () => {
-    const rows = await db().selectFrom('custom_values').selectAll().where('field_id', '=', fields.note).orderBy('id').execute();
-    const [a, b] = rows;
-    // Swap the two envelopes: each now sits in the other's row.
-    await db().updateTable('custom_values').set({ value_enc: b.value_enc }).where('id', '=', a.id).execute();
-    await db().updateTable('custom_values').set({ value_enc: a.value_enc }).where('id', '=', b.id).execute();
-    const store = new ProtectedStore(install.kernel);
-    await expect(store.get(asSystem('test'), noRequest, 'contacts', a.record_id)).rejects.toThrow();
-    await db().updateTable('custom_values').set({ value_enc: a.value_enc }).where('id', '=', a.id).execute();
-    await db().updateTable('custom_values').set({ value_enc: b.value_enc }).where('id', '=', b.id).execute();
-    expect((await store.get(asSystem('test'), noRequest, 'contacts', a.record_id)).custom).toBeDefined();
+  it('refuses a sealed value moved to another field of the same record (the AAD binds record and field)', async () => {
+    const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: 180000 } })).statusCode).toBe(200);
+    const rows = await db().selectFrom('custom_values').selectAll().where('record_id', '=', zhou.id).where('value_enc', 'is not', null).execute();
+    const note = rows.find((r: { field_id: string }) => r.field_id === fields.note);
+    const income = rows.find((r: { field_id: string }) => r.field_id === fields.income);
+    // Same record, same subject key: only the AAD tells the two envelopes apart.
+    expect(note.subject_id).toBe(income.subject_id);
+    await db().updateTable('custom_values').set({ value_enc: income.value_enc }).where('id', '=', note.id).execute();
+    const tampered = await call('manager', 'GET', `/api/v1/contacts/${zhou.id}`);
+    expect(tampered.statusCode).toBe(500);
+    expect(tampered.json().error.code).toBe('integrity_error');
+    await db().updateTable('custom_values').set({ value_enc: note.value_enc }).where('id', '=', note.id).execute();
+    const restored = await call('manager', 'GET', `/api/v1/contacts/${zhou.id}`);
+    expect(restored.json().custom).toMatchObject({ passportNote: secret });
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: null } })).statusCode).toBe(200);
   });
 
   it('exports custom values as the reader sees them, one CSV column per field', async () => {
