@@ -154,6 +154,33 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect((await call('manager', 'PATCH', `/api/v1/channels/${ch.json().id}`, { custom: { region: 7 } })).statusCode).toBe(422);
   });
 
+  it('filters lists and saved views by public and internal custom fields, never by personal ones', async () => {
+    const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
+    const silver = await call('manager', 'GET', '/api/v1/contacts?custom=loyalty_tier:silver');
+    expect(silver.statusCode, silver.body).toBe(200);
+    expect(silver.json().items.map((c: { id: string }) => c.id)).toEqual([zhou.id]);
+    expect((await call('manager', 'GET', '/api/v1/contacts?custom=loyalty_tier:gold')).json().items).toEqual([]);
+    const without = (await call('manager', 'GET', '/api/v1/contacts?custom=loyalty_tier:&limit=200')).json().items.map((c: { id: string }) => c.id);
+    expect(without).not.toContain(zhou.id);
+    expect(without.length).toBeGreaterThan(0);
+    expect((await call('manager', 'GET', '/api/v1/contacts?custom=passportNote:x')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?custom=income:1')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?custom=nope:x')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?custom=loyalty_tier:platinum')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/channels?custom=region:华东')).json().items).toHaveLength(1);
+
+    expect(
+      (await call('manager', 'POST', '/api/v1/saved-views', { object: 'contacts', name: 'By note', filters: { 'custom.passportNote': 'x' } })).statusCode,
+    ).toBe(422);
+    expect((await call('manager', 'POST', '/api/v1/saved-views', { object: 'contacts', name: 'Unknown', filters: { 'custom.nope': 'x' } })).statusCode).toBe(
+      422,
+    );
+    const view = await call('manager', 'POST', '/api/v1/saved-views', { object: 'contacts', name: 'Silver', filters: { 'custom.loyalty_tier': 'silver' } });
+    expect(view.statusCode, view.body).toBe(201);
+    const applied = await call('manager', 'GET', `/api/v1/contacts?view=${view.json().id}`);
+    expect(applied.json().items.map((c: { id: string }) => c.id)).toEqual([zhou.id]);
+  });
+
   it('never writes a personal custom value to the database, its files or the audit trail in plaintext', async () => {
     const needles = [secret, 'E12345678'];
     const target =

@@ -31,9 +31,14 @@ describe('saved view and sort rules', () => {
   });
 
   it('lets the query win over the view', () => {
-    const view = { filters: { kind: 'agency', industry: 'media' }, ranges: {}, sort: { field: 'name', order: 'desc' as const } };
-    expect(withSavedView({ filters: { kind: 'advertiser' } }, view)).toEqual({
+    const view = {
+      filters: { kind: 'agency', industry: 'media', 'custom.tier': 'gold', 'custom.region': 'east' },
+      ranges: {},
+      sort: { field: 'name', order: 'desc' as const },
+    };
+    expect(withSavedView({ filters: { kind: 'advertiser' }, customFilters: { region: 'west' } }, view)).toEqual({
       filters: { kind: 'advertiser', industry: 'media' },
+      customFilters: { tier: 'gold', region: 'west' },
       ranges: {},
       sort: { field: 'name', order: 'desc' },
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pastDate } from './common.schema.js';
-import { customValuesInput, customValuesView } from './custom-field.schema.js';
+import { customFilterQuery, customValuesInput, customValuesView } from './custom-field.schema.js';
 
 const name = z.string().trim().min(1).max(200);
 const email = z.email({ message: 'must be an e-mail address' }).max(254);
@@ -72,6 +72,7 @@ export const contactListQuery = z
       .describe('a plain field to order by (accountId, ownerId, teamId, createdAt, updatedAt); personal fields are refused (422)'),
     order: z.enum(['asc', 'desc']).default('asc'),
     view: idSchema.optional().describe('apply one of your saved views of contacts'),
+    custom: customFilterQuery,
   })
   .strict()
   .refine((v) => [v.email, v.phone, v.idNumber, v.name].filter((x) => x !== undefined).length <= 1, 'search by one of email, phone, idNumber, name at a time');

@@ -73,5 +73,13 @@ export const customValuesInput = z
   .record(customFieldKey, customValue)
   .optional()
   .describe('custom field values by key (see /api/v1/custom-fields); null clears one');
+/** `custom=<key>:<value>` on a list (repeatable): exact filters on public and internal custom fields; an empty value matches records without one. */
+export const customFilterQuery = z
+  .union([z.string().max(600), z.array(z.string().max(600)).max(10)])
+  .optional()
+  .describe(
+    'custom=<key>:<value>, repeatable: exact filter on a public or internal custom field (personal ones: 422); custom=<key>: matches records without a value',
+  );
+
 /** `custom` of a record view: the values the reader may see (masked where their rule says so). */
 export const customValuesView = z.record(z.string(), customValue).optional();

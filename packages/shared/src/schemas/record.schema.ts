@@ -2,7 +2,7 @@ import { type ZodType, z } from 'zod';
 import { fieldCatalogue, type StoreObject } from '../catalogue/index.js';
 import { type FieldSpec, isProtected, type ObjectCatalogue } from '../catalogue/types.js';
 import { idSchema, pageQuery } from './common.schema.js';
-import { customValuesInput, customValuesView } from './custom-field.schema.js';
+import { customFilterQuery, customValuesInput, customValuesView } from './custom-field.schema.js';
 
 /**
  * Request and response schemas of a store object, generated from its catalogue declaration (so an
@@ -105,6 +105,7 @@ export function recordSchemas(object: StoreObject, overrides: { create?: Record<
     .optional()
     .describe(`a plain field to order by (ties broken by id; a personal field is refused with 422): ${sortFields.join(', ')}`);
   query.order = z.enum(['asc', 'desc']).default('asc').describe('sort direction; empty values last in asc, first in desc');
+  query.custom = customFilterQuery;
   query.view = idSchema.optional().describe('apply one of your saved views (its filters and sort; explicit parameters win)');
   for (const name of rangeFields) {
     const spec = (fieldCatalogue[object] as ObjectCatalogue)[name] as FieldSpec;

@@ -7,6 +7,7 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../error
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { releaseLinkedContacts } from './account-contacts.js';
+import { customFiltered } from './custom-filters.js';
 import {
   customChanges,
   prepareCustom,
@@ -60,6 +61,8 @@ export interface ListQuery {
   search?: { field: string; value: string };
   /** Order by one plain field (id breaks ties); default: id ascending. */
   sort?: ListSort;
+  /** Exact filters on public and internal custom fields (key → value; null: no value). */
+  customFilters?: Record<string, Value>;
   /** One of the actor's saved views: its filters and sort apply (the query's own win). */
   view?: string;
   /** Pages read for an export are audited as exports. */
@@ -307,6 +310,7 @@ export class ProtectedStore {
     const { actor, context, plan, scope, query, searched, masked } = run;
     let q = scoped(selectWithSubject(tx, plan), plan, actor, scope);
     q = filtered(q, plan, query.filters, query.ranges);
+    q = await customFiltered(tx.trx as unknown as AnyDb, q, plan, query.customFilters);
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }

@@ -5,6 +5,8 @@ import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import { definitionsOf } from './custom-field-definitions.js';
+import { checkedCustomFilters, splitCustomFilters } from './custom-filters.js';
 import { newId, nowIso } from './ids.js';
 import type { ListSort, SortOrder } from './store-sort.js';
 import type { Value } from './store-values.js';
@@ -60,7 +62,7 @@ function checkValue(plan: TablePlan, name: string, type: string | undefined, val
 
 /** Checks a view's filters, ranges and sort against the object (plain fields only, values of their type). */
 export function checkViewQuery(plan: TablePlan, query: ViewQuery): void {
-  for (const [name, value] of Object.entries(query.filters)) {
+  for (const [name, value] of Object.entries(splitCustomFilters(query.filters).filters)) {
     const field = plainFieldFor(plan, name, 'filter');
     if (field.spec.type === 'datetime') throw unprocessable(`cannot filter ${plan.object} by ${name} exactly: use a range`);
     checkValue(plan, name, field.spec.type, value);
@@ -95,6 +97,12 @@ const queryOf = (view: SavedViewView): ViewQuery => ({
   sort: view.sort ? { field: view.sort, order: view.order } : undefined,
 });
 
+/** The custom filters of a view (`custom.<key>`) name public or internal custom fields of the object, with values of their type. */
+async function checkCustomViewFilters(db: AnyDb, plan: TablePlan, filters: Record<string, Value>): Promise<void> {
+  const { custom } = splitCustomFilters(filters);
+  if (Object.keys(custom).length > 0) checkedCustomFilters(await definitionsOf(db, plan.object as StoreObject), plan, custom);
+}
+
 /** The filters and sort of one of the actor's views of `object` (another user's, or another object's: 404). */
 export async function savedViewQuery(db: AnyDb, actor: Actor, object: StoreObject, id: string): Promise<ViewQuery> {
   const row = await db
@@ -109,8 +117,17 @@ export async function savedViewQuery(db: AnyDb, actor: Actor, object: StoreObjec
 }
 
 /** A list query with a saved view's filters and sort under its own. */
-export function withSavedView<Q extends { filters?: Record<string, Value>; ranges?: Record<string, Range>; sort?: ListSort }>(query: Q, view: ViewQuery): Q {
-  return { ...query, filters: { ...view.filters, ...query.filters }, ranges: { ...view.ranges, ...query.ranges }, sort: query.sort ?? view.sort };
+export function withSavedView<
+  Q extends { filters?: Record<string, Value>; customFilters?: Record<string, Value>; ranges?: Record<string, Range>; sort?: ListSort },
+>(query: Q, view: ViewQuery): Q {
+  const { filters, custom } = splitCustomFilters(view.filters);
+  return {
+    ...query,
+    filters: { ...filters, ...query.filters },
+    customFilters: { ...custom, ...query.customFilters },
+    ranges: { ...view.ranges, ...query.ranges },
+    sort: query.sort ?? view.sort,
+  };
 }
 
 export class SavedViews {
@@ -148,6 +165,7 @@ export class SavedViews {
     const object = this.objectOf(actor, input.object);
     const query: ViewQuery = { filters: input.filters, ranges: input.ranges, sort: input.sort ? { field: input.sort, order: input.order } : undefined };
     checkViewQuery(tablePlan(object), query);
+    await checkCustomViewFilters(this.kernel.db.kysely as unknown as AnyDb, tablePlan(object), query.filters);
     const now = nowIso();
     const row = {
       id: newId(),
@@ -191,6 +209,7 @@ export class SavedViews {
         updatedAt: nowIso(),
       };
       checkViewQuery(tablePlan(object), queryOf(next));
+      await checkCustomViewFilters(db, tablePlan(object), next.filters);
       if (next.name !== current.name) {
         const taken = await db
           .selectFrom('saved_views')
