@@ -113,7 +113,7 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
       custom: { loyalty_tier: 'gold', passportNote: secret, income: 250000 },
     });
     expect(made.statusCode, made.body).toBe(201);
-    expect(made.json().custom).toEqual({ loyalty_tier: 'gold', passportNote: secret, income: '2***' });
+    expect(made.json().custom).toEqual({ loyalty_tier: 'gold', passportNote: secret, income: '***' });
     expect(made.json().maskedFields).toEqual(expect.arrayContaining(['custom.income']));
     const id = made.json().id;
 
@@ -257,6 +257,31 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     for (const row of after) expect(envelopeKeyVersion(Buffer.from(row.value_enc))).toBe(rotation.toVersion);
     const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
     expect(zhou.custom.passportNote).toBe(secret);
+  });
+
+  it('takes custom values in bulk creation, all or nothing', async () => {
+    const store = new ProtectedStore(install.kernel);
+    const manager = await addUser(install.kernel, ['sales_manager'], 'North');
+    const count = async () => Number((await db().selectFrom('custom_values').select(db().fn.countAll().as('n')).executeTakeFirst()).n);
+    const before = await count();
+    const bad = [
+      { name: 'Bulk One', custom: { loyalty_tier: 'gold' } },
+      { name: 'Bulk Two', custom: { loyalty_tier: 'bronze' } },
+    ];
+    await expect(store.createMany(manager.actor, noRequest, 'contacts', bad)).rejects.toThrow(expect.objectContaining({ status: 422 }));
+    expect(await count()).toBe(before);
+    const ids = await store.createMany(manager.actor, noRequest, 'contacts', [
+      { name: 'Bulk One', custom: { loyalty_tier: 'gold', passportNote: 'bulk passport K7700' } },
+      { name: 'Bulk Two' },
+      { name: 'Bulk Three', custom: { income: 5 } },
+    ]);
+    expect(await count()).toBe(before + 3);
+    const one = await store.get(manager.actor, noRequest, 'contacts', ids[0] as string);
+    expect(one.custom).toEqual({ loyalty_tier: 'gold', passportNote: 'bulk passport K7700', income: null });
+    expect((await store.get(manager.actor, noRequest, 'contacts', ids[2] as string)).custom).toMatchObject({ income: '***' });
+    const sealed = await db().selectFrom('custom_values').selectAll().where('record_id', '=', ids[0]).where('field_id', '=', fields.note).executeTakeFirst();
+    expect(sealed.value_text).toBeNull();
+    expect(Buffer.from(sealed.value_enc).includes(Buffer.from('K7700'))).toBe(false);
   });
 
   it('deletes the values with their record, and every value with its field', async () => {

@@ -6,6 +6,7 @@ import {
   type CustomFieldDefinition,
   checkDefinition,
   customFieldAccess,
+  maskedCustomValue,
   presentedCustomValue,
   storedCustomValue,
 } from '../../src/platform/data/custom-field-rules.js';
@@ -70,6 +71,20 @@ describe('custom field values', () => {
     ['text', null, null],
   ] as const)('%s stored %j is presented as %j', (type, stored, presented) => {
     expect(presentedCustomValue(definition(type), stored)).toBe(presented);
+  });
+});
+
+describe('masked custom values', () => {
+  it.each([
+    ['integer', null, '5', '***'],
+    ['integer', null, '250000', '***'],
+    ['boolean', null, 'true', '***'],
+    ['enum', null, 'gold', '***'],
+    ['text', 'text', 'Passport E12345678', 'P***'],
+    ['text', 'phone', '13800138000', '1******8000'],
+    ['date', 'date', '1990-03-07', '1990-**-**'],
+  ] as const)('a %s value with mask %s: %s is shown as %s', (type, mask, plain, shown) => {
+    expect(maskedCustomValue({ type, mask }, plain)).toBe(shown);
   });
 });
 

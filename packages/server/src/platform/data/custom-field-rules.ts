@@ -1,4 +1,4 @@
-import type { CustomFieldType, CustomFieldView, FieldAccess, MaskKind } from '@castellan/shared';
+import { applyMask, type CustomFieldType, type CustomFieldView, type FieldAccess, type MaskKind } from '@castellan/shared';
 import type { Actor } from '../authz/actor.js';
 import { roleDefinition } from '../authz/role-matrix.js';
 import { unprocessable } from '../errors.js';
@@ -85,6 +85,16 @@ export function presentedCustomValue(definition: CustomFieldDefinition, stored: 
   if (definition.type === 'integer') return Number(stored);
   if (definition.type === 'boolean') return stored === 'true';
   return stored;
+}
+
+/**
+ * A personal value as a masked reader sees it: text and dates through the field's mask; a number, a
+ * yes / no or an option never partly (the first digit of a small number is the number, the first
+ * letter of an option often names it): fully hidden.
+ */
+export function maskedCustomValue(definition: Pick<CustomFieldDefinition, 'type' | 'mask'>, plain: string): string {
+  if (definition.type === 'text' || definition.type === 'date') return applyMask(definition.mask ?? 'text', plain);
+  return '***';
 }
 
 const rank: Record<FieldAccess, number> = { hidden: 0, masked: 1, readable: 2 };

@@ -1,4 +1,4 @@
-import { applyMask, type StoreObject } from '@castellan/shared';
+import type { StoreObject } from '@castellan/shared';
 import type { Kysely } from 'kysely';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
@@ -7,7 +7,14 @@ import { subjectSealedColumn } from '../crypto/sealed-columns.js';
 import { forbidden, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
 import { definitionsOf } from './custom-field-definitions.js';
-import { type CustomFieldDefinition, customFieldAccess, isProtectedClassification, presentedCustomValue, storedCustomValue } from './custom-field-rules.js';
+import {
+  type CustomFieldDefinition,
+  customFieldAccess,
+  isProtectedClassification,
+  maskedCustomValue,
+  presentedCustomValue,
+  storedCustomValue,
+} from './custom-field-rules.js';
 import { nowIso } from './ids.js';
 import { subjectKeyOf } from './store-presenter.js';
 import type { Row } from './store-query.js';
@@ -49,7 +56,17 @@ export function takeCustom(input: RecordBody): { values: RecordValues; custom: R
 /** Checks the given custom values against the object's definitions (422 on an unknown key or a bad value). */
 export async function prepareCustom(db: AnyDb, actor: Actor, plan: TablePlan, custom: Record<string, unknown> | undefined): Promise<PreparedCustom> {
   if (!custom || Object.keys(custom).length === 0) return noCustom;
-  const definitions = await definitionsOf(db, plan.object as StoreObject);
+  return preparedWith(await definitionsOf(db, plan.object as StoreObject), actor, plan, custom);
+}
+
+/** prepareCustom with the definitions at hand (bulk creation loads them once). */
+export function preparedWith(
+  definitions: readonly CustomFieldDefinition[],
+  actor: Actor,
+  plan: TablePlan,
+  custom: Record<string, unknown> | undefined,
+): PreparedCustom {
+  if (!custom || Object.keys(custom).length === 0) return noCustom;
   const entries = Object.entries(custom).map(([key, value]) => {
     const definition = definitions.find((d) => d.key === key);
     if (!definition) throw unprocessable(`unknown custom field ${key} of ${plan.object}`);
@@ -95,6 +112,41 @@ export async function writeCustom(
       .onConflict((oc: any) => oc.column('id').doUpdateSet(values))
       .execute();
   }
+}
+
+/**
+ * The custom_values rows of a new record, for a multi-row insert (bulk creation): personal values
+ * sealed under the subject key the caller holds (locked or just made).
+ */
+export function newCustomRows(
+  kernel: Kernel,
+  plan: TablePlan,
+  recordId: string,
+  subject: { id: string; key: Buffer; version: number } | undefined,
+  prepared: PreparedCustom,
+  now: string,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const { definition, stored } of prepared.entries) {
+    if (stored === null) continue;
+    const sealed = isProtectedClassification(definition.classification);
+    if (sealed && !subject)
+      throw unprocessable(
+        `custom.${definition.key} can be kept only for a ${plan.subjectVia?.name ?? 'person'} that is set (it is sealed under that person's key)`,
+      );
+    rows.push({
+      id: customValueRowId(definition.id, recordId),
+      object: plan.object,
+      record_id: recordId,
+      field_id: definition.id,
+      subject_id: sealed ? (subject?.id ?? null) : null,
+      value_text: sealed ? null : stored,
+      value_enc: sealed && subject ? sealValue(kernel.suite, subject.key, subject.version, stored, aad(definition.id, recordId)) : null,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  return rows;
 }
 
 /**
@@ -191,7 +243,7 @@ export async function readCustom(kernel: Kernel, tx: AuditedTransaction, actor: 
       if (key === null) key = row.wrapped_key && row.subject_id ? subjectKeyOf(kernel, row, plan) : undefined;
       const plain = key && value.value_enc ? openValue(key, Buffer.from(value.value_enc as Buffer), aad(definition.id, row.id), kernel.suite) : null;
       if (access === 'masked' && plain !== null) {
-        custom[definition.key] = applyMask(definition.mask ?? 'text', plain);
+        custom[definition.key] = maskedCustomValue(definition, plain);
         masked.push(`custom.${definition.key}`);
       } else custom[definition.key] = presentedCustomValue(definition, plain);
     }

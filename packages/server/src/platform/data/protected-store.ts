@@ -7,10 +7,14 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../error
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { releaseLinkedContacts } from './account-contacts.js';
+import { definitionsOf } from './custom-field-definitions.js';
 import { customFiltered } from './custom-filters.js';
 import {
   customChanges,
+  newCustomRows,
+  type PreparedCustom,
   prepareCustom,
+  preparedWith,
   readCustom,
   removeCustom,
   resealCustom,
@@ -184,12 +188,16 @@ export class ProtectedStore {
    * create(), encryption per record under its subject key, multi-row inserts, one audit event per
    * chunk naming every record and data subject. All or nothing.
    */
-  async createMany(actor: Actor, context: RequestContext, object: StoreObject, inputs: RecordValues[]): Promise<string[]> {
+  async createMany(actor: Actor, context: RequestContext, object: StoreObject, bodies: RecordBody[]): Promise<string[]> {
     this.require(actor, object, 'create');
     const plan = this.plan(object);
+    const split = bodies.map(takeCustom);
+    const inputs = split.map((s) => s.values);
     for (const input of inputs) this.assertWritable(actor, plan, input);
     const rules = this.rules.get(object);
     const ids = await this.run(async (tx) => {
+      const definitions = split.some((s) => s.custom) ? await definitionsOf(tx.trx as unknown as AnyDb, object) : [];
+      const prepared = split.map((s) => preparedWith(definitions, actor, plan, s.custom));
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
       const checkedReferences = new Set<string>();
       const ids: string[] = [];
@@ -198,10 +206,12 @@ export class ProtectedStore {
         const rows: Record<string, unknown>[] = [];
         const subjects: Record<string, unknown>[] = [];
         const tokens: { table_name: string; row_id: string; digest: string }[] = [];
+        const customRows: Record<string, unknown>[] = [];
         const subjectIds = new Set<string>();
         const now = nowIso();
-        for (const input of inputs.slice(start, start + chunk)) {
+        for (const [offset, input] of inputs.slice(start, start + chunk).entries()) {
           const id = newId();
+          let sealing: { id: string; key: Buffer; version: number } | undefined;
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
           const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
           if (plan.owned) {
@@ -235,18 +245,21 @@ export class ProtectedStore {
             }
             row.subject_id = subjectId;
             if (subjectId) subjectIds.add(subjectId);
+            if (subject && subjectId) sealing = { id: subjectId, key: subject.key, version: subject.version };
             if (subject) {
               const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subject.key, subject.version, input);
               Object.assign(row, encoded.columns);
               for (const digest of new Set(encoded.nameDigests ?? [])) tokens.push({ table_name: plan.object, row_id: id, digest });
             }
           }
+          customRows.push(...newCustomRows(this.kernel, plan, id, sealing, prepared[start + offset] as PreparedCustom, now));
           rows.push(row);
           ids.push(id);
         }
         const db = tx.trx as unknown as AnyDb;
         if (subjects.length) await db.insertInto('data_subjects').values(subjects).execute();
         await insertUniform(db, object, rows);
+        if (customRows.length) await insertUniform(db, 'custom_values', customRows);
         for (let t = 0; t < tokens.length; t += 2000)
           await db
             .insertInto('name_tokens')
