@@ -189,12 +189,19 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect(await usedSeconds(a.channelId, '2026-12-01')).toBe(720);
   });
 
-  it('holds a break to its capacity', async () => {
+  it('holds a break to its capacity, and a booked break and channel to what their bookings were checked for', async () => {
     const a = await airtimeFixture(as('manager'), 'tv', ['12:00'], 60);
     expect((await book(a, '12:00', 30, 2)).statusCode).toBe(201);
     const full = await book(a, '12:00', 5, 1);
     expect(full.statusCode).toBe(409);
     expect(full.json().error.message).toContain('the break at 12:00 would hold 65 s of spots; it holds at most 60 s');
+    const slot = `/api/v1/breaks/${a.breaks['12:00']}`;
+    expect((await as('manager')('PATCH', slot, { startTime: '13:00' })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', slot, { maxDuration: 59 })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', slot, { maxDuration: 90 })).statusCode).toBe(200);
+    expect((await as('manager')('DELETE', slot)).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', `/api/v1/channels/${a.channelId}`, { kind: 'radio' })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', `/api/v1/channels/${a.channelId}`, { name: '新名字' })).statusCode).toBe(200);
   });
 
   it('reports the fill of the channel’s day to every seller: seconds per hour, 19:00–21:00, public-service share', async () => {
