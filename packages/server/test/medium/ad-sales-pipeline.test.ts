@@ -61,6 +61,12 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     expect(masked.notes).not.toBe(notes);
     expect(masked.maskedFields).toContain('notes');
 
+    expect((await as('rep')('PATCH', `/api/v1/deals/${dealId}`, { contactId: null })).statusCode).toBe(422);
+    const cleared = await as('rep')('PATCH', `/api/v1/deals/${dealId}`, { contactId: null, notes: null });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().notes ?? null).toBeNull();
+    expect((await db().selectFrom('deals').select(['notes_enc', 'subject_id']).where('id', '=', dealId).executeTakeFirst()).notes_enc).toBeNull();
+
     const bare = await dealFixture(as('rep'));
     const refused = await as('rep')('PATCH', `/api/v1/deals/${bare.dealId}`, { notes: 'Talked to 李雷 about rates' });
     expect(refused.statusCode).toBe(422);
