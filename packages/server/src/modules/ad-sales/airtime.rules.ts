@@ -11,7 +11,7 @@ async function daypartOf(rc: RuleContext, id: unknown) {
   return { channelId: text(daypart.channelId), startTime: text(daypart.startTime), endTime: text(daypart.endTime), name: text(daypart.name) };
 }
 
-/** Dayparts, breaks and rate cards stay consistent with each other (airtime-reference.policy.ts). */
+/** Channels, dayparts, breaks, rate cards and deal stages stay consistent with each other and with the bookings (airtime-reference.policy.ts). */
 export function defineAirtimeRules(store: ProtectedStore): void {
   store.defineRules('dayparts', {
     async beforeWrite(rc, next, previous) {
@@ -31,6 +31,11 @@ export function defineAirtimeRules(store: ProtectedStore): void {
         );
         if (outside) throw conflict(`the daypart's break would no longer fit: ${outside}`);
       }
+    },
+  });
+  store.defineRules('deal_stages', {
+    beforeWrite(_rc, next) {
+      if (next.isWon === true && next.isLost === true) throw unprocessable('a deal stage cannot be both won and lost');
     },
   });
   store.defineRules('channels', {

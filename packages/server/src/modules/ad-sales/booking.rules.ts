@@ -155,5 +155,8 @@ export function defineBookingRules(store: ProtectedStore): void {
       }
       await checkAirtime(rc, next);
     },
+    beforeDelete(_rc, previous) {
+      if (asRunStatuses.has(text(previous.status))) throw conflict(`the booking's as-run is confirmed (${previous.status}); it is kept as proof of airing`);
+    },
   });
 }
