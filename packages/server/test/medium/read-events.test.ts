@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/http/build-app.js';
 import { normalizeEmail, normalizeIdNumber, normalizePhone } from '../../src/platform/crypto/blind-index.js';
 import { Client } from '../helpers/cookie-client.js';
+import { testDialects } from '../helpers/databases.js';
 import { dealFixture } from '../helpers/samples/ad-sales.js';
 import type { SampleCall } from '../helpers/samples/types.js';
-import { testDialects } from '../helpers/databases.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { TotpSessions } from '../helpers/totp-sessions.js';
 

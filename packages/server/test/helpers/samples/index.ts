@@ -1,5 +1,5 @@
-import { coreSamples } from './core.js';
 import { adSalesSamples } from './ad-sales.js';
+import { coreSamples } from './core.js';
 import type { SampleMaker } from './types.js';
 
 /** One sample maker per domain (see types.ts); each domain adds its line here. */
