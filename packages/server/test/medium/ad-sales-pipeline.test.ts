@@ -173,6 +173,18 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     // A correcting as-run may not leave fewer missed spots than were made good.
     expect((await as('manager')('POST', `/api/v1/bookings/${booking.id}/as-run`, { ...run, aired: 3, missed: 0, misaired: 1 })).statusCode).toBe(409);
 
+    const lost = await dealFixture(as('rep'), { stage: 'lost' });
+    const onLost = await as('rep')('POST', '/api/v1/bookings', {
+      dealId: lost.dealId,
+      channelId: a.channelId,
+      breakId: a.breaks['09:00'],
+      airDate: '2026-11-21',
+      spotLength: 30,
+      count: 1,
+    });
+    expect(onLost.statusCode).toBe(409);
+    expect(onLost.json().error.message).toContain('(lost)');
+
     // Still under the caps: fill 09:00 on 2026-11-28, then the last owed spot cannot go there.
     expect(
       (
