@@ -149,6 +149,7 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
       `${tv.code} on 2026-12-01: 19:00–21:00 would carry 18 min 5 s (1085 s) of commercials; at most 18 min (1080 s) are allowed on TV (总局令61号 第十七条)`,
     );
     expect((await book(tv, '19:30', 5, 1)).statusCode).toBe(409);
+    expect((await book(tv, '19:00', 5, 1)).statusCode).toBe(409);
     expect((await book(tv, '18:59', 30, 24)).statusCode).toBe(201);
     expect((await book(tv, '21:00', 30, 24)).statusCode).toBe(201);
 
