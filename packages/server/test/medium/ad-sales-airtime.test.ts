@@ -226,7 +226,13 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect(body.hours).toHaveLength(24);
     expect(body.hours[19]).toEqual({ hour: 19, commercialSeconds: 300, publicServiceSeconds: 0, capSeconds: 720, remainingSeconds: 420 });
     expect(body.hours[20]).toEqual({ hour: 20, commercialSeconds: 300, publicServiceSeconds: 60, capSeconds: 720, remainingSeconds: 420 });
-    expect(body.primeTime).toMatchObject({ commercialSeconds: 600, capSeconds: 1080, remainingSeconds: 480 });
+    expect(body.primeTime).toMatchObject({
+      commercialSeconds: 600,
+      capSeconds: 1080,
+      remainingSeconds: 480,
+      publicServiceSpots: 4,
+      minimumPublicServiceSpots: 4,
+    });
     expect(body.publicService).toEqual({ seconds: 60, commercialSeconds: 600, share: 0.1, minimumShare: 0.03, met: true });
     expect(JSON.stringify(body)).not.toContain(other.dealId);
     expect((await as('rep')('GET', `/api/v1/dashboards/airtime-fill?channelId=${a.channelId}`)).statusCode).toBe(400);

@@ -69,7 +69,7 @@ describe('airtime fill', () => {
   const rows = [
     { airHour: 19, publicService: false, count: 3, seconds: 600 },
     { airHour: 20, publicService: false, count: 2, seconds: 480 },
-    { airHour: 20, publicService: true, count: 1, seconds: 30 },
+    { airHour: 20, publicService: true, count: 1, seconds: 30, spotLength: 15 },
     { airHour: 8, publicService: false, count: 1, seconds: 120 },
   ];
   it.each([
@@ -82,6 +82,14 @@ describe('airtime fill', () => {
     expect(fill.primeTime?.remainingSeconds ?? null).toBe(remaining);
     expect(fill.publicService.share).toBeCloseTo(share);
     expect(fill.publicService.met).toBe(met);
+  });
+
+  it('counts public-service spots in 19:00–21:00 on TV against the minimum of 4', () => {
+    const more = [
+      { airHour: 19, publicService: true, count: 1, seconds: 15, spotLength: 5 },
+      { airHour: 21, publicService: true, count: 1, seconds: 30, spotLength: 5 },
+    ];
+    expect(airtimeFill([...rows, ...more], { kind: 'tv' }).primeTime).toMatchObject({ publicServiceSpots: 5, minimumPublicServiceSpots: 4 });
   });
 
   it('meets the 3 % minimum at exactly 3 %, and has no share on a day without commercials', () => {

@@ -2,9 +2,12 @@ import { hourCapSeconds, primeTimeCapSeconds, primeTimeHours } from './airtime-c
 
 /**
  * The ad-sales dashboards computed from aggregate rows (counts and sums the store answered). Pure.
- * Public-service minimum: 公益广告 at least 3 % of the commercial time of a channel's day (总局令61号 第十五条).
+ * Public-service minimum: 公益广告 at least 3 % of the commercial time of a channel's day (总局令61号 第十五条); on
+ * TV at least 4 public-service spots between 19:00 and 21:00. Reported, not enforced: a day is filled over time.
  */
 export const publicServiceMinimumShare = 0.03;
+/** 公益广告 spots at least 4 times between 19:00 and 21:00 on TV (总局令61号 第十五条). */
+export const primeTimePublicServiceMinimumSpots = 4;
 
 type Row = Record<string, unknown> & { count: number };
 const num = (v: unknown): number => Number(v ?? 0);
@@ -73,6 +76,10 @@ export function airtimeFill(rows: readonly Row[], channel: { kind: string }) {
     return { hour, commercialSeconds, publicServiceSeconds, capSeconds: hourCapSeconds, remainingSeconds: Math.max(0, hourCapSeconds - commercialSeconds) };
   });
   const prime = hours.filter((h) => primeTimeHours.includes(h.hour)).reduce((sum, h) => sum + h.commercialSeconds, 0);
+  // Rows are grouped by spot length too, so seconds / length is the number of spots that take airtime.
+  const primeSpots = rows
+    .filter((r) => r.publicService === true && primeTimeHours.includes(num(r.airHour)) && num(r.spotLength) > 0)
+    .reduce((sum, r) => sum + num(r.seconds) / num(r.spotLength), 0);
   const commercial = hours.reduce((sum, h) => sum + h.commercialSeconds, 0);
   const publicService = hours.reduce((sum, h) => sum + h.publicServiceSeconds, 0);
   const share = commercial === 0 ? null : publicService / commercial;
@@ -80,7 +87,15 @@ export function airtimeFill(rows: readonly Row[], channel: { kind: string }) {
     hours,
     primeTime:
       channel.kind === 'tv'
-        ? { from: '19:00', to: '21:00', commercialSeconds: prime, capSeconds: primeTimeCapSeconds, remainingSeconds: Math.max(0, primeTimeCapSeconds - prime) }
+        ? {
+            from: '19:00',
+            to: '21:00',
+            commercialSeconds: prime,
+            capSeconds: primeTimeCapSeconds,
+            remainingSeconds: Math.max(0, primeTimeCapSeconds - prime),
+            publicServiceSpots: primeSpots,
+            minimumPublicServiceSpots: primeTimePublicServiceMinimumSpots,
+          }
         : null,
     publicService: {
       seconds: publicService,
