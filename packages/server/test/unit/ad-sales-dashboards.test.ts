@@ -75,7 +75,8 @@ describe('airtime fill', () => {
   it.each([
     // [kind, prime-time remaining (null: no window), share, met]
     ['tv', 0, 30 / 1200, false],
-    ['radio', null, 30 / 1200, false],
+    ['radio', 1080, 30 / 1200, false],
+    ['ott', null, 30 / 1200, false],
   ])('%s: window remaining %s, public-service share %s, met %s', (kind, remaining, share, met) => {
     const fill = airtimeFill(rows, { kind });
     expect(fill.hours[19]).toEqual({ hour: 19, commercialSeconds: 600, publicServiceSeconds: 0, capSeconds: 720, remainingSeconds: 120 });
