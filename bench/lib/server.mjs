@@ -4,6 +4,7 @@
  */
 export { loadConfig } from '../../packages/server/dist/config/load-config.js';
 export { buildApp } from '../../packages/server/dist/http/build-app.js';
+export { domainStore } from '../../packages/server/dist/modules/domain-store.js';
 export { canonicalAuditForm } from '../../packages/server/dist/platform/audit/append-audit-event.js';
 export { noRequest } from '../../packages/server/dist/platform/audit/audit-event.js';
 export { verifyAuditChain } from '../../packages/server/dist/platform/audit/verify-audit-chain.js';

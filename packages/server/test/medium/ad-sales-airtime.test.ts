@@ -113,7 +113,7 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     const over = await book(a, '10:00', 5, 1);
     expect(over.statusCode).toBe(409);
     expect(over.json().error.message).toBe(
-      `${a.code} on 2026-12-01: the 10:00–11:00 hour would carry 12 min 5 s (725 s) of commercials; at most 12 min (720 s) per clock hour are allowed (总局令61号 第十五条)`,
+      `${a.code} on 2026-12-01: the 10:00–11:00 hour would carry 12 min 5 s (725 s) of commercials; at most 12 min (720 s) per clock hour are allowed (总局令61号)`,
     );
     expect(await bookingCount()).toBe(before);
     // The next hour and the next day are free; a public-service spot does not count.
@@ -138,7 +138,7 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect((await book(a, '09:00', 30, 4)).statusCode).toBe(201);
   });
 
-  it('holds 19:00–21:00 on TV to 1080 s: 20:59 and 19:00 count, 18:59 and 21:00 do not; radio is exempt', async () => {
+  it('holds 19:00–21:00 on TV to 1080 s: 20:59 and 19:00 count, 18:59 and 21:00 do not; radio is exempt from this window', async () => {
     const tv = await airtimeFixture(as('manager'), 'tv');
     expect((await book(tv, '19:00', 30, 20)).statusCode).toBe(201);
     expect((await book(tv, '20:59', 30, 16)).statusCode).toBe(201);
@@ -146,9 +146,10 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     const over = await book(tv, '20:59', 5, 1);
     expect(over.statusCode).toBe(409);
     expect(over.json().error.message).toBe(
-      `${tv.code} on 2026-12-01: 19:00–21:00 would carry 18 min 5 s (1085 s) of commercials; at most 18 min (1080 s) are allowed on TV (总局令61号 第十七条)`,
+      `${tv.code} on 2026-12-01: 19:00–21:00 would carry 18 min 5 s (1085 s) of commercials; at most 18 min (1080 s) are allowed on TV (总局令61号)`,
     );
     expect((await book(tv, '19:30', 5, 1)).statusCode).toBe(409);
+    expect((await book(tv, '19:00', 5, 1)).statusCode).toBe(409);
     expect((await book(tv, '18:59', 30, 24)).statusCode).toBe(201);
     expect((await book(tv, '21:00', 30, 24)).statusCode).toBe(201);
 
@@ -156,6 +157,19 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect((await book(radio, '19:00', 30, 24)).statusCode).toBe(201);
     expect((await book(radio, '20:59', 30, 24)).statusCode).toBe(201);
     expect(await usedSeconds(radio.channelId, '2026-12-01')).toBe(1440);
+  });
+
+  it('holds 11:00–13:00 on radio to 1080 s: 12:59 counts, 10:59 and 13:00 do not', async () => {
+    const radio = await airtimeFixture(as('manager'), 'radio', ['10:59', '11:00', '12:59', '13:00']);
+    expect((await book(radio, '11:00', 30, 20)).statusCode).toBe(201);
+    expect((await book(radio, '12:59', 30, 16)).statusCode).toBe(201);
+    const over = await book(radio, '12:59', 5, 1);
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.message).toBe(
+      `${radio.code} on 2026-12-01: 11:00–13:00 would carry 18 min 5 s (1085 s) of commercials; at most 18 min (1080 s) are allowed on radio (总局令61号)`,
+    );
+    expect((await book(radio, '10:59', 30, 24)).statusCode).toBe(201);
+    expect((await book(radio, '13:00', 30, 24)).statusCode).toBe(201);
   });
 
   it('frees the time of cancelled spots, and a cancelled booking stays cancelled', async () => {
@@ -189,12 +203,19 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect(await usedSeconds(a.channelId, '2026-12-01')).toBe(720);
   });
 
-  it('holds a break to its capacity', async () => {
+  it('holds a break to its capacity, and a booked break and channel to what their bookings were checked for', async () => {
     const a = await airtimeFixture(as('manager'), 'tv', ['12:00'], 60);
     expect((await book(a, '12:00', 30, 2)).statusCode).toBe(201);
     const full = await book(a, '12:00', 5, 1);
     expect(full.statusCode).toBe(409);
     expect(full.json().error.message).toContain('the break at 12:00 would hold 65 s of spots; it holds at most 60 s');
+    const slot = `/api/v1/breaks/${a.breaks['12:00']}`;
+    expect((await as('manager')('PATCH', slot, { startTime: '13:00' })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', slot, { maxDuration: 59 })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', slot, { maxDuration: 90 })).statusCode).toBe(200);
+    expect((await as('manager')('DELETE', slot)).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', `/api/v1/channels/${a.channelId}`, { kind: 'radio' })).statusCode).toBe(409);
+    expect((await as('manager')('PATCH', `/api/v1/channels/${a.channelId}`, { name: '新名字' })).statusCode).toBe(200);
   });
 
   it('reports the fill of the channel’s day to every seller: seconds per hour, 19:00–21:00, public-service share', async () => {
@@ -218,7 +239,13 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
     expect(body.hours).toHaveLength(24);
     expect(body.hours[19]).toEqual({ hour: 19, commercialSeconds: 300, publicServiceSeconds: 0, capSeconds: 720, remainingSeconds: 420 });
     expect(body.hours[20]).toEqual({ hour: 20, commercialSeconds: 300, publicServiceSeconds: 60, capSeconds: 720, remainingSeconds: 420 });
-    expect(body.primeTime).toMatchObject({ commercialSeconds: 600, capSeconds: 1080, remainingSeconds: 480 });
+    expect(body.primeTime).toMatchObject({
+      commercialSeconds: 600,
+      capSeconds: 1080,
+      remainingSeconds: 480,
+      publicServiceSpots: 4,
+      minimumPublicServiceSpots: 4,
+    });
     expect(body.publicService).toEqual({ seconds: 60, commercialSeconds: 600, share: 0.1, minimumShare: 0.03, met: true });
     expect(JSON.stringify(body)).not.toContain(other.dealId);
     expect((await as('rep')('GET', `/api/v1/dashboards/airtime-fill?channelId=${a.channelId}`)).statusCode).toBe(400);

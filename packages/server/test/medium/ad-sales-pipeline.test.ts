@@ -44,6 +44,9 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     expect(byCode.lost).toMatchObject({ isWon: false, isLost: true, probability: 0 });
     expect((await as('rep')('POST', '/api/v1/deal-stages', { code: 'pitch', name: 'Pitch', position: 15, probability: 20 })).statusCode).toBe(403);
     expect((await as('manager')('POST', '/api/v1/deal-stages', { code: 'pitch', name: 'Pitch', position: 15, probability: 20 })).statusCode).toBe(201);
+    expect(
+      (await as('manager')('POST', '/api/v1/deal-stages', { code: 'odd', name: 'Odd', position: 99, probability: 50, isWon: true, isLost: true })).statusCode,
+    ).toBe(422);
   });
 
   it('seals deal notes under the contact person’s key, refuses them without a contact, and audits their reads', async () => {
@@ -60,6 +63,12 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     const masked = (await as('privacy')('GET', `/api/v1/deals/${dealId}`)).json();
     expect(masked.notes).not.toBe(notes);
     expect(masked.maskedFields).toContain('notes');
+
+    expect((await as('rep')('PATCH', `/api/v1/deals/${dealId}`, { contactId: null })).statusCode).toBe(422);
+    const cleared = await as('rep')('PATCH', `/api/v1/deals/${dealId}`, { contactId: null, notes: null });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().notes ?? null).toBeNull();
+    expect((await db().selectFrom('deals').select(['notes_enc', 'subject_id']).where('id', '=', dealId).executeTakeFirst()).notes_enc).toBeNull();
 
     const bare = await dealFixture(as('rep'));
     const refused = await as('rep')('PATCH', `/api/v1/deals/${bare.dealId}`, { notes: 'Talked to 李雷 about rates' });
@@ -114,6 +123,9 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     expect(approved.json().status).toBe('approved');
     expect(approved.json().approvedBy).not.toBeNull();
     expect((await as('manager2')('POST', `/api/v1/contracts/${id}/reject`)).statusCode).toBe(409);
+    expect((await as('manager')('DELETE', `/api/v1/contracts/${id}`)).statusCode).toBe(409);
+    const scrap = (await as('manager')('POST', '/api/v1/contracts', { dealId, number: 'HT-2026-0099', total: 1 })).json();
+    expect((await as('manager')('DELETE', `/api/v1/contracts/${scrap.id}`)).statusCode).toBe(204);
 
     // A manager who drafts and submits may not approve it; another manager may reject it.
     const own = (await as('manager')('POST', '/api/v1/contracts', { dealId, number: 'HT-2026-0002', total: 1 })).json();
@@ -147,6 +159,7 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json()).toMatchObject({ status: 'missed', airedCount: 1, missedCount: 2, misairedCount: 1, seconds: 60 });
     expect((await as('rep')('PATCH', `/api/v1/bookings/${booking.id}`, { status: 'cancelled' })).statusCode).toBe(409);
+    expect((await as('manager')('DELETE', `/api/v1/bookings/${booking.id}`)).statusCode).toBe(409);
 
     const tooMany = await as('rep')('POST', `/api/v1/bookings/${booking.id}/make-good`, { breakId: a.breaks['09:00'], airDate: '2026-11-27', count: 4 });
     expect(tooMany.statusCode).toBe(409);
@@ -159,6 +172,18 @@ describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
     ).toBe(409);
     // A correcting as-run may not leave fewer missed spots than were made good.
     expect((await as('manager')('POST', `/api/v1/bookings/${booking.id}/as-run`, { ...run, aired: 3, missed: 0, misaired: 1 })).statusCode).toBe(409);
+
+    const lost = await dealFixture(as('rep'), { stage: 'lost' });
+    const onLost = await as('rep')('POST', '/api/v1/bookings', {
+      dealId: lost.dealId,
+      channelId: a.channelId,
+      breakId: a.breaks['09:00'],
+      airDate: '2026-11-21',
+      spotLength: 30,
+      count: 1,
+    });
+    expect(onLost.statusCode).toBe(409);
+    expect(onLost.json().error.message).toContain('(lost)');
 
     // Still under the caps: fill 09:00 on 2026-11-28, then the last owed spot cannot go there.
     expect(

@@ -9,7 +9,7 @@ const use = (hour: number, seconds: number, publicService = false, breakId = `b$
 const check = (channel: typeof tv, others: AirtimeUse[], booking: AirtimeUse, breakSlot = big) =>
   airtimeRefusal({ channel, date: '2026-12-01', others, booking, breakSlot });
 
-describe('the 12-minute hour (总局令61号 第十五条)', () => {
+describe('the 12-minute hour (总局令61号)', () => {
   it.each([
     // [already in the hour (s), booking (s), refused?]
     [0, 720, false],
@@ -25,7 +25,7 @@ describe('the 12-minute hour (总局令61号 第十五条)', () => {
 
   it('names the channel, the date, the clock hour and the minutes', () => {
     expect(check(tv, [use(14, 710)], use(14, 15))).toBe(
-      'CCTV-1 on 2026-12-01: the 14:00–15:00 hour would carry 12 min 5 s (725 s) of commercials; at most 12 min (720 s) per clock hour are allowed (总局令61号 第十五条)',
+      'CCTV-1 on 2026-12-01: the 14:00–15:00 hour would carry 12 min 5 s (725 s) of commercials; at most 12 min (720 s) per clock hour are allowed (总局令61号)',
     );
   });
 
@@ -40,7 +40,7 @@ describe('the 12-minute hour (总局令61号 第十五条)', () => {
   });
 });
 
-describe('the 18 minutes of 19:00–21:00 on TV (总局令61号 第十七条)', () => {
+describe('the 18 minutes of 19:00–21:00 on TV (总局令61号)', () => {
   it.each([
     // [19:00 hour (s), 20:00 hour (s), booking hour, booking (s), channel, refused?]
     [540, 540, 20, 0, tv, false],
@@ -57,9 +57,29 @@ describe('the 18 minutes of 19:00–21:00 on TV (总局令61号 第十七条)', 
     expect(refusal !== null, String(refusal)).toBe(refused);
   });
 
+  it.each([
+    // [11:00 hour (s), 12:00 hour (s), booking hour, booking (s), channel, refused?]
+    [540, 525, 12, 15, radio, false],
+    [540, 526, 12, 15, radio, true],
+    [600, 480, 11, 5, radio, true],
+    [600, 480, 10, 720, radio, false],
+    [600, 480, 13, 720, radio, false],
+    [600, 480, 12, 5, tv, false],
+    [600, 480, 12, 5, { code: 'OTT-1', kind: 'ott' }, false],
+  ])('radio window: 11h %i s, 12h %i s, +%i:00 %i s → refused %s', (h11, h12, hour, seconds, channel, refused) => {
+    const refusal = check(channel, [use(11, h11), use(12, h12)], use(hour, seconds));
+    expect(refusal !== null, String(refusal)).toBe(refused);
+  });
+
+  it('names the radio window', () => {
+    expect(check(radio, [use(11, 600), use(12, 480)], use(12, 10))).toBe(
+      'FM101.8 on 2026-12-01: 11:00–13:00 would carry 18 min 10 s (1090 s) of commercials; at most 18 min (1080 s) are allowed on radio (总局令61号)',
+    );
+  });
+
   it('names the window and the minutes', () => {
     expect(check(tv, [use(19, 600), use(20, 480)], use(20, 30))).toBe(
-      'CCTV-1 on 2026-12-01: 19:00–21:00 would carry 18 min 30 s (1110 s) of commercials; at most 18 min (1080 s) are allowed on TV (总局令61号 第十七条)',
+      'CCTV-1 on 2026-12-01: 19:00–21:00 would carry 18 min 30 s (1110 s) of commercials; at most 18 min (1080 s) are allowed on TV (总局令61号)',
     );
   });
 

@@ -1,8 +1,9 @@
 /**
  * The airtime caps of 广播电视广告播出管理办法 (总局令61号, in force since 2010-01-01):
- * - 第十五条: commercial advertising on a channel may not exceed 12 minutes in any hour;
- * - 第十七条: on a TV channel, commercial advertising between 19:00 and 21:00 may not exceed
- *   18 minutes in total.
+ * - commercial advertising on a channel (每套节目) may not exceed 12 minutes in any hour;
+ * - in the peak window — 19:00–21:00 on a TV station, 11:00–13:00 on a radio station — commercial
+ *   advertising may not exceed 18 minutes in total. OTT channels have no window (61号 is about
+ *   broadcasters); they are still held to the 12-minute hour here.
  * Public-service spots (公益广告) are not commercial and count toward neither cap, but they do take
  * room in a break. Assumption (docs/domains/ad-sales.md): all spots of a break count in the clock
  * hour of the break's start time — a break at 18:59 counts in the 18:00 hour and outside 19:00–21:00,
@@ -11,8 +12,23 @@
  */
 export const hourCapSeconds = 12 * 60;
 export const primeTimeCapSeconds = 18 * 60;
-/** Clock hours of 19:00–21:00. */
-export const primeTimeHours: readonly number[] = [19, 20];
+
+export interface PeakWindow {
+  /** Clock hours of the window. */
+  hours: readonly number[];
+  from: string;
+  to: string;
+  /** "TV" or "radio", for messages. */
+  medium: string;
+}
+
+const peakWindows: Record<string, PeakWindow> = {
+  tv: { hours: [19, 20], from: '19:00', to: '21:00', medium: 'TV' },
+  radio: { hours: [11, 12], from: '11:00', to: '13:00', medium: 'radio' },
+};
+
+/** The 18-minute window of a channel kind, if it has one. */
+export const peakWindowOf = (kind: string): PeakWindow | undefined => peakWindows[kind];
 
 export interface AirtimeUse {
   /** Clock hour (0–23) of the break the spots air in. */
@@ -65,15 +81,16 @@ export function airtimeRefusal(check: AirtimeCheck): string | null {
   if (hourly > hourCapSeconds) {
     return (
       `${where}: the ${hh(booking.hour)}–${hh(booking.hour + 1)} hour would carry ${minutesAndSeconds(hourly)} (${hourly} s) of commercials; ` +
-      `at most ${minutesAndSeconds(hourCapSeconds)} (${hourCapSeconds} s) per clock hour are allowed (总局令61号 第十五条)`
+      `at most ${minutesAndSeconds(hourCapSeconds)} (${hourCapSeconds} s) per clock hour are allowed (总局令61号)`
     );
   }
-  if (channel.kind === 'tv' && primeTimeHours.includes(booking.hour)) {
-    const prime = commercialIn(all, primeTimeHours);
+  const peak = peakWindowOf(channel.kind);
+  if (peak?.hours.includes(booking.hour)) {
+    const prime = commercialIn(all, peak.hours);
     if (prime > primeTimeCapSeconds) {
       return (
-        `${where}: 19:00–21:00 would carry ${minutesAndSeconds(prime)} (${prime} s) of commercials; ` +
-        `at most ${minutesAndSeconds(primeTimeCapSeconds)} (${primeTimeCapSeconds} s) are allowed on TV (总局令61号 第十七条)`
+        `${where}: ${peak.from}–${peak.to} would carry ${minutesAndSeconds(prime)} (${prime} s) of commercials; ` +
+        `at most ${minutesAndSeconds(primeTimeCapSeconds)} (${primeTimeCapSeconds} s) are allowed on ${peak.medium} (总局令61号)`
       );
     }
   }

@@ -11,7 +11,7 @@ async function daypartOf(rc: RuleContext, id: unknown) {
   return { channelId: text(daypart.channelId), startTime: text(daypart.startTime), endTime: text(daypart.endTime), name: text(daypart.name) };
 }
 
-/** Dayparts, breaks and rate cards stay consistent with each other (airtime-reference.policy.ts). */
+/** Channels, dayparts, breaks, rate cards and deal stages stay consistent with each other and with the bookings (airtime-reference.policy.ts). */
 export function defineAirtimeRules(store: ProtectedStore): void {
   store.defineRules('dayparts', {
     async beforeWrite(rc, next, previous) {
@@ -33,10 +33,33 @@ export function defineAirtimeRules(store: ProtectedStore): void {
       }
     },
   });
+  store.defineRules('deal_stages', {
+    beforeWrite(_rc, next) {
+      if (next.isWon === true && next.isLost === true) throw unprocessable('a deal stage cannot be both won and lost');
+    },
+  });
+  store.defineRules('channels', {
+    async beforeWrite(rc, next, previous) {
+      // Its bookings were checked against the caps of its kind (the 19:00–21:00 rule is for TV).
+      if (previous && previous.kind !== next.kind && (await rc.plainRows('bookings', { channelId: text(next.id) })).length > 0) {
+        throw conflict(`the channel has bookings checked as ${previous.kind}; its kind cannot become ${next.kind}`);
+      }
+    },
+  });
   store.defineRules('breaks', {
-    async beforeWrite(rc, next) {
+    async beforeWrite(rc, next, previous) {
       const refusal = breakRefusal({ channelId: text(next.channelId), startTime: text(next.startTime) }, await daypartOf(rc, next.daypartId));
       if (refusal) throw unprocessable(refusal);
+      if (!previous) return;
+      const booked = (await rc.plainRows('bookings', { breakId: text(next.id) })).filter((b) => Number(b.seconds) > 0);
+      if (booked.length === 0) return;
+      const moved = ['channelId', 'daypartId', 'startTime'].filter((k) => next[k] !== previous[k]);
+      if (moved.length > 0) throw conflict(`the break has bookings; its ${moved.join(', ')} cannot change (their hour and caps were checked for it)`);
+      const perDay = new Map<string, number>();
+      for (const b of booked) perDay.set(text(b.airDate), (perDay.get(text(b.airDate)) ?? 0) + Number(b.seconds));
+      const [fullest, seconds] = [...perDay.entries()].sort((a, b) => b[1] - a[1])[0] as [string, number];
+      if (seconds > Number(next.maxDuration))
+        throw conflict(`the break holds ${seconds} s of spots on ${fullest}; its capacity cannot drop to ${next.maxDuration} s`);
     },
   });
   store.defineRules('rate_cards', {

@@ -90,6 +90,15 @@ function checkLifecycle(rc: RuleContext, next: PlainRecord, previous: PlainRecor
   return true;
 }
 
+/** New spots need a deal that is not lost. */
+async function checkDealOpen(rc: RuleContext, next: PlainRecord, previous: PlainRecord | undefined): Promise<void> {
+  if (previous && previous.dealId === next.dealId && previous.count !== null && num(next.count) <= num(previous.count)) return;
+  if (text(next.status) === 'cancelled') return;
+  const [deal] = await rc.plainRows('deals', { id: text(next.dealId) });
+  const [stage] = deal ? await rc.plainRows('deal_stages', { id: text(deal.stageId) }) : [];
+  if (stage?.isLost === true) throw conflict(`the deal is in the stage ${text(stage.name)} (lost); spots cannot be booked on it`);
+}
+
 async function madeGood(rc: RuleContext, originalId: string, except: string): Promise<number> {
   const rows = await rc.plainRows('bookings', { makeGoodOf: originalId });
   return rows.filter((r) => text(r.id) !== except && r.status !== 'cancelled').reduce((sum, r) => sum + num(r.count), 0);
@@ -145,6 +154,7 @@ export function defineBookingRules(store: ProtectedStore): void {
     derive: deriveBooking,
     async beforeWrite(rc, next, previous) {
       const asRun = checkLifecycle(rc, next, previous);
+      await checkDealOpen(rc, next, previous);
       if (next.makeGoodOf) await checkMakeGood(rc, next);
       if (asRun) {
         // Fewer missed spots may not leave more make-goods than are owed.
@@ -154,6 +164,9 @@ export function defineBookingRules(store: ProtectedStore): void {
         if (given > owed) throw conflict(`${given} spot(s) of this booking are already made good; the as-run leaves only ${owed} missed or mis-aired`);
       }
       await checkAirtime(rc, next);
+    },
+    beforeDelete(_rc, previous) {
+      if (asRunStatuses.has(text(previous.status))) throw conflict(`the booking's as-run is confirmed (${previous.status}); it is kept as proof of airing`);
     },
   });
 }

@@ -29,5 +29,8 @@ export function defineContractRules(store: ProtectedStore): void {
       });
       if (refusal) throw refusal.status === 403 ? new AppError('forbidden', 403, refusal.message) : conflict(refusal.message);
     },
+    beforeDelete(_rc, previous) {
+      if (previous.status !== 'draft') throw conflict(`a contract that is ${previous.status} is kept; only a draft can be deleted`);
+    },
   });
 }

@@ -40,7 +40,17 @@ const fillResponse = z.object({
   hours: z.array(
     z.object({ hour: z.number(), commercialSeconds: z.number(), publicServiceSeconds: z.number(), capSeconds: z.number(), remainingSeconds: z.number() }),
   ),
-  primeTime: z.object({ from: z.string(), to: z.string(), commercialSeconds: z.number(), capSeconds: z.number(), remainingSeconds: z.number() }).nullable(),
+  primeTime: z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      commercialSeconds: z.number(),
+      capSeconds: z.number(),
+      remainingSeconds: z.number(),
+      publicServiceSpots: z.number(),
+      minimumPublicServiceSpots: z.number(),
+    })
+    .nullable(),
   publicService: z.object({ seconds: z.number(), commercialSeconds: z.number(), share: z.number().nullable(), minimumShare: z.number(), met: z.boolean() }),
 });
 
@@ -131,7 +141,7 @@ export function dashboardRoutes(app: FastifyInstance, store: ProtectedStore): vo
       const { channelId, date: day } = request.query;
       const channel = await store.get(actor, requestContext(request), 'channels', channelId);
       const rows = await store.aggregateAcrossScopes(actor, 'bookings', {
-        groupBy: ['airHour', 'publicService'],
+        groupBy: ['airHour', 'publicService', 'spotLength'],
         sums: ['seconds'],
         filters: { channelId, airDate: day },
       });

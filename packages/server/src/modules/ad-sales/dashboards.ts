@@ -1,10 +1,14 @@
-import { hourCapSeconds, primeTimeCapSeconds, primeTimeHours } from './airtime-cap.policy.js';
+import { hourCapSeconds, peakWindowOf, primeTimeCapSeconds } from './airtime-cap.policy.js';
 
 /**
  * The ad-sales dashboards computed from aggregate rows (counts and sums the store answered). Pure.
- * Public-service minimum: 公益广告 at least 3 % of the commercial time of a channel's day (总局令61号 第十五条).
+ * Public-service minimums (总局令61号): 公益广告 at least 3 % of the commercial time of a channel's day, and at
+ * least 4 public-service spots in the peak window (19:00–21:00 on TV, 11:00–13:00 on radio). Reported, not
+ * enforced: a day is booked over weeks.
  */
 export const publicServiceMinimumShare = 0.03;
+/** Public-service spots in the peak window, at least. */
+export const primeTimePublicServiceMinimumSpots = 4;
 
 type Row = Record<string, unknown> & { count: number };
 const num = (v: unknown): number => Number(v ?? 0);
@@ -64,7 +68,7 @@ export function revenueByChannelMonth(rows: readonly Row[], channelCodes: Readon
   return [...groups.values()].sort((a, b) => a.month.localeCompare(b.month) || (a.channelCode ?? a.channelId).localeCompare(b.channelCode ?? b.channelId));
 }
 
-/** Seconds used per clock hour against the 12-minute cap, 19:00–21:00 against 18 minutes on TV, and the public-service share. */
+/** Seconds used per clock hour against the 12-minute cap, the peak window against 18 minutes, and the public-service minimums. */
 export function airtimeFill(rows: readonly Row[], channel: { kind: string }) {
   const hours = Array.from({ length: 24 }, (_, hour) => {
     const inHour = rows.filter((r) => num(r.airHour) === hour);
@@ -72,16 +76,29 @@ export function airtimeFill(rows: readonly Row[], channel: { kind: string }) {
     const publicServiceSeconds = inHour.filter((r) => r.publicService === true).reduce((sum, r) => sum + num(r.seconds), 0);
     return { hour, commercialSeconds, publicServiceSeconds, capSeconds: hourCapSeconds, remainingSeconds: Math.max(0, hourCapSeconds - commercialSeconds) };
   });
-  const prime = hours.filter((h) => primeTimeHours.includes(h.hour)).reduce((sum, h) => sum + h.commercialSeconds, 0);
+  const peak = peakWindowOf(channel.kind);
+  const inPeak = (hour: number) => peak?.hours.includes(hour) ?? false;
+  const prime = hours.filter((h) => inPeak(h.hour)).reduce((sum, h) => sum + h.commercialSeconds, 0);
+  // Rows are grouped by spot length too, so seconds / length is the number of spots that take airtime.
+  const primeSpots = rows
+    .filter((r) => r.publicService === true && inPeak(num(r.airHour)) && num(r.spotLength) > 0)
+    .reduce((sum, r) => sum + num(r.seconds) / num(r.spotLength), 0);
   const commercial = hours.reduce((sum, h) => sum + h.commercialSeconds, 0);
   const publicService = hours.reduce((sum, h) => sum + h.publicServiceSeconds, 0);
   const share = commercial === 0 ? null : publicService / commercial;
   return {
     hours,
-    primeTime:
-      channel.kind === 'tv'
-        ? { from: '19:00', to: '21:00', commercialSeconds: prime, capSeconds: primeTimeCapSeconds, remainingSeconds: Math.max(0, primeTimeCapSeconds - prime) }
-        : null,
+    primeTime: peak
+      ? {
+          from: peak.from,
+          to: peak.to,
+          commercialSeconds: prime,
+          capSeconds: primeTimeCapSeconds,
+          remainingSeconds: Math.max(0, primeTimeCapSeconds - prime),
+          publicServiceSpots: primeSpots,
+          minimumPublicServiceSpots: primeTimePublicServiceMinimumSpots,
+        }
+      : null,
     publicService: {
       seconds: publicService,
       commercialSeconds: commercial,
