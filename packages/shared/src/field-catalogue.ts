@@ -8,3 +8,4 @@ export * from './catalogue/index.js';
 export * from './catalogue/licensing.js';
 export * from './catalogue/licensing-territories.js';
 export * from './catalogue/types.js';
+export * from './catalogue/ad-sales.js';

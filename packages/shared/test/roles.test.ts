@@ -51,10 +51,10 @@ describe('default roles', () => {
 });
 
 describe('personal-data permissions, derived from the field catalogue', () => {
-  it('are every permission on an object with personal fields other than the staff directory (today contacts.*)', () => {
-    expect(fieldRuleObjects).toEqual(['contacts', 'users']);
-    expect(personalDataObjects).toEqual(['contacts']);
-    expect([...personalDataPermissions].sort()).toEqual(permissions.filter((p) => p.startsWith('contacts.')).sort());
+  it('are every permission on an object with personal fields other than the staff directory (today contacts.*, deals.*)', () => {
+    expect(fieldRuleObjects).toEqual(['contacts', 'users', 'deals']);
+    expect(personalDataObjects).toEqual(['contacts', 'deals']);
+    expect([...personalDataPermissions].sort()).toEqual(permissions.filter((p) => p.startsWith('contacts.') || p.startsWith('deals.')).sort());
     for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });

@@ -69,7 +69,9 @@ export const demoBusinessContacts: DemoStep = {
           accountId: pick(faker, accounts),
         };
       });
-      made.push(...(await createAs(ctx, seller, 'contacts', rows)));
+      const ids = await createAs(ctx, seller, 'contacts', rows);
+      ctx.made.set(`contacts:${seller}`, ids);
+      made.push(...ids);
     }
     ctx.made.set('businessContacts', made);
     return made.length;

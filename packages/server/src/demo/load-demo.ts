@@ -3,14 +3,14 @@ import { faker as fakerZH_CN } from '@faker-js/faker/locale/zh_CN';
 import { domainStore } from '../modules/domain-store.js';
 import type { Actor } from '../platform/authz/actor.js';
 import type { Kernel } from '../platform/kernel.js';
-import { demoChannels } from './demo-ad-sales.js';
+import { demoAirtime, demoChannels, demoDeals } from './demo-ad-sales.js';
 import type { DemoContext, DemoStep } from './demo-context.js';
 import { demoLicensing } from './demo-licensing.js';
 import { demoAccounts, demoBusinessContacts } from './demo-parties.js';
 import { createDemoStaff, type DemoAccount, demoLoaded } from './demo-users.js';
 
 /** The demo data set, in order (later steps use what earlier ones made). Each domain adds its steps. */
-export const demoSteps: DemoStep[] = [demoAccounts, demoBusinessContacts, demoChannels, demoLicensing];
+export const demoSteps: DemoStep[] = [demoAccounts, demoBusinessContacts, demoChannels, demoAirtime, demoDeals, demoLicensing];
 
 export interface DemoOptions {
   /** 1 = the full data set; tests use less. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
-import { channelRoutes } from '../modules/ad-sales/channel.routes.js';
+import { adSalesRoutes } from '../modules/ad-sales/ad-sales.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
@@ -37,7 +37,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   passkeyRoutes(app, kernel, mailer);
   contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
-  channelRoutes(app, store);
+  adSalesRoutes(app, store);
   licensingRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);

@@ -1,12 +1,13 @@
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { AuditedTransaction, Kernel } from '../platform/kernel.js';
+import { adSalesRules } from './ad-sales/ad-sales.rules.js';
 import { licensingRules } from './licensing/licensing.rules.js';
 
 /** Registers one domain's business rules (caps, conflicts, transitions, derived values) on a store. */
 export type DomainRules = (store: ProtectedStore) => void;
 
 /** Every domain's rules, one line per domain (`modules/<domain>/<domain>.rules.ts`). */
-const domainRules: DomainRules[] = [licensingRules];
+const domainRules: DomainRules[] = [adSalesRules, licensingRules];
 
 /**
  * The protected store with every domain's business rules: the HTTP routes, the import, the demo

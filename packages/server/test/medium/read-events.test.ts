@@ -5,6 +5,8 @@ import { buildApp } from '../../src/http/build-app.js';
 import { normalizeEmail, normalizeIdNumber, normalizePhone } from '../../src/platform/crypto/blind-index.js';
 import { Client } from '../helpers/cookie-client.js';
 import { testDialects } from '../helpers/databases.js';
+import { dealFixture } from '../helpers/samples/ad-sales.js';
+import type { SampleCall } from '../helpers/samples/types.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
 import { TotpSessions } from '../helpers/totp-sessions.js';
 
@@ -22,6 +24,21 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/openapi.json': 'API description',
   'GET /api/v1/channels': 'reference data: channels hold no personal field',
   'GET /api/v1/channels/:id': 'reference data: channels hold no personal field',
+  'GET /api/v1/dayparts': 'reference data: dayparts hold no personal field',
+  'GET /api/v1/dayparts/:id': 'reference data: dayparts hold no personal field',
+  'GET /api/v1/breaks': 'reference data: breaks hold no personal field',
+  'GET /api/v1/breaks/:id': 'reference data: breaks hold no personal field',
+  'GET /api/v1/rate-cards': 'reference data: rate cards hold no personal field',
+  'GET /api/v1/rate-cards/:id': 'reference data: rate cards hold no personal field',
+  'GET /api/v1/deal-stages': 'reference data: deal stages hold no personal field',
+  'GET /api/v1/deal-stages/:id': 'reference data: deal stages hold no personal field',
+  'GET /api/v1/bookings': 'bookings: no personal field in the catalogue',
+  'GET /api/v1/bookings/:id': 'a booking: no personal field in the catalogue',
+  'GET /api/v1/contracts': 'contracts: no personal field in the catalogue',
+  'GET /api/v1/contracts/:id': 'a contract: no personal field in the catalogue',
+  'GET /api/v1/dashboards/pipeline': 'counts and sums of deal amounts by stage (store.aggregate, plain fields only)',
+  'GET /api/v1/dashboards/bookings-revenue': 'sums of net amounts by channel and month (store.aggregate, plain fields only)',
+  'GET /api/v1/dashboards/airtime-fill': 'seconds of airtime per clock hour of a channel (plain sums)',
   'GET /api/v1/titles': 'reference data: titles hold no personal field',
   'GET /api/v1/titles/:id': 'reference data: titles hold no personal field',
   'GET /api/v1/titles/:id/availability': 'windows, territories, media; licence ids and contract numbers (no personal field)',
@@ -72,12 +89,15 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   let auditorToken: string;
   let privacyToken: string;
   let contactIds: string[] = [];
+  let dealId = '';
 
   const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
   const db = () => install.kernel.db.kysely;
   const contactSubjects = async (ids: string[]) =>
     ids.length ? (await db().selectFrom('contacts').select('subject_id').where('id', 'in', ids).execute()).map((r) => r.subject_id) : [];
+  const dealSubjects = async (ids: string[]) =>
+    ids.length ? (await db().selectFrom('deals').select('subject_id').where('id', 'in', ids).execute()).map((r) => r.subject_id) : [];
   const userSubjects = async (ids: string[]) =>
     ids.length ? (await db().selectFrom('users').select('subject_id').where('id', 'in', ids).execute()).map((r) => r.subject_id) : [];
   /** Personal fields (per the catalogue) that a response item actually carries. */
@@ -109,6 +129,8 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       expect(res.statusCode, res.body).toBe(201);
       contactIds.push(res.json().id);
     }
+    const managerCall: SampleCall = (method, url, payload) => call(managerToken, method, url, payload) as never;
+    dealId = (await dealFixture(managerCall, { notes: 'Asked 王芳 for the spring flight', contactName: '王芳 Wang Fang' })).dealId;
   });
   afterAll(async () => {
     vi.useRealTimers();
@@ -160,6 +182,15 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       const id = contactIds[0] ?? '';
       const res = await call(privacyToken, 'GET', `/api/v1/contacts/${id}/accesses`);
       return [{ res, subjects: await contactSubjects([id]), fields: ['actorId', 'ip', 'userAgent', 'note'], actions: ['audit.read'] }];
+    },
+    'GET /api/v1/deals': async () => {
+      const res = await call(managerToken, 'GET', '/api/v1/deals?limit=50');
+      return [{ res, subjects: await dealSubjects(res.json().items.map((d: { id: string }) => d.id)), fields: ['notes'], actions: ['personal_data.read'] }];
+    },
+    'GET /api/v1/deals/:id': async () => {
+      const res = await call(managerToken, 'GET', `/api/v1/deals/${dealId}`);
+      expect(res.json().notes).toBeTruthy();
+      return [{ res, subjects: await dealSubjects([dealId]), fields: ['notes'], actions: ['personal_data.read'] }];
     },
     'GET /api/v1/users': async () => {
       const res = await call(sysadminToken, 'GET', '/api/v1/users?limit=100');

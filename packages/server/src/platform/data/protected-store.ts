@@ -177,7 +177,8 @@ export class ProtectedStore {
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
       const checkedReferences = new Set<string>();
       const ids: string[] = [];
-      const chunk = 500;
+      // Rules that look at other rows (caps, conflicts) must see each record before the next is checked.
+      const chunk = rules?.beforeWrite ? 1 : 500;
       for (let start = 0; start < inputs.length; start += chunk) {
         const rows: Record<string, unknown>[] = [];
         const subjects: Record<string, unknown>[] = [];
@@ -332,9 +333,24 @@ export class ProtectedStore {
    */
   async aggregate(actor: Actor, object: StoreObject, query: AggregateQuery): Promise<AggregateRow[]> {
     this.require(actor, object, 'read');
-    const plan = this.plan(object);
     const scope = recordScope(actor, object);
     if (!scope) return [];
+    return this.aggregateIn(object, query, actor, scope);
+  }
+
+  /**
+   * Counts and sums over EVERY record of the object, whatever the actor's record scope: for figures
+   * about a shared resource rather than about the records (how full a channel's hour is against a
+   * regulatory cap). Needs `<object>.read`; answers only the plain values of the groups, counts and
+   * sums that the caller chose — the caller must group by nothing that names a record or a person.
+   */
+  async aggregateAcrossScopes(actor: Actor, object: StoreObject, query: AggregateQuery): Promise<AggregateRow[]> {
+    this.require(actor, object, 'read');
+    return this.aggregateIn(object, query, actor, 'all');
+  }
+
+  private async aggregateIn(object: StoreObject, query: AggregateQuery, actor: Actor, scope: RecordScope): Promise<AggregateRow[]> {
+    const plan = this.plan(object);
     const groups = query.groupBy.map((name) => plainField(plan, name, 'group'));
     const sums = (query.sums ?? []).map((name) => {
       const field = plainField(plan, name, 'sum');

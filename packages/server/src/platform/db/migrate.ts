@@ -15,6 +15,8 @@ import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-searc
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
 import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-details.js';
 import { channelsMigration } from './migrations/015-channels.js';
+import { airtimeMigration } from './migrations/016-airtime.js';
+import { dealsBookingsContractsMigration } from './migrations/017-deals-bookings-contracts.js';
 import { licensingMigration } from './migrations/018-licensing.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
@@ -35,6 +37,8 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '013-oidc-links': oidcLinksMigration(),
     '014-sealed-staff-details': sealedStaffDetailsMigration(dialect),
     '015-channels': channelsMigration(),
+    '016-airtime': airtimeMigration(),
+    '017-deals-bookings-contracts': dealsBookingsContractsMigration(dialect),
     '018-licensing': licensingMigration(),
   };
 }

@@ -1,3 +1,4 @@
+import { adSalesSamples } from './ad-sales.js';
 import { coreSamples } from './core.js';
 import { licensingSamples } from './licensing.js';
 import type { SampleMaker } from './types.js';
@@ -5,5 +6,6 @@ import type { SampleMaker } from './types.js';
 /** One sample maker per domain (see types.ts); each domain adds its line here. */
 export const sampleMakers: Record<string, SampleMaker> = {
   core: coreSamples,
+  'ad-sales': adSalesSamples,
   licensing: licensingSamples,
 };
