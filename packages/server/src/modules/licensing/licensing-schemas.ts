@@ -1,4 +1,4 @@
-import { errorResponse, licensingMedia, mediaListInput, paymentKinds, recordSchemas, territoryListInput } from '@castellan/shared';
+import { errorResponse, licensingMedia, mediaListInput, recordSchemas, territoryListInput } from '@castellan/shared';
 import { z } from 'zod';
 
 /** Request and response schemas of licensing's own routes (the record routes' come from the catalogue). */
@@ -102,5 +102,3 @@ export const dashboardResponse = z.object({
     .nullable()
     .describe('null without license_payments.read'),
 });
-
-export { paymentKinds };
