@@ -4,8 +4,9 @@
  * masking, field rules, the generated schemas, export, DSAR, retention and the record of processing.
  * No per-route lists. The declarations live in `catalogue/` (one file per domain).
  */
+
+export * from './catalogue/ad-sales.js';
 export * from './catalogue/index.js';
 export * from './catalogue/licensing.js';
 export * from './catalogue/licensing-territories.js';
 export * from './catalogue/types.js';
-export * from './catalogue/ad-sales.js';

@@ -7,5 +7,7 @@ export * from './roles.js';
 export * from './schemas/common.schema.js';
 export * from './schemas/contact.schema.js';
 export * from './schemas/contact-search.schema.js';
+export * from './schemas/custom-field.schema.js';
 export * from './schemas/record.schema.js';
 export * from './schemas/reveal.schema.js';
+export * from './schemas/saved-view.schema.js';

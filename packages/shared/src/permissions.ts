@@ -18,6 +18,7 @@ export const administrationPermissions = [
   'keys.manage',
   'audit.read',
   'audit.personal',
+  'custom_fields.manage',
 ] as const;
 
 export type ObjectPermission = { [K in StoreObject]: `${K}.${CrudAction | ActionsOf<K>}` }[StoreObject];

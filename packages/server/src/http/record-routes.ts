@@ -2,6 +2,7 @@ import { errorResponse, idParams, permissionOf, type RecordSchemas, recordSchema
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { customFiltersOfQuery } from '../platform/data/custom-filters.js';
 import type { ProtectedStore, RecordValues, Value } from '../platform/data/protected-store.js';
 import { tablePlan } from '../platform/data/table-plan.js';
 import { actorOf, requestContext } from './authenticate.js';
@@ -19,7 +20,14 @@ export interface RecordRouteOptions {
 
 /** A list query's fields split into the store's exact filters and inclusive ranges (`<field>From` / `<field>To`). */
 export function listQueryOf(schemas: RecordSchemas, query: Record<string, unknown>) {
-  const { limit, cursor, ...rest } = query as { limit: number; cursor?: string } & Record<string, unknown>;
+  const { limit, cursor, sort, order, view, custom, ...rest } = query as {
+    limit: number;
+    cursor?: string;
+    sort?: string;
+    order?: 'asc' | 'desc';
+    view?: string;
+    custom?: string | string[];
+  } & Record<string, unknown>;
   const filters: Record<string, Value> = {};
   const ranges: Record<string, { from?: Value; to?: Value }> = {};
   for (const name of schemas.filterFields) if (rest[name] !== undefined) filters[name] = rest[name] as Value;
@@ -28,7 +36,15 @@ export function listQueryOf(schemas: RecordSchemas, query: Record<string, unknow
     const to = rest[`${name}To`] as Value | undefined;
     if (from !== undefined || to !== undefined) ranges[name] = { from, to };
   }
-  return { limit, cursor, filters, ranges };
+  return {
+    limit,
+    cursor,
+    filters,
+    ranges,
+    customFilters: customFiltersOfQuery(custom),
+    sort: sort || order === 'desc' ? { field: sort ?? 'id', order: order ?? 'asc' } : undefined,
+    view,
+  };
 }
 
 /**
@@ -51,7 +67,7 @@ export function recordRoutes(app: FastifyInstance, store: ProtectedStore, object
       config: { access: { permission: permissionOf(object, 'read') } },
       schema: {
         tags,
-        summary: `List ${plural} (${scope}); filter by plain fields, ranges as <field>From / <field>To`,
+        summary: `List ${plural} (${scope}); filter by plain fields, ranges as <field>From / <field>To; sort=<field>&order=asc|desc; view=<saved view id>`,
         querystring: schemas.listQuery,
         response: { 200: schemas.page, ...errors },
       },

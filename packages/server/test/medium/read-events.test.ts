@@ -68,6 +68,10 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/access-reviews/pending': 'user ids and role keys',
   'GET /api/v1/access-reviews/dormant': 'user ids and times',
   'GET /api/v1/audit/verify': 'chain verification result: counts, sequence numbers',
+  'GET /api/v1/custom-fields': 'custom field definitions: keys, labels, types, options, classifications (no value of any record)',
+  'GET /api/v1/custom-fields/:id': 'one custom field definition (no value of any record)',
+  'GET /api/v1/saved-views': "the caller's own saved views: names, filters and sort on plain fields only",
+  'GET /api/v1/saved-views/:id': "one of the caller's saved views: plain-field filters and sort",
 };
 
 interface ProbeCall {

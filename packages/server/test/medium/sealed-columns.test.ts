@@ -14,6 +14,7 @@ import { envelopeKeyVersion, openValue } from '../../src/platform/crypto/envelop
 import { completeRotation, startRotation } from '../../src/platform/crypto/key-rotation.js';
 import { otherBinaryColumns, subjectSealedColumns, subjectSealedTables, subjectViaOf } from '../../src/platform/crypto/sealed-columns.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
+import { CustomFieldDefinitions } from '../../src/platform/data/custom-field-definitions.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
 import type { Kernel } from '../../src/platform/kernel.js';
 import { Client } from '../helpers/cookie-client.js';
@@ -122,6 +123,7 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
   let staffClient: Client;
   const passkey = new SoftwarePasskey();
   const PASSKEY_NAME = 'Rotation desk YubiKey';
+  const CUSTOM_NOTE = 'Passport G55501234 renewed in Shanghai';
   let contactId: string;
   const contact = {
     name: '李雷',
@@ -143,6 +145,16 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
     staff = await addUser(install.kernel, ['service_agent'], 'Rotation Desk');
     pending = await addUser(install.kernel, ['service_agent'], 'Rotation Desk');
     contactId = String((await new ProtectedStore(install.kernel).create(manager.actor, noRequest, 'contacts', contact)).id);
+    // …with a personal custom value (custom_values.value_enc, under the contact's subject key)…
+    await new CustomFieldDefinitions(install.kernel).create(asSystem('test'), noRequest, {
+      object: 'contacts',
+      key: 'passport_note',
+      labelZh: '护照备注',
+      labelEn: 'Passport note',
+      type: 'text',
+      classification: 'personal',
+    });
+    await new ProtectedStore(install.kernel).update(manager.actor, noRequest, 'contacts', contactId, { custom: { passport_note: CUSTOM_NOTE } });
 
     // A confirmed TOTP factor with its recovery codes…
     const client = new Client(app);
@@ -209,8 +221,8 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
         }
       }
     }
-    // Contacts (8 fields), four staff (e-mail, name), one TOTP secret, one pending secret, one passkey name.
-    expect(opened).toBe(8 + 4 * 2 + 2 + 1);
+    // Contacts (8 fields), four staff (e-mail, name), one TOTP secret, one pending secret, one passkey name, one custom value.
+    expect(opened).toBe(8 + 4 * 2 + 2 + 1 + 1);
   });
 
   it('shows the passkey its name after the rotation, and signs in with it', async () => {
@@ -227,7 +239,10 @@ describe.each(cases)('key rotation keeps every sealed value openable ($dialect, 
   });
 
   it('still reads the contact', async () => {
-    expect(await new ProtectedStore(install.kernel).get(asSystem('test read'), noRequest, 'contacts', contactId)).toMatchObject(contact);
+    expect(await new ProtectedStore(install.kernel).get(asSystem('test read'), noRequest, 'contacts', contactId)).toMatchObject({
+      ...contact,
+      custom: { passport_note: CUSTOM_NOTE },
+    });
   });
 
   it('signs in with TOTP, steps up with TOTP and with a recovery code after the rotation', async () => {

@@ -5,7 +5,7 @@ export const idParams = z.object({ id: idSchema }).strict();
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional(),
+  cursor: z.string().max(2048).optional(),
 };
 
 export const errorResponse = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, pageQuery, pastDate } from './common.schema.js';
+import { customFilterQuery, customValuesInput, customValuesView } from './custom-field.schema.js';
 
 const name = z.string().trim().min(1).max(200);
 const email = z.email({ message: 'must be an e-mail address' }).max(254);
@@ -32,6 +33,7 @@ export const contactCreate = z
     accountId: idSchema.optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.optional(),
+    custom: customValuesInput,
   })
   .strict();
 
@@ -48,6 +50,7 @@ export const contactPatch = z
     accountId: idSchema.nullable().optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.nullable().optional(),
+    custom: customValuesInput,
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'the patch must change at least one field');
@@ -62,6 +65,14 @@ export const contactListQuery = z
     phone: z.string().max(32).optional(),
     idNumber: z.string().max(32).optional(),
     name: z.string().max(200).optional(),
+    sort: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('a plain field to order by (accountId, ownerId, teamId, createdAt, updatedAt); personal fields are refused (422)'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    view: idSchema.optional().describe('apply one of your saved views of contacts'),
+    custom: customFilterQuery,
   })
   .strict()
   .refine((v) => [v.email, v.phone, v.idNumber, v.name].filter((x) => x !== undefined).length <= 1, 'search by one of email, phone, idNumber, name at a time');
@@ -83,6 +94,7 @@ export const contactView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   maskedFields: z.array(z.string()),
+  custom: customValuesView,
 });
 
 export const contactPage = z.object({ items: z.array(contactView), nextCursor: z.string().nullable() });

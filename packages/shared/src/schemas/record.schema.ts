@@ -2,6 +2,7 @@ import { type ZodType, z } from 'zod';
 import { fieldCatalogue, type StoreObject } from '../catalogue/index.js';
 import { type FieldSpec, isProtected, type ObjectCatalogue } from '../catalogue/types.js';
 import { idSchema, pageQuery } from './common.schema.js';
+import { customFilterQuery, customValuesInput, customValuesView } from './custom-field.schema.js';
 
 /**
  * Request and response schemas of a store object, generated from its catalogue declaration (so an
@@ -72,6 +73,8 @@ export interface RecordSchemas {
   /** Plain fields a list may filter on by equality, and those it may filter by range (`<field>From` / `<field>To`). */
   filterFields: string[];
   rangeFields: string[];
+  /** Plain fields a list may be sorted by (`sort=<field>&order=asc|desc`). */
+  sortFields: string[];
 }
 
 export function recordSchemas(object: StoreObject, overrides: { create?: Record<string, ZodType>; patch?: Record<string, ZodType> } = {}): RecordSchemas {
@@ -84,14 +87,26 @@ export function recordSchemas(object: StoreObject, overrides: { create?: Record<
     create[name] = overrides.create?.[name] ?? (spec.required ? input : input.nullable().optional());
     patch[name] = overrides.patch?.[name] ?? (spec.required ? input.optional() : input.nullable().optional());
   }
+  create.custom = customValuesInput;
+  patch.custom = customValuesInput;
   const view: Record<string, ZodType> = {};
   for (const [name, spec] of fields) view[name] = outputOf(spec);
+  view.custom = customValuesView;
   const personal = fields.some(([, spec]) => isProtected(spec));
   if (personal) view.maskedFields = z.array(z.string());
   const plain = fields.filter(([, spec]) => !isProtected(spec) && (spec.type ?? 'text') !== 'datetime');
   const query: Record<string, ZodType> = { ...pageQuery };
   for (const [name, spec] of plain) if (name !== 'id') query[name] = queryOf(spec).optional();
   const rangeFields = fields.filter(([, spec]) => !isProtected(spec) && rangeTypes.has(spec.type ?? 'text')).map(([name]) => name);
+  const sortFields = fields.filter(([, spec]) => !isProtected(spec)).map(([name]) => name);
+  query.sort = z
+    .string()
+    .max(64)
+    .optional()
+    .describe(`a plain field to order by (ties broken by id; a personal field is refused with 422): ${sortFields.join(', ')}`);
+  query.order = z.enum(['asc', 'desc']).default('asc').describe('sort direction; empty values last in asc, first in desc');
+  query.custom = customFilterQuery;
+  query.view = idSchema.optional().describe('apply one of your saved views (its filters and sort; explicit parameters win)');
   for (const name of rangeFields) {
     const spec = (fieldCatalogue[object] as ObjectCatalogue)[name] as FieldSpec;
     const value = spec.type === 'datetime' ? z.iso.datetime({ offset: true }) : queryOf(spec);
@@ -110,5 +125,6 @@ export function recordSchemas(object: StoreObject, overrides: { create?: Record<
     listQuery: z.object(query).strict(),
     filterFields: plain.map(([name]) => name).filter((n) => n !== 'id'),
     rangeFields,
+    sortFields,
   };
 }

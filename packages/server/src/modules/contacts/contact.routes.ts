@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { customFiltersOfQuery } from '../../platform/data/custom-filters.js';
 import { exportRecords } from '../../platform/data/export-records.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import { AppError } from '../../platform/errors.js';
@@ -45,13 +46,20 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
       response: { 200: contactPage, ...errors },
     },
     handler: async (request) => {
-      const { limit, cursor, email, phone, idNumber, name, ...filters } = request.query;
+      const { limit, cursor, email, phone, idNumber, name, sort, order, view, custom, ...filters } = request.query;
       const searchPairs = { email, phone, idNumber, name };
       const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
       const search = found ? { field: found[0], value: String(found[1]) } : undefined;
-      return store.list(actorOf(request), requestContext(request), 'contacts', { limit, cursor, filters: definedOnly(filters), search }) as Promise<
-        z.infer<typeof contactPage>
-      >;
+      const sorted = sort || order === 'desc' ? { field: sort ?? 'id', order } : undefined;
+      return store.list(actorOf(request), requestContext(request), 'contacts', {
+        limit,
+        cursor,
+        filters: definedOnly(filters),
+        search,
+        sort: sorted,
+        view,
+        customFilters: customFiltersOfQuery(custom),
+      }) as Promise<z.infer<typeof contactPage>>;
     },
   });
 

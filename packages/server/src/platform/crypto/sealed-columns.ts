@@ -43,6 +43,13 @@ const subjectSecrets: readonly SubjectSealedColumn[] = [
     description: 'name a staff member gave their passkey (free text)',
     subjectVia: { column: 'user_id', table: 'users' },
   },
+  {
+    table: 'custom_values',
+    column: 'value_enc',
+    aadColumn: 'value',
+    description:
+      "value of a personal or sensitive custom field (custom_fields) of a store record, sealed under the record's data subject key; the row id `<field id>:<record id>` is bound into the AAD",
+  },
 ];
 
 function catalogueColumns(): SubjectSealedColumn[] {

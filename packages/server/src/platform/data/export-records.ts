@@ -23,9 +23,10 @@ export async function* exportRecords(
   let columns: string[] | undefined;
   do {
     const page = await store.list(actor, context, object, { limit: 200, cursor, purpose: 'export' });
-    for (const record of page.items) {
-      if (format === 'jsonl') yield `${JSON.stringify(record)}\n`;
+    for (const item of page.items) {
+      if (format === 'jsonl') yield `${JSON.stringify(item)}\n`;
       else {
+        const record = flattenCustom(item);
         if (!columns) {
           columns = Object.keys(record).filter((k) => k !== 'maskedFields');
           yield `${columns.join(',')}\n`;
@@ -35,6 +36,13 @@ export async function* exportRecords(
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
+}
+
+/** A CSV row has one column per custom field: `custom.<key>`. */
+function flattenCustom(record: PresentedRecord): PresentedRecord {
+  const { custom, ...rest } = record;
+  if (!custom || typeof custom !== 'object') return rest;
+  return { ...rest, ...Object.fromEntries(Object.entries(custom as Record<string, unknown>).map(([k, v]) => [`custom.${k}`, v])) };
 }
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */

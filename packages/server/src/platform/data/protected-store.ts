@@ -7,9 +7,26 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../error
 import { hasFreshSecondFactor } from '../identity/second-factor.js';
 import { type AuditedTransaction, type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { releaseLinkedContacts } from './account-contacts.js';
+import { definitionsOf } from './custom-field-definitions.js';
+import { customFiltered } from './custom-filters.js';
+import {
+  customChanges,
+  newCustomRows,
+  type PreparedCustom,
+  prepareCustom,
+  preparedWith,
+  readCustom,
+  removeCustom,
+  resealCustom,
+  takeCustom,
+  withCustom,
+  withCustomFields,
+  writeCustom,
+} from './custom-values.js';
 import { newId, nowIso } from './ids.js';
 import { decodePersonalValues, encodePersonalValues } from './record-codec.js';
 import { checkRevealReason, type RevealReason } from './reveal-reason.js';
+import { savedViewQuery, withSavedView } from './saved-views.js';
 import { refusedSearchEvent, SearchQuotaExceeded, searchRateLimited, takeMaskedSearch } from './search-quota.js';
 import { decryptFor, present, readEvent, subjectKeyOf } from './store-presenter.js';
 import { filtered, loadInScope, type Row, scoped, selectWithSubject } from './store-query.js';
@@ -17,10 +34,9 @@ import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-r
 import { type ObjectRules, type RuleContext, ruleContext } from './store-rules.js';
 import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
+import { cursorAfter, type ListSort, plannedSort, sortedAfter } from './store-sort.js';
 import {
-  decodeCursor,
   derivedColumns,
-  encodeCursor,
   insertUniform,
   newPlainColumns,
   type PlainRecord,
@@ -28,6 +44,7 @@ import {
   plainColumns,
   plainField,
   plainRecord,
+  type RecordBody,
   type RecordValues,
   toPresented,
   type Value,
@@ -36,7 +53,7 @@ import { lockSubjectKey } from './subject-keys.js';
 import { type PlannedField, referencesTo, type TablePlan, tablePlan } from './table-plan.js';
 
 export type { ObjectRules, RuleContext } from './store-rules.js';
-export type { PlainRecord, PresentedRecord, RecordValues, Value } from './store-values.js';
+export type { PlainRecord, PresentedRecord, RecordBody, RecordValues, Value } from './store-values.js';
 
 export interface ListQuery {
   limit: number;
@@ -47,6 +64,12 @@ export interface ListQuery {
   ranges?: Record<string, { from?: Value; to?: Value }>;
   /** Exact search on one encrypted field through its blind index. */
   search?: { field: string; value: string };
+  /** Order by one plain field (id breaks ties); default: id ascending. */
+  sort?: ListSort;
+  /** Exact filters on public and internal custom fields (key → value; null: no value). */
+  customFilters?: Record<string, Value>;
+  /** One of the actor's saved views: its filters and sort apply (the query's own win). */
+  view?: string;
   /** Pages read for an export are audited as exports. */
   purpose?: 'export';
 }
@@ -126,11 +149,13 @@ export class ProtectedStore {
     if (!can(actor, permission)) throw forbidden(`missing permission ${permission}`);
   }
 
-  async create(actor: Actor, context: RequestContext, object: StoreObject, input: RecordValues): Promise<PresentedRecord> {
+  async create(actor: Actor, context: RequestContext, object: StoreObject, body: RecordBody): Promise<PresentedRecord> {
     this.require(actor, object, 'create');
     const plan = this.plan(object);
+    const { values: input, custom } = takeCustom(body);
     this.assertWritable(actor, plan, input);
     return this.run(async (tx) => {
+      const prepared = await prepareCustom(tx.trx as unknown as AnyDb, actor, plan, custom);
       const id = newId();
       const now = nowIso();
       const derived = await this.derive(tx, actor, object, input, undefined);
@@ -150,16 +175,18 @@ export class ProtectedStore {
       await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
       const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, input) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
+      await writeCustom(this.kernel, tx, plan, id, (row.subject_id as string | null | undefined) ?? null, prepared);
       await tx.audit(actor, context, {
         action: 'record.created',
         outcome: 'success',
         resource: object,
         resourceId: id,
         subjectIds: row.subject_id ? [String(row.subject_id)] : undefined,
-        fields: Object.keys(input).filter((k) => input[k] !== undefined),
+        fields: [...Object.keys(input).filter((k) => input[k] !== undefined), ...customChanges(prepared).fields],
       });
       const stored = { ...row, ...subject } as Row;
-      return present(actor, plan, stored, await decryptFor(this.kernel, actor, plan, stored));
+      const reading = await readCustom(this.kernel, tx, actor, plan, [stored]);
+      return withCustom(present(actor, plan, stored, await decryptFor(this.kernel, actor, plan, stored)), reading.views.get(id));
     });
   }
 
@@ -168,12 +195,16 @@ export class ProtectedStore {
    * create(), encryption per record under its subject key, multi-row inserts, one audit event per
    * chunk naming every record and data subject. All or nothing.
    */
-  async createMany(actor: Actor, context: RequestContext, object: StoreObject, inputs: RecordValues[]): Promise<string[]> {
+  async createMany(actor: Actor, context: RequestContext, object: StoreObject, bodies: RecordBody[]): Promise<string[]> {
     this.require(actor, object, 'create');
     const plan = this.plan(object);
+    const split = bodies.map(takeCustom);
+    const inputs = split.map((s) => s.values);
     for (const input of inputs) this.assertWritable(actor, plan, input);
     const rules = this.rules.get(object);
     const ids = await this.run(async (tx) => {
+      const definitions = split.some((s) => s.custom) ? await definitionsOf(tx.trx as unknown as AnyDb, object) : [];
+      const prepared = split.map((s) => preparedWith(definitions, actor, plan, s.custom));
       const ownerships = new Map<string, { ownerId: string; teamId: string | null }>();
       const checkedReferences = new Set<string>();
       const ids: string[] = [];
@@ -183,10 +214,12 @@ export class ProtectedStore {
         const rows: Record<string, unknown>[] = [];
         const subjects: Record<string, unknown>[] = [];
         const tokens: { table_name: string; row_id: string; digest: string }[] = [];
+        const customRows: Record<string, unknown>[] = [];
         const subjectIds = new Set<string>();
         const now = nowIso();
-        for (const input of inputs.slice(start, start + chunk)) {
+        for (const [offset, input] of inputs.slice(start, start + chunk).entries()) {
           const id = newId();
+          let sealing: { id: string; key: Buffer; version: number } | undefined;
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
           const row: Record<string, unknown> = {
             id,
@@ -226,18 +259,21 @@ export class ProtectedStore {
             }
             row.subject_id = subjectId;
             if (subjectId) subjectIds.add(subjectId);
+            if (subject && subjectId) sealing = { id: subjectId, key: subject.key, version: subject.version };
             if (subject) {
               const encoded = encodePersonalValues(this.kernel.keyring, plan, id, subject.key, subject.version, input);
               Object.assign(row, encoded.columns);
               for (const digest of new Set(encoded.nameDigests ?? [])) tokens.push({ table_name: plan.object, row_id: id, digest });
             }
           }
+          customRows.push(...newCustomRows(this.kernel, plan, id, sealing, prepared[start + offset] as PreparedCustom, now));
           rows.push(row);
           ids.push(id);
         }
         const db = tx.trx as unknown as AnyDb;
         if (subjects.length) await db.insertInto('data_subjects').values(subjects).execute();
         await insertUniform(db, object, rows);
+        if (customRows.length) await insertUniform(db, 'custom_values', customRows);
         for (let t = 0; t < tokens.length; t += 2000)
           await db
             .insertInto('name_tokens')
@@ -263,8 +299,9 @@ export class ProtectedStore {
     return this.run(async (tx) => {
       const row = await loadInScope(tx, actor, object, id);
       const values = await decryptFor(this.kernel, actor, plan, row);
-      if (plan.personal && row.subject_id) await tx.audit(actor, context, readEvent(actor, plan, [row]));
-      return present(actor, plan, row, values);
+      const reading = await readCustom(this.kernel, tx, actor, plan, [row]);
+      if (plan.personal && row.subject_id) await tx.audit(actor, context, withCustomFields(readEvent(actor, plan, [row]), reading));
+      return withCustom(present(actor, plan, row, values), reading.views.get(row.id));
     });
   }
 
@@ -276,6 +313,7 @@ export class ProtectedStore {
   async list(actor: Actor, context: RequestContext, object: StoreObject, query: ListQuery): Promise<ListPage> {
     this.require(actor, object, 'read');
     const plan = this.plan(object);
+    if (query.view) query = withSavedView(query, await savedViewQuery(this.kernel.db.kysely as unknown as AnyDb, actor, object, query.view));
     const scope = recordScope(actor, object);
     const searched = query.search ? searchField(actor, plan, query.search.field) : undefined;
     if (!scope && !searched) return { items: [], nextCursor: null };
@@ -297,15 +335,14 @@ export class ProtectedStore {
 
   private async listInTransaction(tx: AuditedTransaction, run: ListRun): Promise<ListPage> {
     const { actor, context, plan, scope, query, searched, masked } = run;
-    const object = plan.object;
     let q = scoped(selectWithSubject(tx, plan), plan, actor, scope);
     q = filtered(q, plan, query.filters, query.ranges);
+    q = await customFiltered(tx.trx as unknown as AnyDb, q, plan, query.customFilters);
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
-    if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
-    const rows = (await q
-      .orderBy(`${object}.id`)
+    const sort = plannedSort(plan, query.sort);
+    const rows = (await sortedAfter(q, plan, sort, query.cursor)
       .limit(query.limit + 1)
       .execute()) as Row[];
     let page = rows.slice(0, query.limit);
@@ -313,10 +350,11 @@ export class ProtectedStore {
     let items = page.map((row, i) => ({ row, values: decrypted[i] ?? {} }));
     if (searched && query.search) items = items.filter(({ values }) => sameValue(this.kernel, plan, searched, values.__searched, query.search?.value));
     page = items.map((i) => i.row);
+    const reading = await readCustom(this.kernel, tx, actor, plan, page);
     // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
     const read = page.filter((r) => r.subject_id);
     if (plan.personal && (read.length > 0 || searched)) {
-      const event = readEvent(actor, plan, read, searched?.name, masked);
+      const event = withCustomFields(readEvent(actor, plan, read, searched?.name, masked), reading);
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
     // Records without personal values are audited when they leave in bulk.
@@ -324,7 +362,10 @@ export class ProtectedStore {
       await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length - read.length } });
     }
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-    return { items: items.map(({ row, values }) => present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
+    return {
+      items: items.map(({ row, values }) => withCustom(present(actor, plan, row, values), reading.views.get(row.id))),
+      nextCursor: last ? cursorAfter(last, sort) : null,
+    };
   }
 
   /**
@@ -377,15 +418,17 @@ export class ProtectedStore {
     });
   }
 
-  async update(actor: Actor, context: RequestContext, object: StoreObject, id: string, patch: RecordValues): Promise<PresentedRecord> {
+  async update(actor: Actor, context: RequestContext, object: StoreObject, id: string, body: RecordBody): Promise<PresentedRecord> {
     this.require(actor, object, 'update');
     const plan = this.plan(object);
+    const { values: patch, custom } = takeCustom(body);
     this.assertWritable(actor, plan, patch);
     return this.run(async (tx) => {
+      const prepared = await prepareCustom(tx.trx as unknown as AnyDb, actor, plan, custom);
       let row = await loadInScope(tx, actor, object, id);
       const viaField = plan.subjectVia;
       const movesPerson = viaField !== undefined && viaField.name in patch && (patch[viaField.name] ?? null) !== (row[viaField.column] ?? null);
-      const sealsValues = plan.encrypted.some((f) => f.name in patch) || movesPerson;
+      const sealsValues = plan.encrypted.some((f) => f.name in patch) || movesPerson || prepared.seals;
       if (sealsValues && row.subject_id) {
         // Lock the subject key first (as rotation does), then read the row as it is under that key.
         if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
@@ -405,6 +448,10 @@ export class ProtectedStore {
       await this.checkRules(tx, actor, object, plainRecord(plan, { ...row, ...changes }), plainRecord(plan, row));
       if (plan.personal) await resealInto(this.kernel, tx, plan, row, changes, patch, movesPerson);
       await (tx.trx as unknown as AnyDb).updateTable(object).set(changes).where('id', '=', id).execute();
+      const subjectNow = movesPerson ? ((changes.subject_id as string | null | undefined) ?? null) : (row.subject_id ?? null);
+      if (movesPerson) await resealCustom(this.kernel, tx, plan, row, subjectNow);
+      await writeCustom(this.kernel, tx, plan, id, subjectNow, prepared);
+      const customChanged = customChanges(prepared);
       const changed = Object.keys(patch).filter((k) => patch[k] !== undefined);
       const subjects = [row.subject_id, changes.subject_id as string | null | undefined].filter((s): s is string => !!s);
       await tx.audit(actor, context, {
@@ -413,12 +460,18 @@ export class ProtectedStore {
         resource: object,
         resourceId: id,
         subjectIds: subjects.length ? [...new Set(subjects)] : undefined,
-        fields: changed,
-        detail: { diff: Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])) },
+        fields: [...changed, ...customChanged.fields],
+        detail: {
+          diff: {
+            ...Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])),
+            ...customChanged.diff,
+          },
+        },
       });
       const updated = { ...row, ...changes } as Row;
       if (movesPerson) Object.assign(updated, await subjectColumns(tx, updated.subject_id ?? null));
-      return present(actor, plan, updated, await decryptFor(this.kernel, actor, plan, updated));
+      const reading = await readCustom(this.kernel, tx, actor, plan, [updated]);
+      return withCustom(present(actor, plan, updated, await decryptFor(this.kernel, actor, plan, updated)), reading.views.get(id));
     });
   }
 
@@ -480,6 +533,7 @@ export class ProtectedStore {
       const rules = this.rules.get(object);
       if (rules?.beforeDelete) await rules.beforeDelete(ruleContext(tx, actor, this.kernel.db.dialect), plainRecord(plan, row));
       if (plan.personal) await db.deleteFrom('name_tokens').where('table_name', '=', object).where('row_id', '=', id).execute();
+      await removeCustom(tx, plan, id);
       await db.deleteFrom(object).where('id', '=', id).execute();
       const shred = plan.ownSubject && row.subject_id;
       if (shred) {

@@ -5,6 +5,8 @@ import type { PlannedField, TablePlan } from './table-plan.js';
 /** A value of a record as the API gives and takes it. Personal (encrypted) values are always text. */
 export type Value = string | number | boolean | null;
 export type RecordValues = Record<string, Value | undefined>;
+/** A create or patch body: built-in values, and custom field values by key under `custom`. */
+export type RecordBody = Record<string, Value | undefined | Readonly<Record<string, Value>>>;
 export type PresentedRecord = Record<string, unknown>;
 /** The plain (non-personal) fields of a stored row, by field name, as business rules see them. */
 export type PlainRecord = Record<string, Value>;

@@ -18,6 +18,7 @@ import { channelsMigration } from './migrations/015-channels.js';
 import { airtimeMigration } from './migrations/016-airtime.js';
 import { dealsBookingsContractsMigration } from './migrations/017-deals-bookings-contracts.js';
 import { licensingMigration } from './migrations/018-licensing.js';
+import { customFieldsMigration } from './migrations/023-custom-fields-and-saved-views.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -40,6 +41,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '016-airtime': airtimeMigration(),
     '017-deals-bookings-contracts': dealsBookingsContractsMigration(dialect),
     '018-licensing': licensingMigration(),
+    '023-custom-fields-and-saved-views': customFieldsMigration(dialect),
   };
 }
 

@@ -1,5 +1,6 @@
 import { adSalesSamples } from './ad-sales.js';
 import { coreSamples } from './core.js';
+import { customFieldSamples } from './custom-fields.js';
 import { licensingSamples } from './licensing.js';
 import type { SampleMaker } from './types.js';
 
@@ -8,4 +9,5 @@ export const sampleMakers: Record<string, SampleMaker> = {
   core: coreSamples,
   'ad-sales': adSalesSamples,
   licensing: licensingSamples,
+  customFields: customFieldSamples,
 };
