@@ -1,6 +1,6 @@
 import { noRequest } from '../platform/audit/audit-event.js';
 import type { RecordValues } from '../platform/data/protected-store.js';
-import { addDays, count, type DemoContext, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
+import { addDays, count, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
 
 /** Fictional titles (zh / en, kind, episodes × minutes). */
 const catalogue: [string, string, 'film' | 'series' | 'documentary' | 'variety' | 'animation', number, number][] = [

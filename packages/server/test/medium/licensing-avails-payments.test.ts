@@ -160,6 +160,12 @@ describe.each(testDialects)('availability, payments and the dashboard on %s', (d
         'instalment:due',
         'royalty:due',
       ]);
+      const listed = (await call('rights', 'GET', `/api/v1/license-payments?licenseId=${lic.id}&sort=dueDate&order=desc`)).json().items;
+      expect(listed.map((p: { dueDate: string; status: string }) => `${p.dueDate}:${p.status}`)).toEqual([
+        '2026-09-30:due',
+        '2026-03-01:due',
+        '2026-02-28:paid',
+      ]);
       // A day later (tokens last a day: still within it) the unpaid instalment is overdue.
       vi.setSystemTime(new Date('2026-03-02T00:30:00Z'));
       try {
@@ -213,7 +219,7 @@ describe.each(testDialects)('availability, payments and the dashboard on %s', (d
       const mine = (await call('rights', 'GET', '/api/v1/dashboards/licensing')).json();
       expect(mine.asOf).toBe('2026-03-01');
       expect(mine.revenue.filter((r: { titleId: string }) => r.titleId === title)).toEqual([
-        { titleId: title, year: 2026, currency: 'HKD', licences: 1, feeFen: 5000_00 },
+        { titleId: title, titleZh: expect.stringMatching(/^人世间/), titleEn: 'A Lifelong Journey', year: 2026, currency: 'HKD', licences: 1, feeFen: 5000_00 },
       ]);
       // Only this test's licence is in HKD.
       expect(mine.payments.byMonth.filter((m: { currency: string }) => m.currency === 'HKD')).toEqual([

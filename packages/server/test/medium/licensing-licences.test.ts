@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainStore } from '../../src/modules/domain-store.js';
+import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import { addUser, type TestInstall, type TestUser, tokenFor } from '../helpers/test-install.js';
 
 /**
  * Licences out over HTTP on both databases: a licence overlapping an exclusive one (same title,
@@ -21,6 +23,7 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id;
   };
+  let manager: TestUser;
   let licensor: string;
   let licensee: string;
   let counter = 0;
@@ -50,7 +53,8 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.rights = await tokenFor(install.kernel, await addUser(install.kernel, ['licensing_manager'], 'Rights'));
+    manager = await addUser(install.kernel, ['licensing_manager'], 'Rights');
+    tokens.rights = await tokenFor(install.kernel, manager);
     tokens.overseas = await tokenFor(install.kernel, await addUser(install.kernel, ['licensing_manager'], 'Overseas'));
     tokens.seller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'Rights'));
     licensor = await created('rights', '/api/v1/accounts', { name: '正午阳光', kind: 'licensor', country: 'CN' });
@@ -214,12 +218,24 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
     expect((await call('rights', 'DELETE', `/api/v1/titles/${title}`)).statusCode).toBe(409);
   });
 
+  it('holds the rules for writes in bulk too (import, demo): two conflicting licences in one call write nothing', async () => {
+    const title = await titleWithRights();
+    const store = domainStore(install.kernel);
+    const attempt = store.createMany(manager.actor, noRequest, 'licenses', [
+      licence(title),
+      licence(title, { territories: 'WORLD', windowStart: '2026-06-30' }),
+    ]);
+    await expect(attempt).rejects.toMatchObject({ status: 409 });
+    expect(await licencesOf(title)).toHaveLength(0);
+    await store.createMany(manager.actor, noRequest, 'licenses', [licence(title), licence(title, { windowStart: '2026-07-01', windowEnd: '2026-07-31' })]);
+    expect(await licencesOf(title)).toHaveLength(2);
+  });
+
   it('refuses a duplicate contract number', async () => {
     const title = await titleWithRights();
     const body = licence(title, { exclusive: false });
     await created('rights', '/api/v1/licenses', body);
     const again = await call('rights', 'POST', '/api/v1/licenses', { ...body, territories: 'HK' });
     expect(again.statusCode).toBe(409);
-    vi.getMockedSystemTime();
   });
 });

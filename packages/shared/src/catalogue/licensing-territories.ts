@@ -70,7 +70,7 @@ export const licensingMedia = [
 export type LicensingMedium = (typeof licensingMedia)[number];
 
 /** Splits a stored list ("CN-mainland,HK") into its items. */
-export const listItems = (value: string | null | undefined): string[] =>
+export const codeListItems = (value: string | null | undefined): string[] =>
   (value ?? '')
     .split(',')
     .map((item) => item.trim())
@@ -80,9 +80,9 @@ function listInput(what: string, canonicalOf: (item: string) => string | undefin
   return z
     .string()
     .max(2000)
-    .overwrite((value) => [...new Set(listItems(value).map((item) => canonicalOf(item) ?? item))].join(','))
+    .overwrite((value) => [...new Set(codeListItems(value).map((item) => canonicalOf(item) ?? item))].join(','))
     .superRefine((value, ctx) => {
-      const items = listItems(value);
+      const items = codeListItems(value);
       if (items.length === 0) ctx.addIssue({ code: 'custom', message: `must name at least one ${what}` });
       const unknown = items.filter((item) => !canonicalOf(item));
       if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown ${what}: ${unknown.slice(0, 5).join(', ')}` });

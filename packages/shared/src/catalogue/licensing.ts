@@ -11,7 +11,7 @@ import { f, type ObjectCatalogue, type ObjectSpec, ownedFields, referenceFields 
  */
 export const titleKinds = ['film', 'series', 'documentary', 'variety', 'animation'] as const;
 export const licenseStatuses = ['draft', 'signed', 'cancelled'] as const;
-export const paymentKinds = ['minimum_guarantee', 'instalment', 'royalty'] as const;
+export const licensePaymentKinds = ['minimum_guarantee', 'instalment', 'royalty'] as const;
 
 const contractNumber = z
   .string()
@@ -105,7 +105,7 @@ export const licensingFields = {
   license_payments: {
     ...ownedFields,
     licenseId: f('license_id', 'internal', 'none', 'Licence the payment is due under', { type: 'id', references: 'licenses', required: true }),
-    kind: f('kind', 'internal', 'none', 'minimum_guarantee, instalment or royalty', { required: true, input: z.enum(paymentKinds) }),
+    kind: f('kind', 'internal', 'none', 'minimum_guarantee, instalment or royalty', { required: true, input: z.enum(licensePaymentKinds) }),
     dueDate: f('due_date', 'internal', 'none', 'Day the payment is due', { type: 'date', required: true }),
     amountFen: f('amount_fen', 'internal', 'none', 'Amount in fen (minor units of the licence currency)', {
       type: 'integer',

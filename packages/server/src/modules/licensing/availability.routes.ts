@@ -1,4 +1,4 @@
-import { idParams, licensingMedia, listItems } from '@castellan/shared';
+import { codeListItems, idParams, licensingMedia } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
@@ -34,8 +34,8 @@ export function availabilityRoutes(app: FastifyInstance, store: ProtectedStore):
         const rightsRows = await rc.plainRows('rights', { titleId });
         const rights = rightsRows.map((r) => blockOf(r));
         const licences = licenceBlocksFor(actor, await rc.plainRows('licenses', { titleId }));
-        const heldMedia = new Set(rights.flatMap((r) => listItems(r.media)));
-        const media = q.media ? listItems(q.media) : licensingMedia.filter((m) => heldMedia.has(m));
+        const heldMedia = new Set(rights.flatMap((r) => codeListItems(r.media)));
+        const media = q.media ? codeListItems(q.media) : licensingMedia.filter((m) => heldMedia.has(m));
         const territory = q.territory ?? 'WORLD';
         const from = q.from ?? todayOf(rc.now);
         const lastHeld = [from, ...rights.map((r) => r.windowEnd)].sort().at(-1) ?? from;

@@ -27,6 +27,15 @@ export function revenueByTitleAndYear(groups: readonly RevenueGroup[]) {
   return [...out.values()].sort((a, b) => a.titleId.localeCompare(b.titleId) || a.year - b.year || a.currency.localeCompare(b.currency));
 }
 
+/** Revenue rows with their titles' names (reference data: every licensing reader sees every title). */
+export function withTitleNames<T extends { titleId: string }>(rows: readonly T[], titles: readonly { id: unknown; titleZh: unknown; titleEn: unknown }[]) {
+  const byId = new Map(titles.map((t) => [String(t.id), t]));
+  return rows.map((row) => {
+    const title = byId.get(row.titleId);
+    return { ...row, titleZh: title ? String(title.titleZh) : null, titleEn: title?.titleEn ? String(title.titleEn) : null };
+  });
+}
+
 export interface PaymentGroup {
   currency: unknown;
   dueDate: unknown;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../http/authenticate.js';
 import { can } from '../../platform/authz/access-policy.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { paymentsByStatus, revenueByTitleAndYear } from './licensing-dashboard.policy.js';
+import { paymentsByStatus, revenueByTitleAndYear, withTitleNames } from './licensing-dashboard.policy.js';
 import { todayOf } from './licensing-dates.js';
 import { dashboardResponse, errors } from './licensing-schemas.js';
 
@@ -30,7 +30,8 @@ export function licensingDashboardRoutes(app: FastifyInstance, store: ProtectedS
             asOf,
           )
         : null;
-      return { asOf, revenue: revenueByTitleAndYear(signed as never), payments };
+      const names = can(actor, 'titles.read') ? await store.aggregate(actor, 'titles', { groupBy: ['id', 'titleZh', 'titleEn'] }) : [];
+      return { asOf, revenue: withTitleNames(revenueByTitleAndYear(signed as never), names as never), payments };
     },
   });
 }

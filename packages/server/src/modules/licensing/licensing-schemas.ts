@@ -1,4 +1,4 @@
-import { errorResponse, licensingMedia, mediaListInput, paymentKinds, recordSchemas, territoryListInput } from '@castellan/shared';
+import { errorResponse, licensingMedia, mediaListInput, recordSchemas, territoryListInput } from '@castellan/shared';
 import { z } from 'zod';
 
 /** Request and response schemas of licensing's own routes (the record routes' come from the catalogue). */
@@ -81,7 +81,17 @@ export const scheduleResponse = z.object({
 const money = z.object({ currency: z.string(), count: z.number(), amountFen: z.number() });
 export const dashboardResponse = z.object({
   asOf: z.string(),
-  revenue: z.array(z.object({ titleId: z.string(), year: z.number(), currency: z.string(), licences: z.number(), feeFen: z.number() })),
+  revenue: z.array(
+    z.object({
+      titleId: z.string(),
+      titleZh: z.string().nullable(),
+      titleEn: z.string().nullable(),
+      year: z.number(),
+      currency: z.string(),
+      licences: z.number(),
+      feeFen: z.number(),
+    }),
+  ),
   payments: z
     .object({
       due: z.array(money),
@@ -92,5 +102,3 @@ export const dashboardResponse = z.object({
     .nullable()
     .describe('null without license_payments.read'),
 });
-
-export { paymentKinds };

@@ -1,4 +1,4 @@
-import { listItems } from '@castellan/shared';
+import { codeListItems } from '@castellan/shared';
 import { type DayRange, dayOf } from './licensing-dates.js';
 import { territorySet } from './territory.policy.js';
 
@@ -31,7 +31,7 @@ export interface ExpandedBlock {
 export const expandBlock = (block: RightsBlock): ExpandedBlock => ({
   block,
   territories: territorySet(block.territories),
-  media: new Set(listItems(block.media)),
+  media: new Set(codeListItems(block.media)),
   days: { from: dayOf(block.windowStart), to: dayOf(block.windowEnd) },
 });
 

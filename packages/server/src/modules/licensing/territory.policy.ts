@@ -1,4 +1,4 @@
-import { listItems, territoryLeaves, territoryLeavesOf, territoryRegions } from '@castellan/shared';
+import { codeListItems, territoryLeaves, territoryLeavesOf, territoryRegions } from '@castellan/shared';
 
 /**
  * Territory containment, pure: a list of codes and regions stands for a set of indivisible
@@ -6,7 +6,7 @@ import { listItems, territoryLeaves, territoryLeavesOf, territoryRegions } from 
  * Two lists overlap when the sets share a territory; one contains another when its set is a superset.
  */
 export function territorySet(list: string | readonly string[]): Set<string> {
-  const items = typeof list === 'string' ? listItems(list) : list;
+  const items = typeof list === 'string' ? codeListItems(list) : list;
   return new Set(items.flatMap((item) => territoryLeavesOf(item)));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paymentsByStatus, revenueByTitleAndYear } from '../../../src/modules/licensing/licensing-dashboard.policy.js';
+import { paymentsByStatus, revenueByTitleAndYear, withTitleNames } from '../../../src/modules/licensing/licensing-dashboard.policy.js';
 import { feeRefusal, paymentStatus, scheduleRefusal, scheduleSummary } from '../../../src/modules/licensing/payment-schedule.policy.js';
 
 const payment = (id: string, amountFen: number, dueDate: string, paidOn: string | null = null) => ({ id, amountFen, dueDate, paidOn });
@@ -68,6 +68,14 @@ describe('the licensing dashboard arithmetic', () => {
       { titleId: 't1', year: 2025, currency: 'CNY', licences: 1, feeFen: 7 },
       { titleId: 't1', year: 2026, currency: 'CNY', licences: 3, feeFen: 350 },
       { titleId: 't1', year: 2026, currency: 'USD', licences: 1, feeFen: 9 },
+    ]);
+  });
+
+  it('names the titles it knows', () => {
+    const rows = [{ titleId: 't1', year: 2026 }, { titleId: 't2', year: 2026 }];
+    expect(withTitleNames(rows, [{ id: 't1', titleZh: '山城往事', titleEn: null }])).toEqual([
+      { titleId: 't1', year: 2026, titleZh: '山城往事', titleEn: null },
+      { titleId: 't2', year: 2026, titleZh: null, titleEn: null },
     ]);
   });
 
