@@ -1,5 +1,7 @@
 import { adSalesFields, adSalesObjects } from './ad-sales.js';
+import { marketingFields, marketingObjects } from './marketing.js';
 import { partiesFields, partiesObjects } from './parties.js';
+import { serviceFields, serviceObjects } from './service.js';
 import { staffFields, staffObjects } from './staff.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
 
@@ -12,12 +14,16 @@ export const fieldCatalogue = {
   ...partiesFields,
   ...staffFields,
   ...adSalesFields,
+  ...serviceFields,
+  ...marketingFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
   ...partiesObjects,
   ...staffObjects,
   ...adSalesObjects,
+  ...serviceObjects,
+  ...marketingObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;
@@ -49,3 +55,6 @@ export function protectedFields(object: CatalogueObject): string[] {
 export function fieldSpec(object: CatalogueObject, field: string): FieldSpec | undefined {
   return (fieldCatalogue[object] as ObjectCatalogue)[field];
 }
+
+export * from './marketing.js';
+export * from './service.js';

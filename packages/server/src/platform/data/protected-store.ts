@@ -48,6 +48,12 @@ export interface ListQuery {
   search?: { field: string; value: string };
   /** Pages read for an export are audited as exports. */
   purpose?: 'export';
+  /** Only these records (at most a page of ids, e.g. an audience page already decided elsewhere). */
+  ids?: string[];
+  /** Newest first (ids are time-ordered); the cursor then moves towards older records. */
+  newestFirst?: boolean;
+  /** Non-personal details added to the page's read or export event (a campaign, its purpose). */
+  auditDetail?: Record<string, unknown>;
 }
 
 export interface ListPage {
@@ -141,7 +147,8 @@ export class ProtectedStore {
       }
       await assertReferencesVisible(tx, actor, plan, input);
       await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
-      const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, input) : {};
+      // A derived value may name the person the row is about (an activity attached to a contact's case).
+      const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, { ...input, ...derived }) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await tx.audit(actor, context, {
         action: 'record.created',
@@ -206,7 +213,8 @@ export class ProtectedStore {
               subjects.push({ id: subjectId, key_version: made.version, wrapped_key: made.wrapped, created_at: now, erased_at: null });
               subject = made;
             } else {
-              subjectId = await subjectVia(tx, plan, input[plan.subjectVia?.name ?? '']);
+              const via = plan.subjectVia?.name ?? '';
+              subjectId = await subjectVia(tx, plan, via in derived ? derived[via] : input[via]);
               subject = subjectId ? await lockSubjectKey(this.kernel, tx.trx, subjectId) : undefined;
               assertSealable(plan, input, subject);
             }
@@ -289,9 +297,10 @@ export class ProtectedStore {
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
-    if (query.cursor) q = q.where(`${object}.id`, '>', decodeCursor(query.cursor));
+    if (query.ids) q = query.ids.length ? q.where(`${object}.id`, 'in', query.ids) : q.where(sql<boolean>`1 = 0`);
+    if (query.cursor) q = q.where(`${object}.id`, query.newestFirst ? '<' : '>', decodeCursor(query.cursor));
     const rows = (await q
-      .orderBy(`${object}.id`)
+      .orderBy(`${object}.id`, query.newestFirst ? 'desc' : 'asc')
       .limit(query.limit + 1)
       .execute()) as Row[];
     let page = rows.slice(0, query.limit);
@@ -302,12 +311,18 @@ export class ProtectedStore {
     // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
     const read = page.filter((r) => r.subject_id);
     if (plan.personal && (read.length > 0 || searched)) {
-      const event = readEvent(actor, plan, read, searched?.name, masked);
+      const read_ = readEvent(actor, plan, read, searched?.name, masked);
+      const event = query.auditDetail ? { ...read_, detail: { ...read_.detail, count: read.length, ...query.auditDetail } } : read_;
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
     // Records without personal values are audited when they leave in bulk.
     if (query.purpose === 'export' && page.length > read.length) {
-      await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length - read.length } });
+      await tx.audit(actor, context, {
+        action: 'record.exported',
+        outcome: 'success',
+        resource: plan.object,
+        detail: { count: page.length - read.length, ...query.auditDetail },
+      });
     }
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     return { items: items.map(({ row, values }) => present(actor, plan, row, values)), nextCursor: last ? encodeCursor(last.id) : null };
@@ -362,7 +377,8 @@ export class ProtectedStore {
         if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
-      const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row));
+      const before = plainRecord(plan, row);
+      const derived = await this.derive(tx, actor, object, patch, before);
       const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
@@ -377,6 +393,8 @@ export class ProtectedStore {
       if (plan.personal) await resealInto(this.kernel, tx, plan, row, changes, patch, movesPerson);
       await (tx.trx as unknown as AnyDb).updateTable(object).set(changes).where('id', '=', id).execute();
       const changed = Object.keys(patch).filter((k) => patch[k] !== undefined);
+      // Values the system derived (a case's SLA clock, its escalation) are part of the change's record.
+      const derivedChanges = Object.fromEntries(Object.entries(derived).filter(([k, v]) => !(k in patch) && before[k] !== v));
       const subjects = [row.subject_id, changes.subject_id as string | null | undefined].filter((s): s is string => !!s);
       await tx.audit(actor, context, {
         action: 'record.updated',
@@ -385,7 +403,12 @@ export class ProtectedStore {
         resourceId: id,
         subjectIds: subjects.length ? [...new Set(subjects)] : undefined,
         fields: changed,
-        detail: { diff: Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])) },
+        detail: {
+          diff: {
+            ...Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])),
+            ...derivedChanges,
+          },
+        },
       });
       const updated = { ...row, ...changes } as Row;
       if (movesPerson) Object.assign(updated, await subjectColumns(tx, updated.subject_id ?? null));
@@ -497,8 +520,7 @@ export class ProtectedStore {
     if (!rules?.derive) return {};
     const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
     const plan = this.plan(object);
-    for (const name of Object.keys(derived))
-      if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
+    for (const name of Object.keys(derived)) if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
     return derived;
   }
 
