@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
+import { activityRoutes } from '../modules/activities/activity.routes.js';
 import { channelRoutes } from '../modules/ad-sales/channel.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
 import { authRoutes } from '../modules/auth/auth.routes.js';
+import { campaignRoutes } from '../modules/campaigns/campaign.routes.js';
+import { caseRoutes } from '../modules/cases/case.routes.js';
+import { consentRoutes } from '../modules/consents/consent.routes.js';
 import { enrolmentRoutes } from '../modules/auth/enrolment.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
@@ -37,6 +41,10 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   channelRoutes(app, store);
+  activityRoutes(app, kernel, store);
+  caseRoutes(app, store);
+  consentRoutes(app, store);
+  campaignRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);

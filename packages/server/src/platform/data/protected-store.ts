@@ -19,6 +19,7 @@ import { assertSealable, resealInto, sealInto, subjectColumns } from './store-se
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
 import {
   decodeCursor,
+  derivedColumns,
   encodeCursor,
   insertUniform,
   newPlainColumns,
@@ -139,7 +140,13 @@ export class ProtectedStore {
       const id = newId();
       const now = nowIso();
       const derived = await this.derive(tx, actor, object, input, undefined);
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+      const row: Record<string, unknown> = {
+        id,
+        created_at: now,
+        updated_at: now,
+        ...newPlainColumns(plan, { ...input, ...derived }),
+        ...derivedColumns(plan, derived),
+      };
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -187,7 +194,13 @@ export class ProtectedStore {
         for (const input of inputs.slice(start, start + chunk)) {
           const id = newId();
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+          const row: Record<string, unknown> = {
+            id,
+            created_at: now,
+            updated_at: now,
+            ...newPlainColumns(plan, { ...input, ...derived }),
+            ...derivedColumns(plan, derived),
+          };
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);
@@ -379,7 +392,7 @@ export class ProtectedStore {
       }
       const before = plainRecord(plan, row);
       const derived = await this.derive(tx, actor, object, patch, before);
-      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }) };
+      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }), ...derivedColumns(plan, derived) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
           ownerId: patch.ownerId ?? row.owner_id,
