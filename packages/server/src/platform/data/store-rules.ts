@@ -41,11 +41,7 @@ export interface ObjectRules {
    * write as given (personal values included, in memory only); `previous` the stored plain fields on
    * an update. Personal values must never be copied into a plain field.
    */
-  derive?(
-    rc: RuleContext,
-    input: Readonly<Record<string, Value | undefined>>,
-    previous: PlainRecord | undefined,
-  ): Promise<Record<string, Value>> | Record<string, Value>;
+  derive?(rc: RuleContext, input: Readonly<Record<string, Value | undefined>>, previous: PlainRecord | undefined): Promise<Record<string, Value>> | Record<string, Value>;
 }
 
 export function ruleContext(tx: AuditedTransaction, actor: Actor, dialect: 'sqlite' | 'postgres', now = new Date()): RuleContext {
