@@ -1,6 +1,7 @@
-import { isStoreObject, type ObjectSpec, objectSpecs, type StoreObject } from '@castellan/shared';
+import { isStoreObject, type ObjectSpec, objectSpecs, permissionOf, type StoreObject } from '@castellan/shared';
+import { can, inScope } from '../../platform/authz/access-policy.js';
 import type { PlainRecord, ProtectedStore, RuleContext, Value } from '../../platform/data/protected-store.js';
-import { unprocessable } from '../../platform/errors.js';
+import { notFound, unprocessable } from '../../platform/errors.js';
 import { type ActivityWrite, activityWriteRefusal } from './activity.policy.js';
 
 /** Objects an activity may be attached to: every store object but activities themselves. */
@@ -9,16 +10,31 @@ export function attachable(object: string): object is StoreObject {
 }
 
 /**
+ * The record an activity is attached to, as the writer may see it: without the object's read
+ * permission, outside the writer's record scope, or missing, it is "not found" (404) — the same
+ * answer whatever exists. Checked inside the write, so it holds for the API, the import and the demo.
+ */
+export async function visibleAbout(rc: RuleContext, object: StoreObject, id: string): Promise<PlainRecord> {
+  const spec = objectSpecs[object] as ObjectSpec;
+  if (!can(rc.actor, permissionOf(object, 'read'))) throw notFound(spec.label);
+  const [row] = await rc.plainRows(object, { id });
+  if (!row) throw notFound(spec.label);
+  if (spec.ownership === 'owned' && !inScope(rc.actor, object, { ownerId: row.ownerId as string, teamId: (row.teamId as string | null) ?? null })) {
+    throw notFound(spec.label);
+  }
+  return row;
+}
+
+/**
  * The contact a record is about: the contact itself, or the contact a record about a person names
  * (its `subject: { via }` field, e.g. a case's or a consent's contactId); undefined for records
  * about no one (accounts, deals, channels).
  */
-export async function contactOfRecord(rc: RuleContext, object: StoreObject, id: string): Promise<string | null | undefined> {
-  if (object === 'contacts') return id;
+export function contactOfRecord(object: StoreObject, record: PlainRecord): string | null | undefined {
+  if (object === 'contacts') return String(record.id);
   const subject = (objectSpecs[object] as ObjectSpec).subject;
   if (typeof subject !== 'object') return undefined;
-  const [row] = await rc.plainRows(object, { id });
-  return (row?.[subject.via] as string | null | undefined) ?? null;
+  return (record[subject.via] as string | null | undefined) ?? null;
 }
 
 const write = (r: PlainRecord): ActivityWrite => ({
@@ -30,7 +46,7 @@ const write = (r: PlainRecord): ActivityWrite => ({
 });
 
 /**
- * Activities: attached to a record of any object (the route has checked the caller sees it); an
+ * Activities: attached to a record of any object the writer can see (404 otherwise); an
  * activity about a person, or about a record about one, is sealed under that person's key — its
  * contactId is set here and may not name anyone else. A task's done time is kept.
  */
@@ -41,7 +57,7 @@ export function defineActivityRules(store: ProtectedStore): void {
       if (!previous) {
         const object = String(input.aboutObject);
         if (!attachable(object)) throw unprocessable(`aboutObject ${object} is not a kind of record an activity can be attached to`);
-        const implied = await contactOfRecord(rc, object, String(input.aboutId));
+        const implied = contactOfRecord(object, await visibleAbout(rc, object, String(input.aboutId)));
         if (implied !== undefined) {
           if (input.contactId !== undefined && input.contactId !== null && input.contactId !== implied) {
             throw unprocessable(`contactId must be the person the ${object} record is about`);
@@ -49,7 +65,9 @@ export function defineActivityRules(store: ProtectedStore): void {
           derived.contactId = implied;
         }
       } else if ('contactId' in input && input.contactId !== previous.contactId) {
-        const implied = await contactOfRecord(rc, previous.aboutObject as StoreObject, String(previous.aboutId));
+        const object = previous.aboutObject as StoreObject;
+        const [about] = await rc.plainRows(object, { id: String(previous.aboutId) });
+        const implied = about ? contactOfRecord(object, about) : undefined;
         if (implied !== undefined) throw unprocessable(`contactId must stay the person the ${previous.aboutObject} record is about`);
       }
       if ('done' in input) {
