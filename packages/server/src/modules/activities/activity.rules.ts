@@ -1,4 +1,4 @@
-import { isStoreObject, type ObjectSpec, objectSpecs, permissionOf, type StoreObject } from '@castellan/shared';
+import { fieldCatalogue, isStoreObject, type ObjectCatalogue, type ObjectSpec, objectSpecs, permissionOf, type StoreObject } from '@castellan/shared';
 import { can, inScope } from '../../platform/authz/access-policy.js';
 import type { PlainRecord, ProtectedStore, RuleContext, Value } from '../../platform/data/protected-store.js';
 import { notFound, unprocessable } from '../../platform/errors.js';
@@ -26,15 +26,22 @@ export async function visibleAbout(rc: RuleContext, object: StoreObject, id: str
 }
 
 /**
- * The contact a record is about: the contact itself, or the contact a record about a person names
- * (its `subject: { via }` field, e.g. a case's or a consent's contactId); undefined for records
- * about no one (accounts, deals, channels).
+ * The contact a record is about: the contact itself, or the person a record about someone names
+ * through its `subject: { via }` field — a contact (a case's or a consent's contactId), or another
+ * record about a person, followed to its contact (a device → its billing account → its customer);
+ * null when that field is empty; undefined for records about no one (accounts, deals, channels).
  */
-export function contactOfRecord(object: StoreObject, record: PlainRecord): string | null | undefined {
+export async function contactOfRecord(rc: RuleContext, object: StoreObject, record: PlainRecord, depth = 0): Promise<string | null | undefined> {
   if (object === 'contacts') return String(record.id);
   const subject = (objectSpecs[object] as ObjectSpec).subject;
   if (typeof subject !== 'object') return undefined;
-  return (record[subject.via] as string | null | undefined) ?? null;
+  const value = record[subject.via];
+  if (value === null || value === undefined) return null;
+  const target = (fieldCatalogue[object] as ObjectCatalogue)[subject.via]?.references ?? 'contacts';
+  if (target === 'contacts') return String(value);
+  if (depth >= 3 || !isStoreObject(target)) return null;
+  const [next] = await rc.plainRows(target, { id: value });
+  return next ? contactOfRecord(rc, target, next, depth + 1) : null;
 }
 
 const write = (r: PlainRecord): ActivityWrite => ({
@@ -57,7 +64,7 @@ export function defineActivityRules(store: ProtectedStore): void {
       if (!previous) {
         const object = String(input.aboutObject);
         if (!attachable(object)) throw unprocessable(`aboutObject ${object} is not a kind of record an activity can be attached to`);
-        const implied = contactOfRecord(object, await visibleAbout(rc, object, String(input.aboutId)));
+        const implied = await contactOfRecord(rc, object, await visibleAbout(rc, object, String(input.aboutId)));
         if (implied !== undefined) {
           if (input.contactId !== undefined && input.contactId !== null && input.contactId !== implied) {
             throw unprocessable(`contactId must be the person the ${object} record is about`);
@@ -67,7 +74,7 @@ export function defineActivityRules(store: ProtectedStore): void {
       } else if ('contactId' in input && input.contactId !== previous.contactId) {
         const object = previous.aboutObject as StoreObject;
         const [about] = await rc.plainRows(object, { id: String(previous.aboutId) });
-        const implied = about ? contactOfRecord(object, about) : undefined;
+        const implied = about ? await contactOfRecord(rc, object, about) : undefined;
         if (implied !== undefined) throw unprocessable(`contactId must stay the person the ${previous.aboutObject} record is about`);
       }
       if ('done' in input) {
