@@ -324,8 +324,8 @@ export class ProtectedStore {
     // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
     const read = page.filter((r) => r.subject_id);
     if (plan.personal && (read.length > 0 || searched)) {
-      const read_ = readEvent(actor, plan, read, searched?.name, masked);
-      const event = query.auditDetail ? { ...read_, detail: { ...read_.detail, count: read.length, ...query.auditDetail } } : read_;
+      const base = readEvent(actor, plan, read, searched?.name, masked);
+      const event = query.auditDetail ? { ...base, detail: { ...base.detail, count: read.length, ...query.auditDetail } } : base;
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
     // Records without personal values are audited when they leave in bulk.
