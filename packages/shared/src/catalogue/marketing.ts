@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { partiesFields } from './parties.js';
-import { f, type FieldSpec, isProtected, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
+import { type FieldSpec, f, isProtected, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
 
 /**
  * Marketing: the consent ledger (who agreed to what, by which channel, when, from which source) and

@@ -2,8 +2,8 @@ import type { CaseStatus } from '@castellan/shared';
 import type { RequestContext } from '../../platform/audit/audit-event.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { PlainRecord, ProtectedStore } from '../../platform/data/protected-store.js';
-import { slaState } from './case-sla.policy.js';
 import { caseClockOf } from './case.rules.js';
+import { slaState } from './case-sla.policy.js';
 
 const clockFields = ['id', 'priority', 'status', 'createdAt', 'firstResponseAt', 'resolvedAt', 'closedAt', 'pausedSince', 'pausedSeconds', 'escalationLevel'];
 const finished: ReadonlySet<CaseStatus> = new Set(['resolved', 'closed']);

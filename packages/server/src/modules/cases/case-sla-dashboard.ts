@@ -1,9 +1,9 @@
 import { type CasePriority, casePriorities } from '@castellan/shared';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { slaState } from './case-sla.policy.js';
 import { caseClockOf } from './case.rules.js';
 import { caseClocks } from './case-escalation.js';
+import { slaState } from './case-sla.policy.js';
 
 export interface ClockCompliance {
   /** Met their target (responded / resolved in time). */

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { listQueryOf, recordRoutes } from '../../http/record-routes.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { caseSlaDashboard } from './case-sla-dashboard.js';
 import { escalateBreached } from './case-escalation.js';
+import { caseSlaDashboard } from './case-sla-dashboard.js';
 import { withSla } from './case-views.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
