@@ -129,6 +129,29 @@ describe.each(testDialects)('service cases on %s', (dialect) => {
     expect(start.statusCode).toBe(422);
   });
 
+  it('lets only one of two parallel status changes of a case win, or applies them one after the other', async () => {
+    for (let round = 0; round < 8; round += 1) {
+      const c = await newCase('agent', 'p4', { status: 'open' });
+      const [resolve, wait] = await Promise.all([
+        call('agent', 'PATCH', `/api/v1/cases/${c.id}`, { status: 'resolved', resolution: 'Reset the smart card' }),
+        call('mate', 'PATCH', `/api/v1/cases/${c.id}`, { status: 'waiting_customer' }),
+      ]);
+      const codes = [resolve.statusCode, wait.statusCode];
+      expect(
+        codes.every((code) => code === 200 || code === 409),
+        JSON.stringify(codes),
+      ).toBe(true);
+      expect(codes).toContain(200);
+      const row = await db().selectFrom('cases').selectAll().where('id', '=', c.id).executeTakeFirst();
+      // The plain flag always says whether a resolution is stored; the clock agrees with the status.
+      expect(Boolean(Number(row.has_resolution))).toBe(row.resolution_enc !== null);
+      if (codes.every((code) => code === 200)) expect(row.status).toBe('resolved'); // waiting, then resolved: the only order where both land
+      if (row.status === 'resolved') expect(row.resolved_at).not.toBeNull();
+      if (row.status === 'waiting_customer') expect([row.resolved_at, Boolean(Number(row.has_resolution))]).toEqual([null, false]);
+      await call('agent', 'DELETE', `/api/v1/cases/${c.id}`);
+    }
+  });
+
   it('reports SLA compliance by priority from the cases the caller may see', async () => {
     const dash = await call('mate', 'GET', '/api/v1/dashboards/case-sla');
     expect(dash.statusCode, dash.body).toBe(200);

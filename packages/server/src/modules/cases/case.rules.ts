@@ -1,6 +1,7 @@
 import type { CasePriority, CaseStatus } from '@castellan/shared';
 import type { PlainRecord, ProtectedStore, Value } from '../../platform/data/protected-store.js';
-import { AppError } from '../../platform/errors.js';
+import type { RuleContext } from '../../platform/data/protected-store.js';
+import { AppError, conflict } from '../../platform/errors.js';
 import { type CaseClock, clockAfter, slaState } from './case-sla.policy.js';
 import { caseWriteRefusal } from './case-status.policy.js';
 
@@ -19,13 +20,26 @@ export function caseClockOf(record: PlainRecord): CaseClock {
 }
 
 /**
+ * Two desks changing one case at once must not both win (a status and its clock written from the
+ * same old state): the writes of a case are serialised, and a write whose case changed since it was
+ * read is refused (409). SQLite transactions already run one at a time.
+ */
+async function assertUnchanged(rc: RuleContext, previous: PlainRecord): Promise<void> {
+  await rc.lock(`cases:${previous.id}`);
+  const [fresh] = await rc.plainRows('cases', { id: String(previous.id) });
+  const same = fresh && Object.keys(previous).every((name) => fresh[name] === previous[name]);
+  if (fresh && !same) throw conflict('the case was changed meanwhile by someone else: read it again and retry');
+}
+
+/**
  * Service cases: the status table and the close-with-resolution rule before every write; the SLA
  * clocks (first response, pauses while waiting on the customer), the breach flags and the
  * escalation level derived at every write, from the write's own clock.
  */
 export function defineCaseRules(store: ProtectedStore): void {
   store.defineRules('cases', {
-    derive(rc, input, previous) {
+    async derive(rc, input, previous) {
+      if (previous) await assertUnchanged(rc, previous);
       const status = ((input.status as CaseStatus | null | undefined) ?? previous?.status ?? 'new') as CaseStatus;
       const before = previous ? caseClockOf(previous) : undefined;
       const clock = clockAfter(before, status, rc.now);
