@@ -34,7 +34,8 @@ function decode(cursor: string | undefined): TimelineCursor {
 }
 
 /**
- * A record's timeline, newest first: the activities about it the caller may see (their own scope
+ * A record's timeline, newest first: the activities about it the caller may see — for a contact,
+ * every activity that concerns the person, whatever it is attached to — (their own scope
  * of activities, read through the store: masked, audited) merged with its history from the audit
  * trail (created, changed, deleted; no personal value). 404 when the caller cannot see the record.
  */
@@ -53,7 +54,8 @@ export async function timeline(
     : await store.list(actor, context, 'activities', {
         limit: page.limit,
         cursor: at.a ? encodeCursor(at.a) : undefined,
-        filters: { aboutObject: record.object, aboutId: record.id },
+        // A person's timeline holds every activity that concerns them (about them, their cases, their consents…).
+        filters: record.object === 'contacts' ? { contactId: record.id } : { aboutObject: record.object, aboutId: record.id },
         newestFirst: true,
       });
   const history = at.hDone ? { items: [], more: false } : await recordHistory(kernel, actor, context, record, { limit: page.limit, beforeSeq: at.h });
