@@ -248,6 +248,8 @@ describe('the escape hatch', () => {
       .map(([file, count]) => `${file}:${count}`);
     expect(sites.sort()).toEqual([
       'cli/cli-context.ts:1',
+      // raises the escalation level of breached service cases over all teams, each rise audited
+      'modules/cases/case-escalation.job.ts:1',
       'platform/audit/retention.ts:1',
       // default grants of a new version applied to the stored roles at start, audited
       'platform/authz/default-grants.ts:1',

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startCaseEscalationJob } from '../../src/modules/cases/case-escalation.job.js';
+import { domainStore } from '../../src/modules/domain-store.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
 import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
@@ -174,5 +176,24 @@ describe.each(testDialects)('service cases on %s', (dialect) => {
       await call('mate', 'GET', `/api/v1/dashboards/case-sla?createdFrom=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
     ).json();
     expect(later.items.reduce((n: number, i: { total: number }) => n + i.total, 0)).toBe(0);
+  });
+
+  it('escalates breached cases of every team in the background, as the system, audited, logging counts only', async () => {
+    const c = await newCase('otherAgent', 'p1');
+    advance(61);
+    const logged: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => logged.push(args), error: (...args: unknown[]) => logged.push(args) } as never;
+    const job = startCaseEscalationJob(domainStore(install.kernel), log, 3600_000);
+    try {
+      const result = await job.runOnce();
+      expect(result.escalated).toEqual(expect.arrayContaining([{ id: c.id, escalationLevel: 1 }]));
+    } finally {
+      job.stop();
+    }
+    expect((await call('otherAgent', 'GET', `/api/v1/cases/${c.id}`)).json()).toMatchObject({ escalationLevel: 1 });
+    const event = await db().selectFrom('audit_events').selectAll().where('resource_id', '=', c.id).where('action', '=', 'record.updated').executeTakeFirst();
+    expect(event.actor_kind).toBe('system');
+    expect(JSON.stringify(logged)).not.toContain('电视');
+    expect(JSON.stringify(logged)).toContain('"count"');
   });
 });

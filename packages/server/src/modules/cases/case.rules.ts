@@ -1,6 +1,5 @@
 import type { CasePriority, CaseStatus } from '@castellan/shared';
-import type { PlainRecord, ProtectedStore, Value } from '../../platform/data/protected-store.js';
-import type { RuleContext } from '../../platform/data/protected-store.js';
+import type { PlainRecord, ProtectedStore, RuleContext, Value } from '../../platform/data/protected-store.js';
 import { AppError, conflict } from '../../platform/errors.js';
 import { type CaseClock, clockAfter, slaState } from './case-sla.policy.js';
 import { caseWriteRefusal } from './case-status.policy.js';
