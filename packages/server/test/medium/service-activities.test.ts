@@ -97,6 +97,8 @@ describe.each(testDialects)('activities and timelines on %s', (dialect) => {
       ['agent', { kind: 'note', aboutObject: 'cases', aboutId: '01900000-0000-7000-8000-000000000000', subject: 'ghost' }, 404],
       // A seller holds no cases.read: the case is not found, whatever exists.
       ['rep', { kind: 'note', aboutObject: 'cases', aboutId: caseId, subject: 'peek' }, 404],
+      // A seller sees only their own contacts: a colleague's customer is not found either.
+      ['rep', { kind: 'note', aboutObject: 'contacts', aboutId: contact, subject: 'peek' }, 404],
       ['agent', { kind: 'note', aboutObject: 'nonsense', aboutId: caseId, subject: 'x' }, 422],
       ['agent', { kind: 'note', aboutObject: 'activities', aboutId: caseId, subject: 'x' }, 422],
       ['agent', { kind: 'call', aboutObject: 'cases', aboutId: caseId, subject: 'x', dueDate: '2026-12-24' }, 422],
