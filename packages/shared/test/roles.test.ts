@@ -51,10 +51,14 @@ describe('default roles', () => {
 });
 
 describe('personal-data permissions, derived from the field catalogue', () => {
-  it('are every permission on an object with personal fields other than the staff directory (today contacts.*, deals.*)', () => {
-    expect(fieldRuleObjects).toEqual(['contacts', 'users', 'deals']);
-    expect(personalDataObjects).toEqual(['contacts', 'deals']);
-    expect([...personalDataPermissions].sort()).toEqual(permissions.filter((p) => p.startsWith('contacts.') || p.startsWith('deals.')).sort());
+  it('are every permission on an object with personal fields other than the staff directory (contacts.*, the service and marketing objects…)', () => {
+    const personal = ['contacts', 'deals', 'activities', 'cases', 'consents'];
+    expect(fieldRuleObjects).toEqual(expect.arrayContaining([...personal, 'users']));
+    expect(personalDataObjects).toEqual(expect.arrayContaining(personal));
+    for (const plain of ['accounts', 'channels', 'campaigns', 'users']) expect(personalDataObjects, plain).not.toContain(plain);
+    expect([...personalDataPermissions].sort()).toEqual(
+      permissions.filter((p) => (personalDataObjects as readonly string[]).includes(p.split('.')[0] ?? '')).sort(),
+    );
     for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { accessReviewRoutes } from '../modules/access-reviews/access-review.routes.js';
 import { accountRoutes } from '../modules/accounts/account.routes.js';
+import { activityRoutes } from '../modules/activities/activity.routes.js';
 import { adSalesRoutes } from '../modules/ad-sales/ad-sales.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { auditVerifyRoutes } from '../modules/audit/audit-verify.routes.js';
@@ -8,6 +9,9 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { enrolmentRoutes } from '../modules/auth/enrolment.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
+import { campaignRoutes } from '../modules/campaigns/campaign.routes.js';
+import { caseRoutes } from '../modules/cases/case.routes.js';
+import { consentRoutes } from '../modules/consents/consent.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { customFieldRoutes } from '../modules/custom-fields/custom-field.routes.js';
 import { domainStore } from '../modules/domain-store.js';
@@ -43,6 +47,10 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   licensingRoutes(app, store);
   customFieldRoutes(app, kernel);
   savedViewRoutes(app, kernel);
+  activityRoutes(app, kernel, store);
+  caseRoutes(app, store);
+  consentRoutes(app, store);
+  campaignRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
+import { startCaseEscalationJob } from '../modules/cases/case-escalation.job.js';
+import { domainStore } from '../modules/domain-store.js';
 import { startCheckpointJob } from '../platform/audit/checkpoints.js';
 import { siemSyslogSettings } from '../platform/audit/siem/siem-config.js';
 import { startAuditMaintenance } from '../platform/jobs/audit-maintenance.js';
@@ -39,6 +41,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const worker = startRotationWorker(kernel, app.log);
   const dormant = startDormantAccountsJob(kernel, app.log);
+  const escalation = startCaseEscalationJob(domainStore(kernel), app.log);
   const roles = startRoleMatrixRefresh(kernel, app.log);
   const auditMaintenance = startAuditMaintenance(kernel, app.log);
   const siem = siemSettings ? startSiemShipperJob(kernel, app.log, siemSettings) : undefined;
@@ -52,6 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     close: () => {
       closing ??= (async () => {
         dormant.stop();
+        escalation.stop();
         roles.stop();
         auditMaintenance.stop();
         await worker.stop();

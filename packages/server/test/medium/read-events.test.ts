@@ -72,6 +72,9 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/custom-fields/:id': 'one custom field definition (no value of any record)',
   'GET /api/v1/saved-views': "the caller's own saved views: names, filters and sort on plain fields only",
   'GET /api/v1/saved-views/:id': "one of the caller's saved views: plain-field filters and sort",
+  'GET /api/v1/campaigns': 'campaigns: no personal field in the catalogue (filters are over plain contact fields)',
+  'GET /api/v1/campaigns/:id': 'a campaign: no personal field in the catalogue',
+  'GET /api/v1/dashboards/case-sla': 'counts and percentages per priority, from plain fields',
 };
 
 interface ProbeCall {
@@ -105,7 +108,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   const userSubjects = async (ids: string[]) =>
     ids.length ? (await db().selectFrom('users').select('subject_id').where('id', 'in', ids).execute()).map((r) => r.subject_id) : [];
   /** Personal fields (per the catalogue) that a response item actually carries. */
-  const shown = (object: 'contacts' | 'users', items: Record<string, unknown>[]) =>
+  const shown = (object: Parameters<typeof protectedFields>[0], items: Record<string, unknown>[]) =>
     protectedFields(object).filter((f) => items.some((item) => item[f] !== undefined && item[f] !== null));
 
   let sessions: TotpSessions;
@@ -142,8 +145,91 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     await install?.cleanup();
   });
 
+  const subjectsOf = async (table: 'activities' | 'cases' | 'consents', ids: string[]) =>
+    ids.length
+      ? (await (db() as any).selectFrom(table).select('subject_id').where('id', 'in', ids).execute()).map((r: { subject_id: string }) => r.subject_id)
+      : [];
+  /** A case, an activity about it and a consent of the first contact, and a campaign (made once, on first use). */
+  let serviceData: Promise<{ agent: string; marketing: string; caseId: string; activity: string; consent: string; campaign: string }> | undefined;
+  const service = () => {
+    serviceData ??= (async () => {
+      const agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Probe Team'));
+      const marketing = await tokenFor(install.kernel, await addUser(install.kernel, ['marketing'], 'Probe Team'));
+      const contactId = contactIds[0] ?? '';
+      const made = async (token: string, url: string, payload: object) => {
+        const res = await call(token, 'POST', url, payload);
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().id as string;
+      };
+      const caseId = await made(agent, '/api/v1/cases', {
+        contactId,
+        category: 'complaint',
+        priority: 'p2',
+        channel: 'wechat',
+        description: 'Picture freezes',
+      });
+      const activity = await made(agent, '/api/v1/activities', {
+        kind: 'call',
+        aboutObject: 'cases',
+        aboutId: caseId,
+        subject: 'Call back',
+        body: 'Asked to restart',
+      });
+      const consent = await made(agent, '/api/v1/consents', {
+        contactId,
+        purpose: 'marketing',
+        channel: 'sms',
+        status: 'granted',
+        source: 'call',
+        evidence: 'Said yes on the phone',
+      });
+      const campaign = await made(marketing, '/api/v1/campaigns', { name: 'Probe', purpose: 'marketing', channel: 'sms' });
+      return { agent, marketing, caseId, activity, consent, campaign };
+    })();
+    return serviceData;
+  };
+  const serviceProbe = async (token: string, url: string, table: 'activities' | 'cases' | 'consents') => {
+    const res = await call(token, 'GET', url);
+    const body = res.json();
+    const items = (body.items ?? [body]) as Record<string, unknown>[];
+    return [
+      {
+        res,
+        subjects: await subjectsOf(
+          table,
+          items.map((i) => String(i.id)),
+        ),
+        fields: shown(table, items),
+        actions: ['personal_data.read'],
+      },
+    ];
+  };
+
   /** How to call each GET route that returns personal data, as a caller allowed to see it. */
   const probes: Record<string, () => Promise<ProbeCall[]>> = {
+    'GET /api/v1/activities': async () => serviceProbe((await service()).agent, '/api/v1/activities', 'activities'),
+    'GET /api/v1/activities/:id': async () => serviceProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
+    'GET /api/v1/cases': async () => serviceProbe((await service()).agent, '/api/v1/cases', 'cases'),
+    'GET /api/v1/cases/:id': async () => serviceProbe((await service()).agent, `/api/v1/cases/${(await service()).caseId}`, 'cases'),
+    'GET /api/v1/consents': async () => serviceProbe((await service()).agent, '/api/v1/consents', 'consents'),
+    'GET /api/v1/consents/:id': async () => serviceProbe((await service()).agent, `/api/v1/consents/${(await service()).consent}`, 'consents'),
+    'GET /api/v1/timeline/:object/:id': async () => {
+      const { agent, caseId, activity } = await service();
+      const res = await call(agent, 'GET', `/api/v1/timeline/cases/${caseId}`);
+      const activities = res
+        .json()
+        .items.filter((i: { type: string }) => i.type === 'activity')
+        .map((i: { activity: Record<string, unknown> }) => i.activity);
+      expect(activities.map((a: { id: string }) => a.id)).toContain(activity);
+      return [{ res, subjects: await subjectsOf('activities', [activity]), fields: shown('activities', activities), actions: ['personal_data.read'] }];
+    },
+    'GET /api/v1/campaigns/:id/audience': async () => {
+      const { marketing, campaign } = await service();
+      const res = await call(marketing, 'GET', `/api/v1/campaigns/${campaign}/audience`);
+      const items = res.json().items as Record<string, unknown>[];
+      expect(items.map((i) => i.id)).toEqual([contactIds[0]]);
+      return [{ res, subjects: await contactSubjects([contactIds[0] ?? '']), fields: shown('contacts', items), actions: ['personal_data.read'] }];
+    },
     'GET /api/v1/contacts': async () => {
       const list = await call(managerToken, 'GET', '/api/v1/contacts?limit=50');
       const search = await call(managerToken, 'GET', '/api/v1/contacts?email=ZHANG.WEI@example.com');

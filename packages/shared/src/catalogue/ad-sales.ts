@@ -32,7 +32,10 @@ export const adSalesFields = {
         .regex(/^[A-Za-z0-9][A-Za-z0-9 ._+-]{0,31}$/, 'must be 1-32 letters, digits, space . _ + -'),
     }),
     name: f('name', 'internal', 'none', 'Name of the channel or frequency (频道/频率)', { required: true, input: z.string().trim().min(1).max(100) }),
-    kind: f('kind', 'internal', 'none', 'tv, radio or ott: the 18-minute peak window is 19:00–21:00 on TV, 11:00–13:00 on radio', { required: true, input: z.enum(channelKinds) }),
+    kind: f('kind', 'internal', 'none', 'tv, radio or ott: the 18-minute peak window is 19:00–21:00 on TV, 11:00–13:00 on radio', {
+      required: true,
+      input: z.enum(channelKinds),
+    }),
     active: f('active', 'internal', 'none', 'Still sold', { type: 'boolean', default: true }),
   },
   dayparts: {

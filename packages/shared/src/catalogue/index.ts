@@ -1,6 +1,8 @@
 import { adSalesFields, adSalesObjects } from './ad-sales.js';
 import { licensingFields, licensingObjects } from './licensing.js';
+import { marketingFields, marketingObjects } from './marketing.js';
 import { partiesFields, partiesObjects } from './parties.js';
+import { serviceFields, serviceObjects } from './service.js';
 import { staffFields, staffObjects } from './staff.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
 
@@ -14,6 +16,8 @@ export const fieldCatalogue = {
   ...staffFields,
   ...adSalesFields,
   ...licensingFields,
+  ...serviceFields,
+  ...marketingFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
@@ -21,6 +25,8 @@ export const objectSpecs = {
   ...staffObjects,
   ...adSalesObjects,
   ...licensingObjects,
+  ...serviceObjects,
+  ...marketingObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;
@@ -52,3 +58,6 @@ export function protectedFields(object: CatalogueObject): string[] {
 export function fieldSpec(object: CatalogueObject, field: string): FieldSpec | undefined {
   return (fieldCatalogue[object] as ObjectCatalogue)[field];
 }
+
+export * from './marketing.js';
+export * from './service.js';

@@ -72,6 +72,12 @@ export interface ListQuery {
   view?: string;
   /** Pages read for an export are audited as exports. */
   purpose?: 'export';
+  /** Only these records (at most a page of ids, e.g. an audience page already decided elsewhere). */
+  ids?: string[];
+  /** Newest first (ids are time-ordered); the cursor then moves towards older records. */
+  newestFirst?: boolean;
+  /** Non-personal details added to the page's read or export event (a campaign, its purpose). */
+  auditDetail?: Record<string, unknown>;
 }
 
 export interface ListPage {
@@ -173,7 +179,8 @@ export class ProtectedStore {
       }
       await assertReferencesVisible(tx, actor, plan, input);
       await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
-      const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, input) : {};
+      // A derived value may name the person the row is about (an activity attached to a contact's case).
+      const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, { ...input, ...derived }) : {};
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await writeCustom(this.kernel, tx, plan, id, (row.subject_id as string | null | undefined) ?? null, prepared);
       await tx.audit(actor, context, {
@@ -253,7 +260,8 @@ export class ProtectedStore {
               subjects.push({ id: subjectId, key_version: made.version, wrapped_key: made.wrapped, created_at: now, erased_at: null });
               subject = made;
             } else {
-              subjectId = await subjectVia(tx, plan, input[plan.subjectVia?.name ?? '']);
+              const via = plan.subjectVia?.name ?? '';
+              subjectId = await subjectVia(tx, plan, via in derived ? derived[via] : input[via]);
               subject = subjectId ? await lockSubjectKey(this.kernel, tx.trx, subjectId) : undefined;
               assertSealable(plan, input, subject);
             }
@@ -341,8 +349,9 @@ export class ProtectedStore {
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
+    if (query.ids) q = query.ids.length ? q.where(`${plan.object}.id`, 'in', query.ids) : q.where(sql<boolean>`1 = 0`);
     const sort = plannedSort(plan, query.sort);
-    const rows = (await sortedAfter(q, plan, sort, query.cursor)
+    const rows = (await sortedAfter(q, plan, sort, query.cursor, query.newestFirst)
       .limit(query.limit + 1)
       .execute()) as Row[];
     let page = rows.slice(0, query.limit);
@@ -354,12 +363,18 @@ export class ProtectedStore {
     // Every search is audited, a miss too (with count 0): misses are how a masked value is guessed.
     const read = page.filter((r) => r.subject_id);
     if (plan.personal && (read.length > 0 || searched)) {
-      const event = withCustomFields(readEvent(actor, plan, read, searched?.name, masked), reading);
+      const base = withCustomFields(readEvent(actor, plan, read, searched?.name, masked), reading);
+      const event = query.auditDetail ? { ...base, detail: { ...base.detail, count: read.length, ...query.auditDetail } } : base;
       await tx.audit(actor, context, query.purpose === 'export' ? { ...event, action: 'personal_data.export' } : event);
     }
     // Records without personal values are audited when they leave in bulk.
     if (query.purpose === 'export' && page.length > read.length) {
-      await tx.audit(actor, context, { action: 'record.exported', outcome: 'success', resource: plan.object, detail: { count: page.length - read.length } });
+      await tx.audit(actor, context, {
+        action: 'record.exported',
+        outcome: 'success',
+        resource: plan.object,
+        detail: { count: page.length - read.length, ...query.auditDetail },
+      });
     }
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     return {
@@ -434,7 +449,8 @@ export class ProtectedStore {
         if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
-      const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row));
+      const before = plainRecord(plan, row);
+      const derived = await this.derive(tx, actor, object, patch, before);
       const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }), ...derivedColumns(plan, derived) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
@@ -453,6 +469,8 @@ export class ProtectedStore {
       await writeCustom(this.kernel, tx, plan, id, subjectNow, prepared);
       const customChanged = customChanges(prepared);
       const changed = Object.keys(patch).filter((k) => patch[k] !== undefined);
+      // Values the system derived (a case's SLA clock, its escalation) are part of the change's record.
+      const derivedChanges = Object.fromEntries(Object.entries(derived).filter(([k, v]) => !(k in patch) && before[k] !== v));
       const subjects = [row.subject_id, changes.subject_id as string | null | undefined].filter((s): s is string => !!s);
       await tx.audit(actor, context, {
         action: 'record.updated',
@@ -465,6 +483,7 @@ export class ProtectedStore {
           diff: {
             ...Object.fromEntries(changed.map((k) => [k, plan.encrypted.some((f) => f.name === k) ? '[encrypted]' : (patch[k] ?? null)])),
             ...customChanged.diff,
+            ...derivedChanges,
           },
         },
       });

@@ -54,11 +54,11 @@ function decodeSortCursor(cursor: string, sort: PlannedSort): SortCursor {
 }
 
 /** The rows after the cursor, in the sort's order (id ascending when unsorted). */
-export function sortedAfter(q: any, plan: TablePlan, sort: PlannedSort | undefined, cursor: string | undefined): any {
+export function sortedAfter(q: any, plan: TablePlan, sort: PlannedSort | undefined, cursor: string | undefined, newestFirst = false): any {
   const idColumn = `${plan.object}.id`;
   if (!sort) {
-    if (cursor) q = q.where(idColumn, '>', decodeCursor(cursor));
-    return q.orderBy(idColumn);
+    if (cursor) q = q.where(idColumn, newestFirst ? '<' : '>', decodeCursor(cursor));
+    return q.orderBy(idColumn, newestFirst ? 'desc' : 'asc');
   }
   const column = `${plan.object}.${sort.field.column}`;
   if (cursor) {

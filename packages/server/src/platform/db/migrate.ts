@@ -18,6 +18,8 @@ import { channelsMigration } from './migrations/015-channels.js';
 import { airtimeMigration } from './migrations/016-airtime.js';
 import { dealsBookingsContractsMigration } from './migrations/017-deals-bookings-contracts.js';
 import { licensingMigration } from './migrations/018-licensing.js';
+import { activitiesAndCasesMigration } from './migrations/021-activities-and-cases.js';
+import { consentsAndCampaignsMigration } from './migrations/022-consents-and-campaigns.js';
 import { customFieldsMigration } from './migrations/023-custom-fields-and-saved-views.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
@@ -42,6 +44,8 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '017-deals-bookings-contracts': dealsBookingsContractsMigration(dialect),
     '018-licensing': licensingMigration(),
     '023-custom-fields-and-saved-views': customFieldsMigration(dialect),
+    '021-activities-and-cases': activitiesAndCasesMigration(dialect),
+    '022-consents-and-campaigns': consentsAndCampaignsMigration(dialect),
   };
 }
 

@@ -2,6 +2,7 @@ import { adSalesSamples } from './ad-sales.js';
 import { coreSamples } from './core.js';
 import { customFieldSamples } from './custom-fields.js';
 import { licensingSamples } from './licensing.js';
+import { serviceSamples } from './service.js';
 import type { SampleMaker } from './types.js';
 
 /** One sample maker per domain (see types.ts); each domain adds its line here. */
@@ -10,4 +11,5 @@ export const sampleMakers: Record<string, SampleMaker> = {
   'ad-sales': adSalesSamples,
   licensing: licensingSamples,
   customFields: customFieldSamples,
+  service: serviceSamples,
 };

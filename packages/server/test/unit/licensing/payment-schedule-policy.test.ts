@@ -72,7 +72,10 @@ describe('the licensing dashboard arithmetic', () => {
   });
 
   it('names the titles it knows', () => {
-    const rows = [{ titleId: 't1', year: 2026 }, { titleId: 't2', year: 2026 }];
+    const rows = [
+      { titleId: 't1', year: 2026 },
+      { titleId: 't2', year: 2026 },
+    ];
     expect(withTitleNames(rows, [{ id: 't1', titleZh: '山城往事', titleEn: null }])).toEqual([
       { titleId: 't1', year: 2026, titleZh: '山城往事', titleEn: null },
       { titleId: 't2', year: 2026, titleZh: null, titleEn: null },
