@@ -1,3 +1,4 @@
+export * from './catalogue/subscribers.js';
 export * from './error-codes.js';
 export * from './field-catalogue.js';
 export * from './masks.js';
@@ -9,3 +10,4 @@ export * from './schemas/contact.schema.js';
 export * from './schemas/contact-search.schema.js';
 export * from './schemas/record.schema.js';
 export * from './schemas/reveal.schema.js';
+export * from './validators/uscc.js';

@@ -18,6 +18,7 @@ import { pagesRoutes } from '../modules/pages/pages.routes.js';
 import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
 import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
+import { subscriberRoutes } from '../modules/subscribers/subscriber.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
 import type { Kernel } from '../platform/kernel.js';
 import { createMailer } from '../platform/notify/mailer.js';
@@ -37,6 +38,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   contactRoutes(app, store, { revealReasons: kernel.config.revealReasons });
   accountRoutes(app, store);
   channelRoutes(app, store);
+  subscriberRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);

@@ -1,6 +1,7 @@
 import { adSalesFields, adSalesObjects } from './ad-sales.js';
 import { partiesFields, partiesObjects } from './parties.js';
 import { staffFields, staffObjects } from './staff.js';
+import { subscribersFields, subscribersObjects } from './subscribers.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
 
 /**
@@ -12,12 +13,14 @@ export const fieldCatalogue = {
   ...partiesFields,
   ...staffFields,
   ...adSalesFields,
+  ...subscribersFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
   ...partiesObjects,
   ...staffObjects,
   ...adSalesObjects,
+  ...subscribersObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;

@@ -1,8 +1,10 @@
 import type { DomainGrants } from '../roles.js';
 import { adSalesGrants } from './ad-sales.js';
+import { partiesGrants } from './parties.js';
+import { subscribersGrants } from './subscribers.js';
 
 /**
  * Each business domain's additions to the default roles, one file per domain (`grants/<domain>.ts`),
  * listed here. Separation of duties is checked on the merged roles by packages/shared/test/roles.test.ts.
  */
-export const domainGrants: readonly DomainGrants[] = [adSalesGrants];
+export const domainGrants: readonly DomainGrants[] = [adSalesGrants, partiesGrants, subscribersGrants];

@@ -19,6 +19,7 @@ import { assertSealable, resealInto, sealInto, subjectColumns } from './store-se
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
 import {
   decodeCursor,
+  derivedColumns,
   encodeCursor,
   insertUniform,
   newPlainColumns,
@@ -133,7 +134,13 @@ export class ProtectedStore {
       const id = newId();
       const now = nowIso();
       const derived = await this.derive(tx, actor, object, input, undefined);
-      const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+      const row: Record<string, unknown> = {
+        id,
+        created_at: now,
+        updated_at: now,
+        ...newPlainColumns(plan, { ...input, ...derived }),
+        ...derivedColumns(plan, derived),
+      };
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -180,7 +187,13 @@ export class ProtectedStore {
         for (const input of inputs.slice(start, start + chunk)) {
           const id = newId();
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
-          const row: Record<string, unknown> = { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }) };
+          const row: Record<string, unknown> = {
+            id,
+            created_at: now,
+            updated_at: now,
+            ...newPlainColumns(plan, { ...input, ...derived }),
+            ...derivedColumns(plan, derived),
+          };
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);
@@ -362,8 +375,8 @@ export class ProtectedStore {
         if (!(await lockSubjectKey(this.kernel, tx.trx, row.subject_id))) throw notFound(plan.spec.label);
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
-      const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row));
-      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }) };
+      const derived = await this.derive(tx, actor, object, patch, plainRecord(plan, row), this.storedForDerive(plan, row, patch));
+      const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }), ...derivedColumns(plan, derived) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
           ownerId: patch.ownerId ?? row.owner_id,
@@ -492,14 +505,25 @@ export class ProtectedStore {
     object: StoreObject,
     input: RecordValues,
     previous: PlainRecord | undefined,
+    stored: Record<string, string | null> = {},
   ): Promise<Record<string, Value>> {
     const rules = this.rules.get(object);
     if (!rules?.derive) return {};
-    const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
+    const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous, stored);
     const plan = this.plan(object);
-    for (const name of Object.keys(derived))
-      if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
+    for (const name of Object.keys(derived)) if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
     return derived;
+  }
+
+  /** The stored personal values an update's derive asks for (`deriveFrom`) and the patch does not give; decrypted in memory only. */
+  private storedForDerive(plan: TablePlan, row: Row, patch: RecordValues): Record<string, string | null> {
+    const wanted = (this.rules.get(plan.object as StoreObject)?.deriveFrom ?? [])
+      .filter((name) => !(name in patch))
+      .map((name) => plan.encrypted.find((f) => f.name === name))
+      .filter((f): f is PlannedField => f !== undefined);
+    if (wanted.length === 0) return {};
+    const key = subjectKeyOf(this.kernel, row, plan);
+    return key ? decodePersonalValues(this.kernel.suite, plan, row, key, wanted) : {};
   }
 
   /** 409 while another record names this one (a channel by its bookings, a title by its licences). */

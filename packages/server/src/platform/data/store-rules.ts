@@ -41,7 +41,18 @@ export interface ObjectRules {
    * write as given (personal values included, in memory only); `previous` the stored plain fields on
    * an update. Personal values must never be copied into a plain field.
    */
-  derive?(rc: RuleContext, input: Readonly<Record<string, Value | undefined>>, previous: PlainRecord | undefined): Promise<Record<string, Value>> | Record<string, Value>;
+  derive?(
+    rc: RuleContext,
+    input: Readonly<Record<string, Value | undefined>>,
+    previous: PlainRecord | undefined,
+    stored: Readonly<Record<string, string | null>>,
+  ): Promise<Record<string, Value>> | Record<string, Value>;
+  /**
+   * Personal fields whose stored values `derive` needs on an update that does not give them (a minor
+   * flag recomputed from the stored birth date at every write): the store decrypts them in memory,
+   * inside the door, and passes them as `stored`; they are never written anywhere in plaintext.
+   */
+  deriveFrom?: readonly string[];
 }
 
 export function ruleContext(tx: AuditedTransaction, actor: Actor, dialect: 'sqlite' | 'postgres', now = new Date()): RuleContext {

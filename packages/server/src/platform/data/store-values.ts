@@ -37,6 +37,16 @@ export function plainColumns(plan: TablePlan, input: RecordValues): Record<strin
   return columns;
 }
 
+/** The columns of values a rule derived (`ObjectRules.derive`), system fields included. */
+export function derivedColumns(plan: TablePlan, derived: Record<string, Value>): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  for (const field of plan.plain) {
+    if (!(field.name in derived) || ownershipFields.has(field.name) || field.name === 'id') continue;
+    columns[field.column] = toStored(field, derived[field.name]);
+  }
+  return columns;
+}
+
 /** A new record's plain columns: the input's, and the catalogue's defaults for fields it leaves out. */
 export function newPlainColumns(plan: TablePlan, input: RecordValues): Record<string, unknown> {
   const columns = plainColumns(plan, input);

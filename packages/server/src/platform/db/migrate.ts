@@ -15,6 +15,8 @@ import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-searc
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
 import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-details.js';
 import { channelsMigration } from './migrations/015-channels.js';
+import { partiesMigration } from './migrations/019-parties.js';
+import { subscribersMigration } from './migrations/020-subscribers.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -34,6 +36,8 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '013-oidc-links': oidcLinksMigration(),
     '014-sealed-staff-details': sealedStaffDetailsMigration(dialect),
     '015-channels': channelsMigration(),
+    '019-parties': partiesMigration(dialect),
+    '020-subscribers': subscribersMigration(dialect),
   };
 }
 

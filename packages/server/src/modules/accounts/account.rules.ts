@@ -1,0 +1,59 @@
+import type { ProtectedStore, RuleContext } from '../../platform/data/protected-store.js';
+import { conflict, unprocessable } from '../../platform/errors.js';
+import { maxHierarchyDepth, parentRefusal } from './account-hierarchy.policy.js';
+import { agencyLinkRefusal, brandRefusal } from './agency-link.policy.js';
+
+/** The kind of an account (any account: a rule checks facts, whatever the actor's scope). */
+async function kindOf(rc: RuleContext, accountId: string): Promise<string | null> {
+  const [row] = await rc.plainRows('accounts', { id: accountId });
+  return (row?.kind as string | undefined) ?? null;
+}
+
+/** Parents of `parentId` upward, as far as the chain goes (one step past the depth limit at most). */
+async function ancestorsOf(rc: RuleContext, accountId: string, parentId: string): Promise<string[]> {
+  const chain: string[] = [];
+  let current: string | null = parentId;
+  while (current !== null && chain.length <= maxHierarchyDepth) {
+    chain.push(current);
+    if (current === accountId) break;
+    const [row] = await rc.plainRows('accounts', { id: current });
+    current = (row?.parentId as string | null | undefined) ?? null;
+  }
+  return chain;
+}
+
+/** Accounts: no cycle in the hierarchy. Agency links: the right kinds, dates in order. Brands: under an advertiser. */
+export function defineAccountRules(store: ProtectedStore): void {
+  store.defineRules('accounts', {
+    async beforeWrite(rc, next, previous) {
+      const parentId = (next.parentId as string | null) ?? null;
+      if (parentId === null || previous?.parentId === parentId) return;
+      // Two accounts made each other's parent in parallel would each see no cycle: one at a time.
+      await rc.lock('accounts:hierarchy');
+      const refusal = parentRefusal(String(next.id), parentId, await ancestorsOf(rc, String(next.id), parentId));
+      if (refusal) throw conflict(refusal);
+    },
+  });
+  store.defineRules('agency_links', {
+    async beforeWrite(rc, next) {
+      const agencyId = String(next.agencyId);
+      const advertiserId = String(next.advertiserId);
+      const refusal = agencyLinkRefusal({
+        agencyId,
+        advertiserId,
+        agencyKind: await kindOf(rc, agencyId),
+        advertiserKind: await kindOf(rc, advertiserId),
+        validFrom: String(next.validFrom),
+        validTo: (next.validTo as string | null) ?? null,
+      });
+      if (refusal) throw refusal.status === 422 ? unprocessable(refusal.message) : conflict(refusal.message);
+    },
+  });
+  store.defineRules('brands', {
+    async beforeWrite(rc, next) {
+      const advertiserId = String(next.advertiserId);
+      const refusal = brandRefusal(advertiserId, await kindOf(rc, advertiserId));
+      if (refusal) throw conflict(refusal);
+    },
+  });
+}

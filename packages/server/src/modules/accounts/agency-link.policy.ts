@@ -1,0 +1,36 @@
+/**
+ * Agency ↔ advertiser links ("represents", with validity dates) and brands under advertisers. Pure:
+ * the caller gives the kinds of the accounts named.
+ */
+export interface AgencyLinkFacts {
+  agencyId: string;
+  advertiserId: string;
+  agencyKind: string | null;
+  advertiserKind: string | null;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** A refusal: 422 for input that contradicts itself, 409 for input that contradicts other records. */
+export interface Refusal {
+  status: 409 | 422;
+  message: string;
+}
+
+export function agencyLinkRefusal(link: AgencyLinkFacts): Refusal | null {
+  if (link.validTo !== null && link.validTo < link.validFrom) return { status: 422, message: `validTo ${link.validTo} is before validFrom ${link.validFrom}` };
+  if (link.agencyId === link.advertiserId) return { status: 422, message: 'an account cannot be its own agency' };
+  if (link.agencyKind !== 'agency')
+    return { status: 409, message: `agencyId must name an account of kind agency (account ${link.agencyId} is ${link.agencyKind ?? 'unknown'})` };
+  if (link.advertiserKind !== 'advertiser')
+    return {
+      status: 409,
+      message: `advertiserId must name an account of kind advertiser (account ${link.advertiserId} is ${link.advertiserKind ?? 'unknown'})`,
+    };
+  return null;
+}
+
+export function brandRefusal(advertiserId: string, advertiserKind: string | null): string | null {
+  if (advertiserKind !== 'advertiser') return `a brand belongs to an account of kind advertiser (account ${advertiserId} is ${advertiserKind ?? 'unknown'})`;
+  return null;
+}
