@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { maxHierarchyDepth, parentRefusal } from '../../src/modules/accounts/account-hierarchy.policy.js';
+import { agencyLinkRefusal, brandRefusal } from '../../src/modules/accounts/agency-link.policy.js';
+
+describe('account hierarchy: no cycles', () => {
+  it.each([
+    ['a', null, [], null],
+    ['a', 'b', ['b'], null],
+    ['a', 'b', ['b', 'c', 'd'], null],
+    ['a', 'a', ['a'], 'account a cannot be its own parent'],
+    ['a', 'b', ['b', 'a'], 'parent b would make a cycle: account a is already its ancestor (2 level(s) up)'],
+    ['a', 'b', ['b', 'c', 'd', 'a'], 'parent b would make a cycle: account a is already its ancestor (4 level(s) up)'],
+  ] as const)('%s under %s with ancestors %j → %s', (id, parent, ancestors, refusal) => {
+    expect(parentRefusal(id, parent, ancestors)).toBe(refusal);
+  });
+
+  it(`stops at ${maxHierarchyDepth} levels`, () => {
+    const chain = Array.from({ length: maxHierarchyDepth }, (_, i) => `p${i}`);
+    expect(parentRefusal('a', 'p0', chain.slice(0, maxHierarchyDepth - 1))).toBeNull();
+    expect(parentRefusal('a', 'p0', chain)).toContain(`at most ${maxHierarchyDepth} levels`);
+  });
+});
+
+describe('agency ↔ advertiser links and brands', () => {
+  const ok = { agencyId: 'ag', advertiserId: 'ad', agencyKind: 'agency', advertiserKind: 'advertiser', validFrom: '2026-01-01', validTo: null };
+  it.each([
+    [ok, null],
+    [{ ...ok, validTo: '2026-01-01' }, null],
+    [
+      { ...ok, validTo: '2025-12-31' },
+      { status: 422, message: 'validTo 2025-12-31 is before validFrom 2026-01-01' },
+    ],
+    [
+      { ...ok, advertiserId: 'ag' },
+      { status: 422, message: 'an account cannot be its own agency' },
+    ],
+    [
+      { ...ok, agencyKind: 'advertiser' },
+      { status: 409, message: 'agencyId must name an account of kind agency (account ag is advertiser)' },
+    ],
+    [
+      { ...ok, agencyKind: null },
+      { status: 409, message: 'agencyId must name an account of kind agency (account ag is unknown)' },
+    ],
+    [
+      { ...ok, advertiserKind: 'brand' },
+      { status: 409, message: 'advertiserId must name an account of kind advertiser (account ad is brand)' },
+    ],
+  ])('%j → %j', (link, refusal) => {
+    expect(agencyLinkRefusal(link)).toEqual(refusal);
+  });
+
+  it.each([
+    ['advertiser', null],
+    ['agency', 'a brand belongs to an account of kind advertiser (account x is agency)'],
+    [null, 'a brand belongs to an account of kind advertiser (account x is unknown)'],
+  ])('a brand under a %s → %s', (kind, refusal) => {
+    expect(brandRefusal('x', kind)).toBe(refusal);
+  });
+});
