@@ -51,11 +51,15 @@ describe('default roles', () => {
 });
 
 describe('personal-data permissions, derived from the field catalogue', () => {
-  it('are every permission on an object with personal fields other than the staff directory (today contacts.*)', () => {
-    expect(fieldRuleObjects).toEqual(['contacts', 'users']);
-    expect(personalDataObjects).toEqual(['contacts']);
-    expect([...personalDataPermissions].sort()).toEqual(permissions.filter((p) => p.startsWith('contacts.')).sort());
-    for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
+  it('are every permission on an object with personal fields other than the staff directory (contacts.*, households.*, the subscriber objects…)', () => {
+    const personal = ['contacts', 'households', 'billing_accounts', 'subscription_history', 'devices'];
+    expect(fieldRuleObjects).toEqual(expect.arrayContaining([...personal, 'users']));
+    expect(personalDataObjects).toEqual(expect.arrayContaining(personal));
+    for (const plain of ['accounts', 'agency_links', 'brands', 'subscriptions', 'channels', 'users']) expect(personalDataObjects, plain).not.toContain(plain);
+    for (const object of personal)
+      expect(personalDataPermissions, object).toEqual(expect.arrayContaining(permissions.filter((p) => p.startsWith(`${object}.`))));
+    for (const p of ['accounts.read', 'subscriptions.lifecycle', 'brands.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign'])
+      expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });
 
