@@ -96,6 +96,12 @@ describe.each(testDialects)('parties over HTTP on %s', (dialect) => {
     expect((await call('outsider', 'GET', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(404);
     expect((await call('outsider', 'DELETE', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(404);
     expect((await call('rep', 'DELETE', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(403);
+    const rekind = await call('manager', 'PATCH', `/api/v1/accounts/${agency.id}`, { kind: 'partner' });
+    expect(rekind.statusCode).toBe(409);
+    expect(rekind.json().error.message).toContain('stays of kind agency');
+    expect((await call('manager', 'GET', `/api/v1/accounts/${agency.id}`)).json().kind).toBe('agency');
+    expect((await call('manager', 'DELETE', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(204);
+    expect((await call('manager', 'PATCH', `/api/v1/accounts/${agency.id}`, { kind: 'partner' })).json().kind).toBe('partner');
   });
 
   it('keeps brands under advertisers only, one name per advertiser', async () => {

@@ -238,6 +238,7 @@ describe.each(testDialects)('subscribers over HTTP on %s', (dialect) => {
     expect(await historyCount(mine.id)).toBe(before);
     expect((await call('agent', 'GET', `/api/v1/subscriptions/${mine.id}`)).json().billingAccountId).toBe(aliceAccount.id);
     expect((await call('agent', 'PATCH', `/api/v1/billing-accounts/${account.id}`, { status: 'active' })).statusCode).toBe(409);
+    expect((await call('agent', 'PATCH', `/api/v1/billing-accounts/${aliceAccount.id}`, { contactId: bob.id })).statusCode).toBe(400);
     const foreign = await create('outsider', '/api/v1/billing-accounts', { contactId: carol.id, accountNumber: accountNumber() });
     expect((await call('agent', 'POST', `/api/v1/subscriptions/${mine.id}/transfer`, { billingAccountId: foreign.id })).statusCode).toBe(422);
   });

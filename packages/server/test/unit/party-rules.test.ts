@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxHierarchyDepth, parentRefusal } from '../../src/modules/accounts/account-hierarchy.policy.js';
-import { agencyLinkRefusal, brandRefusal } from '../../src/modules/accounts/agency-link.policy.js';
+import { agencyLinkRefusal, brandRefusal, kindChangeRefusal } from '../../src/modules/accounts/agency-link.policy.js';
 
 describe('account hierarchy: no cycles', () => {
   it.each([
@@ -56,5 +56,30 @@ describe('agency ↔ advertiser links and brands', () => {
     [null, 'a brand belongs to an account of kind advertiser (account x is unknown)'],
   ])('a brand under a %s → %s', (kind, refusal) => {
     expect(brandRefusal('x', kind)).toBe(refusal);
+  });
+});
+
+describe('an account keeps the kind its links and brands rely on', () => {
+  const none = { asAgency: 0, asAdvertiser: 0, brands: 0 };
+  it.each([
+    ['agency', 'agency', { ...none, asAgency: 3 }, null],
+    ['agency', 'partner', none, null],
+    ['agency', 'partner', { ...none, asAgency: 1 }, 'account a is the agency of 1 agency link(s): it stays of kind agency while they exist'],
+    [
+      'advertiser',
+      'group',
+      { ...none, brands: 2 },
+      'account a is the advertiser of 0 agency link(s) and 2 brand(s): it stays of kind advertiser while they exist',
+    ],
+    [
+      'advertiser',
+      'group',
+      { ...none, asAdvertiser: 1 },
+      'account a is the advertiser of 1 agency link(s) and 0 brand(s): it stays of kind advertiser while they exist',
+    ],
+    ['advertiser', 'agency', none, null],
+    ['partner', 'agency', { asAgency: 5, asAdvertiser: 5, brands: 5 }, null],
+  ])('%s → %s with %j → %s', (from, to, uses, refusal) => {
+    expect(kindChangeRefusal('a', from, to, uses)).toBe(refusal);
   });
 });

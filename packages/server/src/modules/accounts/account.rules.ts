@@ -1,7 +1,9 @@
 import type { ProtectedStore, RuleContext } from '../../platform/data/protected-store.js';
 import { conflict, unprocessable } from '../../platform/errors.js';
 import { maxHierarchyDepth, parentRefusal } from './account-hierarchy.policy.js';
-import { agencyLinkRefusal, brandRefusal } from './agency-link.policy.js';
+import { agencyLinkRefusal, brandRefusal, kindChangeRefusal } from './agency-link.policy.js';
+
+const accountLock = (id: string) => `accounts:${id}`;
 
 /** The kind of an account (any account: a rule checks facts, whatever the actor's scope). */
 async function kindOf(rc: RuleContext, accountId: string): Promise<string | null> {
@@ -26,11 +28,23 @@ async function ancestorsOf(rc: RuleContext, accountId: string, parentId: string)
 export function defineAccountRules(store: ProtectedStore): void {
   store.defineRules('accounts', {
     async beforeWrite(rc, next, previous) {
+      const id = String(next.id);
+      if (previous && previous.kind !== next.kind) {
+        // Serialised with links and brands being made for this account.
+        await rc.lock(accountLock(id));
+        const count = async (object: 'agency_links' | 'brands', field: string) => (await rc.plainRows(object, { [field]: id })).length;
+        const refusal = kindChangeRefusal(id, String(previous.kind), String(next.kind), {
+          asAgency: await count('agency_links', 'agencyId'),
+          asAdvertiser: await count('agency_links', 'advertiserId'),
+          brands: await count('brands', 'advertiserId'),
+        });
+        if (refusal) throw conflict(refusal);
+      }
       const parentId = (next.parentId as string | null) ?? null;
       if (parentId === null || previous?.parentId === parentId) return;
       // Two accounts made each other's parent in parallel would each see no cycle: one at a time.
       await rc.lock('accounts:hierarchy');
-      const refusal = parentRefusal(String(next.id), parentId, await ancestorsOf(rc, String(next.id), parentId));
+      const refusal = parentRefusal(id, parentId, await ancestorsOf(rc, id, parentId));
       if (refusal) throw conflict(refusal);
     },
   });
@@ -38,6 +52,7 @@ export function defineAccountRules(store: ProtectedStore): void {
     async beforeWrite(rc, next) {
       const agencyId = String(next.agencyId);
       const advertiserId = String(next.advertiserId);
+      for (const account of [agencyId, advertiserId].sort()) await rc.lock(accountLock(account));
       const refusal = agencyLinkRefusal({
         agencyId,
         advertiserId,
@@ -52,6 +67,7 @@ export function defineAccountRules(store: ProtectedStore): void {
   store.defineRules('brands', {
     async beforeWrite(rc, next) {
       const advertiserId = String(next.advertiserId);
+      await rc.lock(accountLock(advertiserId));
       const refusal = brandRefusal(advertiserId, await kindOf(rc, advertiserId));
       if (refusal) throw conflict(refusal);
     },

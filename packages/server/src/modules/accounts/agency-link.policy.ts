@@ -34,3 +34,20 @@ export function brandRefusal(advertiserId: string, advertiserKind: string | null
   if (advertiserKind !== 'advertiser') return `a brand belongs to an account of kind advertiser (account ${advertiserId} is ${advertiserKind ?? 'unknown'})`;
   return null;
 }
+
+/** What names an account for its kind: agency links (as agency, as advertiser) and brands. */
+export interface KindUses {
+  asAgency: number;
+  asAdvertiser: number;
+  brands: number;
+}
+
+/** An account keeps the kind its agency links and brands rely on while they exist. */
+export function kindChangeRefusal(accountId: string, from: string, to: string, uses: KindUses): string | null {
+  if (from === to) return null;
+  if (from === 'agency' && uses.asAgency > 0)
+    return `account ${accountId} is the agency of ${uses.asAgency} agency link(s): it stays of kind agency while they exist`;
+  if (from === 'advertiser' && uses.asAdvertiser + uses.brands > 0)
+    return `account ${accountId} is the advertiser of ${uses.asAdvertiser} agency link(s) and ${uses.brands} brand(s): it stays of kind advertiser while they exist`;
+  return null;
+}

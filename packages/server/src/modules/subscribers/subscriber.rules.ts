@@ -26,6 +26,8 @@ const changesSomething = (next: PlainRecord, previous: PlainRecord) =>
 export function defineSubscriberRules(store: ProtectedStore): void {
   store.defineRules('billing_accounts', {
     async beforeWrite(rc, next, previous) {
+      if (previous && next.contactId !== previous.contactId)
+        throw conflict('a billing account keeps its customer: transfer (过户) its subscriptions to a billing account of the new customer');
       const from = previous ? String(previous.status) : null;
       const to = String(next.status);
       if (from === 'cancelled') {
