@@ -70,6 +70,21 @@ describe.each(testDialects)('parties over HTTP on %s', (dialect) => {
     expect((await call('manager', 'GET', `/api/v1/accounts?parentId=${child.id}`)).json().items.map((a: { id: string }) => a.id)).toEqual([grandchild.id]);
   });
 
+  it('lets only one of two parallel re-parentings that would close a cycle through', async () => {
+    const a = await create('manager', '/api/v1/accounts', { name: 'A', kind: 'group' });
+    const b = await create('manager', '/api/v1/accounts', { name: 'B', kind: 'group' });
+    const answers = await Promise.all([
+      call('manager', 'PATCH', `/api/v1/accounts/${a.id}`, { parentId: b.id }),
+      call('manager', 'PATCH', `/api/v1/accounts/${b.id}`, { parentId: a.id }),
+    ]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const parents = [
+      (await call('manager', 'GET', `/api/v1/accounts/${a.id}`)).json().parentId,
+      (await call('manager', 'GET', `/api/v1/accounts/${b.id}`)).json().parentId,
+    ];
+    expect(parents.filter((p) => p !== null)).toHaveLength(1);
+  });
+
   it('links an agency to an advertiser with validity dates; wrong kinds and inverted dates are refused', async () => {
     const agency = await create('manager', '/api/v1/accounts', { name: '群邑 GroupM', kind: 'agency' });
     const advertiser = await create('manager', '/api/v1/accounts', { name: '伊利 Yili', kind: 'advertiser' });

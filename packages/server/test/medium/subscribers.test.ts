@@ -243,6 +243,35 @@ describe.each(testDialects)('subscribers over HTTP on %s', (dialect) => {
     expect((await call('agent', 'POST', `/api/v1/subscriptions/${mine.id}/transfer`, { billingAccountId: foreign.id })).statusCode).toBe(422);
   });
 
+  it('never leaves an open subscription on a cancelled billing account, even when both happen at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const customer = await create('agent', '/api/v1/contacts', { name: `Parallel ${round}` });
+      const account = await create('agent', '/api/v1/billing-accounts', { contactId: customer.id, accountNumber: accountNumber() });
+      const [cancel, add] = await Promise.all([
+        call('agent', 'PATCH', `/api/v1/billing-accounts/${account.id}`, { status: 'cancelled' }),
+        call('agent', 'POST', '/api/v1/subscriptions', {
+          billingAccountId: account.id,
+          packageCode: 'VOD',
+          packageKind: 'addon',
+          priceFen: 900,
+          startDate: '2026-03-01',
+        }),
+      ]);
+      const status = (await call('agent', 'GET', `/api/v1/billing-accounts/${account.id}`)).json().status;
+      const open = (await call('agent', 'GET', `/api/v1/subscriptions?billingAccountId=${account.id}`))
+        .json()
+        .items.filter((s: { status: string }) => s.status !== 'cancelled');
+      // Exactly one wins: the account is cancelled and nothing was added, or the subscription was added and the account stays open.
+      if (status === 'cancelled') {
+        expect([cancel.statusCode, add.statusCode]).toEqual([200, 409]);
+        expect(open).toHaveLength(0);
+      } else {
+        expect([cancel.statusCode, add.statusCode]).toEqual([409, 201]);
+        expect(open).toHaveLength(1);
+      }
+    }
+  });
+
   it('serialises parallel actions on one subscription: one suspend wins, one history entry', async () => {
     const { id } = await newSubscription(aliceAccount.id);
     await call('agent', 'POST', `/api/v1/subscriptions/${id}/activate`, {});
