@@ -184,6 +184,8 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "POST /api/v1/subscriptions/:id/move subscriptions.lifecycle",
         "POST /api/v1/subscriptions/:id/transfer subscriptions.lifecycle",
         "POST /api/v1/subscriptions/:id/cancel subscriptions.lifecycle",
+        "GET /api/v1/subscription-history subscription_history.read",
+        "GET /api/v1/subscription-history/:id subscription_history.read",
         "GET /api/v1/subscriptions/:id/history subscription_history.read",
         "GET /api/v1/devices devices.read",
         "POST /api/v1/devices devices.create",

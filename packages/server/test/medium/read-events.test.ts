@@ -187,6 +187,35 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     ...deskProbes('households', 'households'),
     ...deskProbes('billing_accounts', 'billing-accounts'),
     ...deskProbes('devices', 'devices'),
+    'GET /api/v1/subscription-history': async () => {
+      const { token, ids } = await subscriberDesk();
+      const res = await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`);
+      const items = res.json().items as { id: string }[];
+      return [
+        {
+          res,
+          subjects: await rowSubjects(
+            'subscription_history',
+            items.map((i) => i.id),
+          ),
+          fields: shownOf('subscription_history', items),
+          actions: ['personal_data.read'],
+        },
+      ];
+    },
+    'GET /api/v1/subscription-history/:id': async () => {
+      const { token, ids } = await subscriberDesk();
+      const [entry] = (await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`)).json().items as { id: string }[];
+      const res = await call(token, 'GET', `/api/v1/subscription-history/${entry?.id}`);
+      return [
+        {
+          res,
+          subjects: await rowSubjects('subscription_history', [String(entry?.id)]),
+          fields: shownOf('subscription_history', [res.json()]),
+          actions: ['personal_data.read'],
+        },
+      ];
+    },
     'GET /api/v1/subscriptions/:id/history': async () => {
       const { token, ids } = await subscriberDesk();
       const res = await call(token, 'GET', `/api/v1/subscriptions/${ids.subscriptions}/history`);

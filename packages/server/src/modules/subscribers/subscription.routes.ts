@@ -57,7 +57,9 @@ export function subscriptionRoutes(app: FastifyInstance, store: ProtectedStore):
     });
   }
 
-  const historyPage = recordSchemas('subscription_history').page;
+  // History entries are read-only: listed and read (scope applies); only the lifecycle actions write them.
+  const historySchemas = recordRoutes(app, store, 'subscription_history', { tag: 'subscribers', only: ['list', 'get'] });
+  const historyPage = historySchemas.page;
   r.get('/api/v1/subscriptions/:id/history', {
     config: { access: { permission: 'subscription_history.read' } },
     schema: {
