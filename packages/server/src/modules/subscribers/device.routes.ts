@@ -1,4 +1,4 @@
-import { errorResponse, recordSchemas } from '@castellan/shared';
+import { errorResponse } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
