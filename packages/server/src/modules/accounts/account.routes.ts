@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { recordRoutes } from '../../http/record-routes.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { defineAccountRules } from './account.rules.js';
 
 /**
  * Accounts: advertisers, agencies, brands, licensees, licensors, operators, partners, group customers,
@@ -9,7 +8,6 @@ import { defineAccountRules } from './account.rules.js';
  * of advertisers. Declared in the field catalogue, served by the generic five routes each.
  */
 export function accountRoutes(app: FastifyInstance, store: ProtectedStore): void {
-  defineAccountRules(store);
   recordRoutes(app, store, 'accounts');
   recordRoutes(app, store, 'agency_links', { tag: 'accounts' });
   recordRoutes(app, store, 'brands', { tag: 'accounts' });

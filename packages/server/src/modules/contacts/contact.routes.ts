@@ -17,7 +17,6 @@ import { exportRecords } from '../../platform/data/export-records.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import { AppError } from '../../platform/errors.js';
 import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
-import { defineContactRules } from './contact.rules.js';
 import { householdRoutes } from './household.routes.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
@@ -38,7 +37,6 @@ export interface ContactRouteOptions {
  */
 export function contactRoutes(app: FastifyInstance, store: ProtectedStore, options: ContactRouteOptions): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  defineContactRules(store);
   householdRoutes(app, store);
 
   r.get('/api/v1/contacts', {

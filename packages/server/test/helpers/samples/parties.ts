@@ -1,40 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import type { Sample, SampleMaker } from './types.js';
 
 /**
- * Parties: an advertiser with a valid USCC and its parent group, an agency and its link, a brand; a
- * guardian and a child under 14; a household. Needs an owner holding sales_manager (accounts, links,
- * brands) and service_agent (households, contacts.create).
+ * Parties: an advertiser with a valid USCC under a group account, an agency and its link, a brand
+ * (by a sales manager); a guardian, a child under 14 and their household (by the subscriber desk,
+ * which keeps households). Contacts and accounts alone are the core maker's.
  */
-export const partiesSamples: SampleMaker = async ({ owner }) => {
-  const made = async (url: string, payload: object): Promise<string> => {
-    const res = await owner('POST', url, payload);
+export const partiesSamples: SampleMaker = async ({ as }) => {
+  const seller = ['sales_manager'];
+  const desk = ['service_agent'];
+  const tag = randomBytes(3).toString('hex');
+  const made = async (roles: readonly string[], url: string, payload: object): Promise<string> => {
+    const res = await as(roles)('POST', url, payload);
     if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
     return String(res.json().id);
   };
-  const group = await made('/api/v1/accounts', { name: 'Sample Group 集团', kind: 'group' });
-  const advertiser = await made('/api/v1/accounts', {
-    name: 'Sample Advertiser',
-    kind: 'advertiser',
-    uscc: '91110108551385082Q',
-    parentId: group,
-    creditLimit: 100_000_00,
-  });
-  const agency = await made('/api/v1/accounts', { name: 'Sample Agency', kind: 'agency' });
-  const link = await made('/api/v1/agency-links', { agencyId: agency, advertiserId: advertiser, validFrom: '2026-01-01', validTo: '2026-12-31' });
-  const brand = await made('/api/v1/brands', { name: 'Sample Brand', advertiserId: advertiser });
-  const guardianSecrets = ['欧阳监护', 'guardian.sample@example.com'];
-  const guardian = await made('/api/v1/contacts', { name: guardianSecrets[0], email: guardianSecrets[1], birthDate: '1980-05-06' });
-  const childSecrets = ['欧阳小童', '2020-07-08'];
-  const child = await made('/api/v1/contacts', { name: childSecrets[0], birthDate: childSecrets[1], guardianId: guardian });
-  const address = '广州市天河区体育西路 77 号样本小区';
-  const household = await made('/api/v1/households', { headContactId: guardian, address });
+  const group = await made(seller, '/api/v1/accounts', { name: `Sample Group ${tag}`, kind: 'group' });
+  const advertiser = await made(seller, '/api/v1/accounts', { name: `Sample Advertiser ${tag}`, kind: 'advertiser', parentId: group, creditLimit: 10_000_000 });
+  const agency = await made(seller, '/api/v1/accounts', { name: `Sample Agency ${tag}`, kind: 'agency' });
+  const link = await made(seller, '/api/v1/agency-links', { agencyId: agency, advertiserId: advertiser, validFrom: '2026-01-01', validTo: '2026-12-31' });
+  const brand = await made(seller, '/api/v1/brands', { name: `Sample Brand ${tag}`, advertiserId: advertiser });
+  const guardian = { name: `Quennell Ardwright ${tag}`, email: `quennell.${tag}@sample-mail.example`, birthDate: '1980-05-06' };
+  const guardianId = await made(desk, '/api/v1/contacts', guardian);
+  const child = { name: `Pippin Ardwright ${tag}`, birthDate: '2020-07-08' };
+  const childId = await made(desk, '/api/v1/contacts', { ...child, guardianId });
+  const address = `Ardwright Lane ${tag} 77, Tianhe`;
+  const household = await made(desk, '/api/v1/households', { headContactId: guardianId, address });
   const samples: Sample[] = [
-    { object: 'accounts', id: advertiser },
-    { object: 'agency_links', id: link },
-    { object: 'brands', id: brand },
-    { object: 'contacts', id: guardian, secrets: guardianSecrets },
-    { object: 'contacts', id: child, secrets: childSecrets },
-    { object: 'households', id: household, secrets: [address] },
+    { object: 'accounts', id: advertiser, by: seller, patch: { creditLimit: 20_000_000 } },
+    { object: 'agency_links', id: link, by: seller, patch: { validTo: '2026-11-30' } },
+    { object: 'brands', id: brand, by: seller, patch: { name: `Renamed brand ${tag}` } },
+    { object: 'contacts', id: childId, by: seller, patch: { jobTitle: 'Pupil' }, secrets: [child.name] },
+    { object: 'contacts', id: guardianId, by: seller, patch: { jobTitle: 'Parent' }, secrets: [guardian.name, guardian.email] },
+    { object: 'households', id: household, by: desk, patch: { address: `Moved Lane ${tag} 9` }, secrets: [address] },
   ];
   return samples;
 };
