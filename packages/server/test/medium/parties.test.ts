@@ -107,6 +107,12 @@ describe.each(testDialects)('parties over HTTP on %s', (dialect) => {
     expect(inverted.statusCode).toBe(422);
     expect(inverted.json().error.message).toContain('validTo 2026-05-31 is before validFrom 2026-06-01');
     expect((await call('rep', 'PATCH', `/api/v1/agency-links/${link.id}`, { validTo: '2025-12-31' })).statusCode).toBe(422);
+    const overlap = await call('rep', 'POST', '/api/v1/agency-links', { agencyId: agency.id, advertiserId: advertiser.id, validFrom: '2026-12-31' });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json().error.message).toContain(`agency link ${link.id} already links`);
+    const next = await create('rep', '/api/v1/agency-links', { agencyId: agency.id, advertiserId: advertiser.id, validFrom: '2027-01-01' });
+    expect((await call('rep', 'PATCH', `/api/v1/agency-links/${link.id}`, { validTo: null })).statusCode).toBe(409);
+    expect((await call('manager', 'DELETE', `/api/v1/agency-links/${next.id}`)).statusCode).toBe(204);
     expect((await call('rep', 'GET', `/api/v1/agency-links?agencyId=${agency.id}`)).json().items).toHaveLength(1);
     expect((await call('outsider', 'GET', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(404);
     expect((await call('outsider', 'DELETE', `/api/v1/agency-links/${link.id}`)).statusCode).toBe(404);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxHierarchyDepth, parentRefusal } from '../../src/modules/accounts/account-hierarchy.policy.js';
-import { agencyLinkRefusal, brandRefusal, kindChangeRefusal } from '../../src/modules/accounts/agency-link.policy.js';
+import { agencyLinkRefusal, brandRefusal, kindChangeRefusal, overlappingLinkRefusal } from '../../src/modules/accounts/agency-link.policy.js';
 
 describe('account hierarchy: no cycles', () => {
   it.each([
@@ -81,5 +81,20 @@ describe('an account keeps the kind its links and brands rely on', () => {
     ['partner', 'agency', { asAgency: 5, asAdvertiser: 5, brands: 5 }, null],
   ])('%s → %s with %j → %s', (from, to, uses, refusal) => {
     expect(kindChangeRefusal('a', from, to, uses)).toBe(refusal);
+  });
+});
+
+describe('links of one agency and advertiser do not overlap', () => {
+  const y2025 = { id: 'l1', validFrom: '2025-01-01', validTo: '2025-12-31' };
+  const open2027 = { id: 'l2', validFrom: '2027-01-01', validTo: null };
+  it.each([
+    [{ id: 'n', validFrom: '2026-01-01', validTo: '2026-12-31' }, null],
+    [{ id: 'n', validFrom: '2025-12-31', validTo: '2026-06-30' }, 'agency link l1 already links this agency and advertiser from 2025-01-01 to 2025-12-31'],
+    [{ id: 'n', validFrom: '2024-01-01', validTo: '2025-01-01' }, 'agency link l1 already links this agency and advertiser from 2025-01-01 to 2025-12-31'],
+    [{ id: 'n', validFrom: '2026-01-01', validTo: null }, 'agency link l2 already links this agency and advertiser from 2027-01-01 to open-ended'],
+    [{ id: 'n', validFrom: '2030-01-01', validTo: '2030-02-01' }, 'agency link l2 already links this agency and advertiser from 2027-01-01 to open-ended'],
+    [{ id: 'l1', validFrom: '2025-02-01', validTo: '2025-12-31' }, null],
+  ])('%j → %s', (link, refusal) => {
+    expect(overlappingLinkRefusal(link, [y2025, open2027])).toBe(refusal);
   });
 });

@@ -1,7 +1,7 @@
 import type { ProtectedStore, RuleContext } from '../../platform/data/protected-store.js';
 import { conflict, unprocessable } from '../../platform/errors.js';
 import { maxHierarchyDepth, parentRefusal } from './account-hierarchy.policy.js';
-import { agencyLinkRefusal, brandRefusal, kindChangeRefusal } from './agency-link.policy.js';
+import { agencyLinkRefusal, brandRefusal, kindChangeRefusal, overlappingLinkRefusal } from './agency-link.policy.js';
 
 const accountLock = (id: string) => `accounts:${id}`;
 
@@ -62,6 +62,10 @@ export function defineAccountRules(store: ProtectedStore): void {
         validTo: (next.validTo as string | null) ?? null,
       });
       if (refusal) throw refusal.status === 422 ? unprocessable(refusal.message) : conflict(refusal.message);
+      const others = await rc.plainRows('agency_links', { agencyId, advertiserId });
+      const period = (r: Record<string, unknown>) => ({ id: String(r.id), validFrom: String(r.validFrom), validTo: (r.validTo as string | null) ?? null });
+      const overlap = overlappingLinkRefusal(period(next), others.map(period));
+      if (overlap) throw conflict(overlap);
     },
   });
   store.defineRules('brands', {

@@ -51,3 +51,17 @@ export function kindChangeRefusal(accountId: string, from: string, to: string, u
     return `account ${accountId} is the advertiser of ${uses.asAdvertiser} agency link(s) and ${uses.brands} brand(s): it stays of kind advertiser while they exist`;
   return null;
 }
+
+export interface LinkPeriod {
+  id: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** Two links of the same agency and advertiser may not overlap in time (open ends run forever). */
+export function overlappingLinkRefusal(link: LinkPeriod, others: readonly LinkPeriod[]): string | null {
+  const end = (p: LinkPeriod) => p.validTo ?? '9999-12-31';
+  const clash = others.find((o) => o.id !== link.id && o.validFrom <= end(link) && link.validFrom <= end(o));
+  if (!clash) return null;
+  return `agency link ${clash.id} already links this agency and advertiser from ${clash.validFrom} to ${clash.validTo ?? 'open-ended'}`;
+}
