@@ -24,6 +24,7 @@ import { note } from './lib/report.mjs';
 import { makeTempRoot } from './lib/tempdir.mjs';
 import { benchGetContact, benchListContacts } from './read.bench.mjs';
 import { benchSearchEmail } from './search.bench.mjs';
+import { benchListSubscriptions } from './subscriptions.bench.mjs';
 
 const options = parseArgs(process.argv.slice(2));
 const load = () =>
@@ -55,6 +56,7 @@ try {
   if (options.only.has('list_contacts')) await benchListContacts(common);
   if (options.only.has('search_email')) await benchSearchEmail(common);
   if (options.only.has('list_bookings')) await benchListBookings({ ...common, bookings: options.quick ? 2_000 : 10_000 });
+  if (options.only.has('list_subscriptions')) await benchListSubscriptions({ ...common, quick: options.quick });
   if (options.only.has('audit_verify')) await benchAuditVerify({ install, events: options.quick ? 50_000 : 1_000_000 });
   note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
 } catch (error) {

@@ -1,3 +1,4 @@
+export * from './catalogue/subscribers.js';
 export * from './error-codes.js';
 export * from './field-catalogue.js';
 export * from './masks.js';
@@ -11,3 +12,4 @@ export * from './schemas/custom-field.schema.js';
 export * from './schemas/record.schema.js';
 export * from './schemas/reveal.schema.js';
 export * from './schemas/saved-view.schema.js';
+export * from './validators/uscc.js';

@@ -51,15 +51,16 @@ describe('default roles', () => {
 });
 
 describe('personal-data permissions, derived from the field catalogue', () => {
-  it('are every permission on an object with personal fields other than the staff directory (contacts.*, the service and marketing objects…)', () => {
-    const personal = ['contacts', 'deals', 'activities', 'cases', 'consents'];
+  it('are every permission on an object with personal fields other than the staff directory (contacts.*, deals.*, the service, marketing and subscriber objects…)', () => {
+    const personal = ['contacts', 'deals', 'activities', 'cases', 'consents', 'households', 'billing_accounts', 'subscription_history', 'devices'];
     expect(fieldRuleObjects).toEqual(expect.arrayContaining([...personal, 'users']));
     expect(personalDataObjects).toEqual(expect.arrayContaining(personal));
-    for (const plain of ['accounts', 'channels', 'campaigns', 'users']) expect(personalDataObjects, plain).not.toContain(plain);
-    expect([...personalDataPermissions].sort()).toEqual(
-      permissions.filter((p) => (personalDataObjects as readonly string[]).includes(p.split('.')[0] ?? '')).sort(),
-    );
-    for (const p of ['accounts.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign']) expect(isPersonalDataPermission(p), p).toBe(false);
+    for (const plain of ['accounts', 'agency_links', 'brands', 'subscriptions', 'channels', 'campaigns', 'users'])
+      expect(personalDataObjects, plain).not.toContain(plain);
+    for (const object of personal)
+      expect(personalDataPermissions, object).toEqual(expect.arrayContaining(permissions.filter((p) => p.startsWith(`${object}.`))));
+    for (const p of ['accounts.read', 'subscriptions.lifecycle', 'brands.read', 'users.read', 'users.manage', 'audit.read', 'roles.assign'])
+      expect(isPersonalDataPermission(p), p).toBe(false);
   });
 });
 

@@ -25,6 +25,7 @@ import { passkeyRoutes } from '../modules/passkeys/passkey.routes.js';
 import { savedViewRoutes } from '../modules/saved-views/saved-view.routes.js';
 import { securityRoutes } from '../modules/security/security.routes.js';
 import { ssoLinkRoutes } from '../modules/security/sso-link.routes.js';
+import { subscriberRoutes } from '../modules/subscribers/subscriber.routes.js';
 import { userRoutes } from '../modules/users/user.routes.js';
 import type { Kernel } from '../platform/kernel.js';
 import { createMailer } from '../platform/notify/mailer.js';
@@ -51,6 +52,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   caseRoutes(app, store);
   consentRoutes(app, store);
   campaignRoutes(app, store);
+  subscriberRoutes(app, store);
   auditVerifyRoutes(app, kernel);
   userRoutes(app, kernel, mailer);
   securityRoutes(app, kernel);

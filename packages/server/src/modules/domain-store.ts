@@ -1,17 +1,30 @@
 import { ProtectedStore } from '../platform/data/protected-store.js';
 import type { AuditedTransaction, Kernel } from '../platform/kernel.js';
+import { defineAccountRules } from './accounts/account.rules.js';
 import { defineActivityRules } from './activities/activity.rules.js';
 import { adSalesRules } from './ad-sales/ad-sales.rules.js';
 import { defineCampaignRules } from './campaigns/campaign.rules.js';
 import { defineCaseRules } from './cases/case.rules.js';
 import { defineConsentRules } from './consents/consent.rules.js';
+import { defineContactRules } from './contacts/contact.rules.js';
 import { licensingRules } from './licensing/licensing.rules.js';
+import { defineSubscriberRules } from './subscribers/subscriber.rules.js';
 
 /** Registers one domain's business rules (caps, conflicts, transitions, derived values) on a store. */
 export type DomainRules = (store: ProtectedStore) => void;
 
 /** Every domain's rules, one line per domain (`modules/<domain>/<domain>.rules.ts`). */
-const domainRules: DomainRules[] = [adSalesRules, licensingRules, defineActivityRules, defineCaseRules, defineConsentRules, defineCampaignRules];
+const domainRules: DomainRules[] = [
+  defineAccountRules,
+  defineContactRules,
+  defineSubscriberRules,
+  adSalesRules,
+  licensingRules,
+  defineActivityRules,
+  defineCaseRules,
+  defineConsentRules,
+  defineCampaignRules,
+];
 
 /**
  * The protected store with every domain's business rules: the HTTP routes, the import, the demo

@@ -58,6 +58,13 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/me/mfa/webauthn': "the caller's own passkeys: ids, names (sealed under the caller's subject key, opened for them), times",
   'GET /api/v1/accounts': 'companies: no personal field in the catalogue',
   'GET /api/v1/accounts/:id': 'a company: no personal field in the catalogue',
+  'GET /api/v1/agency-links': 'agency ↔ advertiser links: account ids and dates',
+  'GET /api/v1/agency-links/:id': 'an agency ↔ advertiser link: account ids and dates',
+  'GET /api/v1/brands': 'brand names of advertisers (companies)',
+  'GET /api/v1/brands/:id': 'a brand name of an advertiser (a company)',
+  'GET /api/v1/subscriptions': 'subscriptions: package, price, dates, status, ids (no personal field in the catalogue)',
+  'GET /api/v1/subscriptions/:id': 'a subscription: package, price, dates, status, ids (no personal field in the catalogue)',
+  'GET /api/v1/dashboards/churn': 'counts per month',
   'GET /api/v1/teams': 'team names',
   'GET /api/v1/roles': 'the role matrix',
   'GET /api/v1/tokens': 'token ids, user ids, kinds, names (identifiers), scopes, times',
@@ -229,6 +236,125 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       const items = res.json().items as Record<string, unknown>[];
       expect(items.map((i) => i.id)).toEqual([contactIds[0]]);
       return [{ res, subjects: await contactSubjects([contactIds[0] ?? '']), fields: shown('contacts', items), actions: ['personal_data.read'] }];
+  /** A subscriber desk's records (one of each object with personal fields), made once, on first use. */
+  let desk: Promise<{ token: string; ids: Record<string, string> }> | undefined;
+  const subscriberDesk = () => {
+    desk ??= (async () => {
+      const token = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Probe Desk'));
+      const make = async (url: string, payload: object) => {
+        const res = await call(token, 'POST', url, payload);
+        expect(res.statusCode, res.body).toBe(201);
+        return String(res.json().id);
+      };
+      const contact = await make('/api/v1/contacts', { name: '孙丽', phone: '13655556666' });
+      const households = await make('/api/v1/households', { headContactId: contact, address: '成都市武侯区人民南路 9 号' });
+      const billing_accounts = await make('/api/v1/billing-accounts', {
+        contactId: contact,
+        accountNumber: 'PROBE-1',
+        billingAddress: '成都市武侯区人民南路 9 号',
+      });
+      const subscriptions = await make('/api/v1/subscriptions', {
+        billingAccountId: billing_accounts,
+        packageCode: 'BASIC',
+        packageKind: 'base',
+        priceFen: 2600,
+        startDate: '2026-01-01',
+      });
+      const devices = await make('/api/v1/devices', {
+        subscriptionId: subscriptions,
+        billingAccountId: billing_accounts,
+        kind: 'stb',
+        serialNumber: 'PROBE-STB-0001',
+      });
+      const activated = await call(token, 'POST', `/api/v1/subscriptions/${subscriptions}/activate`, { reason: '装机完成 probe' });
+      expect(activated.statusCode, activated.body).toBe(200);
+      return { token, ids: { households, billing_accounts, subscriptions, devices } };
+    })();
+    return desk;
+  };
+  const rowSubjects = async (table: string, ids: string[]) =>
+    ids.length
+      ? (await (db() as unknown as import('kysely').Kysely<any>).selectFrom(table).select('subject_id').where('id', 'in', ids).execute()).map((r) =>
+          String(r.subject_id),
+        )
+      : [];
+  const shownOf = (object: 'households' | 'billing_accounts' | 'devices' | 'subscription_history', items: Record<string, unknown>[]) =>
+    protectedFields(object).filter((f) => items.some((item) => item[f] !== undefined && item[f] !== null));
+  /** The list and the get of an object of the subscriber desk. */
+  const deskProbes = (object: 'households' | 'billing_accounts' | 'devices', plural: string) => ({
+    [`GET /api/v1/${plural}`]: async (): Promise<ProbeCall[]> => {
+      const { token } = await subscriberDesk();
+      const res = await call(token, 'GET', `/api/v1/${plural}?limit=50`);
+      const items = res.json().items as { id: string }[];
+      return [
+        {
+          res,
+          subjects: await rowSubjects(
+            object,
+            items.map((i) => i.id),
+          ),
+          fields: shownOf(object, items),
+          actions: ['personal_data.read'],
+        },
+      ];
+    },
+    [`GET /api/v1/${plural}/:id`]: async (): Promise<ProbeCall[]> => {
+      const { token, ids } = await subscriberDesk();
+      const id = ids[object] as string;
+      const res = await call(token, 'GET', `/api/v1/${plural}/${id}`);
+      return [{ res, subjects: await rowSubjects(object, [id]), fields: shownOf(object, [res.json()]), actions: ['personal_data.read'] }];
+    },
+  });
+
+  /** How to call each GET route that returns personal data, as a caller allowed to see it. */
+  const probes: Record<string, () => Promise<ProbeCall[]>> = {
+    ...deskProbes('households', 'households'),
+    ...deskProbes('billing_accounts', 'billing-accounts'),
+    ...deskProbes('devices', 'devices'),
+    'GET /api/v1/subscription-history': async () => {
+      const { token, ids } = await subscriberDesk();
+      const res = await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`);
+      const items = res.json().items as { id: string }[];
+      return [
+        {
+          res,
+          subjects: await rowSubjects(
+            'subscription_history',
+            items.map((i) => i.id),
+          ),
+          fields: shownOf('subscription_history', items),
+          actions: ['personal_data.read'],
+        },
+      ];
+    },
+    'GET /api/v1/subscription-history/:id': async () => {
+      const { token, ids } = await subscriberDesk();
+      const [entry] = (await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`)).json().items as { id: string }[];
+      const res = await call(token, 'GET', `/api/v1/subscription-history/${entry?.id}`);
+      return [
+        {
+          res,
+          subjects: await rowSubjects('subscription_history', [String(entry?.id)]),
+          fields: shownOf('subscription_history', [res.json()]),
+          actions: ['personal_data.read'],
+        },
+      ];
+    },
+    'GET /api/v1/subscriptions/:id/history': async () => {
+      const { token, ids } = await subscriberDesk();
+      const res = await call(token, 'GET', `/api/v1/subscriptions/${ids.subscriptions}/history`);
+      const items = res.json().items as { id: string }[];
+      return [
+        {
+          res,
+          subjects: await rowSubjects(
+            'subscription_history',
+            items.map((i) => i.id),
+          ),
+          fields: shownOf('subscription_history', items),
+          actions: ['personal_data.read'],
+        },
+      ];
     },
     'GET /api/v1/contacts': async () => {
       const list = await call(managerToken, 'GET', '/api/v1/contacts?limit=50');

@@ -4,6 +4,7 @@ import { marketingFields, marketingObjects } from './marketing.js';
 import { partiesFields, partiesObjects } from './parties.js';
 import { serviceFields, serviceObjects } from './service.js';
 import { staffFields, staffObjects } from './staff.js';
+import { subscribersFields, subscribersObjects } from './subscribers.js';
 import type { FieldSpec, ObjectCatalogue, ObjectSpec } from './types.js';
 
 /**
@@ -18,6 +19,7 @@ export const fieldCatalogue = {
   ...licensingFields,
   ...serviceFields,
   ...marketingFields,
+  ...subscribersFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
@@ -27,6 +29,7 @@ export const objectSpecs = {
   ...licensingObjects,
   ...serviceObjects,
   ...marketingObjects,
+  ...subscribersObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;

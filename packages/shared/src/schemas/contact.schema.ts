@@ -31,6 +31,8 @@ export const contactCreate = z
     wechatId: wechatId.optional(),
     jobTitle: jobTitle.optional(),
     accountId: idSchema.optional(),
+    guardianId: idSchema.optional(),
+    householdId: idSchema.optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.optional(),
     custom: customValuesInput,
@@ -48,6 +50,8 @@ export const contactPatch = z
     wechatId: wechatId.nullable().optional(),
     jobTitle: jobTitle.nullable().optional(),
     accountId: idSchema.nullable().optional(),
+    guardianId: idSchema.nullable().optional(),
+    householdId: idSchema.nullable().optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.nullable().optional(),
     custom: customValuesInput,
@@ -59,6 +63,12 @@ export const contactListQuery = z
   .object({
     ...pageQuery,
     accountId: idSchema.optional(),
+    guardianId: idSchema.optional(),
+    householdId: idSchema.optional(),
+    isMinor: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     ownerId: idSchema.optional(),
     teamId: idSchema.optional(),
     email: z.string().max(254).optional(),
@@ -89,6 +99,9 @@ export const contactView = z.object({
   wechatId: z.string().nullable().optional(),
   jobTitle: z.string().nullable().optional(),
   accountId: z.string().nullable(),
+  isMinor: z.boolean().nullable(),
+  guardianId: z.string().nullable(),
+  householdId: z.string().nullable(),
   ownerId: z.string(),
   teamId: z.string().nullable(),
   createdAt: z.string(),

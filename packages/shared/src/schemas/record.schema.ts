@@ -77,7 +77,14 @@ export interface RecordSchemas {
   sortFields: string[];
 }
 
-export function recordSchemas(object: StoreObject, overrides: { create?: Record<string, ZodType>; patch?: Record<string, ZodType> } = {}): RecordSchemas {
+/**
+ * `overrides.create` / `overrides.patch` replace a field's validator; `overrides.omit` leaves fields out
+ * of a create or a patch (fields only the object's own actions change, such as a lifecycle status).
+ */
+export function recordSchemas(
+  object: StoreObject,
+  overrides: { create?: Record<string, ZodType>; patch?: Record<string, ZodType>; omit?: { create?: readonly string[]; patch?: readonly string[] } } = {},
+): RecordSchemas {
   const fields = Object.entries(fieldCatalogue[object] as ObjectCatalogue);
   const writable = fields.filter(([, spec]) => !spec.system);
   const create: Record<string, ZodType> = {};
@@ -87,6 +94,8 @@ export function recordSchemas(object: StoreObject, overrides: { create?: Record<
     create[name] = overrides.create?.[name] ?? (spec.required ? input : input.nullable().optional());
     patch[name] = overrides.patch?.[name] ?? (spec.required ? input.optional() : input.nullable().optional());
   }
+  for (const name of overrides.omit?.create ?? []) delete create[name];
+  for (const name of overrides.omit?.patch ?? []) delete patch[name];
   create.custom = customValuesInput;
   patch.custom = customValuesInput;
   const view: Record<string, ZodType> = {};

@@ -18,11 +18,12 @@ import { exportRecords } from '../../platform/data/export-records.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import { AppError } from '../../platform/errors.js';
 import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
+import { householdRoutes } from './household.routes.js';
 
-const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse, 429: errorResponse };
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
 const tags = ['contacts'];
-const definedOnly = (values: Record<string, string | undefined>) =>
-  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const definedOnly = (values: Record<string, string | boolean | undefined>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | boolean>;
 const searchRules =
   'Exact match through a blind index; every search is audited, misses included; searching by a field you see masked counts against your quota (CASTELLAN_MASKED_SEARCH_PER_MINUTE / _PER_DAY; past it: 429 rate_limited)';
 
@@ -31,9 +32,13 @@ export interface ContactRouteOptions {
   revealReasons: readonly [string, ...string[]];
 }
 
-/** Contacts: natural persons. Every call is one call into the protected store. */
+/**
+ * Contacts: natural persons, with their households. Every call is one call into the protected store;
+ * the store derives the minor flag and checks the guardian (contact.rules.ts).
+ */
 export function contactRoutes(app: FastifyInstance, store: ProtectedStore, options: ContactRouteOptions): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  householdRoutes(app, store);
 
   r.get('/api/v1/contacts', {
     config: { access: { permission: 'contacts.read' } },

@@ -450,7 +450,7 @@ export class ProtectedStore {
         if (this.kernel.db.dialect === 'postgres') row = await loadInScope(tx, actor, object, id);
       }
       const before = plainRecord(plan, row);
-      const derived = await this.derive(tx, actor, object, patch, before);
+      const derived = await this.derive(tx, actor, object, patch, before, this.storedForDerive(plan, row, patch));
       const changes: Record<string, unknown> = { updated_at: nowIso(), ...plainColumns(plan, { ...patch, ...derived }), ...derivedColumns(plan, derived) };
       if (plan.owned && ('ownerId' in patch || 'teamId' in patch)) {
         const ownership = await resolveOwnership(tx, actor, object, {
@@ -605,13 +605,25 @@ export class ProtectedStore {
     object: StoreObject,
     input: RecordValues,
     previous: PlainRecord | undefined,
+    stored: Record<string, string | null> = {},
   ): Promise<Record<string, Value>> {
     const rules = this.rules.get(object);
     if (!rules?.derive) return {};
-    const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous);
+    const derived = await rules.derive(ruleContext(tx, actor, this.kernel.db.dialect), input, previous, stored);
     const plan = this.plan(object);
     for (const name of Object.keys(derived)) if (plan.encrypted.some((f) => f.name === name)) throw new Error(`derive may not set the encrypted field ${name}`);
     return derived;
+  }
+
+  /** The stored personal values an update's derive asks for (`deriveFrom`) and the patch does not give; decrypted in memory only. */
+  private storedForDerive(plan: TablePlan, row: Row, patch: RecordValues): Record<string, string | null> {
+    const wanted = (this.rules.get(plan.object as StoreObject)?.deriveFrom ?? [])
+      .filter((name) => !(name in patch))
+      .map((name) => plan.encrypted.find((f) => f.name === name))
+      .filter((f): f is PlannedField => f !== undefined);
+    if (wanted.length === 0) return {};
+    const key = subjectKeyOf(this.kernel, row, plan);
+    return key ? decodePersonalValues(this.kernel.suite, plan, row, key, wanted) : {};
   }
 
   /** 409 while another record names this one (a channel by its bookings, a title by its licences). */

@@ -45,7 +45,14 @@ export interface ObjectRules {
     rc: RuleContext,
     input: Readonly<Record<string, Value | undefined>>,
     previous: PlainRecord | undefined,
+    stored: Readonly<Record<string, string | null>>,
   ): Promise<Record<string, Value>> | Record<string, Value>;
+  /**
+   * Personal fields whose stored values `derive` needs on an update that does not give them (a minor
+   * flag recomputed from the stored birth date at every write): the store decrypts them in memory,
+   * inside the door, and passes them as `stored`; they are never written anywhere in plaintext.
+   */
+  deriveFrom?: readonly string[];
 }
 
 export function ruleContext(tx: AuditedTransaction, actor: Actor, dialect: 'sqlite' | 'postgres', now = new Date()): RuleContext {

@@ -18,6 +18,8 @@ import { channelsMigration } from './migrations/015-channels.js';
 import { airtimeMigration } from './migrations/016-airtime.js';
 import { dealsBookingsContractsMigration } from './migrations/017-deals-bookings-contracts.js';
 import { licensingMigration } from './migrations/018-licensing.js';
+import { partiesMigration } from './migrations/019-parties.js';
+import { subscribersMigration } from './migrations/020-subscribers.js';
 import { activitiesAndCasesMigration } from './migrations/021-activities-and-cases.js';
 import { consentsAndCampaignsMigration } from './migrations/022-consents-and-campaigns.js';
 import { customFieldsMigration } from './migrations/023-custom-fields-and-saved-views.js';
@@ -46,6 +48,8 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '023-custom-fields-and-saved-views': customFieldsMigration(dialect),
     '021-activities-and-cases': activitiesAndCasesMigration(dialect),
     '022-consents-and-campaigns': consentsAndCampaignsMigration(dialect),
+    '019-parties': partiesMigration(dialect),
+    '020-subscribers': subscribersMigration(dialect),
   };
 }
 
