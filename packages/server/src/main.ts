@@ -34,9 +34,24 @@ exportCommand(program);
 demoCommand(program);
 auditExportCommands(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`castellan: ${message}\n`);
-  process.exit(1);
+let settled = false;
+// A verb whose work stopped waiting on nothing (a deadlock) must not look like success.
+process.on('exit', (code) => {
+  if (!settled && code === 0) {
+    process.stderr.write('castellan: the command stopped before finishing (internal error: it waited on something that never came)\n');
+    process.exitCode = 70;
+  }
 });
+
+program
+  .parseAsync(process.argv)
+  .then(() => {
+    settled = true;
+  })
+  .catch((error: unknown) => {
+    settled = true;
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    const message = error instanceof ConfigError || error instanceof AppError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`castellan: ${message}\n`);
+    process.exit(1);
+  });

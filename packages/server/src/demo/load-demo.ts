@@ -7,10 +7,23 @@ import { demoAirtime, demoChannels, demoDeals } from './demo-ad-sales.js';
 import type { DemoContext, DemoStep } from './demo-context.js';
 import { demoLicensing } from './demo-licensing.js';
 import { demoAccounts, demoBusinessContacts } from './demo-parties.js';
+import { demoAgencyLinks, demoCases, demoConsents } from './demo-service.js';
+import { demoSubscribers } from './demo-subscribers.js';
 import { createDemoStaff, type DemoAccount, demoLoaded } from './demo-users.js';
 
 /** The demo data set, in order (later steps use what earlier ones made). Each domain adds its steps. */
-export const demoSteps: DemoStep[] = [demoAccounts, demoBusinessContacts, demoChannels, demoAirtime, demoDeals, demoLicensing];
+export const demoSteps: DemoStep[] = [
+  demoAccounts,
+  demoBusinessContacts,
+  demoChannels,
+  demoAirtime,
+  demoDeals,
+  demoLicensing,
+  demoAgencyLinks,
+  demoSubscribers,
+  demoCases,
+  demoConsents,
+];
 
 export interface DemoOptions {
   /** 1 = the full data set; tests use less. */

@@ -212,30 +212,6 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     ];
   };
 
-  /** How to call each GET route that returns personal data, as a caller allowed to see it. */
-  const probes: Record<string, () => Promise<ProbeCall[]>> = {
-    'GET /api/v1/activities': async () => serviceProbe((await service()).agent, '/api/v1/activities', 'activities'),
-    'GET /api/v1/activities/:id': async () => serviceProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
-    'GET /api/v1/cases': async () => serviceProbe((await service()).agent, '/api/v1/cases', 'cases'),
-    'GET /api/v1/cases/:id': async () => serviceProbe((await service()).agent, `/api/v1/cases/${(await service()).caseId}`, 'cases'),
-    'GET /api/v1/consents': async () => serviceProbe((await service()).agent, '/api/v1/consents', 'consents'),
-    'GET /api/v1/consents/:id': async () => serviceProbe((await service()).agent, `/api/v1/consents/${(await service()).consent}`, 'consents'),
-    'GET /api/v1/timeline/:object/:id': async () => {
-      const { agent, caseId, activity } = await service();
-      const res = await call(agent, 'GET', `/api/v1/timeline/cases/${caseId}`);
-      const activities = res
-        .json()
-        .items.filter((i: { type: string }) => i.type === 'activity')
-        .map((i: { activity: Record<string, unknown> }) => i.activity);
-      expect(activities.map((a: { id: string }) => a.id)).toContain(activity);
-      return [{ res, subjects: await subjectsOf('activities', [activity]), fields: shown('activities', activities), actions: ['personal_data.read'] }];
-    },
-    'GET /api/v1/campaigns/:id/audience': async () => {
-      const { marketing, campaign } = await service();
-      const res = await call(marketing, 'GET', `/api/v1/campaigns/${campaign}/audience`);
-      const items = res.json().items as Record<string, unknown>[];
-      expect(items.map((i) => i.id)).toEqual([contactIds[0]]);
-      return [{ res, subjects: await contactSubjects([contactIds[0] ?? '']), fields: shown('contacts', items), actions: ['personal_data.read'] }];
   /** A subscriber desk's records (one of each object with personal fields), made once, on first use. */
   let desk: Promise<{ token: string; ids: Record<string, string> }> | undefined;
   const subscriberDesk = () => {
@@ -308,6 +284,29 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
 
   /** How to call each GET route that returns personal data, as a caller allowed to see it. */
   const probes: Record<string, () => Promise<ProbeCall[]>> = {
+    'GET /api/v1/activities': async () => serviceProbe((await service()).agent, '/api/v1/activities', 'activities'),
+    'GET /api/v1/activities/:id': async () => serviceProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
+    'GET /api/v1/cases': async () => serviceProbe((await service()).agent, '/api/v1/cases', 'cases'),
+    'GET /api/v1/cases/:id': async () => serviceProbe((await service()).agent, `/api/v1/cases/${(await service()).caseId}`, 'cases'),
+    'GET /api/v1/consents': async () => serviceProbe((await service()).agent, '/api/v1/consents', 'consents'),
+    'GET /api/v1/consents/:id': async () => serviceProbe((await service()).agent, `/api/v1/consents/${(await service()).consent}`, 'consents'),
+    'GET /api/v1/timeline/:object/:id': async () => {
+      const { agent, caseId, activity } = await service();
+      const res = await call(agent, 'GET', `/api/v1/timeline/cases/${caseId}`);
+      const activities = res
+        .json()
+        .items.filter((i: { type: string }) => i.type === 'activity')
+        .map((i: { activity: Record<string, unknown> }) => i.activity);
+      expect(activities.map((a: { id: string }) => a.id)).toContain(activity);
+      return [{ res, subjects: await subjectsOf('activities', [activity]), fields: shown('activities', activities), actions: ['personal_data.read'] }];
+    },
+    'GET /api/v1/campaigns/:id/audience': async () => {
+      const { marketing, campaign } = await service();
+      const res = await call(marketing, 'GET', `/api/v1/campaigns/${campaign}/audience`);
+      const items = res.json().items as Record<string, unknown>[];
+      expect(items.map((i) => i.id)).toEqual([contactIds[0]]);
+      return [{ res, subjects: await contactSubjects([contactIds[0] ?? '']), fields: shown('contacts', items), actions: ['personal_data.read'] }];
+    },
     ...deskProbes('households', 'households'),
     ...deskProbes('billing_accounts', 'billing-accounts'),
     ...deskProbes('devices', 'devices'),

@@ -174,7 +174,7 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer)
       params: z.object({ key: z.enum(roleKeys) }).strict(),
       body: z
         .object({
-          permissions: z.array(z.string().max(50)).max(50).optional(),
+          permissions: z.array(z.string().max(60)).max(500).optional(),
           scope: z.record(z.string().max(30), z.string().max(10)).optional(),
           fields: z.record(z.string().max(30), z.record(z.string().max(30), z.string().max(10))).optional(),
         })

@@ -297,7 +297,8 @@ export class ProtectedStore {
       }
       return ids;
     });
-    if (inputs.length >= 1000) await refreshPlannerStatistics(this.kernel, object);
+    // Inside a unit of work the statistics wait for its end (ANALYZE outside it would wait for the unit on SQLite).
+    if (inputs.length >= 1000 && !this.unit) await refreshPlannerStatistics(this.kernel, object);
     return ids;
   }
 
