@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { auditVerifyCommand } from './cli/audit.command.js';
 import { auditExportCommands } from './cli/audit-export.command.js';
 import { exportCommand } from './cli/export.command.js';
+import { importCommand } from './cli/import.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
@@ -30,6 +31,7 @@ tokenCommands(program);
 keysCommands(program);
 auditVerifyCommand(program);
 exportCommand(program);
+importCommand(program);
 auditExportCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
 import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { domainStore } from '../modules/domain-store.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { importRoutes } from '../modules/imports/import.routes.js';
 import { keyRoutes } from '../modules/keys/key.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
 import { myTokenRoutes } from '../modules/me/my-tokens.routes.js';
@@ -44,4 +45,5 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   accessReviewRoutes(app, kernel);
   auditRoutes(app, kernel, store);
   keyRoutes(app, kernel);
+  importRoutes(app, kernel, store);
 }

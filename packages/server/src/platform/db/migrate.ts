@@ -15,6 +15,7 @@ import { maskedSearchAndAuditSealMigration } from './migrations/012-masked-searc
 import { oidcLinksMigration } from './migrations/013-oidc-links.js';
 import { sealedStaffDetailsMigration } from './migrations/014-sealed-staff-details.js';
 import { channelsMigration } from './migrations/015-channels.js';
+import { importsMigration } from './migrations/024-imports.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -34,6 +35,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '013-oidc-links': oidcLinksMigration(),
     '014-sealed-staff-details': sealedStaffDetailsMigration(dialect),
     '015-channels': channelsMigration(),
+    '024-imports': importsMigration(dialect),
   };
 }
 
