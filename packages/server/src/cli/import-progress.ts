@@ -3,7 +3,7 @@ import type { ImportJob } from '../platform/data/import-jobs.js';
 const number = (n: number) => n.toLocaleString('en-US');
 
 /**
- * The import's progress on stderr: a bar redrawn in place on a terminal, one line every five
+ * The import's progress on stderr: a bar redrawn in place on a terminal, one line every two
  * seconds otherwise (logs, CI). The fraction is of the file's bytes read in the current pass.
  */
 export class ImportProgress {
@@ -27,7 +27,7 @@ export class ImportProgress {
       const filled = Math.round(fraction * width);
       process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
       this.drawn = true;
-    } else if (Date.now() - this.lastLine >= 5000) {
+    } else if (Date.now() - this.lastLine >= 2000) {
       this.lastLine = Date.now();
       process.stderr.write(`castellan import: ${text}\n`);
     }
