@@ -18,21 +18,26 @@ export async function* exportRecords(
   object: ScopedResource,
   format: ExportFormat,
 ): AsyncGenerator<string> {
+  let columns: string[] | undefined;
+  for await (const record of exportedRecords(store, actor, context, object)) {
+    if (format === 'jsonl') yield `${JSON.stringify(record)}\n`;
+    else {
+      if (!columns) {
+        columns = Object.keys(record).filter((k) => k !== 'maskedFields');
+        yield `${columns.join(',')}\n`;
+      }
+      yield `${columns.map((c) => csvCell(record[c])).join(',')}\n`;
+    }
+  }
+}
+
+/** The records an export gives, page by page through the door (scope, field rules, masking, audit per page). */
+export async function* exportedRecords(store: ProtectedStore, actor: Actor, context: RequestContext, object: ScopedResource): AsyncGenerator<PresentedRecord> {
   if (!can(actor, `${object}.export` as never)) throw forbidden(`missing permission ${object}.export`);
   let cursor: string | undefined;
-  let columns: string[] | undefined;
   do {
     const page = await store.list(actor, context, object, { limit: 200, cursor, purpose: 'export' });
-    for (const record of page.items) {
-      if (format === 'jsonl') yield `${JSON.stringify(record)}\n`;
-      else {
-        if (!columns) {
-          columns = Object.keys(record).filter((k) => k !== 'maskedFields');
-          yield `${columns.join(',')}\n`;
-        }
-        yield `${columns.map((c) => csvCell(record[c])).join(',')}\n`;
-      }
-    }
+    yield* page.items;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }
