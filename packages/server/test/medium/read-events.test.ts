@@ -22,6 +22,7 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/openapi.json': 'API description',
   'GET /api/v1/channels': 'reference data: channels hold no personal field',
   'GET /api/v1/channels/:id': 'reference data: channels hold no personal field',
+  'GET /api/v1/imports/:id': "an import's counters and its report of bad rows: line, file column and reason, never a cell's value",
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',
