@@ -1,12 +1,17 @@
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readSpool, removeSpool, spoolPath, writeSpool } from '../../src/platform/data/import-spool.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
 import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+
+/** The temp-file module exceljs' streaming reader would copy a worksheet to (in plaintext). */
+const excelRequire = createRequire(createRequire(import.meta.url).resolve('exceljs'));
+const excelTmp = excelRequire('tmp') as { file: (...args: unknown[]) => unknown };
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -50,10 +55,11 @@ describe.each(testDialects)('imports over HTTP on %s', (dialect) => {
   });
   afterAll(async () => stopTestApp({ install, app }));
 
-  it('imports an XLSX workbook (text and number cells, a mapping, an ignored column) and reports its bad rows', async () => {
+  it('imports an XLSX workbook (text, number and date cells, a mapping, an ignored column) and reports its bad rows, writing no temporary file', async () => {
+    const tmpFiles = vi.spyOn(excelTmp, 'file');
     const file = await workbook([
       ['Full name', 'Mail', 'birthDate', 'wechatId', 'Notes'],
-      ['王芳', 'wang.fang@example.cn', '1990-05-17', 12345678, 'ignored'],
+      ['王芳', 'wang.fang@example.cn', new Date(Date.UTC(1990, 4, 17)), 12345678, 'ignored'],
       ['Lucas Martin', 'lucas.martin@example.fr', '1985-11-02', null, null],
       ['Bad Mail', 'no-at-sign', null, null, null],
     ]);
@@ -67,6 +73,8 @@ describe.each(testDialects)('imports over HTTP on %s', (dialect) => {
     const listed = await app.inject({ method: 'GET', url: '/api/v1/contacts?limit=50', headers: auth('manager') });
     const wang = listed.json().items.find((c: { name: string }) => c.name === '王芳');
     expect(wang).toMatchObject({ email: 'wang.fang@example.cn', birthDate: '1990-05-17', wechatId: '12345678' });
+    expect(tmpFiles).not.toHaveBeenCalled();
+    tmpFiles.mockRestore();
   });
 
   it('by default imports nothing when a row is bad, and says which', async () => {

@@ -54,7 +54,7 @@ class RefusedRows extends Error {
 
 /** The header row, then the data rows. */
 async function headerAndRows(open: OpenFile, format: ImportFormat): Promise<{ header: string[]; rows: AsyncGenerator<SourceRow> }> {
-  const rows = readRows(open(), format);
+  const rows = readRows(open, format);
   const first = await rows.next();
   return { header: first.done ? [] : first.value.cells, rows };
 }

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+import { PassThrough, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { unprocessable } from '../errors.js';
@@ -15,11 +16,12 @@ export interface SourceRow {
 
 /**
  * Reads a CSV or XLSX file as a stream of rows, the header first, holding only the current rows in
- * memory (csv-parse's stream parser; exceljs' streaming WorkbookReader, first worksheet). XLSX keeps
- * its shared-string table in memory, as the format requires. Parse errors name the line, never the text.
+ * memory (csv-parse's stream parser; exceljs' streaming WorkbookReader, first worksheet, after a first
+ * pass for its shared strings and styles). XLSX keeps its shared-string table in memory, as the format
+ * requires. Nothing is written to disk. Parse errors name the line, never the text.
  */
-export function readRows(input: Readable, format: ImportFormat): AsyncGenerator<SourceRow> {
-  return format === 'csv' ? csvRows(input) : xlsxRows(input);
+export function readRows(open: () => Readable, format: ImportFormat): AsyncGenerator<SourceRow> {
+  return format === 'csv' ? csvRows(open()) : xlsxRows(open);
 }
 
 async function* csvRows(input: Readable): AsyncGenerator<SourceRow> {
@@ -34,15 +36,58 @@ async function* csvRows(input: Readable): AsyncGenerator<SourceRow> {
   }
 }
 
-async function* xlsxRows(input: Readable): AsyncGenerator<SourceRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  });
+/** What exceljs' streaming reader needs before a worksheet can be parsed as it streams by. */
+interface WorkbookParts {
+  sharedStrings?: unknown[];
+  styles?: unknown;
+  workbookRels?: unknown;
+  properties?: unknown;
+  model?: unknown;
+}
+
+type ReaderInternals = WorkbookParts & {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+};
+
+const require = createRequire(import.meta.url);
+/** The zip parser exceljs itself streams with (its own dependency, so the same version). */
+const unzip = createRequire(require.resolve('exceljs'))('unzipper') as { Parse(options: { forceStream: boolean }): NodeJS.ReadWriteStream };
+const readerOptions = { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' } as const;
+
+/**
+ * First pass over the workbook: only its relations, workbook, styles and shared strings (worksheets
+ * are drained unread). exceljs' streaming reader copies a worksheet that comes before the shared
+ * strings (Excel's own order) or in a workbook without them to a temporary file in plaintext; with
+ * these parts known in advance it parses every worksheet as it streams by, and date cells are dates.
+ */
+async function workbookParts(input: Readable): Promise<WorkbookParts> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(new PassThrough(), readerOptions) as unknown as ReaderInternals;
+  const zip = input.pipe(unzip.Parse({ forceStream: true }));
+  input.on('error', (error) => (zip as unknown as Readable).destroy(error));
+  for await (const entry of zip as unknown as AsyncIterable<Readable & { path: string; autodrain(): void }>) {
+    if (entry.path === 'xl/_rels/workbook.xml.rels') await reader._parseRels(entry);
+    else if (entry.path === 'xl/workbook.xml') await reader._parseWorkbook(entry);
+    else if (entry.path === 'xl/styles.xml') await reader._parseStyles(entry);
+    else if (entry.path === 'xl/sharedStrings.xml') for await (const _ of reader._parseSharedStrings(entry)) void _;
+    else entry.autodrain();
+  }
+  return {
+    sharedStrings: reader.sharedStrings ?? [],
+    styles: reader.styles,
+    workbookRels: reader.workbookRels ?? [],
+    properties: reader.properties,
+    model: reader.model,
+  };
+}
+
+async function* xlsxRows(open: () => Readable): AsyncGenerator<SourceRow> {
   try {
+    const parts = await workbookParts(open());
+    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(open(), readerOptions);
+    Object.assign(workbook, parts);
     for await (const worksheet of workbook) {
       for await (const row of worksheet) {
         const values = row.values as unknown[];
