@@ -1,8 +1,9 @@
+import type { BlindIndexKind } from '@castellan/shared';
 import type { Kysely } from 'kysely';
 import type { Kernel } from '../kernel.js';
 import { decodePersonalValues, fieldBlindIndex } from './record-codec.js';
 import type { RecordValues } from './store-values.js';
-import { bidxColumn, encColumn, type PlannedField, type TablePlan } from './table-plan.js';
+import { bidxColumn, blindIndexBits, encColumn, type PlannedField, type TablePlan } from './table-plan.js';
 
 type AnyDb = Kysely<any>;
 
@@ -23,11 +24,10 @@ export function rowDigests(kernel: Kernel, plan: TablePlan, fields: readonly Pla
   for (const field of fields) {
     const value = values[field.name];
     if (typeof value !== 'string' || value === '') continue;
-    out.push({
-      field,
-      bidx: fieldBlindIndex(kernel.keyring, plan, field, value),
-      digest: Buffer.from(fieldBlindIndex(kernel.keyring, plan, field, value, 128), 'hex'),
-    });
+    // One MAC: the stored index is the first `bits` of the same blind index (blindIndex keeps a prefix).
+    const hex = fieldBlindIndex(kernel.keyring, plan, field, value, 128);
+    const bits = blindIndexBits[field.spec.blindIndex as BlindIndexKind];
+    out.push({ field, bidx: hex.slice(0, bits / 4), digest: Buffer.from(hex, 'hex') });
   }
   return out;
 }
@@ -43,7 +43,11 @@ const keyOf = (d: { field: PlannedField; digest: Buffer }) => `${d.field.name}:$
 export async function existingDigests(kernel: Kernel, db: AnyDb, plan: TablePlan, digests: readonly RowDigest[]): Promise<Set<string>> {
   const found = new Set<string>();
   const byField = new Map<PlannedField, RowDigest[]>();
-  for (const d of digests) byField.set(d.field, [...(byField.get(d.field) ?? []), d]);
+  for (const d of digests) {
+    const list = byField.get(d.field);
+    if (list) list.push(d);
+    else byField.set(d.field, [d]);
+  }
   const q = db;
   const table = plan.object;
   for (const [field, items] of byField) {
