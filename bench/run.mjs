@@ -53,7 +53,8 @@ try {
   if (options.only.has('get_contact')) await benchGetContact(common);
   if (options.only.has('list_contacts')) await benchListContacts(common);
   if (options.only.has('search_email')) await benchSearchEmail(common);
-  if (options.only.has('import_csv')) await runCsvImport({ root: temp.root, size: options.quick ? Math.min(5000, options.size) : options.size, rng: rng.fork(8), chunk: options.chunk });
+  if (options.only.has('import_csv'))
+    await runCsvImport({ root: temp.root, size: options.quick ? Math.min(5000, options.size) : options.size, rng: rng.fork(8), chunk: options.chunk });
   if (options.only.has('audit_verify')) await benchAuditVerify({ install, events: options.quick ? 50_000 : 1_000_000 });
   note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
 } catch (error) {
