@@ -89,6 +89,17 @@ describe.each(testDialects)('imports over HTTP on %s', (dialect) => {
     expect(after).toBe(before);
   });
 
+  it('a row the store refuses (an account nobody can see) rejects an all-or-nothing file, and only itself with skipInvalid', async () => {
+    const account = await app.inject({ method: 'POST', url: '/api/v1/accounts', headers: auth('manager'), payload: { name: 'Visible Media', kind: 'agency' } });
+    const csv = `name,email,accountId\nR1,r1@example.com,${account.json().id}\nR2,r2@example.com,01a231dd-0000-7000-8000-000000000000\nR3,r3@example.com,\n`;
+    const strict = await finished('manager', (await upload('manager', 'object=contacts', csv, 'text/csv')).json().id);
+    expect(strict).toMatchObject({ state: 'rejected', rowsImported: 0 });
+    expect(strict.problems).toEqual([{ line: 3, kind: 'refused', column: null, reason: 'accountId does not name a account you can see' }]);
+    const lenient = await finished('manager', (await upload('manager', 'object=contacts&skipInvalid=true', csv, 'text/csv')).json().id);
+    expect(lenient).toMatchObject({ state: 'done', rowsImported: 2, rowsInvalid: 1 });
+    expect(lenient.problems).toEqual(strict.problems);
+  });
+
   it('imports accounts the same way (the import is generic over the catalogue)', async () => {
     const csv = 'name,kind,country\nCCTV Advertising,advertiser,CN\nBad Kind,broadcaster,CN\n';
     const res = await upload('manager', 'object=accounts&skipInvalid=true', csv, 'text/csv');

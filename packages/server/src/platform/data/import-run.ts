@@ -191,6 +191,7 @@ export class Importer {
         let batch: AcceptedRow[] = [];
         let duplicates: RowProblem[] = [];
         const refused: RowProblem[] = [];
+        const late: RowProblem[] = [];
         const write = async () => {
           const result = await createRows(unit, tx, actor, context, job.object, batch);
           refused.push(...result.refused);
@@ -203,6 +204,7 @@ export class Importer {
           db: () => tx.trx,
           replayUntil: 0,
           problem: async (p) => {
+            if (p.kind !== 'duplicate') late.push(p); // the file changed since the first pass
             duplicates.push(p);
             if (duplicates.length >= problemBatch) {
               await insertProblems(tx.trx, job.id, duplicates);
@@ -217,7 +219,7 @@ export class Importer {
         });
         await write();
         await insertProblems(tx.trx, job.id, duplicates);
-        if (refused.length || tally.rowsInvalid) throw new RefusedRows(refused);
+        if (refused.length || late.length) throw new RefusedRows([...late, ...refused].sort((a, b) => a.line - b.line));
         Object.assign(job, tally, { state: 'done', lastCommittedLine: 0 });
         await saveJob(tx.trx, job.id, { ...counters(job), state: 'done', finished: true });
       });
@@ -225,7 +227,11 @@ export class Importer {
       if (!(error instanceof RefusedRows)) throw error;
       // The file changed between the passes, or the store refused rows: nothing was written.
       await insertProblems(db, job.id, error.problems);
-      Object.assign(job, tally, { rowsImported: 0, rowsInvalid: tally.rowsInvalid + error.problems.length, state: 'rejected' });
+      Object.assign(job, tally, {
+        rowsImported: 0,
+        rowsInvalid: tally.rowsInvalid + error.problems.filter((p) => p.kind === 'refused').length,
+        state: 'rejected',
+      });
       await saveJob(db, job.id, { ...counters(job), state: 'rejected', finished: true });
     }
   }
