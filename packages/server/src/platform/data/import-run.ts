@@ -45,6 +45,13 @@ const problemBatch = 500;
 /** Live progress of the jobs this process runs (their rows in the database lag inside a transaction). */
 const live = new Map<string, ImportJob>();
 
+/** Raised inside the all-or-nothing transaction at the first invalid row: everything rolls back, then the report is made. */
+class BadRows extends Error {
+  constructor() {
+    super('the file has invalid rows');
+  }
+}
+
 /** Raised inside the all-or-nothing transaction when the store refused a row: everything rolls back. */
 class RefusedRows extends Error {
   constructor(readonly problems: RowProblem[]) {
@@ -63,9 +70,9 @@ async function headerAndRows(open: OpenFile, format: ImportFormat): Promise<{ he
  * Imports a CSV or XLSX file into a store object (issue 8 item 8), streaming: memory holds a window
  * of rows and the file's digest set, never the file.
  *
- * All or nothing (default): a first pass validates and de-duplicates every row and records the
- * report; if any row is bad the job is `rejected` and nothing is written; otherwise a second pass
- * writes every good row in ONE transaction (a kill leaves nothing), re-checking duplicates inside it.
+ * All or nothing (default): every row is validated, de-duplicated and written in ONE transaction (a
+ * kill leaves nothing); at the first invalid row it is rolled back and a pass that writes nothing
+ * makes the report of the whole file (the job is `rejected`).
  * With skipInvalid: one pass that commits every `chunkSize` accepted rows together with their part
  * of the report and the job's counters and last committed line, in one transaction per chunk (a kill
  * leaves whole chunks), and `run` on the same job resumes after the last committed line.
@@ -90,7 +97,7 @@ export class Importer {
       format: options.format,
       userId: actor.userId,
       source: file.source,
-      state: options.skipInvalid ? 'importing' : 'validating',
+      state: 'importing',
       skipInvalid: options.skipInvalid,
       chunkSize: options.chunkSize ?? defaultChunkSize,
       mapping: options.mapping,
@@ -150,61 +157,35 @@ export class Importer {
     return job;
   }
 
+  /**
+   * All or nothing in one pass when the file is good: every row is validated, de-duplicated and
+   * written inside ONE transaction. At the first invalid row the transaction is rolled back and a
+   * second pass, writing nothing, makes the report of the whole file. Rows the store refuses are
+   * collected to the end, then everything is rolled back and they are reported.
+   */
   private async runAllOrNothing(actor: Actor, context: RequestContext, job: ImportJob, open: OpenFile, report: (force?: boolean) => void) {
     const db = this.kernel.db.kysely;
-    Object.assign(job, zeroCounters(), { state: 'validating', error: null });
+    Object.assign(job, zeroCounters(), { state: 'importing', error: null });
     await deleteProblems(db, job.id);
-    await saveJob(db, job.id, { ...zeroCounters(), state: 'validating', error: null });
-    // Pass 1: the report. Nothing is written but the problems.
-    let pending: RowProblem[] = [];
-    const first = await this.reader(actor, job, open);
-    await walkRows(this.kernel, first.rows, first.reader, job, {
-      db: () => db,
-      replayUntil: 0,
-      problem: async (p) => {
-        pending.push(p);
-        if (pending.length >= problemBatch) {
-          await insertProblems(db, job.id, pending);
-          pending = [];
-        }
-      },
-      accepted: () => undefined,
-      rowDone: async (_line, counters) => {
-        if (counters.rowsRead % 10_000 === 0) await saveJob(db, job.id, counters);
-        report();
-      },
-    });
-    await insertProblems(db, job.id, pending);
-    if (job.rowsInvalid > 0) {
-      job.state = 'rejected';
-      await saveJob(db, job.id, { ...counters(job), state: 'rejected', finished: true });
-      return;
-    }
-    // Pass 2: every good row in one transaction; duplicates are looked up again inside it.
-    job.state = 'importing';
-    await saveJob(db, job.id, { ...counters(job), state: 'importing' });
-    const second = await this.reader(actor, job, open);
+    await saveJob(db, job.id, { ...zeroCounters(), state: 'importing', error: null });
+    const { rows, reader } = await this.reader(actor, job, open);
     const tally = zeroCounters();
     try {
       await this.store.inTransaction(async (unit, tx) => {
-        await deleteProblems(tx.trx, job.id, ['duplicate']);
         let batch: AcceptedRow[] = [];
         let duplicates: RowProblem[] = [];
         const refused: RowProblem[] = [];
-        const late: RowProblem[] = [];
         const write = async () => {
           const result = await createRows(unit, tx, actor, context, job.object, batch);
           refused.push(...result.refused);
           tally.rowsImported += result.created;
-          job.rowsImported = tally.rowsImported;
           batch = [];
-          report();
         };
-        await walkRows(this.kernel, second.rows, second.reader, tally, {
+        await walkRows(this.kernel, rows, reader, tally, {
           db: () => tx.trx,
           replayUntil: 0,
           problem: async (p) => {
-            if (p.kind !== 'duplicate') late.push(p); // the file changed since the first pass
+            if (p.kind === 'invalid') throw new BadRows();
             duplicates.push(p);
             if (duplicates.length >= problemBatch) {
               await insertProblems(tx.trx, job.id, duplicates);
@@ -215,25 +196,61 @@ export class Importer {
             batch.push(row);
             if (batch.length >= writeBatch) await write();
           },
-          rowDone: () => undefined,
+          rowDone: () => {
+            Object.assign(job, tally);
+            report();
+          },
         });
         await write();
         await insertProblems(tx.trx, job.id, duplicates);
-        if (refused.length || late.length) throw new RefusedRows([...late, ...refused].sort((a, b) => a.line - b.line));
+        if (refused.length) throw new RefusedRows(refused);
         Object.assign(job, tally, { state: 'done', lastCommittedLine: 0 });
         await saveJob(tx.trx, job.id, { ...counters(job), state: 'done', finished: true });
       });
     } catch (error) {
-      if (!(error instanceof RefusedRows)) throw error;
-      // The file changed between the passes, or the store refused rows: nothing was written.
-      await insertProblems(db, job.id, error.problems);
-      Object.assign(job, tally, {
-        rowsImported: 0,
-        rowsInvalid: tally.rowsInvalid + error.problems.filter((p) => p.kind === 'refused').length,
-        state: 'rejected',
-      });
-      await saveJob(db, job.id, { ...counters(job), state: 'rejected', finished: true });
+      await rows.return(undefined);
+      if (error instanceof RefusedRows) {
+        await insertProblems(db, job.id, error.problems);
+        Object.assign(job, tally, {
+          rowsImported: 0,
+          rowsValid: tally.rowsValid - error.problems.length,
+          rowsInvalid: error.problems.length,
+          state: 'rejected',
+        });
+        await saveJob(db, job.id, { ...counters(job), state: 'rejected', finished: true });
+        return;
+      }
+      if (!(error instanceof BadRows)) throw error;
+      await this.reportOnly(actor, job, open, report);
     }
+  }
+
+  /** The report of a file that will not be imported: every row validated and de-duplicated, nothing written. */
+  private async reportOnly(actor: Actor, job: ImportJob, open: OpenFile, report: (force?: boolean) => void) {
+    const db = this.kernel.db.kysely;
+    Object.assign(job, zeroCounters(), { state: 'validating' });
+    await saveJob(db, job.id, { ...zeroCounters(), state: 'validating' });
+    let pending: RowProblem[] = [];
+    const { rows, reader } = await this.reader(actor, job, open);
+    await walkRows(this.kernel, rows, reader, job, {
+      db: () => db,
+      replayUntil: 0,
+      problem: async (p) => {
+        pending.push(p);
+        if (pending.length >= problemBatch) {
+          await insertProblems(db, job.id, pending);
+          pending = [];
+        }
+      },
+      accepted: () => undefined,
+      rowDone: async (_line, c) => {
+        if (c.rowsRead % 10_000 === 0) await saveJob(db, job.id, c);
+        report();
+      },
+    });
+    await insertProblems(db, job.id, pending);
+    job.state = 'rejected';
+    await saveJob(db, job.id, { ...counters(job), state: 'rejected', finished: true });
   }
 
   private async runInChunks(actor: Actor, context: RequestContext, job: ImportJob, open: OpenFile, report: (force?: boolean) => void) {
