@@ -48,8 +48,14 @@ export async function walkRows(kernel: Kernel, rows: AsyncIterable<SourceRow>, r
   let validInWindow = 0;
 
   const settle = async () => {
-    const lookups = window.filter((p) => p.line > on.replayUntil).flatMap((p) => p.digests);
-    const existing = lookups.length ? await existingDigests(kernel, on.db(), reader.plan, lookups) : new Set<string>();
+    // Field by field: a row found by its e-mail is not looked up again by its phone.
+    const existing = new Set<string>();
+    let open = window.filter((p) => p.line > on.replayUntil && p.digests.length > 0);
+    for (const field of fields) {
+      const lookups = open.flatMap((p) => p.digests.filter((d) => d.field === field));
+      if (lookups.length) for (const key of await existingDigests(kernel, on.db(), reader.plan, lookups)) existing.add(key);
+      open = open.filter((p) => !p.digests.some((d) => existing.has(digestKey(d))));
+    }
     for (const entry of window) {
       const replay = entry.line <= on.replayUntil;
       if (!entry.values) {
