@@ -46,7 +46,7 @@ export function importCommand(program: Command): void {
     .requiredOption('--as <email>', 'the user who imports (the audit trail names you as acting on their behalf)')
     .option('--skip-invalid', 'import the good rows in committed chunks and report the bad ones (default: any bad row imports nothing)')
     .option('--map <column=field>', 'which file column fills which field (repeatable); other columns map by their header', collect, [])
-    .option('--resume <jobId>', 'continue an import that stopped, with the same file')
+    .option('--resume <jobId>', 'continue an import that stopped, with the same file (the job keeps the options it was started with)')
     .option('--format <format>', 'csv or xlsx (default: from the file name)')
     .option('--chunk-size <rows>', 'rows per committed chunk with --skip-invalid', '5000')
     .action(async (object: string, file: string, opts: ImportFlags) => {
