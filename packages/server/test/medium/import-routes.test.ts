@@ -122,6 +122,14 @@ describe.each(testDialects)('imports over HTTP on %s', (dialect) => {
     expect(readdirSync(path.join(install.dataDir, 'imports'))).toEqual([]);
   });
 
+  it('describes the upload in the OpenAPI document: the raw file as the request body, and the job', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const post = doc.paths['/api/v1/imports'].post;
+    expect(Object.keys(post.requestBody.content)).toEqual(['text/csv', xlsxType, 'application/octet-stream']);
+    expect(Object.keys(post.responses['202'].content['application/json'].schema.properties)).toContain('rowsImported');
+    expect(doc.paths['/api/v1/imports/{id}'].get.responses['200'].content['application/json'].schema.properties.problems).toBeDefined();
+  });
+
   it('spools an upload encrypted: no plaintext on disk, frames bound to the job', async () => {
     const secret = 'spooled.secret.person@example.org';
     const text = `name,email\nSpooled,${secret}\n${'filler,row@example.org\n'.repeat(10_000)}`;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { errorResponse } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import type { ImportJob } from '../../platform/data/import-jobs.js';
 import type { ImportFormat } from '../../platform/data/import-source.js';
@@ -37,6 +38,8 @@ export function importRoutes(app: FastifyInstance, kernel: Kernel, store: Protec
         tags,
         summary: 'Start an import: the file is the body (CSV or XLSX); answers 202 with the job, then poll GET /api/v1/imports/{id}',
         querystring: startImportQuery,
+        consumes: fileTypes,
+        body: z.any().describe('the file itself, raw: CSV (UTF-8, a header row first) or an XLSX workbook (its first worksheet, a header row first)'),
         response: { 202: importJobView, ...errors },
       },
       handler: async (request, reply) => {
