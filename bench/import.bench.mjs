@@ -1,4 +1,9 @@
-import { statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBenchInstall } from './lib/install.mjs';
 import { fmt, Stopwatch, yieldToEventLoop } from './lib/measure.mjs';
 import { contactBatch } from './lib/people.mjs';
 import { benchLine, note, target } from './lib/report.mjs';
@@ -126,4 +131,71 @@ export async function runImport({ install, plain, size, chunk, rng, print }) {
     target('import', ratio, { atLeast: 0.5 });
   }
   return { ids, samples };
+}
+
+const CSV_COLUMNS = ['name', 'email', 'phone', 'idNumber', 'birthDate', 'address'];
+const csvQuote = (value) => (value === undefined || value === null ? '' : `"${String(value).replace(/"/g, '""')}"`);
+
+/**
+ * BENCH import_csv: `castellan import contacts <file.csv>` — the real, built CLI in its own process,
+ * on a fresh installation, all or nothing (both passes: validation and de-duplication of every row,
+ * then one transaction) — in contacts/s versus the crypto floor of the same contacts, measured while
+ * the file is written. Its peak RSS (the CLI prints it) must stay within 400 MiB however large the file.
+ */
+export async function runCsvImport({ root, size, rng, chunk }) {
+  const dir = path.join(root, 'csv-import');
+  mkdirSync(dir, { recursive: true });
+  const install = await createBenchInstall(dir);
+  const floor = makeCryptoFloor(install.kernel.keyring);
+  await install.close();
+  const file = path.join(dir, 'contacts.csv');
+  const out = createWriteStream(file);
+  out.write(`${CSV_COLUMNS.join(',')}\n`);
+  const floorWatch = new Stopwatch();
+  let sink = 0;
+  for (let done = 0; done < size; ) {
+    const count = Math.min(chunk, size - done);
+    const contacts = contactBatch(rng, count);
+    const ids = Array.from({ length: count }, () => newId());
+    const subjects = Array.from({ length: count }, () => newId());
+    floorWatch.start();
+    sink += floor.run(ids, subjects, contacts);
+    floorWatch.stop();
+    const text = contacts.map((c) => CSV_COLUMNS.map((k) => csvQuote(c[k])).join(',')).join('\n');
+    if (!out.write(`${text}\n`)) await once(out, 'drain');
+    done += count;
+    await yieldToEventLoop();
+  }
+  out.end();
+  await once(out, 'finish');
+  if (sink === 0) throw new Error('crypto floor produced nothing');
+
+  const env = { ...process.env, CASTELLAN_DATA_DIR: path.join(dir, 'data'), CASTELLAN_LOG_LEVEL: 'silent' };
+  const cli = fileURLToPath(new URL('../packages/server/dist/main.js', import.meta.url));
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'import', 'contacts', file, '--as', 'manager@bench.example.com'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => {
+    if (stdout.length < 100_000) stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c) => {
+    stderr += c;
+    if (stderr.length > 100_000) stderr = stderr.slice(-50_000);
+  });
+  const [code] = await once(child, 'close');
+  const seconds = (performance.now() - started) / 1000;
+  const summary = /: (\w+) · (\d+) rows read, (\d+) valid, (\d+) invalid, (\d+) duplicate, (\d+) imported/.exec(stdout);
+  const rss = Number(/peak RSS (\d+) MiB/.exec(stderr)?.[1] ?? Number.NaN);
+  if (code !== 0 || !summary || summary[1] !== 'done') throw new Error(`castellan import exited ${code}:\n${stdout.slice(0, 2000)}\n${stderr.slice(-2000)}`);
+  const rows = Number(summary[2]);
+  const importRate = rows / seconds;
+  const floorRate = size / (floorWatch.totalMs / 1000);
+  const ratio = benchLine('import_csv', importRate, floorRate, 'contacts/s');
+  note(
+    `import_csv: ${rows} rows (${summary[6]} imported, ${summary[5]} duplicates of earlier rows) from a ${fmt(statSync(file).size / 2 ** 20, 1)} MiB CSV in ${fmt(seconds, 1)} s (process start, both passes, one transaction); crypto floor ${fmt(floorWatch.totalMs / 1000, 1)} s; peak RSS ${rss} MiB (limit 400)`,
+  );
+  target('import_csv', ratio, { atLeast: 0.5 });
+  note(`import_csv: peak RSS ${rss} MiB ${rss <= 400 ? 'within' : 'OVER'} 400 MiB`);
+  rmSync(dir, { recursive: true, force: true });
 }

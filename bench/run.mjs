@@ -13,7 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { benchAuditVerify } from './audit.bench.mjs';
 import { benchListBookings } from './bookings.bench.mjs';
-import { runImport } from './import.bench.mjs';
+import { runCsvImport, runImport } from './import.bench.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { buildBaselineApp } from './lib/baseline-app.mjs';
 import { createBenchInstall } from './lib/install.mjs';
@@ -57,6 +57,8 @@ try {
   if (options.only.has('search_email')) await benchSearchEmail(common);
   if (options.only.has('list_bookings')) await benchListBookings({ ...common, bookings: options.quick ? 2_000 : 10_000 });
   if (options.only.has('list_subscriptions')) await benchListSubscriptions({ ...common, quick: options.quick });
+  if (options.only.has('import_csv'))
+    await runCsvImport({ root: temp.root, size: options.quick ? Math.min(5000, options.size) : options.size, rng: rng.fork(8), chunk: options.chunk });
   if (options.only.has('audit_verify')) await benchAuditVerify({ install, events: options.quick ? 50_000 : 1_000_000 });
   note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
 } catch (error) {

@@ -4,6 +4,7 @@ import { auditVerifyCommand } from './cli/audit.command.js';
 import { auditExportCommands } from './cli/audit-export.command.js';
 import { demoCommand } from './cli/demo.command.js';
 import { exportCommand } from './cli/export.command.js';
+import { importCommand } from './cli/import.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
@@ -32,6 +33,7 @@ keysCommands(program);
 auditVerifyCommand(program);
 exportCommand(program);
 demoCommand(program);
+importCommand(program);
 auditExportCommands(program);
 
 let settled = false;

@@ -16,6 +16,7 @@ import { contactRoutes } from '../modules/contacts/contact.routes.js';
 import { customFieldRoutes } from '../modules/custom-fields/custom-field.routes.js';
 import { domainStore } from '../modules/domain-store.js';
 import { healthRoutes } from '../modules/health/health.routes.js';
+import { importRoutes } from '../modules/imports/import.routes.js';
 import { keyRoutes } from '../modules/keys/key.routes.js';
 import { licensingRoutes } from '../modules/licensing/licensing.routes.js';
 import { meRoutes } from '../modules/me/me.routes.js';
@@ -60,4 +61,5 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   accessReviewRoutes(app, kernel);
   auditRoutes(app, kernel, store);
   keyRoutes(app, kernel);
+  importRoutes(app, kernel, store);
 }

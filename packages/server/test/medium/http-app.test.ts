@@ -321,6 +321,9 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/contacts/:id/accesses audit.personal",
         "GET /api/v1/keys keys.manage",
         "POST /api/v1/keys/rotate keys.manage",
+        "POST /api/v1/imports authenticated",
+        "GET /api/v1/imports/:id authenticated",
+        "POST /api/v1/imports/:id/resume authenticated",
       ]
     `);
   });

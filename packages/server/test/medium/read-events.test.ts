@@ -50,6 +50,7 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/license-payments': 'licence payments: dates, amounts, statuses',
   'GET /api/v1/license-payments/:id': 'a licence payment: no personal field in the catalogue',
   'GET /api/v1/dashboards/licensing': 'sums and counts by title, year, currency and month',
+  'GET /api/v1/imports/:id': "an import's counters and its report of bad rows: line, file column and reason, never a cell's value",
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',

@@ -107,6 +107,13 @@ export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
   },
   { table: 'webauthn_credentials', column: 'public_key', key: 'not_sealed', reason: 'a passkey public key: not secret' },
   {
+    table: 'import_jobs',
+    column: 'spool_key',
+    key: 'field_data_key',
+    reason:
+      'the key of an uploaded import file spooled (encrypted) on disk until the import ends, wrapped by a field data key version like a subject key; the spool and this key are deleted when the job ends, so a rotation that retires the version fails only a job still pending',
+  },
+  {
     table: 'audit_events',
     column: 'sealed_enc',
     key: 'audit_key',

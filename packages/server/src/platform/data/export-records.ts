@@ -18,28 +18,33 @@ export async function* exportRecords(
   object: ScopedResource,
   format: ExportFormat,
 ): AsyncGenerator<string> {
+  let columns: string[] | undefined;
+  for await (const item of exportedRecords(store, actor, context, object)) {
+    if (format === 'jsonl') yield `${JSON.stringify(item)}\n`;
+    else {
+      const record = flattenCustom(item);
+      if (!columns) {
+        columns = Object.keys(record).filter((k) => k !== 'maskedFields');
+        yield `${columns.join(',')}\n`;
+      }
+      yield `${columns.map((c) => csvCell(record[c])).join(',')}\n`;
+    }
+  }
+}
+
+/** The records an export gives, page by page through the door (scope, field rules, masking, audit per page). */
+export async function* exportedRecords(store: ProtectedStore, actor: Actor, context: RequestContext, object: ScopedResource): AsyncGenerator<PresentedRecord> {
   if (!can(actor, `${object}.export` as never)) throw forbidden(`missing permission ${object}.export`);
   let cursor: string | undefined;
-  let columns: string[] | undefined;
   do {
     const page = await store.list(actor, context, object, { limit: 200, cursor, purpose: 'export' });
-    for (const item of page.items) {
-      if (format === 'jsonl') yield `${JSON.stringify(item)}\n`;
-      else {
-        const record = flattenCustom(item);
-        if (!columns) {
-          columns = Object.keys(record).filter((k) => k !== 'maskedFields');
-          yield `${columns.join(',')}\n`;
-        }
-        yield `${columns.map((c) => csvCell(record[c])).join(',')}\n`;
-      }
-    }
+    yield* page.items;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }
 
-/** A CSV row has one column per custom field: `custom.<key>`. */
-function flattenCustom(record: PresentedRecord): PresentedRecord {
+/** A CSV or XLSX row has one column per custom field: `custom.<key>`. */
+export function flattenCustom(record: PresentedRecord): PresentedRecord {
   const { custom, ...rest } = record;
   if (!custom || typeof custom !== 'object') return rest;
   return { ...rest, ...Object.fromEntries(Object.entries(custom as Record<string, unknown>).map(([k, v]) => [`custom.${k}`, v])) };

@@ -135,11 +135,12 @@ export class ProtectedStore {
 
   /**
    * Several store calls as one transaction (a lifecycle action and its history record, a contract
-   * and its lines): all commit, with their audit events, or none.
+   * and its lines): all commit, with their audit events, or none. `tx` is for platform code that
+   * writes its own rows in the same transaction (an import's progress); route modules never use it.
    */
-  async inTransaction<T>(work: (unit: ProtectedStore) => Promise<T>): Promise<T> {
-    if (this.unit) return work(this);
-    return this.kernel.transaction((tx) => work(new ProtectedStore(this.kernel, tx, this.rules)));
+  async inTransaction<T>(work: (unit: ProtectedStore, tx: AuditedTransaction) => Promise<T>): Promise<T> {
+    if (this.unit) return work(this, this.unit);
+    return this.kernel.transaction((tx) => work(new ProtectedStore(this.kernel, tx, this.rules), tx));
   }
 
   private run<T>(work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {

@@ -23,6 +23,7 @@ import { subscribersMigration } from './migrations/020-subscribers.js';
 import { activitiesAndCasesMigration } from './migrations/021-activities-and-cases.js';
 import { consentsAndCampaignsMigration } from './migrations/022-consents-and-campaigns.js';
 import { customFieldsMigration } from './migrations/023-custom-fields-and-saved-views.js';
+import { importsMigration } from './migrations/024-imports.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -50,6 +51,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '022-consents-and-campaigns': consentsAndCampaignsMigration(dialect),
     '019-parties': partiesMigration(dialect),
     '020-subscribers': subscribersMigration(dialect),
+    '024-imports': importsMigration(dialect),
   };
 }
 
