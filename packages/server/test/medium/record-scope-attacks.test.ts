@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
 import { addUser, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
@@ -16,11 +17,9 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
   let repA: TestUser;
   let managerB: TestUser;
   let repB: TestUser;
-  const tokens: Record<string, string> = {};
+  const { tokens, call } = apiCallers(() => app);
   let sessions: TotpSessions;
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
   const db = () => install.kernel.db.kysely;
   const contactRow = (id: string) => db().selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
   const accountRow = (id: string) => db().selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
