@@ -34,11 +34,12 @@ export function apiCallers(app: () => App) {
   };
 
   /** Adds the users of the table in order, each with a token; answers them by name. */
-  const addCallers = async (kernel: Kernel, users: CallerTable): Promise<Record<string, TestUser>> => {
-    const made: Record<string, TestUser> = {};
+  const addCallers = async <T extends CallerTable>(kernel: Kernel, users: T): Promise<Record<keyof T, TestUser>> => {
+    const made = {} as Record<keyof T, TestUser>;
     for (const [name, [roles, team]] of Object.entries(users)) {
-      made[name] = await addUser(kernel, [...roles], team);
-      tokens[name] = await tokenFor(kernel, made[name]);
+      const user = await addUser(kernel, [...roles], team);
+      made[name as keyof T] = user;
+      tokens[name] = await tokenFor(kernel, user);
     }
     return made;
   };
