@@ -3,7 +3,7 @@ import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type AirtimeFixture, airtimeFixture, dealFixture } from '../helpers/samples/ad-sales.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { type TestInstall } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * The airtime caps of 总局令61号 through the API, on both databases: 12 minutes of commercials per

@@ -3,7 +3,7 @@ import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { airtimeFixture, dealFixture, stageId } from '../helpers/samples/ad-sales.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { type TestInstall } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Deals, contracts and their approval, as-run and make-goods, and the pipeline and revenue

@@ -4,7 +4,7 @@ import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { type TestInstall, type TestUser } from '../helpers/test-install.js';
+import type { TestInstall, TestUser } from '../helpers/test-install.js';
 
 /**
  * Licences out over HTTP on both databases: a licence overlapping an exclusive one (same title,

@@ -17,7 +17,7 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
   let repA: TestUser;
   let managerB: TestUser;
   let repB: TestUser;
-  const { tokens, call } = apiCallers(() => app);
+  const { tokens, call, created } = apiCallers(() => app);
   let sessions: TotpSessions;
 
   const db = () => install.kernel.db.kysely;
@@ -32,16 +32,8 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const createContact = async (who: string, payload: object) => {
-    const res = await call(who, 'POST', '/api/v1/contacts', payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  const createAccount = async (who: string, name: string) => {
-    const res = await call(who, 'POST', '/api/v1/accounts', { name, kind: 'advertiser', country: 'CN' });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
+  const createContact = async (who: string, payload: object) => (await created(who, '/api/v1/contacts', payload)).id as string;
+  const createAccount = async (who: string, name: string) => (await created(who, '/api/v1/accounts', { name, kind: 'advertiser', country: 'CN' })).id as string;
 
   beforeAll(async () => {
     ({ install, app, sessions } = await startTestApp(dialect));

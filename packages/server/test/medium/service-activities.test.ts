@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { type TestInstall } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Activities attached to any record the caller can see, sealed under the key of the person they

@@ -4,7 +4,7 @@ import { domainStore } from '../../src/modules/domain-store.js';
 import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { type TestInstall } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Service cases (工单) over HTTP: the SLA clocks against the faked clock (response and resolution
@@ -15,22 +15,12 @@ import { type TestInstall } from '../helpers/test-install.js';
 describe.each(testDialects)('service cases on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const { call, addCallers } = apiCallers(() => app);
+  const { call, created, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
   const advance = (minutes: number) => vi.setSystemTime(new Date(Date.now() + minutes * 60_000));
   let contact: string;
-  const newCase = async (who: string, priority: string, extra: object = {}) => {
-    const res = await call(who, 'POST', '/api/v1/cases', {
-      contactId: contact,
-      category: 'fault',
-      priority,
-      channel: 'phone',
-      description: '电视没有信号 已重启',
-      ...extra,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
+  const newCase = (who: string, priority: string, extra: object = {}) =>
+    created(who, '/api/v1/cases', { contactId: contact, category: 'fault', priority, channel: 'phone', description: '电视没有信号 已重启', ...extra });
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
