@@ -1,14 +1,10 @@
 import Fastify from 'fastify';
-import { compare, fmt } from './lib/measure.mjs';
+import { benchListPage } from './lib/list-page.mjs';
+import { fmt } from './lib/measure.mjs';
+import { plainPageRoute } from './lib/plain-page.mjs';
 import { createRng } from './lib/prng.mjs';
-import { benchLine, latencyDetail, note, target } from './lib/report.mjs';
+import { note, target } from './lib/report.mjs';
 import { domainStore, noRequest, tablePlan } from './lib/server.mjs';
-
-async function getOk(app, url, headers) {
-  const res = await app.inject({ method: 'GET', url, headers });
-  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  return res;
-}
 
 const day = (n) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10);
 
@@ -74,14 +70,7 @@ async function plainBookings(install, plain) {
   };
   const page = plain.db.prepare('SELECT * FROM plain_bookings WHERE team_id = ? AND id > ? ORDER BY id LIMIT ?');
   const app = Fastify({ logger: false });
-  app.get('/api/v1/bookings', async (request) => {
-    const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
-    const after = request.query.cursor ? Buffer.from(request.query.cursor, 'base64url').toString('utf8') : '';
-    const found = page.all(install.user.teamId, after, limit + 1);
-    const items = found.slice(0, limit);
-    const nextCursor = found.length > limit ? Buffer.from(items[items.length - 1].id, 'utf8').toString('base64url') : null;
-    return { items: items.map(view), nextCursor };
-  });
+  plainPageRoute(app, '/api/v1/bookings', page, install.user.teamId, view);
   await app.ready();
   return { app, ids: rows.map((r) => r.id) };
 }
@@ -96,26 +85,18 @@ export async function benchListBookings({ install, plain, seed, seconds, booking
   await loadBookings(install, bookings);
   const baseline = await plainBookings(install, plain);
   try {
-    const headers = { authorization: `Bearer ${install.token}` };
-    const sorted = [...baseline.ids].sort();
-    const starts = sorted.slice(0, Math.max(1, sorted.length - 60));
-    const cursorOf = (id) => Buffer.from(id, 'utf8').toString('base64url');
-    const probe = cursorOf(starts[Math.floor(starts.length / 3)]);
-    const p = (await getOk(install.app, `/api/v1/bookings?limit=50&cursor=${probe}`, headers)).json();
-    const b = (await getOk(baseline.app, `/api/v1/bookings?limit=50&cursor=${probe}`, {})).json();
-    if (p.items.length !== 50 || b.items.length !== 50 || p.items.some((item, i) => item.id !== b.items[i].id || item.netAmount !== b.items[i].netAmount)) {
-      throw new Error('protected and plaintext booking pages disagree');
-    }
-    const rngP = createRng(seed + 2);
-    const rngB = createRng(seed + 2);
-    const { protected: guarded, baseline: bare } = await compare(
-      () => getOk(install.app, `/api/v1/bookings?limit=50&cursor=${cursorOf(starts[rngP.int(starts.length)])}`, headers),
-      () => getOk(baseline.app, `/api/v1/bookings?limit=50&cursor=${cursorOf(starts[rngB.int(starts.length)])}`, {}),
-      { seconds, warmup: 50, baselineWarmup: 200 },
-    );
-    const ratio = benchLine('list_bookings', guarded.perSecond, bare.perSecond, 'req/s');
-    latencyDetail('list_bookings protected', guarded);
-    latencyDetail('list_bookings baseline ', bare);
+    const { ratio } = await benchListPage({
+      name: 'list_bookings',
+      path: '/api/v1/bookings',
+      protectedApp: install.app,
+      baselineApp: baseline.app,
+      headers: { authorization: `Bearer ${install.token}` },
+      ids: baseline.ids,
+      rngSeed: seed + 2,
+      seconds,
+      agree: (p, b) => p.netAmount === b.netAmount,
+      what: 'booking',
+    });
     target('list_bookings', ratio, { atLeast: 0.4 });
   } finally {
     await baseline.app.close();

@@ -1,12 +1,8 @@
+import { getOk } from './lib/http.mjs';
+import { benchListPage } from './lib/list-page.mjs';
 import { compare } from './lib/measure.mjs';
 import { createRng } from './lib/prng.mjs';
 import { benchLine, latencyDetail, note, target } from './lib/report.mjs';
-
-async function getOk(app, url, headers) {
-  const res = await app.inject({ method: 'GET', url, headers });
-  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  return res;
-}
 
 /** Same request sequence on both sides: each side gets its own PRNG from the same seed. */
 function sequence(seed, pickFrom) {
@@ -46,29 +42,18 @@ export async function benchGetContact({ install, baselineApp, ids, seed, seconds
  * of 50 in the sales_manager's team) versus the plaintext page of 50. Higher is better; target >= 0.4.
  */
 export async function benchListContacts({ install, baselineApp, ids, seed, seconds }) {
-  const headers = { authorization: `Bearer ${install.token}` };
-  // Cursors from the sorted ids, leaving room for a full page after each.
-  const sorted = [...ids].sort();
-  const starts = sorted.slice(0, Math.max(1, sorted.length - 60));
-  const cursorOf = (id) => Buffer.from(id, 'utf8').toString('base64url');
-  const probe = cursorOf(starts[Math.floor(starts.length / 3)]);
-  const p = (await getOk(install.app, `/api/v1/contacts?limit=50&cursor=${probe}`, headers)).json();
-  const b = (await getOk(baselineApp, `/api/v1/contacts?limit=50&cursor=${probe}`, {})).json();
-  if (p.items.length !== 50 || b.items.length !== 50 || p.items.some((item, i) => item.id !== b.items[i].id || item.email !== b.items[i].email)) {
-    throw new Error('protected and plaintext list pages disagree');
-  }
-  const nextStartP = sequence(seed + 1, starts);
-  const nextStartB = sequence(seed + 1, starts);
-  const nextP = () => cursorOf(nextStartP());
-  const nextB = () => cursorOf(nextStartB());
-  const { protected: guarded, baseline } = await compare(
-    () => getOk(install.app, `/api/v1/contacts?limit=50&cursor=${nextP()}`, headers),
-    () => getOk(baselineApp, `/api/v1/contacts?limit=50&cursor=${nextB()}`, {}),
-    { seconds, warmup: 50, baselineWarmup: 200 },
-  );
-  const ratio = benchLine('list_contacts', guarded.perSecond, baseline.perSecond, 'req/s');
-  latencyDetail('list_contacts protected', guarded);
-  latencyDetail('list_contacts baseline ', baseline);
+  const { ratio, guarded } = await benchListPage({
+    name: 'list_contacts',
+    path: '/api/v1/contacts',
+    protectedApp: install.app,
+    baselineApp,
+    headers: { authorization: `Bearer ${install.token}` },
+    ids,
+    rngSeed: seed + 1,
+    seconds,
+    agree: (p, b) => p.email === b.email,
+    what: 'list',
+  });
   note(`list_contacts: protected ${Math.round(guarded.perSecond * 50)} contacts/s decrypted, masked and audited`);
   target('list_contacts', ratio, { atLeast: 0.4 });
 }

@@ -1,10 +1,12 @@
 import Fastify from 'fastify';
-import { compare, fmt } from './lib/measure.mjs';
+import { addBenchUser } from './lib/install.mjs';
+import { benchListPage } from './lib/list-page.mjs';
+import { fmt } from './lib/measure.mjs';
+import { plainPageRoute } from './lib/plain-page.mjs';
 import { createRng } from './lib/prng.mjs';
-import { benchLine, latencyDetail, note, target } from './lib/report.mjs';
-import { asSystem, createApiToken, createUser, noRequest, userActor } from './lib/server.mjs';
+import { note, target } from './lib/report.mjs';
+import { noRequest } from './lib/server.mjs';
 
-const PASSWORD = 'granite orchard not secret 4';
 const packages = [
   ['BASIC-HD', 'base', 2600],
   ['SPORTS', 'addon', 3000],
@@ -38,19 +40,12 @@ const view = (row) => ({
  */
 async function loadSubscriptions({ install, plain, ids, count, seed }) {
   const { kernel, store } = install;
-  const system = asSystem('castellan bench fixture');
-  const user = await kernel.transaction((tx) =>
-    createUser(kernel, tx, system, noRequest, {
-      email: 'desk@bench.example.com',
-      name: '柜台 Bench Desk',
-      roles: ['service_agent'],
-      teamName: 'Bench',
-      password: PASSWORD,
-    }),
-  );
-  const token = (await kernel.transaction((tx) => createApiToken(tx, system, noRequest, user, undefined, 1, { kind: 'integration', name: 'bench-desk' })))
-    .token;
-  const actor = userActor({ id: user.id, teamId: user.teamId }, user.roles);
+  const { user, actor, token } = await addBenchUser(kernel, {
+    email: 'desk@bench.example.com',
+    name: '柜台 Bench Desk',
+    roles: ['service_agent'],
+    tokenName: 'bench-desk',
+  });
   const rng = createRng(seed + 7);
   const customers = ids.slice(0, Math.ceil(count / 2));
   const accounts = await store.createMany(
@@ -84,22 +79,9 @@ async function loadSubscriptions({ install, plain, ids, count, seed }) {
 async function baselineSubscriptionsApp(plainDb, teamId) {
   const app = Fastify({ logger: false });
   const page = plainDb.prepare('SELECT * FROM plain_subscriptions WHERE team_id = ? AND id > ? ORDER BY id LIMIT ?');
-  app.get('/api/v1/subscriptions', async (request) => {
-    const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
-    const after = request.query.cursor ? Buffer.from(request.query.cursor, 'base64url').toString('utf8') : '';
-    const rows = page.all(teamId, after, limit + 1);
-    const items = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].id, 'utf8').toString('base64url') : null;
-    return { items: items.map(view), nextCursor };
-  });
+  plainPageRoute(app, '/api/v1/subscriptions', page, teamId, view);
   await app.ready();
   return app;
-}
-
-async function getOk(app, url, headers) {
-  const res = await app.inject({ method: 'GET', url, headers });
-  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  return res;
 }
 
 /**
@@ -115,26 +97,18 @@ export async function benchListSubscriptions({ install, plain, ids, seed, second
   note(`list_subscriptions: ${count} subscriptions on ${Math.ceil(count / 2)} billing accounts loaded in ${fmt((performance.now() - started) / 1000, 2)} s`);
   const baselineApp = await baselineSubscriptionsApp(plain.db, teamId);
   try {
-    const headers = { authorization: `Bearer ${token}` };
-    const sorted = [...subscriptionIds].sort();
-    const starts = sorted.slice(0, Math.max(1, sorted.length - 60));
-    const cursorOf = (id) => Buffer.from(id, 'utf8').toString('base64url');
-    const probe = cursorOf(starts[Math.floor(starts.length / 3)]);
-    const p = (await getOk(install.app, `/api/v1/subscriptions?limit=50&cursor=${probe}`, headers)).json();
-    const b = (await getOk(baselineApp, `/api/v1/subscriptions?limit=50&cursor=${probe}`, {})).json();
-    if (p.items.length !== 50 || b.items.length !== 50 || p.items.some((item, i) => item.id !== b.items[i].id || item.priceFen !== b.items[i].priceFen)) {
-      throw new Error('protected and plaintext subscription pages disagree');
-    }
-    const rngP = createRng(seed + 3);
-    const rngB = createRng(seed + 3);
-    const { protected: guarded, baseline } = await compare(
-      () => getOk(install.app, `/api/v1/subscriptions?limit=50&cursor=${cursorOf(starts[rngP.int(starts.length)])}`, headers),
-      () => getOk(baselineApp, `/api/v1/subscriptions?limit=50&cursor=${cursorOf(starts[rngB.int(starts.length)])}`, {}),
-      { seconds, warmup: 50, baselineWarmup: 200 },
-    );
-    const ratio = benchLine('list_subscriptions', guarded.perSecond, baseline.perSecond, 'req/s');
-    latencyDetail('list_subscriptions protected', guarded);
-    latencyDetail('list_subscriptions baseline ', baseline);
+    const { ratio } = await benchListPage({
+      name: 'list_subscriptions',
+      path: '/api/v1/subscriptions',
+      protectedApp: install.app,
+      baselineApp,
+      headers: { authorization: `Bearer ${token}` },
+      ids: subscriptionIds,
+      rngSeed: seed + 3,
+      seconds,
+      agree: (p, b) => p.priceFen === b.priceFen,
+      what: 'subscription',
+    });
     target('list_subscriptions', ratio, { atLeast: 0.4 });
   } finally {
     await baselineApp.close();

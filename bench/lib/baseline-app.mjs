@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { plainPageRoute } from './plain-page.mjs';
 
 const view = (row) => ({
   id: row.id,
@@ -31,14 +32,7 @@ export async function buildBaselineApp(plainDb, teamId) {
     if (!row) return reply.status(404).send({ error: 'not_found' });
     return view(row);
   });
-  app.get('/api/v1/contacts', async (request) => {
-    const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
-    const after = request.query.cursor ? Buffer.from(request.query.cursor, 'base64url').toString('utf8') : '';
-    const rows = page.all(teamId, after, limit + 1);
-    const items = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].id, 'utf8').toString('base64url') : null;
-    return { items: items.map(view), nextCursor };
-  });
+  plainPageRoute(app, '/api/v1/contacts', page, teamId, view);
   await app.ready();
   return app;
 }

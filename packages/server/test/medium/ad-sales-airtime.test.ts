@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type AirtimeFixture, airtimeFixture, dealFixture } from '../helpers/samples/ad-sales.js';
-import type { SampleCall } from '../helpers/samples/types.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * The airtime caps of 总局令61号 through the API, on both databases: 12 minutes of commercials per
@@ -15,11 +15,7 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('airtime caps on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const as =
-    (who: string): SampleCall =>
-    (method, url, payload) =>
-      app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) }) as never;
+  const { as, addCallers } = apiCallers(() => app);
   let dealId: string;
   const db = () => install.kernel.db.kysely as any;
   const usedSeconds = async (channelId: string, airDate: string) =>
@@ -40,9 +36,11 @@ describe.each(testDialects)('airtime caps on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.rep = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'North'));
-    tokens.otherRep = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'South'));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      rep: [['sales_rep'], 'North'],
+      otherRep: [['sales_rep'], 'South'],
+    });
     ({ dealId } = await dealFixture(as('rep')));
   });
   afterAll(async () => stopTestApp({ install, app }));

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { airtimeFixture, dealFixture, stageId } from '../helpers/samples/ad-sales.js';
-import type { SampleCall } from '../helpers/samples/types.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Deals, contracts and their approval, as-run and make-goods, and the pipeline and revenue
@@ -14,25 +14,20 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('ad-sales pipeline on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const as =
-    (who: string): SampleCall =>
-    (method, url, payload) =>
-      app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) }) as never;
+  const { as, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    for (const [name, roles, team] of [
-      ['manager', ['sales_manager'], 'North'],
-      ['manager2', ['sales_manager'], 'North'],
-      ['rep', ['sales_rep'], 'North'],
-      ['rep2', ['sales_rep'], 'North'],
-      ['southManager', ['sales_manager'], 'South'],
-      ['privacy', ['privacy_officer'], undefined],
-      ['agent', ['service_agent'], 'Care'],
-    ] as const)
-      tokens[name] = await tokenFor(install.kernel, await addUser(install.kernel, [...roles], team));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      manager2: [['sales_manager'], 'North'],
+      rep: [['sales_rep'], 'North'],
+      rep2: [['sales_rep'], 'North'],
+      southManager: [['sales_manager'], 'South'],
+      privacy: [['privacy_officer']],
+      agent: [['service_agent'], 'Care'],
+    });
   });
   afterAll(async () => stopTestApp({ install, app }));
 

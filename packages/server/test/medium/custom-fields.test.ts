@@ -6,10 +6,11 @@ import { completeRotation, startRotation } from '../../src/platform/crypto/key-r
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { exportRecords } from '../../src/platform/data/export-records.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { searchDatabase } from '../helpers/plaintext-search.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import { addUser, type TestInstall } from '../helpers/test-install.js';
 
 /**
  * Custom fields over HTTP: an administrator defines them; values travel under `custom` on the
@@ -20,20 +21,19 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('custom fields on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const { call, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
   const secret = 'Passport E12345678 kept at the front desk';
   const fields: Record<string, string> = {};
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.admin = await tokenFor(install.kernel, await addUser(install.kernel, ['system_admin']));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    const rep = await addUser(install.kernel, ['sales_rep'], 'North');
-    tokens.rep = await tokenFor(install.kernel, rep);
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
+    await addCallers(install.kernel, {
+      admin: [['system_admin']],
+      manager: [['sales_manager'], 'North'],
+      rep: [['sales_rep'], 'North'],
+      agent: [['service_agent'], 'Care'],
+    });
     for (const [name, body] of Object.entries({
       tier: {
         object: 'contacts',

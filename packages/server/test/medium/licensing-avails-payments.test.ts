@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Availability, payment schedules and the licensing dashboard over HTTP on both databases: what can
@@ -12,14 +13,7 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('availability, payments and the dashboard on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
-  const created = async (who: string, url: string, payload: object) => {
-    const res = await call(who, 'POST', url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
+  const { call, created, addCallers } = apiCallers(() => app);
   let licensor: string;
   let licensee: string;
   let counter = 0;
@@ -54,9 +48,11 @@ describe.each(testDialects)('availability, payments and the dashboard on %s', (d
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
     vi.setSystemTime(new Date('2026-03-01T01:00:00Z'));
-    tokens.rights = await tokenFor(install.kernel, await addUser(install.kernel, ['licensing_manager'], 'Rights'));
-    tokens.overseas = await tokenFor(install.kernel, await addUser(install.kernel, ['licensing_manager'], 'Overseas'));
-    tokens.seller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'Rights'));
+    await addCallers(install.kernel, {
+      rights: [['licensing_manager'], 'Rights'],
+      overseas: [['licensing_manager'], 'Overseas'],
+      seller: [['sales_rep'], 'Rights'],
+    });
     licensor = (await created('rights', '/api/v1/accounts', { name: '华策影视', kind: 'licensor', country: 'CN' })).id;
     licensee = (await created('rights', '/api/v1/accounts', { name: 'TVB Sample', kind: 'licensee', country: 'HK' })).id;
   });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainStore } from '../../src/modules/domain-store.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, type TestUser, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall, TestUser } from '../helpers/test-install.js';
 
 /**
  * Licences out over HTTP on both databases: a licence overlapping an exclusive one (same title,
@@ -15,14 +16,9 @@ import { addUser, type TestInstall, type TestUser, tokenFor } from '../helpers/t
 describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
-  const created = async (who: string, url: string, payload: object): Promise<string> => {
-    const res = await call(who, 'POST', url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id;
-  };
+  const api = apiCallers(() => app);
+  const { call, addCallers } = api;
+  const created = async (who: string, url: string, payload: object): Promise<string> => (await api.created(who, url, payload)).id;
   let manager: TestUser;
   let licensor: string;
   let licensee: string;
@@ -53,10 +49,11 @@ describe.each(testDialects)('licences and the rights held on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    manager = await addUser(install.kernel, ['licensing_manager'], 'Rights');
-    tokens.rights = await tokenFor(install.kernel, manager);
-    tokens.overseas = await tokenFor(install.kernel, await addUser(install.kernel, ['licensing_manager'], 'Overseas'));
-    tokens.seller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'Rights'));
+    ({ rights: manager } = await addCallers(install.kernel, {
+      rights: [['licensing_manager'], 'Rights'],
+      overseas: [['licensing_manager'], 'Overseas'],
+      seller: [['sales_rep'], 'Rights'],
+    }));
     licensor = await created('rights', '/api/v1/accounts', { name: '正午阳光', kind: 'licensor', country: 'CN' });
     licensee = await created('rights', '/api/v1/accounts', { name: 'Sample Stream Ltd', kind: 'licensee', country: 'HK' });
   });

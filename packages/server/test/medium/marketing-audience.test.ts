@@ -4,9 +4,10 @@ import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { changeRole } from '../../src/platform/identity/role-admin.js';
 import { createMailer } from '../../src/platform/notify/mailer.js';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import { type TestInstall, USER_PASSWORD } from '../helpers/test-install.js';
 import { oathtoolCode } from '../helpers/totp-codes.js';
 import { nextTotpStep, type TotpSessions } from '../helpers/totp-sessions.js';
 
@@ -21,17 +22,15 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
   let install: TestInstall;
   let app: App;
   let sessions: TotpSessions;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const { call, created, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
   let marketer: { email: string };
   let account: string;
   const people: Record<string, string> = {};
   let campaign: string;
 
-  const consent = async (who: string, contactId: string, extra: object) => {
-    const res = await call(who, 'POST', '/api/v1/consents', {
+  const consent = (who: string, contactId: string, extra: object) =>
+    created(who, '/api/v1/consents', {
       contactId,
       purpose: 'newsletter',
       channel: 'email',
@@ -41,9 +40,6 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
       evidence: 'Form #4471, ticked box',
       ...extra,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
 
   beforeAll(async () => {
     ({ install, app, sessions } = await startTestApp(dialect));
@@ -51,14 +47,14 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
     await changeRole(install.kernel, createMailer(install.kernel.config), asSystem('test: a team-scoped marketing role'), noRequest, 'marketing', {
       scope: { ...defaultRoles.marketing.scope, contacts: 'team' },
     });
-    tokens.seller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.southSeller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'South'));
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
-    tokens.otherAgent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care 2'));
-    const m = await addUser(install.kernel, ['marketing'], 'North');
-    marketer = m;
-    tokens.marketing = await tokenFor(install.kernel, m);
-    tokens.otherMarketing = await tokenFor(install.kernel, await addUser(install.kernel, ['marketing'], 'Brand'));
+    ({ marketing: marketer } = await addCallers(install.kernel, {
+      seller: [['sales_manager'], 'North'],
+      southSeller: [['sales_manager'], 'South'],
+      agent: [['service_agent'], 'Care'],
+      otherAgent: [['service_agent'], 'Care 2'],
+      marketing: [['marketing'], 'North'],
+      otherMarketing: [['marketing'], 'Brand'],
+    }));
     account = (await call('seller', 'POST', '/api/v1/accounts', { name: 'Readers Club', kind: 'partner' })).json().id;
     for (const [key, name] of [
       ['granted', '王芳'],

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Parties over HTTP: accounts with their USCC (check character, unique), credit limit and hierarchy
@@ -11,22 +12,17 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('parties over HTTP on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
-  const create = async (who: string, url: string, payload: object) => {
-    const res = await call(who, 'POST', url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
+  const { call, created: create, addCallers } = apiCallers(() => app);
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.rep = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'North'));
-    tokens.outsider = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'South'));
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
-    tokens.otherAgent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Elsewhere'));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      rep: [['sales_rep'], 'North'],
+      outsider: [['sales_manager'], 'South'],
+      agent: [['service_agent'], 'Care'],
+      otherAgent: [['service_agent'], 'Elsewhere'],
+    });
   });
   afterAll(async () => stopTestApp({ install, app }));
 

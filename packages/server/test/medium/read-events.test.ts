@@ -153,10 +153,31 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     await install?.cleanup();
   });
 
-  const subjectsOf = async (table: 'activities' | 'cases' | 'consents', ids: string[]) =>
+  /** The data subjects of rows of a table holding personal values (its `subject_id` column). */
+  const rowSubjects = async (table: string, ids: string[]) =>
     ids.length
-      ? (await (db() as any).selectFrom(table).select('subject_id').where('id', 'in', ids).execute()).map((r: { subject_id: string }) => r.subject_id)
+      ? (await (db() as unknown as import('kysely').Kysely<any>).selectFrom(table).select('subject_id').where('id', 'in', ids).execute()).map((r) =>
+          String(r.subject_id),
+        )
       : [];
+  /**
+   * The probe of a store read of `object` (a list or one record): GET `url` as `token`, expecting a
+   * read event naming the rows' subjects (those of `ids` when given, else of the rows returned) and
+   * the protected fields shown.
+   */
+  const readProbe = async (token: string, url: string, object: Parameters<typeof protectedFields>[0], ids?: string[]): Promise<ProbeCall[]> => {
+    const res = await call(token, 'GET', url);
+    const body = res.json();
+    const items = (body.items ?? [body]) as Record<string, unknown>[];
+    return [
+      {
+        res,
+        subjects: await rowSubjects(object, ids ?? items.map((i) => String(i.id))),
+        fields: shown(object, items),
+        actions: ['personal_data.read'],
+      },
+    ];
+  };
   /** A case, an activity about it and a consent of the first contact, and a campaign (made once, on first use). */
   let serviceData: Promise<{ agent: string; marketing: string; caseId: string; activity: string; consent: string; campaign: string }> | undefined;
   const service = () => {
@@ -196,22 +217,6 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     })();
     return serviceData;
   };
-  const serviceProbe = async (token: string, url: string, table: 'activities' | 'cases' | 'consents') => {
-    const res = await call(token, 'GET', url);
-    const body = res.json();
-    const items = (body.items ?? [body]) as Record<string, unknown>[];
-    return [
-      {
-        res,
-        subjects: await subjectsOf(
-          table,
-          items.map((i) => String(i.id)),
-        ),
-        fields: shown(table, items),
-        actions: ['personal_data.read'],
-      },
-    ];
-  };
 
   /** A subscriber desk's records (one of each object with personal fields), made once, on first use. */
   let desk: Promise<{ token: string; ids: Record<string, string> }> | undefined;
@@ -249,48 +254,24 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     })();
     return desk;
   };
-  const rowSubjects = async (table: string, ids: string[]) =>
-    ids.length
-      ? (await (db() as unknown as import('kysely').Kysely<any>).selectFrom(table).select('subject_id').where('id', 'in', ids).execute()).map((r) =>
-          String(r.subject_id),
-        )
-      : [];
-  const shownOf = (object: 'households' | 'billing_accounts' | 'devices' | 'subscription_history', items: Record<string, unknown>[]) =>
-    protectedFields(object).filter((f) => items.some((item) => item[f] !== undefined && item[f] !== null));
   /** The list and the get of an object of the subscriber desk. */
   const deskProbes = (object: 'households' | 'billing_accounts' | 'devices', plural: string) => ({
-    [`GET /api/v1/${plural}`]: async (): Promise<ProbeCall[]> => {
-      const { token } = await subscriberDesk();
-      const res = await call(token, 'GET', `/api/v1/${plural}?limit=50`);
-      const items = res.json().items as { id: string }[];
-      return [
-        {
-          res,
-          subjects: await rowSubjects(
-            object,
-            items.map((i) => i.id),
-          ),
-          fields: shownOf(object, items),
-          actions: ['personal_data.read'],
-        },
-      ];
-    },
-    [`GET /api/v1/${plural}/:id`]: async (): Promise<ProbeCall[]> => {
+    [`GET /api/v1/${plural}`]: async () => readProbe((await subscriberDesk()).token, `/api/v1/${plural}?limit=50`, object),
+    [`GET /api/v1/${plural}/:id`]: async () => {
       const { token, ids } = await subscriberDesk();
       const id = ids[object] as string;
-      const res = await call(token, 'GET', `/api/v1/${plural}/${id}`);
-      return [{ res, subjects: await rowSubjects(object, [id]), fields: shownOf(object, [res.json()]), actions: ['personal_data.read'] }];
+      return readProbe(token, `/api/v1/${plural}/${id}`, object, [id]);
     },
   });
 
   /** How to call each GET route that returns personal data, as a caller allowed to see it. */
   const probes: Record<string, () => Promise<ProbeCall[]>> = {
-    'GET /api/v1/activities': async () => serviceProbe((await service()).agent, '/api/v1/activities', 'activities'),
-    'GET /api/v1/activities/:id': async () => serviceProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
-    'GET /api/v1/cases': async () => serviceProbe((await service()).agent, '/api/v1/cases', 'cases'),
-    'GET /api/v1/cases/:id': async () => serviceProbe((await service()).agent, `/api/v1/cases/${(await service()).caseId}`, 'cases'),
-    'GET /api/v1/consents': async () => serviceProbe((await service()).agent, '/api/v1/consents', 'consents'),
-    'GET /api/v1/consents/:id': async () => serviceProbe((await service()).agent, `/api/v1/consents/${(await service()).consent}`, 'consents'),
+    'GET /api/v1/activities': async () => readProbe((await service()).agent, '/api/v1/activities', 'activities'),
+    'GET /api/v1/activities/:id': async () => readProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
+    'GET /api/v1/cases': async () => readProbe((await service()).agent, '/api/v1/cases', 'cases'),
+    'GET /api/v1/cases/:id': async () => readProbe((await service()).agent, `/api/v1/cases/${(await service()).caseId}`, 'cases'),
+    'GET /api/v1/consents': async () => readProbe((await service()).agent, '/api/v1/consents', 'consents'),
+    'GET /api/v1/consents/:id': async () => readProbe((await service()).agent, `/api/v1/consents/${(await service()).consent}`, 'consents'),
     'GET /api/v1/timeline/:object/:id': async () => {
       const { agent, caseId, activity } = await service();
       const res = await call(agent, 'GET', `/api/v1/timeline/cases/${caseId}`);
@@ -299,7 +280,7 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
         .items.filter((i: { type: string }) => i.type === 'activity')
         .map((i: { activity: Record<string, unknown> }) => i.activity);
       expect(activities.map((a: { id: string }) => a.id)).toContain(activity);
-      return [{ res, subjects: await subjectsOf('activities', [activity]), fields: shown('activities', activities), actions: ['personal_data.read'] }];
+      return [{ res, subjects: await rowSubjects('activities', [activity]), fields: shown('activities', activities), actions: ['personal_data.read'] }];
     },
     'GET /api/v1/campaigns/:id/audience': async () => {
       const { marketing, campaign } = await service();
@@ -313,48 +294,16 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
     ...deskProbes('devices', 'devices'),
     'GET /api/v1/subscription-history': async () => {
       const { token, ids } = await subscriberDesk();
-      const res = await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`);
-      const items = res.json().items as { id: string }[];
-      return [
-        {
-          res,
-          subjects: await rowSubjects(
-            'subscription_history',
-            items.map((i) => i.id),
-          ),
-          fields: shownOf('subscription_history', items),
-          actions: ['personal_data.read'],
-        },
-      ];
+      return readProbe(token, `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`, 'subscription_history');
     },
     'GET /api/v1/subscription-history/:id': async () => {
       const { token, ids } = await subscriberDesk();
       const [entry] = (await call(token, 'GET', `/api/v1/subscription-history?subscriptionId=${ids.subscriptions}`)).json().items as { id: string }[];
-      const res = await call(token, 'GET', `/api/v1/subscription-history/${entry?.id}`);
-      return [
-        {
-          res,
-          subjects: await rowSubjects('subscription_history', [String(entry?.id)]),
-          fields: shownOf('subscription_history', [res.json()]),
-          actions: ['personal_data.read'],
-        },
-      ];
+      return readProbe(token, `/api/v1/subscription-history/${entry?.id}`, 'subscription_history', [String(entry?.id)]);
     },
     'GET /api/v1/subscriptions/:id/history': async () => {
       const { token, ids } = await subscriberDesk();
-      const res = await call(token, 'GET', `/api/v1/subscriptions/${ids.subscriptions}/history`);
-      const items = res.json().items as { id: string }[];
-      return [
-        {
-          res,
-          subjects: await rowSubjects(
-            'subscription_history',
-            items.map((i) => i.id),
-          ),
-          fields: shownOf('subscription_history', items),
-          actions: ['personal_data.read'],
-        },
-      ];
+      return readProbe(token, `/api/v1/subscriptions/${ids.subscriptions}/history`, 'subscription_history');
     },
     'GET /api/v1/contacts': async () => {
       const list = await call(managerToken, 'GET', '/api/v1/contacts?limit=50');

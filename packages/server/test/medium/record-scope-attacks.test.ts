@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
 import { addUser, type TestInstall, type TestUser, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
@@ -16,11 +17,9 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
   let repA: TestUser;
   let managerB: TestUser;
   let repB: TestUser;
-  const tokens: Record<string, string> = {};
+  const { tokens, call, created } = apiCallers(() => app);
   let sessions: TotpSessions;
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
   const db = () => install.kernel.db.kysely;
   const contactRow = (id: string) => db().selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
   const accountRow = (id: string) => db().selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -33,16 +32,8 @@ describe.each(testDialects)('record scope attacks on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const createContact = async (who: string, payload: object) => {
-    const res = await call(who, 'POST', '/api/v1/contacts', payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  const createAccount = async (who: string, name: string) => {
-    const res = await call(who, 'POST', '/api/v1/accounts', { name, kind: 'advertiser', country: 'CN' });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
+  const createContact = async (who: string, payload: object) => (await created(who, '/api/v1/contacts', payload)).id as string;
+  const createAccount = async (who: string, name: string) => (await created(who, '/api/v1/accounts', { name, kind: 'advertiser', country: 'CN' })).id as string;
 
   beforeAll(async () => {
     ({ install, app, sessions } = await startTestApp(dialect));

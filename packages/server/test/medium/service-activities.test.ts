@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Activities attached to any record the caller can see, sealed under the key of the person they
@@ -10,9 +11,7 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('activities and timelines on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const { call, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
   /** The clock is faked: each step of a timeline gets its own second. */
   const tick = () => vi.setSystemTime(new Date(Date.now() + 1000));
@@ -22,10 +21,12 @@ describe.each(testDialects)('activities and timelines on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.rep = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_rep'], 'North'));
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
-    tokens.otherAgent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Elsewhere'));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      rep: [['sales_rep'], 'North'],
+      agent: [['service_agent'], 'Care'],
+      otherAgent: [['service_agent'], 'Elsewhere'],
+    });
     contact = (await call('manager', 'POST', '/api/v1/contacts', { name: '韩梅梅', phone: '+86 138 0000 1111' })).json().id;
     account = (await call('manager', 'POST', '/api/v1/accounts', { name: '星河传媒', kind: 'advertiser' })).json().id;
     const created = await call('agent', 'POST', '/api/v1/cases', {

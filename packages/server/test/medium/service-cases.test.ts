@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCaseEscalationJob } from '../../src/modules/cases/case-escalation.job.js';
 import { domainStore } from '../../src/modules/domain-store.js';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Service cases (工单) over HTTP: the SLA clocks against the faked clock (response and resolution
@@ -14,32 +15,22 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('service cases on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const { call, created, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as any;
   const advance = (minutes: number) => vi.setSystemTime(new Date(Date.now() + minutes * 60_000));
   let contact: string;
-  const newCase = async (who: string, priority: string, extra: object = {}) => {
-    const res = await call(who, 'POST', '/api/v1/cases', {
-      contactId: contact,
-      category: 'fault',
-      priority,
-      channel: 'phone',
-      description: '电视没有信号 已重启',
-      ...extra,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
+  const newCase = (who: string, priority: string, extra: object = {}) =>
+    created(who, '/api/v1/cases', { contactId: contact, category: 'fault', priority, channel: 'phone', description: '电视没有信号 已重启', ...extra });
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
-    tokens.mate = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
-    tokens.otherAgent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Elsewhere'));
-    tokens.marketing = await tokenFor(install.kernel, await addUser(install.kernel, ['marketing'], 'Brand'));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      agent: [['service_agent'], 'Care'],
+      mate: [['service_agent'], 'Care'],
+      otherAgent: [['service_agent'], 'Elsewhere'],
+      marketing: [['marketing'], 'Brand'],
+    });
     contact = (await call('manager', 'POST', '/api/v1/contacts', { name: '李雷', phone: '+86 139 1234 5678' })).json().id;
   });
   afterAll(async () => stopTestApp({ install, app }));

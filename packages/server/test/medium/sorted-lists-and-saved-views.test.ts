@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * Sorted lists page by keyset on (field, id): paging through a list sorted by a field with many ties
@@ -11,15 +12,15 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('sorted lists and saved views on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+  const { call, addCallers } = apiCallers(() => app);
   const industries = ['media', 'food', null, 'auto', 'media', null, 'food'];
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
-    tokens.other = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
+    await addCallers(install.kernel, {
+      manager: [['sales_manager'], 'North'],
+      other: [['sales_manager'], 'North'],
+    });
     for (let i = 0; i < 23; i += 1) {
       const industry = industries[i % industries.length];
       const res = await call('manager', 'POST', '/api/v1/accounts', {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import type { TestInstall } from '../helpers/test-install.js';
 
 /**
  * The subscriber desk over HTTP: customer → billing account → subscription → devices; the lifecycle
@@ -12,14 +13,7 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('subscribers over HTTP on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const tokens: Record<string, string> = {};
-  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
-  const create = async (who: string, url: string, payload: object) => {
-    const res = await call(who, 'POST', url, payload);
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json();
-  };
+  const { call, created: create, addCallers } = apiCallers(() => app);
   const db = () => install.kernel.db.kysely as unknown as import('kysely').Kysely<any>;
   const historyCount = async (subscriptionId: string) =>
     Number(
@@ -38,10 +32,12 @@ describe.each(testDialects)('subscribers over HTTP on %s', (dialect) => {
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
-    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Desk'));
-    tokens.colleague = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Desk'));
-    tokens.outsider = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Other Desk'));
-    tokens.seller = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'Desk'));
+    await addCallers(install.kernel, {
+      agent: [['service_agent'], 'Desk'],
+      colleague: [['service_agent'], 'Desk'],
+      outsider: [['service_agent'], 'Other Desk'],
+      seller: [['sales_manager'], 'Desk'],
+    });
     alice = await create('agent', '/api/v1/contacts', { name: '陈静', phone: '13911112222' });
     bob = await create('agent', '/api/v1/contacts', { name: '赵刚', phone: '13933334444' });
     home = await create('agent', '/api/v1/households', { headContactId: alice.id, address: '南京市鼓楼区中山北路 101 号' });

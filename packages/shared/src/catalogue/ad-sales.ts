@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { f, type ObjectCatalogue, type ObjectSpec, ownedFields, referenceFields } from './types.js';
+import { contactRef, f, type ObjectCatalogue, type ObjectSpec, ownedFields, referenceFields, staffText } from './types.js';
 
 /**
  * Ad sales (广告经营): channels and their airtime (dayparts 时段, breaks 广告位), rate cards (刊例价),
@@ -103,10 +103,7 @@ export const adSalesFields = {
       type: 'id',
       references: 'accounts',
     }),
-    contactId: f('contact_id', 'internal', 'relationship', "Contact person of the deal; the notes are sealed under this person's key", {
-      type: 'id',
-      references: 'contacts',
-    }),
+    contactId: contactRef('contact_id', "Contact person of the deal; the notes are sealed under this person's key"),
     stageId: f('stage_id', 'internal', 'none', 'Pipeline stage', { type: 'id', references: 'deal_stages', required: true }),
     amount: f('amount', 'internal', 'none', 'Expected amount (budget) in fen', { type: 'integer', required: true, input: fen }),
     currency: f('currency', 'internal', 'none', 'ISO 4217 currency code of the amount', {
@@ -115,8 +112,7 @@ export const adSalesFields = {
     }),
     flightStart: f('flight_start', 'internal', 'none', 'First air date of the campaign', { type: 'date' }),
     flightEnd: f('flight_end', 'internal', 'none', 'Last air date of the campaign', { type: 'date' }),
-    notes: f('notes', 'personal', 'free_text', 'Free-text notes typed by staff (may name people): encrypted, kept only with a contact', {
-      mask: 'text',
+    notes: staffText('notes', 'Free-text notes typed by staff (may name people): encrypted, kept only with a contact', {
       input: z.string().trim().min(1).max(4000),
     }),
     ownerId: ownedFields.ownerId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { partiesFields } from './parties.js';
-import { type FieldSpec, f, isProtected, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
+import { contactRef, f, type FieldSpec, isProtected, type ObjectCatalogue, type ObjectSpec, ownedFields, staffText } from './types.js';
 
 /**
  * Marketing: the consent ledger (who agreed to what, by which channel, when, from which source) and
@@ -45,7 +45,7 @@ export const campaignFiltersInput = z
 export const marketingFields = {
   consents: {
     id: ownedFields.id,
-    contactId: f('contact_id', 'internal', 'relationship', 'The person the consent is about', { type: 'id', references: 'contacts', required: true }),
+    contactId: contactRef('contact_id', 'The person the consent is about', { required: true }),
     purpose: f('purpose', 'internal', 'none', 'marketing, newsletter, research or profiling', { required: true, input: z.enum(consentPurposes) }),
     channel: f('channel', 'internal', 'none', 'sms, email, phone, wechat or post', { required: true, input: z.enum(consentChannels) }),
     status: f('status', 'internal', 'none', 'granted or withdrawn: the latest entry per person × purpose × channel counts', {
@@ -56,8 +56,7 @@ export const marketingFields = {
     expiresAt: f('expires_at', 'internal', 'none', 'When a granted consent lapses (optional)', { type: 'datetime' }),
     source: f('source', 'internal', 'none', 'web_form, paper, call or import', { required: true, input: z.enum(consentSources) }),
     givenBy: f('given_by', 'internal', 'none', 'subject, or guardian for a minor (PIPL Art. 31)', { input: z.enum(consentGivers), default: 'subject' }),
-    evidence: f('evidence', 'personal', 'free_text', 'Evidence (form reference, call notes; free text)', {
-      mask: 'text',
+    evidence: staffText('evidence', 'Evidence (form reference, call notes; free text)', {
       input: z.string().trim().min(1).max(2000),
     }),
     ownerId: ownedFields.ownerId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { usccProblem } from '../validators/uscc.js';
-import { f, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
+import { contactRef, f, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
 
 export const accountKinds = ['advertiser', 'agency', 'brand', 'licensee', 'licensor', 'operator', 'partner', 'group'] as const;
 
@@ -40,10 +40,7 @@ export const partiesFields = {
       type: 'boolean',
       system: true,
     }),
-    guardianId: f('guardian_id', 'internal', 'relationship', 'Guardian contact (required while the person is under 14)', {
-      type: 'id',
-      references: 'contacts',
-    }),
+    guardianId: contactRef('guardian_id', 'Guardian contact (required while the person is under 14)'),
     householdId: f('household_id', 'internal', 'relationship', 'Household (service address) the person belongs to', {
       type: 'id',
       references: 'households',
@@ -103,9 +100,7 @@ export const partiesFields = {
   },
   households: {
     id: ownedFields.id,
-    headContactId: f('head_contact_id', 'internal', 'relationship', 'Head of household (whose key seals the address)', {
-      type: 'id',
-      references: 'contacts',
+    headContactId: contactRef('head_contact_id', 'Head of household (whose key seals the address)', {
       required: true,
     }),
     address: f('address', 'personal', 'postal_address', 'Service address (标准地址) where the household receives service', {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { f, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
+import { contactRef, f, type ObjectCatalogue, type ObjectSpec, ownedFields, staffText } from './types.js';
 
 /**
  * Service: activities (calls, meetings, notes, tasks) attached to any record, and service cases
@@ -37,12 +37,11 @@ export const serviceFields = {
       'The person the activity concerns, whose key seals its text: set by the system for a contact or a record about one; give it for other records',
       { type: 'id', references: 'contacts' },
     ),
-    subject: f('subject', 'personal', 'free_text', 'Title of the call, meeting, note or task (free text typed by staff)', {
-      mask: 'text',
+    subject: staffText('subject', 'Title of the call, meeting, note or task (free text typed by staff)', {
       required: true,
       input: freeText(200),
     }),
-    body: f('body', 'personal', 'free_text', 'Notes (free text typed by staff)', { mask: 'text', input: freeText(10_000) }),
+    body: staffText('body', 'Notes (free text typed by staff)', { input: freeText(10_000) }),
     dueDate: f('due_date', 'internal', 'none', 'Due date of a task (YYYY-MM-DD)', { type: 'date' }),
     done: f('done', 'internal', 'none', 'A task is done', { type: 'boolean', default: false }),
     doneAt: f('done_at', 'internal', 'none', 'When the task was marked done', { type: 'datetime', system: true }),
@@ -53,7 +52,7 @@ export const serviceFields = {
   },
   cases: {
     id: ownedFields.id,
-    contactId: f('contact_id', 'internal', 'relationship', 'The customer who raised the case', { type: 'id', references: 'contacts', required: true }),
+    contactId: contactRef('contact_id', 'The customer who raised the case', { required: true }),
     accountId: f('account_id', 'internal', 'relationship', 'Account concerned (optional)', { type: 'id', references: 'accounts' }),
     subscriptionId: f('subscription_id', 'internal', 'relationship', 'Subscription concerned (optional)', { type: 'id' }),
     category: f('category', 'internal', 'none', 'fault, billing, installation, complaint, content or other', {
@@ -62,10 +61,9 @@ export const serviceFields = {
     }),
     priority: f('priority', 'internal', 'none', 'p1 (most urgent) to p4: sets the SLA targets', { required: true, input: z.enum(casePriorities) }),
     channel: f('channel', 'internal', 'none', 'How the case came in: phone, wechat, email, web, walk-in', { required: true, input: z.enum(caseChannels) }),
-    description: f('description', 'personal', 'free_text', 'What the customer reports (free text)', { mask: 'text', required: true, input: freeText(10_000) }),
+    description: staffText('description', 'What the customer reports (free text)', { required: true, input: freeText(10_000) }),
     status: f('status', 'internal', 'none', 'new, open, waiting_customer, resolved, closed', { input: z.enum(caseStatuses), default: 'new' }),
-    resolution: f('resolution', 'personal', 'free_text', 'How the case was resolved (free text); required to close', {
-      mask: 'text',
+    resolution: staffText('resolution', 'How the case was resolved (free text); required to close', {
       input: freeText(10_000),
     }),
     satisfaction: f('satisfaction', 'internal', 'none', 'Customer satisfaction 1–5, once resolved', {

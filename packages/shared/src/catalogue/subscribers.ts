@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { f, type ObjectCatalogue, type ObjectSpec, ownedFields } from './types.js';
+import { contactRef, f, type ObjectCatalogue, type ObjectSpec, ownedFields, staffText } from './types.js';
 
 /**
  * Subscribers (cable / IPTV / OTT, the 三户模型): a customer (a contact) → billing accounts (who pays)
@@ -24,9 +24,7 @@ const deviceIdentifier = z
 export const subscribersFields = {
   billing_accounts: {
     id: ownedFields.id,
-    contactId: f('contact_id', 'internal', 'relationship', 'The customer (客户): the contact who holds the account', {
-      type: 'id',
-      references: 'contacts',
+    contactId: contactRef('contact_id', 'The customer (客户): the contact who holds the account', {
       required: true,
     }),
     accountNumber: f('account_number', 'internal', 'none', 'Billing account number (unique)', {
@@ -91,8 +89,7 @@ export const subscribersFields = {
     at: f('at', 'internal', 'none', 'When the action happened (set by the system)', { type: 'datetime', system: true }),
     byUserId: f('by_user_id', 'internal', 'none', 'Staff member who acted (set by the system)', { type: 'id', system: true }),
     detail: f('detail', 'internal', 'none', 'What moved: the new household or billing account id', { input: z.string().max(200) }),
-    reason: f('reason', 'personal', 'free_text', 'Reason typed by staff (free text: personal, encrypted)', {
-      mask: 'text',
+    reason: staffText('reason', 'Reason typed by staff (free text: personal, encrypted)', {
       input: z.string().trim().min(1).max(1000),
     }),
     ownerId: ownedFields.ownerId,

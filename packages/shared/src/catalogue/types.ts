@@ -75,14 +75,25 @@ export interface ObjectSpec {
   readonly actions?: readonly string[];
 }
 
+/** What a field declaration may add to its column, classification, PI category and description. */
+type Extra = Partial<Omit<FieldSpec, 'column' | 'classification' | 'piCategory' | 'description'>>;
+
 /** Declares one field. */
-export const f = (
-  column: string,
-  classification: Classification,
-  piCategory: PiCategory,
-  description: string,
-  extra: Partial<Omit<FieldSpec, 'column' | 'classification' | 'piCategory' | 'description'>> = {},
-): FieldSpec => ({ column, classification, piCategory, description, ...extra });
+export const f = (column: string, classification: Classification, piCategory: PiCategory, description: string, extra: Extra = {}): FieldSpec => ({
+  column,
+  classification,
+  piCategory,
+  description,
+  ...extra,
+});
+
+/** Free text typed by staff: personal (it may name people), so encrypted and masked as text. */
+export const staffText = (column: string, description: string, extra: Extra = {}): FieldSpec =>
+  f(column, 'personal', 'free_text', description, { mask: 'text', ...extra });
+
+/** A reference to a contact (a person): often the field that says whose key seals the record. */
+export const contactRef = (column: string, description: string, extra: Extra = {}): FieldSpec =>
+  f(column, 'internal', 'relationship', description, { type: 'id', references: 'contacts', ...extra });
 
 /** The fields every owned object has (set by the system or by the ownership rules). */
 export const ownedFields = {

@@ -38,7 +38,7 @@ import { cursorAfter, type ListSort, plannedSort, sortedAfter } from './store-so
 import {
   derivedColumns,
   insertUniform,
-  newPlainColumns,
+  newRowColumns,
   type PlainRecord,
   type PresentedRecord,
   plainColumns,
@@ -166,13 +166,7 @@ export class ProtectedStore {
       const id = newId();
       const now = nowIso();
       const derived = await this.derive(tx, actor, object, input, undefined);
-      const row: Record<string, unknown> = {
-        id,
-        created_at: now,
-        updated_at: now,
-        ...newPlainColumns(plan, { ...input, ...derived }),
-        ...derivedColumns(plan, derived),
-      };
+      const row = newRowColumns(plan, id, now, input, derived);
       if (plan.owned) {
         const ownership = await resolveOwnership(tx, actor, object, input);
         row.owner_id = ownership.ownerId;
@@ -229,13 +223,7 @@ export class ProtectedStore {
           const id = newId();
           let sealing: { id: string; key: Buffer; version: number } | undefined;
           const derived = rules?.derive ? await this.derive(tx, actor, object, input, undefined) : {};
-          const row: Record<string, unknown> = {
-            id,
-            created_at: now,
-            updated_at: now,
-            ...newPlainColumns(plan, { ...input, ...derived }),
-            ...derivedColumns(plan, derived),
-          };
+          const row = newRowColumns(plan, id, now, input, derived);
           if (plan.owned) {
             const key = `${input.ownerId ?? ''}|${input.teamId ?? ''}`;
             let ownership = ownerships.get(key);

@@ -62,6 +62,14 @@ export function newPlainColumns(plan: TablePlan, input: RecordValues): Record<st
   return columns;
 }
 
+/**
+ * The columns of a new row before ownership and sealing: its id and timestamps, the plain columns of
+ * the input and the derived values (with the catalogue's defaults), then the derived system columns.
+ */
+export function newRowColumns(plan: TablePlan, id: string, now: string, input: RecordValues, derived: Record<string, Value>): Record<string, unknown> {
+  return { id, created_at: now, updated_at: now, ...newPlainColumns(plan, { ...input, ...derived }), ...derivedColumns(plan, derived) };
+}
+
 /** The plain fields of a stored row, by field name (what rules and aggregates see). */
 export function plainRecord(plan: TablePlan, row: Record<string, unknown>): PlainRecord {
   const out: PlainRecord = {};

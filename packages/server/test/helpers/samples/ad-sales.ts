@@ -1,12 +1,7 @@
+import { createdRecord } from './calls.js';
 import type { SampleCall, SampleMaker } from './types.js';
 
 let serial = 0;
-
-async function created(call: SampleCall, url: string, payload: object): Promise<Record<string, any>> {
-  const res = await call('POST', url, payload);
-  if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
-  return res.json();
-}
 
 export interface AirtimeFixture {
   channelId: string;
@@ -30,16 +25,16 @@ export async function airtimeFixture(
 ): Promise<AirtimeFixture> {
   serial += 1;
   const code = `${kind.toUpperCase()}-${serial}-${Math.floor(Math.random() * 1e6)}`;
-  const channel = await created(manager, '/api/v1/channels', { code, name: `测试频道 ${serial}`, kind });
-  const daypart = await created(manager, '/api/v1/dayparts', { channelId: channel.id, name: '全天 all day', startTime: '00:00', endTime: '24:00' });
+  const channel = await createdRecord(manager, '/api/v1/channels', { code, name: `测试频道 ${serial}`, kind });
+  const daypart = await createdRecord(manager, '/api/v1/dayparts', { channelId: channel.id, name: '全天 all day', startTime: '00:00', endTime: '24:00' });
   const breaks: Record<string, string> = {};
   for (const startTime of breakTimes)
     breaks[startTime] = (
-      await created(manager, '/api/v1/breaks', { channelId: channel.id, daypartId: daypart.id, startTime, maxDuration: capacity, name: `B ${startTime}` })
+      await createdRecord(manager, '/api/v1/breaks', { channelId: channel.id, daypartId: daypart.id, startTime, maxDuration: capacity, name: `B ${startTime}` })
     ).id;
   const prices: Record<number, number> = { 5: 20_000, 10: 36_000, 15: 50_000, 30: 90_000 };
   for (const [spotLength, price] of Object.entries(prices))
-    await created(manager, '/api/v1/rate-cards', {
+    await createdRecord(manager, '/api/v1/rate-cards', {
       channelId: channel.id,
       daypartId: daypart.id,
       spotLength: Number(spotLength),
@@ -60,9 +55,9 @@ export async function stageId(call: SampleCall, code: string): Promise<string> {
 /** An advertiser and a deal on it (in the caller's scope), optionally with a contact and notes. */
 export async function dealFixture(call: SampleCall, extra: { notes?: string; contactName?: string; amount?: number; stage?: string } = {}) {
   serial += 1;
-  const account = await created(call, '/api/v1/accounts', { name: `广告主 Advertiser ${serial}`, kind: 'advertiser', country: 'CN' });
-  const contact = extra.contactName ? await created(call, '/api/v1/contacts', { name: extra.contactName, accountId: account.id }) : undefined;
-  const deal = await created(call, '/api/v1/deals', {
+  const account = await createdRecord(call, '/api/v1/accounts', { name: `广告主 Advertiser ${serial}`, kind: 'advertiser', country: 'CN' });
+  const contact = extra.contactName ? await createdRecord(call, '/api/v1/contacts', { name: extra.contactName, accountId: account.id }) : undefined;
+  const deal = await createdRecord(call, '/api/v1/deals', {
     name: `Campaign ${serial}`,
     accountId: account.id,
     stageId: await stageId(call, extra.stage ?? 'proposal'),
@@ -82,7 +77,7 @@ export const adSalesSamples: SampleMaker = async ({ as }) => {
   const airtime = await airtimeFixture(call, 'tv', ['19:30']);
   const notes = 'Called Quintavalle Zbigniewska about the 春节 campaign; prefers 13900001111';
   const { dealId } = await dealFixture(call, { notes, contactName: '欧阳广告 Ouyang Guanggao' });
-  const booking = await created(call, '/api/v1/bookings', {
+  const booking = await createdRecord(call, '/api/v1/bookings', {
     dealId,
     channelId: airtime.channelId,
     breakId: airtime.breaks['19:30'],
@@ -90,7 +85,7 @@ export const adSalesSamples: SampleMaker = async ({ as }) => {
     spotLength: 15,
     count: 2,
   });
-  const contract = await created(call, '/api/v1/contracts', { dealId, number: `HT-${Date.now()}-${serial}`, total: 1_000_000 });
+  const contract = await createdRecord(call, '/api/v1/contracts', { dealId, number: `HT-${Date.now()}-${serial}`, total: 1_000_000 });
   const rateCards = (await call('GET', `/api/v1/rate-cards?channelId=${airtime.channelId}`)).json().items;
   return [
     { object: 'deals', id: dealId, by: seller, patch: { amount: 2_000_000 }, secrets: [notes] },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createdId, createdRecord } from './calls.js';
 import type { Sample, SampleMaker } from './types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Sample, SampleMaker } from './types.js';
 export const customFieldSamples: SampleMaker = async ({ as }) => {
   const seller = ['sales_manager'];
   const tag = randomBytes(3).toString('hex');
-  const defined = await as(['system_admin'])('POST', '/api/v1/custom-fields', {
+  await createdRecord(as(['system_admin']), '/api/v1/custom-fields', {
     object: 'contacts',
     key: `sample_note_${tag}`,
     labelZh: '样例备注',
@@ -18,14 +19,12 @@ export const customFieldSamples: SampleMaker = async ({ as }) => {
     classification: 'personal',
     mask: 'text',
   });
-  if (defined.statusCode !== 201) throw new Error(`custom field not defined: ${defined.statusCode} ${defined.body}`);
   const secret = `Custom remark Orvelline ${tag} at 27 Lantern Lane`;
-  const made = await as(seller)('POST', '/api/v1/contacts', { name: `Custom Holder ${tag}`, custom: { [`sample_note_${tag}`]: secret } });
-  if (made.statusCode !== 201) throw new Error(`sample not created: ${made.statusCode} ${made.body}`);
+  const made = await createdId(as(seller), '/api/v1/contacts', { name: `Custom Holder ${tag}`, custom: { [`sample_note_${tag}`]: secret } });
   return [
     {
       object: 'contacts',
-      id: made.json().id,
+      id: made,
       by: seller,
       patch: { custom: { [`sample_note_${tag}`]: `Changed remark ${tag}` } },
       secrets: [secret, `Custom Holder ${tag}`],

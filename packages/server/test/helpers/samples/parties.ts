@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createdId } from './calls.js';
 import type { Sample, SampleMaker } from './types.js';
 
 /**
@@ -10,11 +11,7 @@ export const partiesSamples: SampleMaker = async ({ as }) => {
   const seller = ['sales_manager'];
   const desk = ['service_agent'];
   const tag = randomBytes(3).toString('hex');
-  const made = async (roles: readonly string[], url: string, payload: object): Promise<string> => {
-    const res = await as(roles)('POST', url, payload);
-    if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
-    return String(res.json().id);
-  };
+  const made = (roles: readonly string[], url: string, payload: object) => createdId(as(roles), url, payload);
   const group = await made(seller, '/api/v1/accounts', { name: `Sample Group ${tag}`, kind: 'group' });
   const advertiser = await made(seller, '/api/v1/accounts', { name: `Sample Advertiser ${tag}`, kind: 'advertiser', parentId: group, creditLimit: 10_000_000 });
   const agency = await made(seller, '/api/v1/accounts', { name: `Sample Agency ${tag}`, kind: 'agency' });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createdId } from './calls.js';
 import type { Sample, SampleMaker } from './types.js';
 
 /**
@@ -10,22 +11,22 @@ export const serviceSamples: SampleMaker = async ({ as }) => {
   const desk = ['service_agent'];
   const marketing = ['marketing'];
   const tag = randomBytes(3).toString('hex');
-  const ok = async (res: Promise<{ statusCode: number; json(): any; body: string }>) => {
-    const done = await res;
-    if (done.statusCode !== 201) throw new Error(`sample not created: ${done.statusCode} ${done.body}`);
-    return done.json().id as string;
-  };
-  const contact = await ok(as(seller)('POST', '/api/v1/contacts', { name: `Oriel Fenwick ${tag}`, phone: '+86 137 2211 3344' }));
+  const contact = await createdId(as(seller), '/api/v1/contacts', { name: `Oriel Fenwick ${tag}`, phone: '+86 137 2211 3344' });
   const description = `Set-top box reboots every night ${tag}`;
-  const caseId = await ok(as(desk)('POST', '/api/v1/cases', { contactId: contact, category: 'fault', priority: 'p2', channel: 'phone', description }));
+  const caseId = await createdId(as(desk), '/api/v1/cases', { contactId: contact, category: 'fault', priority: 'p2', channel: 'phone', description });
   const subject = `Called about the reboots ${tag}`;
   const body = `Engineer to visit Flat 12B ${tag}`;
-  const activity = await ok(as(desk)('POST', '/api/v1/activities', { kind: 'call', aboutObject: 'cases', aboutId: caseId, subject, body }));
+  const activity = await createdId(as(desk), '/api/v1/activities', { kind: 'call', aboutObject: 'cases', aboutId: caseId, subject, body });
   const evidence = `Paper form signed at the counter ${tag}`;
-  const consent = await ok(
-    as(desk)('POST', '/api/v1/consents', { contactId: contact, purpose: 'newsletter', channel: 'email', status: 'granted', source: 'paper', evidence }),
-  );
-  const campaign = await ok(as(marketing)('POST', '/api/v1/campaigns', { name: `Sample newsletter ${tag}`, purpose: 'newsletter', channel: 'email' }));
+  const consent = await createdId(as(desk), '/api/v1/consents', {
+    contactId: contact,
+    purpose: 'newsletter',
+    channel: 'email',
+    status: 'granted',
+    source: 'paper',
+    evidence,
+  });
+  const campaign = await createdId(as(marketing), '/api/v1/campaigns', { name: `Sample newsletter ${tag}`, purpose: 'newsletter', channel: 'email' });
   const samples: Sample[] = [
     { object: 'cases', id: caseId, by: desk, patch: { priority: 'p3' }, secrets: [description] },
     { object: 'activities', id: activity, by: desk, patch: { body: 'changed' }, secrets: [subject, body] },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createdId } from './calls.js';
 import type { Sample, SampleMaker } from './types.js';
 
 /**
@@ -10,11 +11,7 @@ export const subscribersSamples: SampleMaker = async ({ as }) => {
   const desk = ['service_agent'];
   const call = as(desk);
   const tag = randomBytes(3).toString('hex');
-  const made = async (url: string, payload: object): Promise<string> => {
-    const res = await call('POST', url, payload);
-    if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
-    return String(res.json().id);
-  };
+  const made = (url: string, payload: object) => createdId(call, url, payload);
   const customer = await made('/api/v1/contacts', { name: `Ottoline Brackwater ${tag}`, phone: '+86 137 8899 0011' });
   const billingAddress = `Brackwater Road ${tag} 1037, Hongshan`;
   const account = await made('/api/v1/billing-accounts', { contactId: customer, accountNumber: `SAMPLE-${tag}`, billingAddress });
