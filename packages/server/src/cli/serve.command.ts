@@ -22,6 +22,7 @@ interface ServeFlags {
   port?: string;
   host?: string;
   demo?: boolean;
+  demoScale?: string;
 }
 const overrides = (opts: ServeFlags) => ({
   ...(opts.port ? { CASTELLAN_PORT: opts.port } : {}),
@@ -42,13 +43,14 @@ export function serveCommands(program: Command): void {
     .option('--port <n>', 'port')
     .option('--host <h>', 'host')
     .option('--demo', 'on a new data directory, load the demo data set (castellan demo) before serving')
+    .option('--demo-scale <x>', 'with --demo: its size relative to the full data set (as castellan demo --scale)')
     .action(async (opts: ServeFlags) => {
       const config = cliConfig(overrides(opts));
       if (!(await isInitialised(config))) {
         const email = config.adminEmail;
         const result = await initialiseInstallation(config, { adminEmail: email });
         out(`Initialised ${config.dataDir} (${config.database.kind}, cipher suite ${result.suite})`);
-        if (opts.demo) printDemoStaff((await withKernel((kernel) => runDemo(kernel, {}))).accounts);
+        if (opts.demo) printDemoStaff((await withKernel((kernel) => runDemo(kernel, { scale: opts.demoScale }))).accounts);
         printFirstAdmin(email, result.oneTimePassword);
       } else if (opts.demo) {
         out('The data directory is not new: --demo ignored (use castellan demo to load the demo data set into it)');

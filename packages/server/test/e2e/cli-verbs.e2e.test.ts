@@ -350,7 +350,7 @@ describe(`every castellan verb (${dialect})`, () => {
       ...(scratch ? { CASTELLAN_DATABASE_URL: scratch.url, CASTELLAN_DATABASE_OWNER_URL: scratch.ownerUrl } : {}),
     };
     try {
-      const server = await startServer(env, { verb: 'start', args: ['--demo'], logFile: path.join(root, 'demo.log'), readyTimeoutMs: 180_000 });
+      const server = await startServer(env, { verb: 'start', args: ['--demo', '--demo-scale', '0.1'], logFile: path.join(root, 'demo.log'), readyTimeoutMs: 150_000 });
       try {
         const output = server.output();
         expect(output).toMatch(/Demo staff/);
@@ -367,7 +367,7 @@ describe(`every castellan verb (${dialect})`, () => {
       await scratch?.drop();
       rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('every verb has --help (exit 0)', async () => {
     const verbs = [
