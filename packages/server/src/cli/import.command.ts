@@ -12,6 +12,7 @@ import type { ImportFormat } from '../platform/data/import-source.js';
 import { findUserByEmail } from '../platform/identity/user-directory.js';
 import type { Kernel } from '../platform/kernel.js';
 import { osUserName, out, withKernel } from './cli-context.js';
+import { HeapKeeper } from './heap-keeper.js';
 import { ImportProgress } from './import-progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -96,7 +97,11 @@ export function importCommand(program: Command): void {
         const progress = new ImportProgress(() => bytes, size);
         let finished: ImportJob;
         try {
-          finished = await importer.run(actor, noRequest, jobId, open, (j) => progress.show(j));
+          const heap = new HeapKeeper();
+          finished = await importer.run(actor, noRequest, jobId, open, (j) => {
+            progress.show(j);
+            heap.tick(j.rowsRead + j.rowsImported);
+          });
         } finally {
           progress.end();
         }

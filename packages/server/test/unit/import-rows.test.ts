@@ -72,9 +72,13 @@ describe('the digest set of an import', () => {
   it('remembers the first line of each digest across growth, and nothing else', () => {
     const set = new DigestSet(4);
     const digests = Array.from({ length: 5000 }, () => randomBytes(16));
-    digests.forEach((d, i) => expect(set.addOrGet(d, i + 2)).toBe(0));
+    digests.forEach((d, i) => {
+      expect(set.addOrGet(d, i + 2)).toBe(0);
+    });
     expect(set.size).toBe(5000);
-    digests.forEach((d, i) => expect(set.addOrGet(Buffer.from(d), 99_999)).toBe(i + 2));
+    digests.forEach((d, i) => {
+      expect(set.addOrGet(Buffer.from(d), 99_999)).toBe(i + 2);
+    });
     expect(set.get(randomBytes(16))).toBe(0);
     expect(set.size).toBe(5000);
   });

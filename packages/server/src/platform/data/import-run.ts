@@ -3,7 +3,7 @@ import { permissionOf } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { type Kernel, refreshPlannerStatistics } from '../kernel.js';
 import { newId, nowIso } from './ids.js';
 import { createRows } from './import-commit.js';
@@ -146,7 +146,8 @@ export class Importer {
       if (job.rowsImported >= 1000) await refreshPlannerStatistics(this.kernel, job.object);
     } catch (error) {
       job.state = 'failed';
-      job.error = error instanceof Error ? error.message : 'the import failed';
+      // Kept in the job row: our own messages (no values), else only the kind of failure (a parser's message may quote the file).
+      job.error = error instanceof AppError ? error.message : `the import failed (${error instanceof Error ? error.name : 'error'})`;
       await saveJob(this.kernel.db.kysely, job.id, { state: 'failed', error: job.error });
       throw error;
     } finally {
