@@ -58,6 +58,8 @@ export function importCommand(program: Command): void {
       if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error('--chunk-size must be a positive integer');
       const size = statSync(file, { throwIfNoEntry: false })?.size;
       if (size === undefined) throw new Error(`cannot read ${file}`);
+      // A smaller page cache keeps a 1M-row import within its memory bound (one long transaction).
+      const cache = process.env.CASTELLAN_SQLITE_CACHE_MIB ? {} : { CASTELLAN_SQLITE_CACHE_MIB: '16' };
       const job = await withKernel(async (kernel) => {
         const user = await findUserByEmail(kernel, opts.as);
         if (user?.status !== 'active') throw new Error('no active user has this e-mail address');
@@ -107,7 +109,7 @@ export function importCommand(program: Command): void {
         }
         await printReport(kernel, finished);
         return finished;
-      });
+      }, cache);
       const rss = process.resourceUsage().maxRSS / 1024;
       process.stderr.write(`castellan import: ${job.state}; peak RSS ${rss.toFixed(0)} MiB\n`);
       if (job.state !== 'done') process.exitCode = 2;

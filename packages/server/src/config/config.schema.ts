@@ -66,6 +66,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /** SQLite page cache in MiB (the import CLI uses 16 unless this is set, to stay in its memory bound). */
+  CASTELLAN_SQLITE_CACHE_MIB: z.coerce.number().int().min(2).max(4096).optional(),
   CASTELLAN_PORT: port.default(8443),
   CASTELLAN_HOST: z.string().min(1).default('localhost'),
   CASTELLAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,7 +7,7 @@ import { type ConfigKey, configSchema, personalSettings, type RawConfig, secretS
 export interface Config {
   readonly raw: RawConfig;
   readonly dataDir: string;
-  readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; ownerUrl?: string };
+  readonly database: { kind: 'sqlite'; file: string; cacheMiB?: number } | { kind: 'postgres'; url: string; ownerUrl?: string };
   readonly port: number;
   readonly host: string;
   readonly logLevel: RawConfig['CASTELLAN_LOG_LEVEL'];
@@ -113,12 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 function deriveConfig(raw: RawConfig): Config {
   const dataDir = path.resolve(raw.CASTELLAN_DATA_DIR);
   const url = raw.CASTELLAN_DATABASE_URL;
+  const sqliteCache = raw.CASTELLAN_SQLITE_CACHE_MIB === undefined ? {} : { cacheMiB: raw.CASTELLAN_SQLITE_CACHE_MIB };
   const database: Config['database'] =
     url === undefined
-      ? { kind: 'sqlite', file: path.join(dataDir, 'castellan.db') }
+      ? { kind: 'sqlite', file: path.join(dataDir, 'castellan.db'), ...sqliteCache }
       : url.startsWith('postgres')
         ? { kind: 'postgres', url, ...(raw.CASTELLAN_DATABASE_OWNER_URL ? { ownerUrl: raw.CASTELLAN_DATABASE_OWNER_URL } : {}) }
-        : { kind: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, '')) };
+        : { kind: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, '')), ...sqliteCache };
   if (raw.CASTELLAN_DATABASE_OWNER_URL && database.kind !== 'postgres') {
     throw new ConfigError('CASTELLAN_DATABASE_OWNER_URL', 'only applies with a PostgreSQL CASTELLAN_DATABASE_URL');
   }

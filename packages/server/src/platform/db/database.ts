@@ -25,7 +25,7 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; ownerUrl?: string };
+export type DatabaseTarget = { kind: 'sqlite'; file: string; cacheMiB?: number } | { kind: 'postgres'; url: string; ownerUrl?: string };
 
 // PostgreSQL returns int8 as a string; our int8 values (sequence numbers, counts) fit a JS number.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
@@ -38,7 +38,7 @@ function postgresKysely(url: string, max: number): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Opens the database. SQLite: WAL, foreign keys, busy timeout, synchronous=NORMAL, 64 MiB page cache; planner statistics are refreshed after bulk writes (refreshPlannerStatistics), never on a near-empty database where they would mislead the planner. */
+/** Opens the database. SQLite: WAL, foreign keys, busy timeout, synchronous=NORMAL, 64 MiB page cache (CASTELLAN_SQLITE_CACHE_MIB); planner statistics are refreshed after bulk writes (refreshPlannerStatistics), never on a near-empty database where they would mislead the planner. */
 export function openDatabase(target: DatabaseTarget): Db {
   if (target.kind === 'sqlite') {
     const sqlite = new SQLite(target.file);
@@ -47,7 +47,7 @@ export function openDatabase(target: DatabaseTarget): Db {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('secure_delete = ON');
-    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma(`cache_size = -${(target.cacheMiB ?? 64) * 1024}`);
     sqlite.pragma('analysis_limit = 2000');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
     return { kysely, dialect: 'sqlite', file: target.file, separateOwner: false, withOwner: (work) => work(kysely), close: () => kysely.destroy() };
