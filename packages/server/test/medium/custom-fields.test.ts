@@ -9,7 +9,8 @@ import { ProtectedStore } from '../../src/platform/data/protected-store.js';
 import { testDialects } from '../helpers/databases.js';
 import { searchDatabase } from '../helpers/plaintext-search.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js';
+import { addUser, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import type { TotpSessions } from '../helpers/totp-sessions.js';
 
 /**
  * Custom fields over HTTP: an administrator defines them; values travel under `custom` on the
@@ -20,6 +21,8 @@ import { addUser, type TestInstall, tokenFor } from '../helpers/test-install.js'
 describe.each(testDialects)('custom fields on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
+  let sessions: TotpSessions;
+  let managerEmail: string;
   const tokens: Record<string, string> = {};
   const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
@@ -28,9 +31,11 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
   const fields: Record<string, string> = {};
 
   beforeAll(async () => {
-    ({ install, app } = await startTestApp(dialect));
+    ({ install, app, sessions } = await startTestApp(dialect));
     tokens.admin = await tokenFor(install.kernel, await addUser(install.kernel, ['system_admin']));
-    tokens.manager = await tokenFor(install.kernel, await addUser(install.kernel, ['sales_manager'], 'North'));
+    const manager = await addUser(install.kernel, ['sales_manager'], 'North');
+    managerEmail = manager.email;
+    tokens.manager = await tokenFor(install.kernel, manager);
     const rep = await addUser(install.kernel, ['sales_rep'], 'North');
     tokens.rep = await tokenFor(install.kernel, rep);
     tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
@@ -152,6 +157,24 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(ch.statusCode, ch.body).toBe(201);
     expect(ch.json().custom).toEqual({ region: '华东' });
     expect((await call('manager', 'PATCH', `/api/v1/channels/${ch.json().id}`, { custom: { region: 7 } })).statusCode).toBe(422);
+  });
+
+  it('reveals a masked personal custom value with a reason, audited; refuses plain and unknown ones', async () => {
+    const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: 320000 } })).statusCode).toBe(200);
+    expect((await call('manager', 'GET', `/api/v1/contacts/${zhou.id}`)).json().custom.income).toBe('***');
+    const client = await sessions.fullSession(managerEmail, USER_PASSWORD);
+    const url = `/api/v1/contacts/${zhou.id}/reveal`;
+    const revealed = await client.call('POST', url, { fields: ['custom.income', 'name'], reason: 'legal_request' });
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json().values).toEqual({ 'custom.income': '320000', name: 'Zhou Min' });
+    const event = await db().selectFrom('audit_events').selectAll().where('action', '=', 'personal_data.reveal').orderBy('seq', 'desc').executeTakeFirst();
+    expect(JSON.parse(event.fields)).toEqual(['custom.income', 'name']);
+    expect(JSON.stringify(event)).not.toContain('320000');
+    expect((await client.call('POST', url, { fields: ['custom.loyalty_tier'], reason: 'legal_request' })).statusCode).toBe(422);
+    expect((await client.call('POST', url, { fields: ['custom.nope'], reason: 'legal_request' })).statusCode).toBe(422);
+    expect((await client.call('POST', url, { fields: ['custom.bad-key'], reason: 'legal_request' })).statusCode).toBe(400);
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: null } })).statusCode).toBe(200);
   });
 
   it('filters lists and saved views by public and internal custom fields, never by personal ones', async () => {

@@ -18,6 +18,7 @@ import {
   readCustom,
   removeCustom,
   resealCustom,
+  revealCustom,
   takeCustom,
   withCustom,
   withCustomFields,
@@ -461,7 +462,8 @@ export class ProtectedStore {
   ): Promise<Record<string, string | null>> {
     this.require(actor, object, 'reveal');
     const plan = this.plan(object);
-    const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
+    const customKeys = fields.filter((name) => name.startsWith('custom.')).map((name) => name.slice('custom.'.length));
+    const wanted = fields.filter((name) => !name.startsWith('custom.')).map((name) => plan.encrypted.find((f) => f.name === name));
     if (wanted.some((f) => !f)) throw unprocessable('only personal fields can be revealed');
     for (const field of wanted) if (field && fieldAccess(actor, plan.object, field.name) === 'hidden') throw forbidden(`you may not see ${field.name}`);
     const checked = checkRevealReason(this.kernel.config.revealReasons, reason);
@@ -472,7 +474,10 @@ export class ProtectedStore {
       const row = await loadInScope(tx, actor, object, id);
       const key = subjectKeyOf(this.kernel, row, plan);
       if (!key) throw notFound(plan.spec.label);
-      const values = decodePersonalValues(this.kernel.suite, plan, row, key, wanted as PlannedField[]);
+      const values = {
+        ...decodePersonalValues(this.kernel.suite, plan, row, key, wanted as PlannedField[]),
+        ...(await revealCustom(this.kernel, tx, actor, plan, row, customKeys)),
+      };
       await tx.audit(actor, context, {
         action: 'personal_data.reveal',
         outcome: 'success',
