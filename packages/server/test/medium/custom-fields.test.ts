@@ -204,6 +204,21 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(applied.json().items.map((c: { id: string }) => c.id)).toEqual([zhou.id]);
   });
 
+  it('changes labels, masks and enum options of a definition, never dropping an option in use', async () => {
+    const tier = `/api/v1/custom-fields/${fields.tier}`;
+    expect((await call('admin', 'PATCH', tier, { options: ['gold'] })).statusCode).toBe(409);
+    const grown = await call('admin', 'PATCH', tier, { options: ['gold', 'silver', 'bronze'], labelZh: '等级' });
+    expect(grown.statusCode, grown.body).toBe(200);
+    expect(grown.json()).toMatchObject({ options: ['gold', 'silver', 'bronze'], labelZh: '等级', key: 'loyalty_tier', type: 'enum' });
+    expect((await call('admin', 'PATCH', tier, { mask: 'text' })).statusCode).toBe(422);
+    expect((await call('admin', 'PATCH', tier, { type: 'text' })).statusCode).toBe(400);
+    expect((await call('admin', 'PATCH', `/api/v1/custom-fields/${fields.note}`, { mask: 'name' })).json().mask).toBe('name');
+    expect((await call('manager', 'PATCH', tier, { labelEn: 'x' })).statusCode).toBe(403);
+    const events = await db().selectFrom('audit_events').select('action').where('resource', '=', 'custom_fields').execute();
+    expect(events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['record.created', 'record.updated']));
+    expect((await call('admin', 'PATCH', `/api/v1/custom-fields/${fields.note}`, { mask: 'text' })).statusCode).toBe(200);
+  });
+
   it('never writes a personal custom value to the database, its files or the audit trail in plaintext', async () => {
     const needles = [secret, 'E12345678'];
     const target =
@@ -289,7 +304,7 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     const before = await count();
     const bad = [
       { name: 'Bulk One', custom: { loyalty_tier: 'gold' } },
-      { name: 'Bulk Two', custom: { loyalty_tier: 'bronze' } },
+      { name: 'Bulk Two', custom: { loyalty_tier: 'platinum' } },
     ];
     await expect(store.createMany(manager.actor, noRequest, 'contacts', bad)).rejects.toThrow(expect.objectContaining({ status: 422 }));
     expect(await count()).toBe(before);
