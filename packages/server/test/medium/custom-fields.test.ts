@@ -219,6 +219,52 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect((await call('admin', 'PATCH', `/api/v1/custom-fields/${fields.note}`, { mask: 'text' })).statusCode).toBe(200);
   });
 
+  it('sorts and pages by a plain custom field (numbers as numbers, empty last), never by a personal one', async () => {
+    const field = await call('admin', 'POST', '/api/v1/custom-fields', {
+      object: 'channels',
+      key: 'screens',
+      labelZh: '屏幕数',
+      labelEn: 'Screens',
+      type: 'integer',
+      classification: 'internal',
+    });
+    expect(field.statusCode, field.body).toBe(201);
+    const made: string[] = [];
+    for (const [i, screens] of [9, 100, null, 10, 10, -3].entries()) {
+      const res = await call('manager', 'POST', '/api/v1/channels', { code: `SORT-${i}`, name: `Sort ${i}`, kind: 'radio', custom: { screens } });
+      expect(res.statusCode, res.body).toBe(201);
+      made.push(res.json().id);
+    }
+    const walk = async (order: string, limit: number) => {
+      const out: { id: string; custom: { screens: number | null } }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call(
+          'manager',
+          'GET',
+          `/api/v1/channels?kind=radio&sort=custom.screens&order=${order}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        out.push(...res.json().items);
+        cursor = res.json().nextCursor;
+      } while (cursor);
+      return out;
+    };
+    for (const limit of [1, 2, 4]) {
+      expect((await walk('asc', limit)).map((c) => c.custom.screens)).toEqual([-3, 9, 10, 10, 100, null]);
+      expect((await walk('desc', limit)).map((c) => c.custom.screens)).toEqual([null, 100, 10, 10, 9, -3]);
+      expect(new Set((await walk('asc', limit)).map((c) => c.id))).toEqual(new Set(made));
+    }
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.passportNote')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.nope')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.loyalty_tier&order=desc')).statusCode).toBe(200);
+    expect((await call('manager', 'POST', '/api/v1/saved-views', { object: 'contacts', name: 'By note', sort: 'custom.passportNote' })).statusCode).toBe(422);
+    const view = await call('manager', 'POST', '/api/v1/saved-views', { object: 'channels', name: 'Most screens', sort: 'custom.screens', order: 'desc' });
+    expect(view.statusCode, view.body).toBe(201);
+    const viewed = await call('manager', 'GET', `/api/v1/channels?view=${view.json().id}&kind=radio`);
+    expect(viewed.json().items.map((c: { custom: { screens: number | null } }) => c.custom.screens)).toEqual([null, 100, 10, 10, 9, -3]);
+  });
+
   it('never writes a personal custom value to the database, its files or the audit trail in plaintext', async () => {
     const needles = [secret, 'E12345678'];
     const target =

@@ -35,7 +35,7 @@ import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-r
 import { type ObjectRules, ruleContext } from './store-rules.js';
 import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
-import { cursorAfter, type ListSort, plannedSort, sortedAfter } from './store-sort.js';
+import { cursorAfter, customSortPrefix, type ListSort, plannedSort, sortedAfter } from './store-sort.js';
 import {
   insertUniform,
   newPlainColumns,
@@ -328,7 +328,8 @@ export class ProtectedStore {
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
-    const sort = plannedSort(plan, query.sort);
+    const sortsByCustom = query.sort?.field.startsWith(customSortPrefix) ?? false;
+    const sort = plannedSort(plan, query.sort, sortsByCustom ? await definitionsOf(tx.trx as unknown as AnyDb, plan.object as StoreObject) : []);
     const rows = (await sortedAfter(q, plan, sort, query.cursor)
       .limit(query.limit + 1)
       .execute()) as Row[];
