@@ -82,6 +82,15 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect((await call('admin', 'POST', '/api/v1/custom-fields', { ...base, key: 'loyalty_tier' })).statusCode).toBe(409);
   });
 
+  it('lets one of several parallel definitions of a key win; the others get 409', async () => {
+    const body = { object: 'accounts', key: 'race_key', labelZh: '并发', labelEn: 'Race', type: 'text', classification: 'internal' };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => call('admin', 'POST', '/api/v1/custom-fields', body)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    const stored = await db().selectFrom('custom_fields').select('id').where('object', '=', 'accounts').where('key', '=', 'race_key').execute();
+    expect(stored).toHaveLength(1);
+    expect((await call('admin', 'DELETE', `/api/v1/custom-fields/${stored[0].id}`)).statusCode).toBe(204);
+  });
+
   it('shows definitions to readers of the object only', async () => {
     const seen = await call('rep', 'GET', '/api/v1/custom-fields?object=contacts');
     expect(seen.statusCode).toBe(200);
