@@ -74,7 +74,7 @@ export interface RecordSchemas {
   filterFields: string[];
   rangeFields: string[];
   /** Plain fields a list may be sorted by (`sort=<field>&order=asc|desc`). */
-  sortFields: string[];
+  sortFields?: string[];
 }
 
 export function recordSchemas(object: StoreObject, overrides: { create?: Record<string, ZodType>; patch?: Record<string, ZodType> } = {}): RecordSchemas {
