@@ -350,7 +350,12 @@ describe(`every castellan verb (${dialect})`, () => {
       ...(scratch ? { CASTELLAN_DATABASE_URL: scratch.url, CASTELLAN_DATABASE_OWNER_URL: scratch.ownerUrl } : {}),
     };
     try {
-      const server = await startServer(env, { verb: 'start', args: ['--demo', '--demo-scale', '0.1'], logFile: path.join(root, 'demo.log'), readyTimeoutMs: 150_000 });
+      const server = await startServer(env, {
+        verb: 'start',
+        args: ['--demo', '--demo-scale', '0.1'],
+        logFile: path.join(root, 'demo.log'),
+        readyTimeoutMs: 150_000,
+      });
       try {
         const output = server.output();
         expect(output).toMatch(/Demo staff/);

@@ -6,11 +6,11 @@ import { completeRotation, startRotation } from '../../src/platform/crypto/key-r
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { exportRecords } from '../../src/platform/data/export-records.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
-import { apiCallers } from '../helpers/api-callers.js';
 import { testDialects } from '../helpers/databases.js';
 import { searchDatabase } from '../helpers/plaintext-search.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
-import { addUser, type TestInstall } from '../helpers/test-install.js';
+import { addUser, type TestInstall, tokenFor, USER_PASSWORD } from '../helpers/test-install.js';
+import type { TotpSessions } from '../helpers/totp-sessions.js';
 
 /**
  * Custom fields over HTTP: an administrator defines them; values travel under `custom` on the
@@ -21,19 +21,24 @@ import { addUser, type TestInstall } from '../helpers/test-install.js';
 describe.each(testDialects)('custom fields on %s', (dialect) => {
   let install: TestInstall;
   let app: App;
-  const { call, addCallers } = apiCallers(() => app);
+  let sessions: TotpSessions;
+  let managerEmail: string;
+  const tokens: Record<string, string> = {};
+  const call = (who: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
   const db = () => install.kernel.db.kysely as any;
   const secret = 'Passport E12345678 kept at the front desk';
   const fields: Record<string, string> = {};
 
   beforeAll(async () => {
-    ({ install, app } = await startTestApp(dialect));
-    await addCallers(install.kernel, {
-      admin: [['system_admin']],
-      manager: [['sales_manager'], 'North'],
-      rep: [['sales_rep'], 'North'],
-      agent: [['service_agent'], 'Care'],
-    });
+    ({ install, app, sessions } = await startTestApp(dialect));
+    tokens.admin = await tokenFor(install.kernel, await addUser(install.kernel, ['system_admin']));
+    const manager = await addUser(install.kernel, ['sales_manager'], 'North');
+    managerEmail = manager.email;
+    tokens.manager = await tokenFor(install.kernel, manager);
+    const rep = await addUser(install.kernel, ['sales_rep'], 'North');
+    tokens.rep = await tokenFor(install.kernel, rep);
+    tokens.agent = await tokenFor(install.kernel, await addUser(install.kernel, ['service_agent'], 'Care'));
     for (const [name, body] of Object.entries({
       tier: {
         object: 'contacts',
@@ -75,6 +80,15 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect((await call('admin', 'POST', '/api/v1/custom-fields', { ...base, key: 'kind', mask: 'text' })).statusCode).toBe(422);
     expect((await call('admin', 'POST', '/api/v1/custom-fields', { ...base, object: 'nothing', key: 'kind' })).statusCode).toBe(422);
     expect((await call('admin', 'POST', '/api/v1/custom-fields', { ...base, key: 'loyalty_tier' })).statusCode).toBe(409);
+  });
+
+  it('lets one of several parallel definitions of a key win; the others get 409', async () => {
+    const body = { object: 'accounts', key: 'race_key', labelZh: '并发', labelEn: 'Race', type: 'text', classification: 'internal' };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => call('admin', 'POST', '/api/v1/custom-fields', body)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    const stored = await db().selectFrom('custom_fields').select('id').where('object', '=', 'accounts').where('key', '=', 'race_key').execute();
+    expect(stored).toHaveLength(1);
+    expect((await call('admin', 'DELETE', `/api/v1/custom-fields/${stored[0].id}`)).statusCode).toBe(204);
   });
 
   it('shows definitions to readers of the object only', async () => {
@@ -154,6 +168,24 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect((await call('manager', 'PATCH', `/api/v1/channels/${ch.json().id}`, { custom: { region: 7 } })).statusCode).toBe(422);
   });
 
+  it('reveals a masked personal custom value with a reason, audited; refuses plain and unknown ones', async () => {
+    const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: 320000 } })).statusCode).toBe(200);
+    expect((await call('manager', 'GET', `/api/v1/contacts/${zhou.id}`)).json().custom.income).toBe('***');
+    const client = await sessions.fullSession(managerEmail, USER_PASSWORD);
+    const url = `/api/v1/contacts/${zhou.id}/reveal`;
+    const revealed = await client.call('POST', url, { fields: ['custom.income', 'name'], reason: 'legal_request' });
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json().values).toEqual({ 'custom.income': '320000', name: 'Zhou Min' });
+    const event = await db().selectFrom('audit_events').selectAll().where('action', '=', 'personal_data.reveal').orderBy('seq', 'desc').executeTakeFirst();
+    expect(JSON.parse(event.fields)).toEqual(['custom.income', 'name']);
+    expect(JSON.stringify(event)).not.toContain('320000');
+    expect((await client.call('POST', url, { fields: ['custom.loyalty_tier'], reason: 'legal_request' })).statusCode).toBe(422);
+    expect((await client.call('POST', url, { fields: ['custom.nope'], reason: 'legal_request' })).statusCode).toBe(422);
+    expect((await client.call('POST', url, { fields: ['custom.bad-key'], reason: 'legal_request' })).statusCode).toBe(400);
+    expect((await call('manager', 'PATCH', `/api/v1/contacts/${zhou.id}`, { custom: { income: null } })).statusCode).toBe(200);
+  });
+
   it('filters lists and saved views by public and internal custom fields, never by personal ones', async () => {
     const zhou = (await call('manager', 'GET', '/api/v1/contacts')).json().items.find((c: { name: string }) => c.name === 'Zhou Min');
     const silver = await call('manager', 'GET', '/api/v1/contacts?custom=loyalty_tier:silver');
@@ -179,6 +211,67 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(view.statusCode, view.body).toBe(201);
     const applied = await call('manager', 'GET', `/api/v1/contacts?view=${view.json().id}`);
     expect(applied.json().items.map((c: { id: string }) => c.id)).toEqual([zhou.id]);
+  });
+
+  it('changes labels, masks and enum options of a definition, never dropping an option in use', async () => {
+    const tier = `/api/v1/custom-fields/${fields.tier}`;
+    expect((await call('admin', 'PATCH', tier, { options: ['gold'] })).statusCode).toBe(409);
+    const grown = await call('admin', 'PATCH', tier, { options: ['gold', 'silver', 'bronze'], labelZh: '等级' });
+    expect(grown.statusCode, grown.body).toBe(200);
+    expect(grown.json()).toMatchObject({ options: ['gold', 'silver', 'bronze'], labelZh: '等级', key: 'loyalty_tier', type: 'enum' });
+    expect((await call('admin', 'PATCH', tier, { mask: 'text' })).statusCode).toBe(422);
+    expect((await call('admin', 'PATCH', tier, { type: 'text' })).statusCode).toBe(400);
+    expect((await call('admin', 'PATCH', `/api/v1/custom-fields/${fields.note}`, { mask: 'name' })).json().mask).toBe('name');
+    expect((await call('manager', 'PATCH', tier, { labelEn: 'x' })).statusCode).toBe(403);
+    const events = await db().selectFrom('audit_events').select('action').where('resource', '=', 'custom_fields').execute();
+    expect(events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['record.created', 'record.updated']));
+    expect((await call('admin', 'PATCH', `/api/v1/custom-fields/${fields.note}`, { mask: 'text' })).statusCode).toBe(200);
+  });
+
+  it('sorts and pages by a plain custom field (numbers as numbers, empty last), never by a personal one', async () => {
+    const field = await call('admin', 'POST', '/api/v1/custom-fields', {
+      object: 'channels',
+      key: 'screens',
+      labelZh: '屏幕数',
+      labelEn: 'Screens',
+      type: 'integer',
+      classification: 'internal',
+    });
+    expect(field.statusCode, field.body).toBe(201);
+    const made: string[] = [];
+    for (const [i, screens] of [9, 100, null, 10, 10, -3].entries()) {
+      const res = await call('manager', 'POST', '/api/v1/channels', { code: `SORT-${i}`, name: `Sort ${i}`, kind: 'radio', custom: { screens } });
+      expect(res.statusCode, res.body).toBe(201);
+      made.push(res.json().id);
+    }
+    const walk = async (order: string, limit: number) => {
+      const out: { id: string; custom: { screens: number | null } }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call(
+          'manager',
+          'GET',
+          `/api/v1/channels?kind=radio&sort=custom.screens&order=${order}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        out.push(...res.json().items);
+        cursor = res.json().nextCursor;
+      } while (cursor);
+      return out;
+    };
+    for (const limit of [1, 2, 4]) {
+      expect((await walk('asc', limit)).map((c) => c.custom.screens)).toEqual([-3, 9, 10, 10, 100, null]);
+      expect((await walk('desc', limit)).map((c) => c.custom.screens)).toEqual([null, 100, 10, 10, 9, -3]);
+      expect(new Set((await walk('asc', limit)).map((c) => c.id))).toEqual(new Set(made));
+    }
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.passportNote')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.nope')).statusCode).toBe(422);
+    expect((await call('manager', 'GET', '/api/v1/contacts?sort=custom.loyalty_tier&order=desc')).statusCode).toBe(200);
+    expect((await call('manager', 'POST', '/api/v1/saved-views', { object: 'contacts', name: 'By note', sort: 'custom.passportNote' })).statusCode).toBe(422);
+    const view = await call('manager', 'POST', '/api/v1/saved-views', { object: 'channels', name: 'Most screens', sort: 'custom.screens', order: 'desc' });
+    expect(view.statusCode, view.body).toBe(201);
+    const viewed = await call('manager', 'GET', `/api/v1/channels?view=${view.json().id}&kind=radio`);
+    expect(viewed.json().items.map((c: { custom: { screens: number | null } }) => c.custom.screens)).toEqual([null, 100, 10, 10, 9, -3]);
   });
 
   it('never writes a personal custom value to the database, its files or the audit trail in plaintext', async () => {
@@ -266,7 +359,7 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     const before = await count();
     const bad = [
       { name: 'Bulk One', custom: { loyalty_tier: 'gold' } },
-      { name: 'Bulk Two', custom: { loyalty_tier: 'bronze' } },
+      { name: 'Bulk Two', custom: { loyalty_tier: 'platinum' } },
     ];
     await expect(store.createMany(manager.actor, noRequest, 'contacts', bad)).rejects.toThrow(expect.objectContaining({ status: 422 }));
     expect(await count()).toBe(before);

@@ -55,6 +55,7 @@ describe.each(testDialects)('sorted lists and saved views on %s', (dialect) => {
     ['name', 'desc'],
     ['createdAt', 'desc'],
     ['kind', 'asc'],
+    ['id', 'desc'],
   ] as const) {
     it(`pages through accounts sorted by ${field} ${order} with ties and empty values, each exactly once`, async () => {
       const whole = await pages(`sort=${field}&order=${order}`, 200);

@@ -45,10 +45,28 @@ describe('saved view and sort rules', () => {
     expect(withSavedView({ sort: { field: 'kind', order: 'asc' as const } }, view).sort).toEqual({ field: 'kind', order: 'asc' });
   });
 
-  it('sorts by plain fields only; id ascending is the unsorted order', () => {
+  it('sorts by plain fields and plain custom fields only; id ascending is the unsorted order', () => {
     expect(() => plannedSort(contacts, { field: 'phone', order: 'asc' })).toThrow(expect.objectContaining({ status: 422 }));
     expect(plannedSort(contacts, { field: 'id', order: 'asc' })).toBeUndefined();
-    expect(plannedSort(contacts, { field: 'id', order: 'desc' })?.field.column).toBe('id');
-    expect(plannedSort(accounts, { field: 'createdAt', order: 'asc' })?.field.column).toBe('created_at');
+    expect(plannedSort(contacts, { field: 'id', order: 'desc' })?.name).toBe('id');
+    expect(plannedSort(accounts, { field: 'createdAt', order: 'asc' })).toMatchObject({ name: 'createdAt', numeric: false, order: 'asc' });
+    const definition = (key: string, classification: 'internal' | 'personal', type: 'integer' | 'text') =>
+      ({
+        id: key,
+        object: 'contacts',
+        key,
+        labelZh: key,
+        labelEn: key,
+        type,
+        options: null,
+        classification,
+        mask: null,
+        createdAt: '',
+        updatedAt: '',
+      }) as const;
+    const definitions = [definition('score', 'internal', 'integer'), definition('note', 'personal', 'text')];
+    expect(plannedSort(contacts, { field: 'custom.score', order: 'desc' }, definitions)).toMatchObject({ name: 'custom.score', numeric: true });
+    expect(() => plannedSort(contacts, { field: 'custom.note', order: 'asc' }, definitions)).toThrow(expect.objectContaining({ status: 422 }));
+    expect(() => plannedSort(contacts, { field: 'custom.none', order: 'asc' }, definitions)).toThrow(expect.objectContaining({ status: 422 }));
   });
 });

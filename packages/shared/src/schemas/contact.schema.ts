@@ -79,8 +79,10 @@ export const contactListQuery = z
       .string()
       .max(64)
       .optional()
-      .describe('a plain field to order by (accountId, ownerId, teamId, createdAt, updatedAt); personal fields are refused (422)'),
-    order: z.enum(['asc', 'desc']).default('asc'),
+      .describe(
+        'a plain field to order by (accountId, ownerId, teamId, createdAt, updatedAt) or custom.<key> of a public or internal custom field; personal fields are refused (422)',
+      ),
+    order: z.enum(['asc', 'desc']).optional().describe('sort direction (default asc)'),
     view: idSchema.optional().describe('apply one of your saved views of contacts'),
     custom: customFilterQuery,
   })

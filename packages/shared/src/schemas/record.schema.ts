@@ -74,7 +74,7 @@ export interface RecordSchemas {
   filterFields: string[];
   rangeFields: string[];
   /** Plain fields a list may be sorted by (`sort=<field>&order=asc|desc`). */
-  sortFields: string[];
+  sortFields?: string[];
 }
 
 /**
@@ -112,8 +112,10 @@ export function recordSchemas(
     .string()
     .max(64)
     .optional()
-    .describe(`a plain field to order by (ties broken by id; a personal field is refused with 422): ${sortFields.join(', ')}`);
-  query.order = z.enum(['asc', 'desc']).default('asc').describe('sort direction; empty values last in asc, first in desc');
+    .describe(
+      `a plain field to order by (ties broken by id; a personal field is refused with 422): ${sortFields.join(', ')}, or custom.<key> of a public or internal custom field`,
+    );
+  query.order = z.enum(['asc', 'desc']).optional().describe('sort direction (default asc); empty values last in asc, first in desc');
   query.custom = customFilterQuery;
   query.view = idSchema.optional().describe('apply one of your saved views (its filters and sort; explicit parameters win)');
   for (const name of rangeFields) {

@@ -21,7 +21,11 @@ export const revealableContactFields = ['name', 'email', 'phone', 'idNumber', 'b
 export function contactRevealBody(reasons: readonly [string, ...string[]]) {
   return z
     .object({
-      fields: z.array(z.enum(revealableContactFields)).min(1).max(8),
+      fields: z
+        .array(z.union([z.enum(revealableContactFields), z.string().regex(/^custom\.[a-zA-Z0-9_]{1,40}$/, 'a personal field or custom.<key>')]))
+        .min(1)
+        .max(16)
+        .describe('personal fields, and personal or sensitive custom fields as custom.<key>'),
       reason: z
         .enum(reasons as [string, ...string[]])
         .describe('Why the values are needed: one of the reason codes of this installation (CASTELLAN_REVEAL_REASONS)'),

@@ -55,7 +55,7 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
       const searchPairs = { email, phone, idNumber, name };
       const found = Object.entries(searchPairs).find(([, v]) => v !== undefined);
       const search = found ? { field: found[0], value: String(found[1]) } : undefined;
-      const sorted = sort || order === 'desc' ? { field: sort ?? 'id', order } : undefined;
+      const sorted = sort || order === 'desc' ? { field: sort ?? 'id', order: order ?? 'asc' } : undefined;
       return store.list(actorOf(request), requestContext(request), 'contacts', {
         limit,
         cursor,

@@ -183,6 +183,36 @@ export async function resealCustom(kernel: Kernel, tx: AuditedTransaction, plan:
   }
 }
 
+/**
+ * The plain values of personal custom fields of one record, for reveal-with-reason, keyed
+ * `custom.<key>`: only personal or sensitive fields (422), only those the actor sees at all (403).
+ */
+export async function revealCustom(
+  kernel: Kernel,
+  tx: AuditedTransaction,
+  actor: Actor,
+  plan: TablePlan,
+  row: Row,
+  keys: readonly string[],
+): Promise<Record<string, string | null>> {
+  if (keys.length === 0) return {};
+  const db = tx.trx as unknown as AnyDb;
+  const definitions = await definitionsOf(db, plan.object as StoreObject);
+  const wanted = keys.map((key) => {
+    const definition = definitions.find((d) => d.key === key);
+    if (!definition || !isProtectedClassification(definition.classification)) throw unprocessable('only personal fields can be revealed');
+    if (customFieldAccess(actor, plan, definition) === 'hidden') throw forbidden(`you may not see custom.${key}`);
+    return definition;
+  });
+  const key = row.wrapped_key && row.subject_id ? subjectKeyOf(kernel, row, plan) : undefined;
+  const out: Record<string, string | null> = {};
+  for (const definition of wanted) {
+    const stored = await db.selectFrom(customValuesTable).select('value_enc').where('id', '=', customValueRowId(definition.id, row.id)).executeTakeFirst();
+    out[`custom.${definition.key}`] = key && stored?.value_enc ? openValue(key, Buffer.from(stored.value_enc), aad(definition.id, row.id), kernel.suite) : null;
+  }
+  return out;
+}
+
 /** Deletes a record's custom values (with the record). */
 export async function removeCustom(tx: AuditedTransaction, plan: TablePlan, recordId: string): Promise<void> {
   await (tx.trx as unknown as AnyDb).deleteFrom(customValuesTable).where('object', '=', plan.object).where('record_id', '=', recordId).execute();

@@ -18,6 +18,7 @@ import {
   readCustom,
   removeCustom,
   resealCustom,
+  revealCustom,
   takeCustom,
   withCustom,
   withCustomFields,
@@ -34,7 +35,7 @@ import { assertReferencesVisible, resolveOwnership, subjectVia } from './store-r
 import { type ObjectRules, type RuleContext, ruleContext } from './store-rules.js';
 import { assertSealable, resealInto, sealInto, subjectColumns } from './store-sealing.js';
 import { sameValue, searchField, whereBlindIndex } from './store-search.js';
-import { cursorAfter, type ListSort, plannedSort, sortedAfter } from './store-sort.js';
+import { cursorAfter, customSortPrefix, type ListSort, plannedSort, sortedAfter } from './store-sort.js';
 import {
   derivedColumns,
   insertUniform,
@@ -340,7 +341,8 @@ export class ProtectedStore {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
     }
     if (query.ids) q = query.ids.length ? q.where(`${plan.object}.id`, 'in', query.ids) : q.where(sql<boolean>`1 = 0`);
-    const sort = plannedSort(plan, query.sort);
+    const sortsByCustom = query.sort?.field.startsWith(customSortPrefix) ?? false;
+    const sort = plannedSort(plan, query.sort, sortsByCustom ? await definitionsOf(tx.trx as unknown as AnyDb, plan.object as StoreObject) : []);
     const rows = (await sortedAfter(q, plan, sort, query.cursor, query.newestFirst)
       .limit(query.limit + 1)
       .execute()) as Row[];
@@ -499,7 +501,8 @@ export class ProtectedStore {
   ): Promise<Record<string, string | null>> {
     this.require(actor, object, 'reveal');
     const plan = this.plan(object);
-    const wanted = fields.map((name) => plan.encrypted.find((f) => f.name === name));
+    const customKeys = fields.filter((name) => name.startsWith('custom.')).map((name) => name.slice('custom.'.length));
+    const wanted = fields.filter((name) => !name.startsWith('custom.')).map((name) => plan.encrypted.find((f) => f.name === name));
     if (wanted.some((f) => !f)) throw unprocessable('only personal fields can be revealed');
     for (const field of wanted) if (field && fieldAccess(actor, plan.object, field.name) === 'hidden') throw forbidden(`you may not see ${field.name}`);
     const checked = checkRevealReason(this.kernel.config.revealReasons, reason);
@@ -510,7 +513,10 @@ export class ProtectedStore {
       const row = await loadInScope(tx, actor, object, id);
       const key = subjectKeyOf(this.kernel, row, plan);
       if (!key) throw notFound(plan.spec.label);
-      const values = decodePersonalValues(this.kernel.suite, plan, row, key, wanted as PlannedField[]);
+      const values = {
+        ...decodePersonalValues(this.kernel.suite, plan, row, key, wanted as PlannedField[]),
+        ...(await revealCustom(this.kernel, tx, actor, plan, row, customKeys)),
+      };
       await tx.audit(actor, context, {
         action: 'personal_data.reveal',
         outcome: 'success',

@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel.js';
 import { definitionsOf } from './custom-field-definitions.js';
 import { checkedCustomFilters, splitCustomFilters } from './custom-filters.js';
 import { newId, nowIso } from './ids.js';
-import type { ListSort, SortOrder } from './store-sort.js';
+import { customSortPrefix, type ListSort, plannedSort, type SortOrder } from './store-sort.js';
 import type { Value } from './store-values.js';
 import { type TablePlan, tablePlan } from './table-plan.js';
 
@@ -73,7 +73,7 @@ export function checkViewQuery(plan: TablePlan, query: ViewQuery): void {
     checkValue(plan, name, field.spec.type === 'integer' ? 'integer' : 'text', range.from);
     checkValue(plan, name, field.spec.type === 'integer' ? 'integer' : 'text', range.to);
   }
-  if (query.sort) plainFieldFor(plan, query.sort.field, 'sort');
+  if (query.sort && !query.sort.field.startsWith(customSortPrefix)) plainFieldFor(plan, query.sort.field, 'sort');
 }
 
 function viewOf(row: Record<string, unknown>): SavedViewView {
@@ -98,9 +98,13 @@ const queryOf = (view: SavedViewView): ViewQuery => ({
 });
 
 /** The custom filters of a view (`custom.<key>`) name public or internal custom fields of the object, with values of their type. */
-async function checkCustomViewFilters(db: AnyDb, plan: TablePlan, filters: Record<string, Value>): Promise<void> {
+async function checkCustomViewFilters(db: AnyDb, plan: TablePlan, filters: Record<string, Value>, sort: ListSort | undefined): Promise<void> {
   const { custom } = splitCustomFilters(filters);
-  if (Object.keys(custom).length > 0) checkedCustomFilters(await definitionsOf(db, plan.object as StoreObject), plan, custom);
+  const sortsByCustom = sort?.field.startsWith(customSortPrefix) ?? false;
+  if (Object.keys(custom).length === 0 && !sortsByCustom) return;
+  const definitions = await definitionsOf(db, plan.object as StoreObject);
+  checkedCustomFilters(definitions, plan, custom);
+  if (sortsByCustom) plannedSort(plan, sort, definitions);
 }
 
 /** The filters and sort of one of the actor's views of `object` (another user's, or another object's: 404). */
@@ -165,7 +169,7 @@ export class SavedViews {
     const object = this.objectOf(actor, input.object);
     const query: ViewQuery = { filters: input.filters, ranges: input.ranges, sort: input.sort ? { field: input.sort, order: input.order } : undefined };
     checkViewQuery(tablePlan(object), query);
-    await checkCustomViewFilters(this.kernel.db.kysely as unknown as AnyDb, tablePlan(object), query.filters);
+    await checkCustomViewFilters(this.kernel.db.kysely as unknown as AnyDb, tablePlan(object), query.filters, query.sort);
     const now = nowIso();
     const row = {
       id: newId(),
@@ -209,7 +213,7 @@ export class SavedViews {
         updatedAt: nowIso(),
       };
       checkViewQuery(tablePlan(object), queryOf(next));
-      await checkCustomViewFilters(db, tablePlan(object), next.filters);
+      await checkCustomViewFilters(db, tablePlan(object), next.filters, queryOf(next).sort);
       if (next.name !== current.name) {
         const taken = await db
           .selectFrom('saved_views')
