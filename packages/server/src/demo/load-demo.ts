@@ -1,8 +1,9 @@
+import { storeObjects } from '@castellan/shared';
 import { faker as fakerEN } from '@faker-js/faker/locale/en';
 import { faker as fakerZH_CN } from '@faker-js/faker/locale/zh_CN';
 import { domainStore } from '../modules/domain-store.js';
 import type { Actor } from '../platform/authz/actor.js';
-import type { Kernel } from '../platform/kernel.js';
+import { type Kernel, refreshPlannerStatistics } from '../platform/kernel.js';
 import { demoAirtime, demoChannels, demoDeals } from './demo-ad-sales.js';
 import type { DemoContext, DemoStep } from './demo-context.js';
 import { demoLicensing } from './demo-licensing.js';
@@ -60,5 +61,7 @@ export async function loadDemo(kernel: Kernel, options: DemoOptions): Promise<{ 
     }
     return { accounts, counts };
   });
+  // Bulk writes inside the demo's one transaction skip the planner statistics; refresh them once, now.
+  for (const object of storeObjects) await refreshPlannerStatistics(kernel, object);
   return { accounts, counts };
 }

@@ -340,7 +340,7 @@ describe(`every castellan verb (${dialect})`, () => {
     }
   });
 
-  it('start --demo / demo: a new data dir gets the demo organisation (staff with enrolment links, records for each of them); demo again is refused', async () => {
+  it('start --demo / demo: a new data dir gets the demo organisation (staff for every role with enrolment links, every step reported); demo again is refused', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'castellan-e2e-demo-'));
     const scratch = dialect === 'postgres' ? await createScratchPostgres() : undefined;
     const env = {

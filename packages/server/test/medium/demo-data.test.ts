@@ -1,7 +1,7 @@
 import { objectSpecs, storeObjects } from '@castellan/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoStaff } from '../../src/demo/demo-users.js';
-import { loadDemo } from '../../src/demo/load-demo.js';
+import { demoSteps, loadDemo } from '../../src/demo/load-demo.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
 import { findUserByEmail } from '../../src/platform/identity/user-directory.js';
@@ -77,7 +77,38 @@ describe.each(testDialects)('the demo data set on %s', (dialect) => {
     expect(north.filter((c: { id: string }) => eastIds.has(c.id))).toEqual([]);
   });
 
-  it('refuses to load twice and leaves nothing behind when refused', async () => {
+  it('loads all or nothing: a step that fails leaves no staff and no record behind', async () => {
+    const fresh = await createTestInstall(dialect);
+    const failing = {
+      name: 'failing step',
+      run: async () => {
+        throw new Error('step failed on purpose');
+      },
+    };
+    demoSteps.push(failing);
+    try {
+      await expect(loadDemo(fresh.kernel, { scale: 0.02, seed: 3, osUser: 'tester', operator: operator() })).rejects.toThrow(/on purpose/);
+      const db = fresh.kernel.db.kysely as any;
+      for (const table of ['contacts', 'accounts', 'deals', 'subscriptions', 'cases'])
+        expect(
+          Number(
+            (
+              await db
+                .selectFrom(table)
+                .select((eb: any) => eb.fn.countAll().as('n'))
+                .executeTakeFirst()
+            ).n,
+          ),
+          table,
+        ).toBe(0);
+      expect(await findUserByEmail(fresh.kernel, demoStaff.salesManager.email)).toBeUndefined();
+    } finally {
+      demoSteps.pop();
+      await fresh.cleanup();
+    }
+  });
+
+  it('refuses to load twice, changing nothing', async () => {
     const before = await (install.kernel.db.kysely as any)
       .selectFrom('contacts')
       .select((eb: any) => eb.fn.countAll().as('n'))

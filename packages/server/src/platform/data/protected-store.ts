@@ -414,7 +414,10 @@ export class ProtectedStore {
         sql<number>`count(*)`.as('__count'),
         ...sums.map((s) => sql<number>`coalesce(sum(${sql.ref(`${object}.${s.column}`)}), 0)`.as(`__sum_${s.column}`)),
       ]);
-      if (groups.length) q = q.groupBy(groups.map((g) => `${object}.${g.column}`)).orderBy(groups.map((g) => `${object}.${g.column}`));
+      if (groups.length) {
+        q = q.groupBy(groups.map((g) => `${object}.${g.column}`));
+        for (const g of groups) q = q.orderBy(`${object}.${g.column}`);
+      }
       const rows = (await q.execute()) as Record<string, unknown>[];
       return rows.map((r) => {
         const out: AggregateRow = { count: Number(r.__count) };
