@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { benchAuditVerify } from './audit.bench.mjs';
 import { benchListBookings } from './bookings.bench.mjs';
+import { benchDsar } from './dsar.bench.mjs';
 import { runCsvImport, runImport } from './import.bench.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { buildBaselineApp } from './lib/baseline-app.mjs';
@@ -23,8 +24,10 @@ import { createRng } from './lib/prng.mjs';
 import { note } from './lib/report.mjs';
 import { makeTempRoot } from './lib/tempdir.mjs';
 import { benchGetContact, benchListContacts } from './read.bench.mjs';
+import { benchRetention } from './retention.bench.mjs';
 import { benchSearchEmail } from './search.bench.mjs';
 import { benchListSubscriptions } from './subscriptions.bench.mjs';
+import { benchWeb } from './web-ui.mjs';
 
 const options = parseArgs(process.argv.slice(2));
 const load = () =>
@@ -41,6 +44,32 @@ let install;
 let plain;
 let baselineApp;
 try {
+  // The in-process benchmarks share one installation and its imported contacts; `web` has its own
+  // server process (castellan serve) and data directory, so --only web skips that import.
+  if ([...options.only].some((name) => name !== 'web')) {
+    await inProcess();
+    await closeInProcess();
+  }
+  if (options.only.has('web')) await benchWeb({ root: temp.root, quick: options.quick, size: options.size, seed: options.seed });
+  note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await closeInProcess();
+  temp.remove();
+}
+
+async function closeInProcess() {
+  await baselineApp?.close().catch(() => undefined);
+  try {
+    plain?.close();
+  } catch {}
+  await install?.close();
+  baselineApp = plain = install = undefined;
+}
+
+async function inProcess() {
   install = await createBenchInstall(temp.root, { suite: options.suite });
   plain = openPlainCopy(temp.root);
   note(`setup: installation, sales_manager and token ready in ${fmt((performance.now() - started) / 1000, 2)} s (temp dir ${temp.root})`);
@@ -59,16 +88,8 @@ try {
   if (options.only.has('list_subscriptions')) await benchListSubscriptions({ ...common, quick: options.quick });
   if (options.only.has('import_csv'))
     await runCsvImport({ root: temp.root, size: options.quick ? Math.min(5000, options.size) : options.size, rng: rng.fork(8), chunk: options.chunk });
+  if (options.only.has('dsar_export_erase')) await benchDsar({ install, size: options.size, root: temp.root });
   if (options.only.has('audit_verify')) await benchAuditVerify({ install, events: options.quick ? 50_000 : 1_000_000 });
-  note(`done in ${fmt((performance.now() - started) / 1000, 1)} s; load average now ${load()} (other work on this machine skews absolute figures)`);
-} catch (error) {
-  console.error('bench failed:', error);
-  process.exitCode = 1;
-} finally {
-  await baselineApp?.close().catch(() => undefined);
-  try {
-    plain?.close();
-  } catch {}
-  await install?.close();
-  temp.remove();
+  // Last: it deletes the installation's contacts.
+  if (options.only.has('retention_purge')) await benchRetention({ install, plain, size: options.size, quick: options.quick });
 }

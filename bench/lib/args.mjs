@@ -11,9 +11,23 @@ const USAGE = `usage: npm run bench -- [--quick] [--size N] [--seed N] [--second
   --chunk N     contacts per ProtectedStore.createMany call (default 5000)
   --suite ID    cipher suite of the installation: intl (AES-256-GCM) or gm (SM4/SM3)
   --only LIST   run only these benchmarks (import always loads the data; its line is printed only if listed;
-                import_csv imports its own CSV of --size contacts, 5000 with --quick, through the CLI)`;
+                import_csv imports its own CSV of --size contacts, 5000 with --quick, through the CLI;
+                web drives Chromium against castellan serve with the demo data plus --size contacts
+                imported through the CLI, the demo data only with --quick: see bench/web-ui.mjs)`;
 
-export const BENCH_NAMES = ['import', 'import_csv', 'get_contact', 'list_contacts', 'search_email', 'list_bookings', 'list_subscriptions', 'audit_verify'];
+export const BENCH_NAMES = [
+  'import',
+  'import_csv',
+  'get_contact',
+  'list_contacts',
+  'search_email',
+  'list_bookings',
+  'list_subscriptions',
+  'audit_verify',
+  'dsar_export_erase',
+  'retention_purge',
+  'web',
+];
 
 export function parseArgs(argv) {
   const options = { size: DEFAULT_SIZE, quick: false, seed: 20250101, seconds: 3, chunk: 5000, suite: 'intl', only: new Set(BENCH_NAMES) };

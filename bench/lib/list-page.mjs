@@ -1,7 +1,7 @@
+import { cursorOf, getOk } from './http.mjs';
 import { compare } from './measure.mjs';
 import { createRng } from './prng.mjs';
 import { benchLine, latencyDetail } from './report.mjs';
-import { cursorOf, getOk } from './http.mjs';
 
 /**
  * Measures a list route page by page: GET `${path}?limit=50&cursor=<random id>` on the protected app

@@ -5,6 +5,8 @@
 export { loadConfig } from '../../packages/server/dist/config/load-config.js';
 export { buildApp } from '../../packages/server/dist/http/build-app.js';
 export { domainStore } from '../../packages/server/dist/modules/domain-store.js';
+export { buildAccessPackage } from '../../packages/server/dist/modules/subject-data/access-package.js';
+export { eraseSubject } from '../../packages/server/dist/modules/subject-data/erase-subject.js';
 export { canonicalAuditForm } from '../../packages/server/dist/platform/audit/append-audit-event.js';
 export { noRequest } from '../../packages/server/dist/platform/audit/audit-event.js';
 export { verifyAuditChain } from '../../packages/server/dist/platform/audit/verify-audit-chain.js';
@@ -20,3 +22,5 @@ export { createApiToken } from '../../packages/server/dist/platform/identity/api
 export { createUser } from '../../packages/server/dist/platform/identity/user-directory.js';
 export { initialiseInstallation } from '../../packages/server/dist/platform/install/initialise-installation.js';
 export { openKernel } from '../../packages/server/dist/platform/kernel.js';
+export { createRetentionRule } from '../../packages/server/dist/platform/retention/retention-rules.js';
+export { startRetentionRun } from '../../packages/server/dist/platform/retention/retention-runs.js';

@@ -19,17 +19,54 @@ export const administrationPermissions = [
   'audit.read',
   'audit.personal',
   'custom_fields.manage',
+  'subjects.access',
+  'subjects.erase',
+  'subjects.restrict',
+  'compliance.read',
+  'compliance.report',
 ] as const;
 
+/**
+ * The breach register (packages/server/src/modules/breaches): `read` the register (grades, clocks,
+ * counts — no personal value), `manage` it (record, classify, record notifications), and `personal`:
+ * open the sealed description and notes and find and list the affected data subjects (a permission
+ * on personal data, so 三员分立 keeps it away from the administrators).
+ */
+export const incidentPermissions = ['breaches.read', 'breaches.manage', 'breaches.personal'] as const;
+
+/**
+ * The records of processing (packages/server/src/platform/records): `read` the record of processing
+ * activities, the impact assessments (without the assessors' sealed findings) and the transfer
+ * register; `manage` them (controller details, generate, assess, approve, register transfers).
+ */
+export const recordsPermissions = ['records.read', 'records.manage'] as const;
+
+/**
+ * Retention (packages/server/src/modules/retention): `read` the rules, runs and certificates (counts
+ * only, no personal value), `manage` them — define rules, run a purge or a dry run.
+ */
+export const retentionPermissions = ['retention.read', 'retention.manage'] as const;
+
 export type ObjectPermission = { [K in StoreObject]: `${K}.${CrudAction | ActionsOf<K>}` }[StoreObject];
-export type Permission = ObjectPermission | (typeof administrationPermissions)[number];
+export type Permission =
+  | ObjectPermission
+  | (typeof administrationPermissions)[number]
+  | (typeof incidentPermissions)[number]
+  | (typeof recordsPermissions)[number]
+  | (typeof retentionPermissions)[number];
 
 const objectPermissions = storeObjects.flatMap((object) => [
   ...crudActions.map((action) => `${object}.${action}`),
   ...((objectSpecs[object] as { actions?: readonly string[] }).actions ?? []).map((action) => `${object}.${action}`),
 ]) as ObjectPermission[];
 
-export const permissions: readonly Permission[] = [...objectPermissions, ...administrationPermissions];
+export const permissions: readonly Permission[] = [
+  ...objectPermissions,
+  ...administrationPermissions,
+  ...incidentPermissions,
+  ...recordsPermissions,
+  ...retentionPermissions,
+];
 
 export const isPermission = (value: string): value is Permission => (permissions as readonly string[]).includes(value);
 

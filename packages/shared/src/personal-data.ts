@@ -19,7 +19,15 @@ export const personalDataObjects: readonly CatalogueObject[] = fieldRuleObjects.
 
 const resourceOf = (permission: string): string => permission.slice(0, permission.indexOf('.'));
 
-/** Today: every `contacts.*` permission. */
-export const personalDataPermissions: readonly Permission[] = permissions.filter((p) => (personalDataObjects as readonly string[]).includes(resourceOf(p)));
+/** The data-subject rights (a person's whole record exported, erased or restricted) read and change personal data too. */
+const subjectRights = 'subjects';
+/** Permissions outside the catalogue that open personal data: the breach register's sealed text and affected subjects. */
+const otherPersonalDataPermissions: readonly Permission[] = ['breaches.personal'];
+
+/** Every permission on a personal-data object, the data-subject rights, and the few others above. */
+export const personalDataPermissions: readonly Permission[] = [
+  ...permissions.filter((p) => (personalDataObjects as readonly string[]).includes(resourceOf(p)) || resourceOf(p) === subjectRights),
+  ...otherPersonalDataPermissions,
+];
 
 export const isPersonalDataPermission = (permission: string): boolean => (personalDataPermissions as readonly string[]).includes(permission);

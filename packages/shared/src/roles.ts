@@ -12,6 +12,7 @@ export const roleKeys = [
   'system_admin',
   'security_admin',
   'audit_admin',
+  'auditor',
   'privacy_officer',
   'sales_manager',
   'sales_rep',
@@ -93,21 +94,46 @@ const baseRoles: Readonly<Record<RoleKey, RoleDefinition>> = {
   security_admin: {
     key: 'security_admin',
     administrator: true,
-    permissions: ['users.read', 'roles.assign', 'sessions.manage', 'reviews.decide', 'tokens.manage', 'keys.manage'],
+    permissions: ['users.read', 'roles.assign', 'sessions.manage', 'reviews.decide', 'tokens.manage', 'keys.manage', 'compliance.read'],
     scope: {},
     fields: { users: staffReadable },
   },
   audit_admin: {
     key: 'audit_admin',
     administrator: true,
-    permissions: ['audit.read', 'audit.personal'],
+    permissions: ['audit.read', 'audit.personal', 'compliance.read', 'compliance.report'],
     scope: {},
     fields: { users: { email: 'masked', name: 'masked' } },
+  },
+  /**
+   * An internal or external auditor: reads the compliance checks and downloads the signed report —
+   * counts, role names and ids, never a personal value. No administrator duty (it holds neither
+   * audit.read nor anything on users, keys or roles), so it breaks no 三员分立 rule; `administrator`
+   * gives it the short idle timeout and makes its second factor mandatory.
+   */
+  auditor: {
+    key: 'auditor',
+    administrator: true,
+    permissions: ['compliance.read', 'compliance.report'],
+    scope: {},
+    fields: {},
   },
   privacy_officer: {
     key: 'privacy_officer',
     administrator: false,
-    permissions: ['contacts.read', 'contacts.reveal', 'contacts.export', 'accounts.read', 'accounts.export', 'audit.personal'],
+    permissions: [
+      'contacts.read',
+      'contacts.reveal',
+      'contacts.export',
+      'accounts.read',
+      'accounts.export',
+      'audit.personal',
+      'subjects.access',
+      'subjects.erase',
+      'subjects.restrict',
+      'compliance.read',
+      'compliance.report',
+    ],
     scope: { contacts: 'all', accounts: 'all' },
     fields: { contacts: { ...allReadable, idNumber: 'masked' } },
   },

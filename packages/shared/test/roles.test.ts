@@ -17,7 +17,8 @@ describe('default roles', () => {
     for (const role of roleKeys.filter((r) => defaultRoles[r].administrator)) {
       expect(defaultRoles[role].permissions.some(isPersonalDataPermission), role).toBe(false);
       expect(defaultRoles[role].fields.contacts, role).toBeUndefined();
-      expect(Object.keys(defaultRoles[role].fields), role).toEqual(['users']);
+      // The auditor reads compliance evidence only: not even staff names.
+      expect(Object.keys(defaultRoles[role].fields), role).toEqual(role === 'auditor' ? [] : ['users']);
     }
   });
 
@@ -25,6 +26,7 @@ describe('default roles', () => {
     expect(defaultRoles.system_admin.fields.users).toEqual({ email: 'readable', name: 'readable' });
     expect(defaultRoles.security_admin.fields.users).toEqual({ email: 'readable', name: 'readable' });
     expect(defaultRoles.audit_admin.fields.users).toEqual({ email: 'masked', name: 'masked' });
+    expect(defaultRoles.auditor.fields.users).toBeUndefined();
     for (const role of roleKeys.filter((r) => !defaultRoles[r].administrator)) expect(defaultRoles[role].fields.users, role).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { roleKeys } from '@castellan/shared';
 import { z } from 'zod';
-import { defaultRevealReasonList, maskedSearchLimitSetting, revealReasonsSetting } from './privacy-settings.js';
+import { defaultRevealReasonList, maskedSearchLimitSetting, revealReasonsSetting, timeZoneSetting } from './privacy-settings.js';
 import { syslogFacilitySetting, syslogUrlSetting } from './siem-settings.js';
 
 /**
@@ -74,6 +74,10 @@ export const configSchema = z.object({
   CASTELLAN_BODY_LIMIT: bytes.default(1024 * 1024),
   CASTELLAN_TLS_CERT_FILE: z.string().min(1).optional(),
   CASTELLAN_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The lowest TLS version the HTTPS server accepts (never below 1.2). */
+  CASTELLAN_TLS_MIN_VERSION: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  /** OpenSSL cipher list for TLS 1.2 (default: Node's); the compliance dashboard flags weak entries. */
+  CASTELLAN_TLS_CIPHERS: z.string().min(1).max(2000).optional(),
   CASTELLAN_MASTER_KEY_PROVIDER: z.enum(['file', 'env', 'pkcs11']).default('file'),
   CASTELLAN_MASTER_KEY_FILE: z.string().min(1).optional(),
   CASTELLAN_MASTER_KEY: z
@@ -97,6 +101,19 @@ export const configSchema = z.object({
   CASTELLAN_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
   CASTELLAN_DORMANT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CASTELLAN_DORMANT_AUTO_DISABLE: booleanSetting.default(false),
+  /** Who runs this installation, for the CAC incident-reporting clock: cii 1 h, state_organ 2 h, other 4 h. */
+  CASTELLAN_OPERATOR_KIND: z.enum(['cii', 'state_organ', 'other']).default('other'),
+  /** Comma-separated addresses that receive breach-clock escalations (50 / 75 / 90 %); none: recorded only. */
+  CASTELLAN_INCIDENT_MAIL_TO: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email())),
   CASTELLAN_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   CASTELLAN_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   CASTELLAN_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000000).default(1000),
@@ -109,6 +126,7 @@ export const configSchema = z.object({
   CASTELLAN_MASKED_SEARCH_PER_MINUTE: maskedSearchLimitSetting.default(30),
   CASTELLAN_MASKED_SEARCH_PER_DAY: maskedSearchLimitSetting.default(300),
   CASTELLAN_REVEAL_REASONS: revealReasonsSetting.default(defaultRevealReasonList),
+  CASTELLAN_CONTROLLER_TIME_ZONE: timeZoneSetting.default('Asia/Shanghai'),
   CASTELLAN_CONFIG_FILE: z.string().min(1).optional(),
   CASTELLAN_OIDC_ISSUER: oidcIssuer.optional(),
   CASTELLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -143,4 +161,4 @@ export const secretSettings: readonly ConfigKey[] = [
 ];
 
 /** Settings that hold a personal value (an e-mail address): never echoed either. */
-export const personalSettings: readonly ConfigKey[] = ['CASTELLAN_ADMIN_EMAIL'];
+export const personalSettings: readonly ConfigKey[] = ['CASTELLAN_ADMIN_EMAIL', 'CASTELLAN_INCIDENT_MAIL_TO'];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_CIPHERS } from 'node:tls';
 import type { RoleKey } from '@castellan/shared';
 import { type ConfigKey, configSchema, personalSettings, type RawConfig, secretSettings } from './config.schema.js';
 
@@ -12,7 +13,7 @@ export interface Config {
   readonly host: string;
   readonly logLevel: RawConfig['CASTELLAN_LOG_LEVEL'];
   readonly bodyLimit: number;
-  readonly tls: { certFile: string; keyFile: string };
+  readonly tls: { certFile: string; keyFile: string; settings: { minVersion: 'TLSv1.2' | 'TLSv1.3'; ciphers: string } };
   readonly masterKey:
     | { provider: 'file'; file: string }
     | { provider: 'env'; base64: string }
@@ -26,6 +27,8 @@ export interface Config {
   readonly smtp: { url: string; from: string } | null;
   readonly publicUrl: string;
   readonly dormant: { days: number; autoDisable: boolean };
+  /** The breach register: the operator kind (CAC clock) and who receives escalations. */
+  readonly incidents: { operatorKind: RawConfig['CASTELLAN_OPERATOR_KIND']; mailTo: readonly string[] };
   readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
   readonly auditRetention: { days: number; archiveDir: string };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
@@ -34,6 +37,8 @@ export interface Config {
   readonly maskedSearch: { perMinute: number; perDay: number };
   /** The reason codes a reveal may give. */
   readonly revealReasons: readonly [string, ...string[]];
+  /** The controller's time zone: GDPR and CCPA request days are counted there (PIPL: Asia/Shanghai). */
+  readonly controllerTimeZone: string;
 }
 
 export interface OidcConfig {
@@ -134,6 +139,7 @@ function deriveConfig(raw: RawConfig): Config {
     tls: {
       certFile: path.resolve(raw.CASTELLAN_TLS_CERT_FILE ?? path.join(dataDir, 'tls', 'cert.pem')),
       keyFile: path.resolve(raw.CASTELLAN_TLS_KEY_FILE ?? path.join(dataDir, 'tls', 'key.pem')),
+      settings: { minVersion: raw.CASTELLAN_TLS_MIN_VERSION, ciphers: raw.CASTELLAN_TLS_CIPHERS ?? DEFAULT_CIPHERS },
     },
     masterKey: masterKeyConfig(raw, dataDir),
     suite: raw.CASTELLAN_CRYPTO_SUITE,
@@ -144,6 +150,7 @@ function deriveConfig(raw: RawConfig): Config {
     smtp: raw.CASTELLAN_SMTP_URL ? { url: raw.CASTELLAN_SMTP_URL, from: raw.CASTELLAN_SMTP_FROM } : null,
     publicUrl: (raw.CASTELLAN_PUBLIC_URL ?? `https://localhost:${raw.CASTELLAN_PORT}`).replace(/\/$/, ''),
     dormant: { days: raw.CASTELLAN_DORMANT_DAYS, autoDisable: raw.CASTELLAN_DORMANT_AUTO_DISABLE },
+    incidents: { operatorKind: raw.CASTELLAN_OPERATOR_KIND, mailTo: raw.CASTELLAN_INCIDENT_MAIL_TO },
     auditCheckpoints: {
       dir: path.resolve(raw.CASTELLAN_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       everySeconds: raw.CASTELLAN_AUDIT_CHECKPOINT_SECONDS,
@@ -156,6 +163,7 @@ function deriveConfig(raw: RawConfig): Config {
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),
     revealReasons: raw.CASTELLAN_REVEAL_REASONS,
+    controllerTimeZone: raw.CASTELLAN_CONTROLLER_TIME_ZONE,
   };
 }
 

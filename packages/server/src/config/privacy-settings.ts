@@ -24,3 +24,13 @@ export const revealReasonsSetting = z.preprocess(
 );
 
 export const defaultRevealReasonList: [string, ...string[]] = [...defaultRevealReasons];
+
+/** An IANA time zone the runtime knows (the controller's zone: GDPR and CCPA request days are counted there). */
+export const timeZoneSetting = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai, Europe/Berlin or America/Los_Angeles');

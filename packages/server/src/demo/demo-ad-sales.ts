@@ -1,6 +1,6 @@
 import { noRequest } from '../platform/audit/audit-event.js';
 import type { RecordValues } from '../platform/data/protected-store.js';
-import { addDays, count, type DemoContext, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
+import { addDays, count, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
 
 /** Two channels: a TV channel (the 19:00–21:00 cap applies) and a radio frequency. */
 export const demoChannels: DemoStep = {

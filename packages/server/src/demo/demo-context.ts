@@ -8,6 +8,7 @@ export type DemoPerson =
   | 'securityAdmin'
   | 'auditAdmin'
   | 'privacyOfficer'
+  | 'auditor'
   | 'salesManager'
   | 'salesRepEast'
   | 'salesRepNorth'

@@ -1,4 +1,5 @@
 import { caseCategories, caseChannels, casePriorities } from '@castellan/shared';
+import { recordGpcSignal } from '../modules/consents/record-gpc-signal.js';
 import { noRequest } from '../platform/audit/audit-event.js';
 import { addDays, count, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
 
@@ -125,5 +126,41 @@ export const demoConsents: DemoStep = {
       { name: 'WeChat sports add-on push', purpose: 'marketing', channel: 'wechat', filters: JSON.stringify({}), status: 'draft' },
     ]);
     return ids.length + withdrawals.length + campaigns.length;
+  },
+};
+
+/** The privacy officer's notices (both languages) and one GPC signal that contradicts a paper opt-in (an open conflict). */
+export const demoPrivacyNotices: DemoStep = {
+  name: 'privacy notices and a GPC conflict',
+  async run(ctx) {
+    const officer = ctx.staff.privacyOfficer;
+    const notices = await ctx.store.createMany(officer, noRequest, 'privacy_notices', [
+      {
+        purpose: 'marketing',
+        titleZh: '营销信息推送说明',
+        titleEn: 'Marketing messages',
+        textZh: '我们会通过您同意的渠道向您发送套餐和节目优惠信息，您可随时撤回同意。',
+        textEn: 'We send offers on packages and programmes by the channels you agreed to. You may withdraw at any time.',
+      },
+      {
+        purpose: 'third_party_provision',
+        titleZh: '向合作伙伴提供个人信息',
+        titleEn: 'Sharing with partners',
+        textZh: '经您单独同意，我们向内容合作伙伴提供您的姓名和联系方式，用于赛事活动邀请。',
+        textEn: 'With your separate consent we give your name and contact details to content partners, to invite you to events.',
+      },
+    ]);
+    const [person] = madeOf(ctx, 'subscriberContacts');
+    if (!person) return notices.length;
+    await ctx.store.create(ctx.staff.serviceAgent, noRequest, 'consents', {
+      contactId: person,
+      purpose: 'sale_share',
+      channel: 'any',
+      status: 'granted',
+      source: 'paper',
+      at: new Date(ctx.now.getTime() - 60_000).toISOString(),
+    });
+    const gpc = await recordGpcSignal(ctx.store, officer, noRequest, person);
+    return notices.length + 1 + (gpc.signalConsentId ? 1 : 0) + (gpc.conflictId ? 1 : 0);
   },
 };

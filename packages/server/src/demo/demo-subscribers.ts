@@ -1,7 +1,7 @@
 import { runLifecycleAction } from '../modules/subscribers/subscription-lifecycle.js';
 import { noRequest } from '../platform/audit/audit-event.js';
 import type { RecordValues } from '../platform/data/protected-store.js';
-import { addDays, count, type DemoStep, isoDate, madeOf, pick } from './demo-context.js';
+import { addDays, count, type DemoStep, isoDate, pick } from './demo-context.js';
 import { fakeBirthDate, fakeIdNumber, fakeMobile } from './fake-identities.js';
 
 const basePackages = [

@@ -11,6 +11,7 @@ export const demoStaff: Record<DemoPerson, { email: string; name: string; role: 
   securityAdmin: { email: 'security@demo.castellan.example', name: '周安全 Zhou An', role: 'security_admin' },
   auditAdmin: { email: 'audit@demo.castellan.example', name: '钱审计 Qian Shen', role: 'audit_admin' },
   privacyOfficer: { email: 'privacy@demo.castellan.example', name: 'Priya Holloway', role: 'privacy_officer' },
+  auditor: { email: 'auditor@demo.castellan.example', name: '孙审核 Sun Shenhe', role: 'auditor' },
   salesManager: { email: 'sales.manager@demo.castellan.example', name: '陈经理 Chen Li', role: 'sales_manager', team: '广告部 Ad Sales' },
   salesRepEast: { email: 'sales.east@demo.castellan.example', name: '王销售 Wang Lei', role: 'sales_rep', team: '广告部 Ad Sales' },
   salesRepNorth: { email: 'sales.north@demo.castellan.example', name: 'Oliver Grant', role: 'sales_rep', team: '广告部 Ad Sales' },

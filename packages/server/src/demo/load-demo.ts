@@ -8,7 +8,8 @@ import { demoAirtime, demoChannels, demoDeals } from './demo-ad-sales.js';
 import type { DemoContext, DemoStep } from './demo-context.js';
 import { demoLicensing } from './demo-licensing.js';
 import { demoAccounts, demoBusinessContacts } from './demo-parties.js';
-import { demoAgencyLinks, demoCases, demoConsents } from './demo-service.js';
+import { demoPrivacyRequests } from './demo-privacy-requests.js';
+import { demoAgencyLinks, demoCases, demoConsents, demoPrivacyNotices } from './demo-service.js';
 import { demoSubscribers } from './demo-subscribers.js';
 import { createDemoStaff, type DemoAccount, demoLoaded } from './demo-users.js';
 
@@ -24,6 +25,8 @@ export const demoSteps: DemoStep[] = [
   demoSubscribers,
   demoCases,
   demoConsents,
+  demoPrivacyNotices,
+  demoPrivacyRequests,
 ];
 
 export interface DemoOptions {

@@ -9,6 +9,7 @@ import { auditPseudonym } from '../platform/audit/audit-personal-details.js';
 import type { Kernel } from '../platform/kernel.js';
 import { installAuthentication } from './authenticate.js';
 import { installErrorHandling } from './error-handler.js';
+import { installIdempotency } from './idempotent-create.js';
 import { loggerOptions } from './logger-options.js';
 import { registerRoutes } from './register-routes.js';
 import { describeAccess } from './route-access.js';
@@ -30,13 +31,16 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
     bodyLimit: kernel.config.bodyLimit,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    // Browsers reuse idle connections for a minute or more: closing them after a few seconds races with
+    // the browser's next request (net::ERR_TOO_MANY_RETRIES). Slow clients are still bounded by the
+    // connection and request timeouts above.
+    keepAliveTimeout: 65_000,
     routerOptions: { maxParamLength: 200 },
     genReqId: () => randomUUID(),
     exposeHeadRoutes: false,
     requestIdHeader: false,
     trustProxy: false,
-    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const, honorCipherOrder: true } } : {}),
+    ...(options.https ? { https: { ...options.https, ...kernel.config.tls.settings, honorCipherOrder: true } } : {}),
   }) as unknown as FastifyInstance;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.setValidatorCompiler(validatorCompiler);
@@ -55,12 +59,13 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('cache-control', 'no-store');
+    // Content-hashed web-app assets may be cached; everything else (API answers carry personal data) may not.
+    if (request.routeOptions.url !== '/assets/*') reply.header('cache-control', 'no-store');
   });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"] },
+      directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"] },
     },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
@@ -79,6 +84,7 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
   await app.register(cookie, { parseOptions: { secure: true, sameSite: 'strict', path: '/' } });
   installErrorHandling(app, kernel);
   installAuthentication(app, kernel);
+  installIdempotency(app, kernel);
   registerRoutes(app, kernel);
   options.extraRoutes?.(app);
   return app;

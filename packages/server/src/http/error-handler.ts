@@ -1,6 +1,7 @@
 import type { ApiErrorBody, ErrorCode } from '@castellan/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isAppNavigation } from '../modules/web-app/web-app.routes.js';
 import { anonymousActor } from '../platform/authz/actor.js';
 import { IntegrityError } from '../platform/crypto/integrity-error.js';
 import { isId } from '../platform/data/ids.js';
@@ -54,7 +55,10 @@ function constraintViolation(error: { code?: unknown }): string | undefined {
 
 /** Maps every failure to the public error shape; internals and stack traces never leave the server. */
 export function installErrorHandling(app: FastifyInstance, kernel: Kernel): void {
-  app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'not_found', 'no such route'));
+  // A browser navigation to one of the web app's own addresses (/contacts/…) gets the app, whose router answers it.
+  app.setNotFoundHandler((request, reply) =>
+    isAppNavigation(request) ? app.sendWebAppShell(request, reply) : send(reply, request, 404, 'not_found', 'no such route'),
+  );
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.status === 401 || error.status === 403 || error.status === 404) await auditRefusal(kernel, request, error);

@@ -6,6 +6,7 @@ import { customFiltersOfQuery } from '../platform/data/custom-filters.js';
 import type { ProtectedStore, RecordValues, Value } from '../platform/data/protected-store.js';
 import { tablePlan } from '../platform/data/table-plan.js';
 import { actorOf, requestContext } from './authenticate.js';
+import { idempotentCreate } from './idempotent-create.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
 
@@ -80,7 +81,16 @@ export function recordRoutes(app: FastifyInstance, store: ProtectedStore, object
       config: { access: { permission: permissionOf(object, 'create') } },
       schema: { tags, summary: `Create a ${label}`, body: schemas.create, response: { 201: schemas.view, ...errors } },
       handler: async (request, reply) =>
-        reply.status(201).send((await store.create(actorOf(request), requestContext(request), object, request.body as RecordValues)) as never),
+        idempotentCreate(request, reply, {
+          status: 201,
+          create: (claim) =>
+            store.inTransaction(async (unit, tx) => {
+              const created = await unit.create(actorOf(request), requestContext(request), object, request.body as RecordValues);
+              await claim(tx, String(created.id));
+              return created as never;
+            }),
+          replay: (id) => store.get(actorOf(request), requestContext(request), object, id) as never,
+        }),
     });
 
   if (only.has('get'))

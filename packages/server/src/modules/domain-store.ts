@@ -8,10 +8,11 @@ import { defineCaseRules } from './cases/case.rules.js';
 import { defineConsentRules } from './consents/consent.rules.js';
 import { defineContactRules } from './contacts/contact.rules.js';
 import { licensingRules } from './licensing/licensing.rules.js';
+import { definePrivacyRequestRules } from './privacy-requests/privacy-request.rules.js';
 import { defineSubscriberRules } from './subscribers/subscriber.rules.js';
 
 /** Registers one domain's business rules (caps, conflicts, transitions, derived values) on a store. */
-export type DomainRules = (store: ProtectedStore) => void;
+export type DomainRules = (store: ProtectedStore, kernel: Kernel) => void;
 
 /** Every domain's rules, one line per domain (`modules/<domain>/<domain>.rules.ts`). */
 const domainRules: DomainRules[] = [
@@ -24,6 +25,7 @@ const domainRules: DomainRules[] = [
   defineCaseRules,
   defineConsentRules,
   defineCampaignRules,
+  (store, kernel) => definePrivacyRequestRules(store, kernel.config.controllerTimeZone),
 ];
 
 /**
@@ -33,6 +35,6 @@ const domainRules: DomainRules[] = [
  */
 export function domainStore(kernel: Kernel, unit?: AuditedTransaction): ProtectedStore {
   const store = new ProtectedStore(kernel, unit);
-  for (const define of domainRules) define(store);
+  for (const define of domainRules) define(store, kernel);
   return store;
 }

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
+import { startBreachEscalationJob } from '../modules/breaches/breach-escalation.job.js';
 import { startCaseEscalationJob } from '../modules/cases/case-escalation.job.js';
 import { domainStore } from '../modules/domain-store.js';
+import { PrivacyRequestDesk } from '../modules/privacy-requests/privacy-request-desk.js';
+import { startPrivacyReminderJob } from '../modules/privacy-requests/privacy-request-reminders.job.js';
+import { startRetentionJob } from '../modules/retention/retention.job.js';
 import { startCheckpointJob } from '../platform/audit/checkpoints.js';
 import { siemSyslogSettings } from '../platform/audit/siem/siem-config.js';
 import { startAuditMaintenance } from '../platform/jobs/audit-maintenance.js';
@@ -11,6 +15,7 @@ import { startRoleMatrixRefresh } from '../platform/jobs/role-matrix-refresh.js'
 import { startRotationWorker } from '../platform/jobs/rotation-worker.js';
 import { startSiemShipperJob } from '../platform/jobs/siem-shipper.js';
 import { openKernel } from '../platform/kernel.js';
+import { createMailer } from '../platform/notify/mailer.js';
 
 export interface RunningServer {
   app: App;
@@ -42,8 +47,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const worker = startRotationWorker(kernel, app.log);
   const dormant = startDormantAccountsJob(kernel, app.log);
   const escalation = startCaseEscalationJob(domainStore(kernel), app.log);
+  const breaches = startBreachEscalationJob(kernel, createMailer(config), app.log);
+  const jobStore = domainStore(kernel);
+  const privacyReminders = startPrivacyReminderJob(jobStore, new PrivacyRequestDesk(kernel, jobStore, createMailer(kernel.config)), app.log);
   const roles = startRoleMatrixRefresh(kernel, app.log);
   const auditMaintenance = startAuditMaintenance(kernel, app.log);
+  const retention = startRetentionJob(kernel, app.log);
   const siem = siemSettings ? startSiemShipperJob(kernel, app.log, siemSettings) : undefined;
   const checkpoints = startCheckpointJob(kernel, (error) => app.log.error({ err: { type: error.name } }, 'audit checkpoint failed'));
   const address = app.server.address();
@@ -56,8 +65,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       closing ??= (async () => {
         dormant.stop();
         escalation.stop();
+        breaches.stop();
+        privacyReminders.stop();
         roles.stop();
         auditMaintenance.stop();
+        retention.stop();
         await worker.stop();
         await siem?.stop();
         await app.close();

@@ -395,5 +395,6 @@ describe(`every castellan verb (${dialect})`, () => {
       const help = await ok([...verb, '--help']);
       expect(help.stdout).toContain(`Usage: castellan ${verb.join(' ')}`);
     }
-  });
+    // Fourteen node start-ups: seconds each on the loaded 2-CPU CI machine.
+  }, 240_000);
 });

@@ -4,9 +4,10 @@
  * it with `UPDATE_API_DOC=1 npx vitest run packages/server/test/medium/http-app.test.ts`.
  */
 const hidden: Record<string, string> = {
-  'GET /': 'Landing page (bilingual): how to finish single sign-on until the web app exists',
-  'GET /reset-password': 'Page the password-reset e-mail links to: how to complete the reset through the API',
-  'GET /enrol': 'Page an enrolment link leads to: how to set the first password through the API',
+  'GET /': 'The web app (also answers every browser navigation outside /api/); where single sign-on returns',
+  'GET /reset-password': "The web app's password-reset page, where the reset e-mail links to",
+  'GET /enrol': "The web app's first-password page, where an enrolment link leads",
+  'GET /assets/*': "The web app's scripts and styles (content-hashed, cached for a year)",
   'GET /api/v1/openapi.json': 'This API as an OpenAPI 3.1 document',
 };
 
@@ -46,6 +47,14 @@ export function apiReference(inventory: readonly string[], openapi: OpenApi): st
     'access each route declares (deny by default: the server refuses to start with an undeclared route);',
     "a permission is checked against the caller's roles (a token: against its scopes too). Record scope,",
     'field rules and step-up checks come on top, in the protected store.',
+    '',
+    'Creates (every POST that makes a record: the record routes, activities, licence payments, make-goods,',
+    'users, teams, tokens, saved views, custom fields, imports) accept an optional `Idempotency-Key` header',
+    '(1–100 of `A-Z a-z 0-9 _ -`). The first request with a key, per caller and route, creates; a repeat',
+    'within 24 hours answers the same status and the record as it is now (read again, masking and read',
+    'events apply), never a second record, also when sent in parallel; the same key with a different',
+    'request is refused with 409. A failed create keeps no key. A token is shown once: a repeat of',
+    '`POST /api/v1/me/tokens` is a 409 naming the token made.',
     '',
     ...sections,
   ].join('\n');

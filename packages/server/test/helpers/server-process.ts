@@ -140,7 +140,14 @@ export interface E2eInstall {
 }
 
 /** A fresh temp dir initialised by the real `castellan init` (a scratch PostgreSQL database when asked). */
-export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; env?: Record<string, string> } = {}): Promise<E2eInstall> {
+export async function initInstall(
+  options: {
+    dialect?: 'sqlite' | 'postgres';
+    env?: Record<string, string>;
+    /** Without --admin-password-file: init prints a one-time password (in `init.stdout`; see firstAdminPassword). */
+    oneTimeAdminPassword?: boolean;
+  } = {},
+): Promise<E2eInstall> {
   assertBuilt();
   const dialect = options.dialect ?? 'sqlite';
   const root = mkdtempSync(path.join(tmpdir(), 'castellan-e2e-'));
@@ -174,8 +181,9 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
 
   let init: CliResult;
   try {
-    const adminPasswordFile = secretFile('admin-password.txt', E2E_ADMIN_PASSWORD);
-    init = await cliOk(['init', '--admin-email', E2E_ADMIN_EMAIL, '--admin-password-file', adminPasswordFile]);
+    init = options.oneTimeAdminPassword
+      ? await cliOk(['init', '--admin-email', E2E_ADMIN_EMAIL])
+      : await cliOk(['init', '--admin-email', E2E_ADMIN_EMAIL, '--admin-password-file', secretFile('admin-password.txt', E2E_ADMIN_PASSWORD)]);
   } catch (error) {
     await pgDb?.drop().catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
@@ -239,6 +247,13 @@ export async function initInstall(options: { dialect?: 'sqlite' | 'postgres'; en
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The one-time password `castellan init` printed for the first administrator (initInstall({ oneTimeAdminPassword: true })). */
+export function firstAdminPassword(init: CliResult): string {
+  const password = /One-time password:\s+(\S+)/.exec(init.stdout)?.[1];
+  if (!password) throw new Error(`castellan init printed no one-time password:\n${init.stdout}`);
+  return password;
 }
 
 // ---- a running server --------------------------------------------------------------------

@@ -107,6 +107,16 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(all).toContain('contacts');
   });
 
+  it('shows every definition to the administrator who manages them, though they read no records of the object', async () => {
+    const contacts = await call('admin', 'GET', '/api/v1/custom-fields?object=contacts');
+    expect(contacts.statusCode).toBe(200);
+    expect(contacts.json().items.map((d: { key: string }) => d.key)).toEqual(expect.arrayContaining(['income', 'loyalty_tier', 'passportNote']));
+    const all = (await call('admin', 'GET', '/api/v1/custom-fields')).json().items.map((d: { object: string }) => d.object);
+    expect(all).toEqual(expect.arrayContaining(['contacts', 'channels']));
+    expect((await call('admin', 'GET', `/api/v1/custom-fields/${fields.note}`)).statusCode).toBe(200);
+    expect((await call('admin', 'GET', '/api/v1/contacts')).statusCode).toBe(403);
+  });
+
   it('stores, validates and shows custom values under custom; a personal one masked or hidden per role', async () => {
     const before = Number((await db().selectFrom('contacts').select(db().fn.countAll().as('n')).executeTakeFirst()).n);
     for (const [custom, why] of [

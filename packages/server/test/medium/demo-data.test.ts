@@ -42,7 +42,17 @@ describe.each(testDialects)('the demo data set on %s', (dialect) => {
 
   it('creates staff for every default role, each with a one-time enrolment link and no password', async () => {
     const roles = new Set(result.accounts.map((a) => a.role));
-    for (const role of ['security_admin', 'audit_admin', 'privacy_officer', 'sales_manager', 'sales_rep', 'licensing_manager', 'service_agent', 'marketing'])
+    for (const role of [
+      'security_admin',
+      'audit_admin',
+      'privacy_officer',
+      'auditor',
+      'sales_manager',
+      'sales_rep',
+      'licensing_manager',
+      'service_agent',
+      'marketing',
+    ])
       expect(roles.has(role as never), role).toBe(true);
     for (const account of result.accounts) expect(account.link).toMatch(/\/enrol#token=/);
     for (const account of result.accounts) {

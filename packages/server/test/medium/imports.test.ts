@@ -10,10 +10,12 @@ import { testDialects } from '../helpers/databases.js';
 import { writeContactsCsv } from '../helpers/import-files.js';
 import { addUser, createTestInstall, type TestInstall, type TestUser } from '../helpers/test-install.js';
 
-const ROWS = Number(process.env.CASTELLAN_TEST_IMPORT_ROWS ?? 100_000);
+// 12 000 rows make three committed chunks of 5 000 in `npm test`; issue 8's 100k (and the SPEC's 1M) run in
+// `npm run bench` (BENCH csv_import) or here with CASTELLAN_TEST_IMPORT_ROWS=100000.
+const ROWS = Number(process.env.CASTELLAN_TEST_IMPORT_ROWS ?? 12_000);
 
 /**
- * Import of 100k contacts with 1% bad rows (issue 8, "done when"): all or nothing reports exactly the
+ * Import of contacts with 1% bad rows (issue 8, "done when", at 100k with CASTELLAN_TEST_IMPORT_ROWS): all or nothing reports exactly the
  * bad lines and writes nothing; --skip-invalid imports the rest; a re-import creates nobody (every
  * row is a duplicate of an existing contact, found by its encrypted e-mail); duplicates within the
  * file name the earlier line; no reason repeats a bad value.

@@ -114,12 +114,19 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
     const second = (await call('marketing', 'GET', `/api/v1/campaigns/${campaign}/audience?limit=1&cursor=${first.nextCursor}`)).json();
     expect([...first.items, ...second.items].map((i: { id: string }) => i.id)).toEqual(ids);
     expect(second.nextCursor).toBeNull();
+    // The count matches the audience and reads nobody: no read event, no subject.
+    const count = await call('marketing', 'GET', `/api/v1/campaigns/${campaign}/audience/count`);
+    expect(count.statusCode, count.body).toBe(200);
+    expect(count.json()).toEqual({ count: 2, purpose: 'newsletter', channel: 'email' });
+    const countEvents = await db().selectFrom('audit_events').selectAll().where('request_id', '=', String(count.headers['x-request-id'])).execute();
+    expect(countEvents.filter((e: { action: string }) => e.action === 'personal_data.read')).toEqual([]);
   });
 
   it('follows the ledger: a withdrawal drops a person, a new grant brings them back', async () => {
     await consent('otherAgent', people.granted2!, { status: 'withdrawn', at: new Date().toISOString(), source: 'call' });
     const after = (await call('marketing', 'GET', `/api/v1/campaigns/${campaign}/audience`)).json();
     expect(after.items.map((i: { id: string }) => i.id)).toEqual([people.granted]);
+    expect((await call('marketing', 'GET', `/api/v1/campaigns/${campaign}/audience/count`)).json().count).toBe(1);
     await consent('agent', people.otherChannel!, { at: new Date().toISOString() });
     const back = (await call('marketing', 'GET', `/api/v1/campaigns/${campaign}/audience`)).json();
     expect(back.items.map((i: { id: string }) => i.id)).toEqual([people.granted, people.otherChannel].sort());
@@ -140,9 +147,16 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
     const minor = await call('seller', 'POST', '/api/v1/contacts', { name: '小明', birthDate: tenYearsAgo, guardianId: guardian });
     expect(minor.statusCode, minor.body).toBe(201);
     const kids = (await call('marketing', 'POST', '/api/v1/campaigns', { name: 'Kids club', purpose: 'marketing', channel: 'post' })).json().id;
-    await consent('agent', minor.json().id, { purpose: 'marketing', channel: 'post' });
-    const own = (await call('marketing', 'GET', `/api/v1/campaigns/${kids}/audience`)).json();
-    expect(own.items).toEqual([]);
+    // The child's own grant is refused (PIPL Art. 31): only the guardian's counts.
+    const own = await call('agent', 'POST', '/api/v1/consents', {
+      contactId: minor.json().id,
+      purpose: 'marketing',
+      channel: 'post',
+      status: 'granted',
+      source: 'call',
+    });
+    expect(own.statusCode, own.body).toBe(422);
+    expect((await call('marketing', 'GET', `/api/v1/campaigns/${kids}/audience`)).json().items).toEqual([]);
     await consent('agent', minor.json().id, { purpose: 'marketing', channel: 'post', givenBy: 'guardian', at: new Date().toISOString() });
     const guarded = (await call('marketing', 'GET', `/api/v1/campaigns/${kids}/audience`)).json();
     expect(guarded.items.map((i: { id: string }) => i.id)).toEqual([minor.json().id]);
@@ -183,6 +197,7 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
     const bad = await call('marketing', 'POST', '/api/v1/campaigns', { name: 'x', purpose: 'newsletter', channel: 'email', filters: '{"email":"a@b.c"}' });
     expect(bad.statusCode).toBe(400);
     expect((await call('otherMarketing', 'GET', `/api/v1/campaigns/${campaign}/audience`)).statusCode).toBe(404);
+    expect((await call('otherMarketing', 'GET', `/api/v1/campaigns/${campaign}/audience/count`)).statusCode).toBe(404);
     expect((await call('agent', 'GET', `/api/v1/campaigns/${campaign}/audience`)).statusCode).toBe(403);
     const wrongDates = await call('marketing', 'PATCH', `/api/v1/campaigns/${campaign}`, { startDate: '2026-05-02', endDate: '2026-05-01' });
     expect(wrongDates.statusCode).toBe(422);

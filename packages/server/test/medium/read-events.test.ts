@@ -17,9 +17,11 @@ type App = Awaited<ReturnType<typeof buildApp>>;
  * inventory must have a probe below, so a new route fails this test until someone classifies it.
  */
 const noPersonalData: Record<string, string> = {
-  'GET /': 'static landing page',
-  'GET /reset-password': 'static page: how to finish a password reset',
-  'GET /enrol': 'static page explaining how to redeem an enrolment link (the token stays in the fragment)',
+  'GET /': 'the web app shell (static; the app fetches data through the API)',
+  'GET /reset-password': 'the web app shell (static; the reset token stays in the fragment)',
+  'GET /enrol': 'the web app shell (static; the enrolment token stays in the fragment)',
+  'GET /api/v1/campaigns/:id/audience/count': 'a count of the consented audience: nobody is decrypted or read',
+  'GET /assets/*': "the web app's static scripts and styles",
   'GET /healthz': 'liveness and dialect',
   'GET /api/v1/openapi.json': 'API description',
   'GET /api/v1/channels': 'reference data: channels hold no personal field',
@@ -76,13 +78,57 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/access-reviews/pending': 'user ids and role keys',
   'GET /api/v1/access-reviews/dormant': 'user ids and times',
   'GET /api/v1/audit/verify': 'chain verification result: counts, sequence numbers',
+  'GET /api/v1/privacy-requests/:id/history': 'steps of a data-subject request: ids, times, step and status names (its texts stay sealed in the request)',
+  'GET /api/v1/compliance/checks': 'compliance evidence: counts, user and record ids, role and column names, settings (no personal value)',
+  'GET /api/v1/compliance/report':
+    'the signed compliance report: the same evidence and a signed audit checkpoint (no personal value); its generation is audited',
+  'GET /api/v1/reveal-reasons': "the installation's reveal reason codes (configuration, no record)",
   'GET /api/v1/custom-fields': 'custom field definitions: keys, labels, types, options, classifications (no value of any record)',
   'GET /api/v1/custom-fields/:id': 'one custom field definition (no value of any record)',
   'GET /api/v1/saved-views': "the caller's own saved views: names, filters and sort on plain fields only",
   'GET /api/v1/saved-views/:id': "one of the caller's saved views: plain-field filters and sort",
   'GET /api/v1/campaigns': 'campaigns: no personal field in the catalogue (filters are over plain contact fields)',
   'GET /api/v1/campaigns/:id': 'a campaign: no personal field in the catalogue',
+  'GET /api/v1/privacy-notices': 'privacy notices: public texts for data subjects, no personal field in the catalogue',
+  'GET /api/v1/privacy-notices/:id': 'a privacy notice version: public text, no personal field',
+  'GET /api/v1/privacy-notices/current': 'the current privacy notices: public texts, no personal field',
+  'GET /api/v1/portal/notices': 'the current privacy notices, publicly: no personal field',
+  'GET /api/v1/gpc-conflicts': 'GPC conflicts: ids of the person and ledger entries, statuses and times (no personal field in the catalogue)',
+  'GET /api/v1/gpc-conflicts/:id': 'a GPC conflict: ids, status and times (no personal field)',
   'GET /api/v1/dashboards/case-sla': 'counts and percentages per priority, from plain fields',
+  'GET /api/v1/contacts/:id/data-subject': "a contact's data subject status: ids, flags, erasure step names, legal-hold reason codes (no value)",
+  'GET /api/v1/users/:id/data-subject': "a staff member's data subject status: ids, flags, step names, reason codes (no value)",
+  'GET /api/v1/subjects/:subjectId': 'a data subject status: ids, flags, step names, reason codes (no value)',
+  'GET /api/v1/access-packages/:token':
+    'an access package: ciphertext only, under a passphrase the server never keeps (its reading is audited as personal_data.export when built, and each download as subject.access_package_downloaded)',
+  'GET /api/v1/breaches': 'the breach register: ids, grades, categories, clocks, counts (no sealed text)',
+  'GET /api/v1/breaches/categories': 'the PI categories of the field catalogue (no record)',
+  'GET /api/v1/breaches/:id':
+    "an incident; its staff-typed description (sealed under the audit key) only for breaches.personal, audited as breach.read; no data subject's value",
+  'GET /api/v1/breaches/:id/affected-subjects': 'data subject ids only (no value); each page audited as breach.subjects.read naming the subjects shown',
+  'GET /api/v1/breaches/:id/drafts': 'report drafts of an incident: the same content as GET /api/v1/breaches/:id, audited the same way',
+  'GET /api/v1/processing-records/controller':
+    "the controller's name and country; its contact and DPO (staff-typed, sealed) only for records.manage, audited as records.controller.read; no data subject's value",
+  'GET /api/v1/processing-records/activities': 'the processing activities generated from the field catalogue (no record)',
+  'GET /api/v1/processing-records/versions': 'RoPA version summaries: numbers, times, hashes, fingerprints (no sealed text)',
+  'GET /api/v1/processing-records/versions/:number':
+    "a RoPA version: catalogue-derived content; the controller's contact and DPO only for records.manage, audited as records.controller.read",
+  'GET /api/v1/processing-records/versions/:number/export':
+    'a RoPA version as a file: the same content as the version, the export audited in the same transaction',
+  'GET /api/v1/pipias': 'PIPIA summaries: activities, states, versions (no findings)',
+  'GET /api/v1/pipias/requirements': 'which processing activities need a PIPIA, from the catalogue (no record)',
+  'GET /api/v1/pipias/:id':
+    "a PIPIA: catalogue-derived draft; the assessor's findings (sealed) only for records.manage, audited as records.pipia.findings.read",
+  'GET /api/v1/transfers': 'the cross-border transfer register: recipient organisations, countries, mechanisms, categories (no personal value)',
+  'GET /api/v1/transfers/:id': 'one transfer of the register (no personal value)',
+  'GET /api/v1/dashboards/privacy-requests': 'counts of privacy requests per law and clock state (no record, no personal value)',
+  'GET /api/v1/retention/objects': 'the catalogue objects a retention rule may name, with their purposes and triggers (no record)',
+  'GET /api/v1/retention/rules': 'retention rules: object, purpose, action, trigger, days (no record)',
+  'GET /api/v1/retention/rules/:id': 'one retention rule (no record)',
+  'GET /api/v1/retention/rules/:id/history': 'the versions of a rule: its settings, times and staff ids (no personal value)',
+  'GET /api/v1/retention/runs': 'retention runs: states, times, counts per rule (no record or person id)',
+  'GET /api/v1/retention/runs/:id': 'one run: state, times and counts per rule (no record or person id)',
+  'GET /api/v1/retention/runs/:id/certificate': 'the signed certificate of a run: rule ids and counts only',
 };
 
 interface ProbeCall {
@@ -265,7 +311,26 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
   });
 
   /** How to call each GET route that returns personal data, as a caller allowed to see it. */
+  /** A privacy officer and one data-subject request they entered (made once, on first use). */
+  let privacyData: Promise<{ officer: string; requestId: string }> | undefined;
+  const privacyDesk = () => {
+    privacyData ??= (async () => {
+      const officer = await tokenFor(install.kernel, await addUser(install.kernel, ['privacy_officer'], 'Privacy Desk'));
+      const res = await call(officer, 'POST', '/api/v1/privacy-requests', {
+        kind: 'access',
+        law: 'gdpr',
+        requesterEmail: 'asker@example.com',
+        requesterName: 'Ann Asker',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { officer, requestId: res.json().id as string };
+    })();
+    return privacyData;
+  };
   const probes: Record<string, () => Promise<ProbeCall[]>> = {
+    'GET /api/v1/privacy-requests': async () => readProbe((await privacyDesk()).officer, '/api/v1/privacy-requests', 'privacy_requests'),
+    'GET /api/v1/privacy-requests/:id': async () =>
+      readProbe((await privacyDesk()).officer, `/api/v1/privacy-requests/${(await privacyDesk()).requestId}`, 'privacy_requests'),
     'GET /api/v1/activities': async () => readProbe((await service()).agent, '/api/v1/activities', 'activities'),
     'GET /api/v1/activities/:id': async () => readProbe((await service()).agent, `/api/v1/activities/${(await service()).activity}`, 'activities'),
     'GET /api/v1/cases': async () => readProbe((await service()).agent, '/api/v1/cases', 'cases'),
@@ -322,6 +387,25 @@ describe.each(testDialects)('read events and the grep test on %s', (dialect) => 
       const calls: ProbeCall[] = [];
       for (const format of ['jsonl', 'csv']) {
         const res = await session.call('GET', `/api/v1/contacts/export?format=${format}`);
+        const lines = res.body.trim().split('\n');
+        const items: Record<string, unknown>[] =
+          format === 'jsonl'
+            ? lines.map((line) => JSON.parse(line))
+            : lines.slice(1).map((line) => Object.fromEntries((lines[0] ?? '').split(',').map((column, i) => [column, line.split(',')[i] || null])));
+        calls.push({
+          res,
+          subjects: await contactSubjects(items.map((c) => String(c.id))),
+          fields: shown('contacts', items),
+          actions: ['personal_data.export'],
+        });
+      }
+      return calls;
+    },
+    'GET /api/v1/exports/:object': async () => {
+      const session = await signInWithTotp(manager.email);
+      const calls: ProbeCall[] = [];
+      for (const format of ['jsonl', 'csv']) {
+        const res = await session.call('GET', `/api/v1/exports/contacts?format=${format}`);
         const lines = res.body.trim().split('\n');
         const items: Record<string, unknown>[] =
           format === 'jsonl'

@@ -44,4 +44,15 @@ describe('request logs', () => {
     for (const personal of ['203.0.113.77', 'logged.person', 'LogProbe', token]) expect(log).not.toContain(personal);
     expect(log).toContain(auditPseudonym(install.kernel.keyring, 'ip', '203.0.113.77'));
   });
+
+  it('never shows the token of an access package link', async () => {
+    const officer = await addUser(install.kernel, ['privacy_officer']);
+    const token = await tokenFor(install.kernel, officer);
+    const link = 'Zk3vQ9sT1uW2xY4zA5bC6dE7fG8hJ9kL0mN1pQ2rS3t';
+    const res = await app.inject({ method: 'GET', url: `/api/v1/access-packages/${link}`, headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(404);
+    const log = lines.join('');
+    expect(log).toContain('/api/v1/access-packages/[redacted]');
+    expect(log).not.toContain(link);
+  });
 });

@@ -41,4 +41,21 @@ describe('campaign audience members', () => {
     ];
     expect(audienceMembers(candidates, ledger, { purpose: 'newsletter', channel: 'email', now })).toEqual(['a-unknown-age', 'c-granted', 'c-minor-guardian']);
   });
+
+  it('leaves out whoever opted out of sale / sharing, whatever their campaign consent', () => {
+    const candidates = [{ id: 'a-gpc' }, { id: 'b-reconfirmed' }, { id: 'c-plain' }, { id: 'd-opted-in' }];
+    const share = (contactId: string, status: 'granted' | 'withdrawn', at: string) =>
+      grant(contactId, { purpose: 'sale_share' as never, channel: 'any' as never, status: status as never, at });
+    const ledger = [
+      grant('a-gpc'),
+      share('a-gpc', 'withdrawn', '2026-03-01T00:00:00Z'),
+      grant('b-reconfirmed'),
+      share('b-reconfirmed', 'withdrawn', '2026-03-01T00:00:00Z'),
+      share('b-reconfirmed', 'granted', '2026-04-01T00:00:00Z'),
+      grant('c-plain'),
+      grant('d-opted-in'),
+      share('d-opted-in', 'granted', '2026-03-01T00:00:00Z'),
+    ];
+    expect(audienceMembers(candidates, ledger, { purpose: 'newsletter', channel: 'email', now })).toEqual(['b-reconfirmed', 'c-plain', 'd-opted-in']);
+  });
 });

@@ -88,7 +88,7 @@ describe('secrets and personal values are never echoed', () => {
       'CASTELLAN_PKCS11_PIN',
       'CASTELLAN_SMTP_URL',
     ]);
-    expect(personalSettings).toEqual(['CASTELLAN_ADMIN_EMAIL']);
+    expect(personalSettings).toEqual(['CASTELLAN_ADMIN_EMAIL', 'CASTELLAN_INCIDENT_MAIL_TO']);
   });
 
   it('a database URL with a password is refused without echoing it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentEntryRefusal } from '../../src/modules/consents/consent-entry.policy.js';
+import { type ConsentWrite, consentEntryRefusal } from '../../src/modules/consents/consent-entry.policy.js';
 import { type ConsentEntry, hasValidConsent } from '../../src/modules/consents/consent-validity.policy.js';
 
 const now = new Date('2026-06-01T12:00:00.000Z');
@@ -60,6 +60,8 @@ describe('the valid-consent rule', () => {
   });
 });
 
+const plain = { status: 'granted', at: now.toISOString(), expiresAt: null } as const;
+
 describe('a new ledger entry', () => {
   it.each([
     ['dated now', { status: 'granted', at: now.toISOString(), expiresAt: null }, null],
@@ -68,8 +70,33 @@ describe('a new ledger entry', () => {
     ['a withdrawal that expires', { status: 'withdrawn', at: now.toISOString(), expiresAt: '2027-01-01T00:00:00Z' }, 'only a granted consent'],
     ['a grant expiring before it was given', { status: 'granted', at: now.toISOString(), expiresAt: '2026-05-01T00:00:00Z' }, 'after at'],
     ['a grant with an expiry', { status: 'granted', at: now.toISOString(), expiresAt: '2027-01-01T00:00:00Z' }, null],
+    ['sale / share for one channel', { ...plain, purpose: 'sale_share', channel: 'email' }, 'channel "any"'],
+    ['sale / share for any channel', { ...plain, purpose: 'sale_share', channel: 'any' }, null],
+    ['a newsletter for any channel', { ...plain, purpose: 'newsletter', channel: 'any' }, 'name the channel'],
+    ['a newsletter by e-mail', { ...plain, purpose: 'newsletter', channel: 'email' }, null],
+    ['a third-party grant without its notice', { ...plain, purpose: 'third_party_provision', channel: 'any' }, 'noticeId'],
+    ['a cross-border grant without its notice', { ...plain, purpose: 'cross_border_transfer', channel: 'any' }, 'noticeId'],
+    ['a sensitive-PI grant without its notice', { ...plain, purpose: 'sensitive_pi', channel: 'any' }, 'noticeId'],
+    ['a third-party grant with its notice', { ...plain, purpose: 'third_party_provision', channel: 'any', noticePurpose: 'third_party_provision' }, null],
+    [
+      'a third-party grant on the basis of a contract',
+      { ...plain, purpose: 'third_party_provision', channel: 'any', noticePurpose: 'third_party_provision', lawfulBasis: 'contract' },
+      'lawful basis is consent',
+    ],
+    ['a third-party withdrawal without a notice', { ...plain, status: 'withdrawn', purpose: 'third_party_provision', channel: 'any' }, null],
+    [
+      'a notice for another purpose',
+      { ...plain, purpose: 'cross_border_transfer', channel: 'any', noticePurpose: 'third_party_provision' },
+      'not for cross_border_transfer',
+    ],
+    ['a newsletter on legitimate interests', { ...plain, purpose: 'newsletter', channel: 'email', lawfulBasis: 'legitimate_interests' }, null],
+    ["a child's own grant", { ...plain, purpose: 'newsletter', channel: 'email', subjectIsMinor: true, givenBy: 'subject' }, 'under 14'],
+    ["a child's grant with no giver named", { ...plain, purpose: 'newsletter', channel: 'email', subjectIsMinor: true }, 'under 14'],
+    ["a guardian's grant for a child", { ...plain, purpose: 'newsletter', channel: 'email', subjectIsMinor: true, givenBy: 'guardian' }, null],
+    ["a child's own withdrawal", { ...plain, status: 'withdrawn', purpose: 'newsletter', channel: 'email', subjectIsMinor: true }, null],
+    ["an adult's own grant", { ...plain, purpose: 'newsletter', channel: 'email', subjectIsMinor: false, givenBy: 'subject' }, null],
   ] as const)('%s', (_name, entry, refusal) => {
-    const got = consentEntryRefusal(entry, now);
+    const got = consentEntryRefusal(entry as ConsentWrite, now);
     if (refusal === null) expect(got).toBeNull();
     else expect(got).toContain(refusal);
   });

@@ -2,6 +2,7 @@ import { adSalesFields, adSalesObjects } from './ad-sales.js';
 import { licensingFields, licensingObjects } from './licensing.js';
 import { marketingFields, marketingObjects } from './marketing.js';
 import { partiesFields, partiesObjects } from './parties.js';
+import { privacyFields, privacyObjects } from './privacy.js';
 import { serviceFields, serviceObjects } from './service.js';
 import { staffFields, staffObjects } from './staff.js';
 import { subscribersFields, subscribersObjects } from './subscribers.js';
@@ -20,6 +21,7 @@ export const fieldCatalogue = {
   ...serviceFields,
   ...marketingFields,
   ...subscribersFields,
+  ...privacyFields,
 } as const satisfies Record<string, ObjectCatalogue>;
 
 export const objectSpecs = {
@@ -30,6 +32,7 @@ export const objectSpecs = {
   ...serviceObjects,
   ...marketingObjects,
   ...subscribersObjects,
+  ...privacyObjects,
 } as const satisfies Record<keyof typeof fieldCatalogue, ObjectSpec>;
 
 export type CatalogueObject = keyof typeof fieldCatalogue;
@@ -63,4 +66,5 @@ export function fieldSpec(object: CatalogueObject, field: string): FieldSpec | u
 }
 
 export * from './marketing.js';
+export * from './privacy.js';
 export * from './service.js';

@@ -132,7 +132,7 @@ export const subscribersFields = {
 
 export const subscribersObjects = {
   billing_accounts: { ownership: 'owned', subject: { via: 'contactId' }, plural: 'billing-accounts', label: 'billing account' },
-  subscriptions: { ownership: 'owned', plural: 'subscriptions', label: 'subscription', actions: ['lifecycle'] },
+  subscriptions: { ownership: 'owned', plural: 'subscriptions', label: 'subscription', actions: ['lifecycle'], contractEnd: 'endDate' },
   subscription_history: { ownership: 'owned', subject: { via: 'billingAccountId' }, plural: 'subscription-history', label: 'subscription history entry' },
   devices: { ownership: 'owned', subject: { via: 'billingAccountId' }, plural: 'devices', label: 'device' },
 } as const satisfies Record<string, ObjectSpec>;

@@ -73,6 +73,8 @@ export interface ObjectSpec {
   readonly label: string;
   /** Permissions beyond read / create / update / delete, as `<object>.<action>`. */
   readonly actions?: readonly string[];
+  /** The date field that ends the record's contract or term: retention rules may count from it (`contract_end`). */
+  readonly contractEnd?: string;
 }
 
 /** What a field declaration may add to its column, classification, PI category and description. */

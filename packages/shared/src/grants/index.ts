@@ -1,9 +1,13 @@
 import type { DomainGrants } from '../roles.js';
 import { adSalesGrants } from './ad-sales.js';
 import { customFieldGrants } from './custom-fields.js';
+import { incidentGrants } from './incidents.js';
 import { licensingGrants } from './licensing.js';
 import { marketingGrants } from './marketing.js';
 import { partiesGrants } from './parties.js';
+import { privacyGrants } from './privacy.js';
+import { recordsGrants } from './records.js';
+import { retentionGrants } from './retention.js';
 import { serviceGrants } from './service.js';
 import { subscribersGrants } from './subscribers.js';
 
@@ -19,4 +23,8 @@ export const domainGrants: readonly DomainGrants[] = [
   customFieldGrants,
   serviceGrants,
   marketingGrants,
+  incidentGrants,
+  privacyGrants,
+  recordsGrants,
+  retentionGrants,
 ];

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { recordRoutes } from '../../http/record-routes.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import type { Kernel } from '../../platform/kernel.js';
@@ -41,7 +42,16 @@ export function activityRoutes(app: FastifyInstance, kernel: Kernel, store: Prot
       response: { 201: schemas.view, ...errors },
     },
     handler: async (request, reply) =>
-      reply.status(201).send((await createActivity(store, actorOf(request), requestContext(request), request.body as Record<string, unknown>)) as never),
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) =>
+          store.inTransaction(async (unit, tx) => {
+            const created = await createActivity(unit, actorOf(request), requestContext(request), request.body as Record<string, unknown>);
+            await claim(tx, String(created.id));
+            return created as never;
+          }),
+        replay: (id) => store.get(actorOf(request), requestContext(request), 'activities', id) as never,
+      }),
   });
 
   r.get('/api/v1/timeline/:object/:id', {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { recordRoutes } from '../../http/record-routes.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
 import { statusAfterAsRun } from './as-run.policy.js';
@@ -68,20 +69,26 @@ export function bookingRoutes(app: FastifyInstance, store: ProtectedStore): void
     handler: async (request, reply) => {
       const actor = actorOf(request);
       const context = requestContext(request);
-      const made = await store.inTransaction(async (unit) => {
-        const original = await unit.get(actor, context, 'bookings', request.params.id);
-        return unit.create(actor, context, 'bookings', {
-          dealId: original.dealId as string,
-          channelId: original.channelId as string,
-          spotLength: original.spotLength as number,
-          publicService: original.publicService as boolean,
-          breakId: request.body.breakId,
-          airDate: request.body.airDate,
-          count: request.body.count,
-          makeGoodOf: original.id as string,
-        });
+      return idempotentCreate(request, reply, {
+        status: 201,
+        replay: (id) => store.get(actor, context, 'bookings', id) as never,
+        create: (claim) =>
+          store.inTransaction(async (unit, tx) => {
+            const original = await unit.get(actor, context, 'bookings', request.params.id);
+            const made = await unit.create(actor, context, 'bookings', {
+              dealId: original.dealId as string,
+              channelId: original.channelId as string,
+              spotLength: original.spotLength as number,
+              publicService: original.publicService as boolean,
+              breakId: request.body.breakId,
+              airDate: request.body.airDate,
+              count: request.body.count,
+              makeGoodOf: original.id as string,
+            });
+            await claim(tx, String(made.id));
+            return made as never;
+          }),
       });
-      return reply.status(201).send(made as never);
     },
   });
 }

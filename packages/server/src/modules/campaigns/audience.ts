@@ -18,6 +18,35 @@ export interface AudienceRequest {
   purpose?: 'export';
 }
 
+/** Who is in a campaign's audience now (ids in order), with its purpose and channel; nothing decrypted. */
+async function audienceMembersOf(store: ProtectedStore, actor: Actor, context: RequestContext, campaignId: string) {
+  const campaign = await store.get(actor, context, 'campaigns', campaignId);
+  if (recordScope(actor, 'consents') !== 'all') {
+    throw forbidden('an audience is built from the whole consent ledger: it needs consents.read over every team');
+  }
+  const purpose = campaign.purpose as ConsentPurpose;
+  const channel = campaign.channel as ConsentChannel;
+  const groupBy = ['contactId', 'purpose', 'channel', 'status', 'at', 'expiresAt', 'givenBy'];
+  const ledger = [
+    ...(await store.aggregate(actor, 'consents', { groupBy, filters: { purpose, channel } })),
+    ...(await store.aggregate(actor, 'consents', { groupBy, filters: { purpose: 'sale_share' } })),
+  ];
+  const filters = JSON.parse(String(campaign.filters ?? '{}')) as Record<string, Value>;
+  const candidates = await store.aggregate(actor, 'contacts', { groupBy: minorField ? ['id', minorField] : ['id'], filters, excludeRestricted: true });
+  const members = audienceMembers(
+    candidates.map((c) => ({ id: String(c.id), isMinor: minorField ? (c[minorField] as boolean | null) : null })),
+    ledger.map((e) => ({ ...(e as unknown as ConsentEntry), contactId: String(e.contactId) })),
+    { purpose, channel, now: new Date() },
+  );
+  return { members, purpose, channel };
+}
+
+/** How many people the campaign would reach now (a count: no one is decrypted or read). */
+export async function audienceCount(store: ProtectedStore, actor: Actor, context: RequestContext, campaignId: string) {
+  const { members, purpose, channel } = await audienceMembersOf(store, actor, context, campaignId);
+  return { count: members.length, purpose, channel };
+}
+
 /**
  * A page of a campaign's audience: the contacts matching its filters that the caller may see AND
  * that have a valid consent for its purpose and channel (a guardian's for a minor). The ledger is
@@ -26,23 +55,7 @@ export interface AudienceRequest {
  * rules say — and their read (or export) is audited with the campaign, its purpose and channel.
  */
 export async function audiencePage(store: ProtectedStore, actor: Actor, context: RequestContext, request: AudienceRequest): Promise<ListPage> {
-  const campaign = await store.get(actor, context, 'campaigns', request.campaignId);
-  if (recordScope(actor, 'consents') !== 'all') {
-    throw forbidden('an audience is built from the whole consent ledger: it needs consents.read over every team');
-  }
-  const purpose = campaign.purpose as ConsentPurpose;
-  const channel = campaign.channel as ConsentChannel;
-  const ledger = await store.aggregate(actor, 'consents', {
-    groupBy: ['contactId', 'purpose', 'channel', 'status', 'at', 'expiresAt', 'givenBy'],
-    filters: { purpose, channel },
-  });
-  const filters = JSON.parse(String(campaign.filters ?? '{}')) as Record<string, Value>;
-  const candidates = await store.aggregate(actor, 'contacts', { groupBy: minorField ? ['id', minorField] : ['id'], filters });
-  const members = audienceMembers(
-    candidates.map((c) => ({ id: String(c.id), isMinor: minorField ? (c[minorField] as boolean | null) : null })),
-    ledger.map((e) => ({ ...(e as unknown as ConsentEntry), contactId: String(e.contactId) })),
-    { purpose, channel, now: new Date() },
-  );
+  const { members, purpose, channel } = await audienceMembersOf(store, actor, context, request.campaignId);
   const after = request.cursor ? decodeCursor(request.cursor) : undefined;
   const start = after ? members.findIndex((id) => id > after) : 0;
   const ids = start < 0 ? [] : members.slice(start, start + request.limit);
@@ -51,6 +64,7 @@ export async function audiencePage(store: ProtectedStore, actor: Actor, context:
     limit: request.limit,
     ids,
     purpose: request.purpose,
+    excludeRestricted: true,
     auditDetail: { campaignId: request.campaignId, campaignPurpose: purpose, campaignChannel: channel },
   });
   const last = ids.at(-1);

@@ -6,15 +6,14 @@ import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
 import { recordRoutes } from '../../http/record-routes.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { AppError } from '../../platform/errors.js';
-import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
-import { audiencePage } from './audience.js';
+import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
+import { audienceCount, audiencePage } from './audience.js';
 import { audienceCsv } from './audience-export.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
 const tags = ['campaigns'];
 const consentRule =
-  'Only contacts you may see, matching the campaign filters, whose latest consent entry for the campaign purpose AND channel is a grant that has not expired (a guardian grant for a minor).';
+  'Only contacts you may see, matching the campaign filters, whose latest consent entry for the campaign purpose AND channel is a grant that has not expired (a guardian grant for a minor), and who have not opted out of sale / sharing (e.g. by a Global Privacy Control signal).';
 
 /** Campaigns and their consent-filtered audiences. */
 export function campaignRoutes(app: FastifyInstance, store: ProtectedStore): void {
@@ -40,6 +39,18 @@ export function campaignRoutes(app: FastifyInstance, store: ProtectedStore): voi
       }) as never,
   });
 
+  r.get('/api/v1/campaigns/:id/audience/count', {
+    config: { access: { permission: 'campaigns.audience' } },
+    schema: {
+      tags,
+      summary: "How many people the campaign's audience holds now (a count: nobody is decrypted or read)",
+      description: `${consentRule} Needs contacts.read and consents.read over every team.`,
+      params: idParams,
+      response: { 200: z.object({ count: z.number().int(), purpose: z.string(), channel: z.string() }), ...errors },
+    },
+    handler: async (request) => audienceCount(store, actorOf(request), requestContext(request), request.params.id),
+  });
+
   r.post('/api/v1/campaigns/:id/audience/export', {
     config: { access: { permission: 'campaigns.export' }, rateLimit: { max: 5, timeWindow: '1 minute' } },
     schema: {
@@ -51,9 +62,7 @@ export function campaignRoutes(app: FastifyInstance, store: ProtectedStore): voi
     },
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      if (!hasFreshSecondFactor(actor)) {
-        throw new AppError('step_up_required', 403, 'exporting needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
-      }
+      requireFreshSecondFactor(actor, 'exporting');
       const context = requestContext(request);
       // The first page is read before the answer starts, so a refusal (404, 403) is a proper error.
       const chunks = audienceCsv(store, actor, context, request.params.id);

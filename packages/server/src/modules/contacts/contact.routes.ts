@@ -8,16 +8,17 @@ import {
   contactView,
   errorResponse,
   idParams,
+  revealReasonNeedingNote,
 } from '@castellan/shared';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { customFiltersOfQuery } from '../../platform/data/custom-filters.js';
 import { exportRecords } from '../../platform/data/export-records.js';
 import type { ProtectedStore } from '../../platform/data/protected-store.js';
-import { AppError } from '../../platform/errors.js';
-import { hasFreshSecondFactor } from '../../platform/identity/second-factor.js';
+import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
 import { householdRoutes } from './household.routes.js';
 
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 422: errorResponse, 429: errorResponse };
@@ -91,10 +92,17 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
   r.post('/api/v1/contacts', {
     config: { access: { permission: 'contacts.create' } },
     schema: { tags, summary: 'Create a contact', body: contactCreate, response: { 201: contactView, ...errors } },
-    handler: async (request, reply) => {
-      const created = await store.create(actorOf(request), requestContext(request), 'contacts', request.body);
-      return reply.status(201).send(created as z.infer<typeof contactView>);
-    },
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) =>
+          store.inTransaction(async (unit, tx) => {
+            const created = await unit.create(actorOf(request), requestContext(request), 'contacts', request.body);
+            await claim(tx, String(created.id));
+            return created as z.infer<typeof contactView>;
+          }),
+        replay: async (id) => (await store.get(actorOf(request), requestContext(request), 'contacts', id)) as z.infer<typeof contactView>,
+      }),
   });
 
   r.get('/api/v1/contacts/export', {
@@ -107,9 +115,7 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
     },
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      if (!hasFreshSecondFactor(actor)) {
-        throw new AppError('step_up_required', 403, 'exporting needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
-      }
+      requireFreshSecondFactor(actor, 'exporting');
       let body = '';
       for await (const chunk of exportRecords(store, actor, requestContext(request), 'contacts', request.query.format)) body += chunk;
       const type = request.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
@@ -128,6 +134,19 @@ export function contactRoutes(app: FastifyInstance, store: ProtectedStore, optio
     schema: { tags, summary: 'Change a contact', params: idParams, body: contactPatch, response: { 200: contactView, ...errors } },
     handler: async (request) =>
       store.update(actorOf(request), requestContext(request), 'contacts', request.params.id, request.body) as Promise<z.infer<typeof contactView>>,
+  });
+
+  r.get('/api/v1/reveal-reasons', {
+    config: { access: { permission: 'contacts.reveal' } },
+    schema: {
+      tags,
+      summary: 'The reason codes a reveal may give on this installation (CASTELLAN_REVEAL_REASONS), and those that need a note',
+      response: { 200: z.object({ reasons: z.array(z.string()), noteRequiredFor: z.array(z.string()) }), ...errors },
+    },
+    handler: async () => ({
+      reasons: [...options.revealReasons],
+      noteRequiredFor: options.revealReasons.includes(revealReasonNeedingNote) ? [revealReasonNeedingNote] : [],
+    }),
   });
 
   r.post('/api/v1/contacts/:id/reveal', {

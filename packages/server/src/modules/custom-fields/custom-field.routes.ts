@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { CustomFieldDefinitions } from '../../platform/data/custom-field-definitions.js';
 import type { Kernel } from '../../platform/kernel.js';
 
@@ -30,7 +31,8 @@ export function customFieldRoutes(app: FastifyInstance, kernel: Kernel): void {
     config: { access: { authenticated: true } },
     schema: {
       tags,
-      summary: 'List the custom fields of an object (needs its read permission), or of every object you may read',
+      summary:
+        'List the custom fields of an object (needs its read permission, or custom_fields.manage), or of every object you may read (every object with custom_fields.manage)',
       querystring: customFieldListQuery,
       response: { 200: customFieldList, ...errors },
     },
@@ -58,7 +60,12 @@ export function customFieldRoutes(app: FastifyInstance, kernel: Kernel): void {
       body: customFieldCreate,
       response: { 201: customFieldView, ...errors },
     },
-    handler: async (request, reply) => reply.status(201).send(await definitions.create(actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) => definitions.create(actorOf(request), requestContext(request), request.body, claim),
+        replay: (id) => definitions.get(actorOf(request), id),
+      }),
   });
 
   r.patch('/api/v1/custom-fields/:id', {

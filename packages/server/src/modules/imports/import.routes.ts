@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import type { ImportJob } from '../../platform/data/import-jobs.js';
 import type { ImportFormat } from '../../platform/data/import-source.js';
 import { UploadedImports } from '../../platform/data/import-uploads.js';
@@ -51,8 +52,23 @@ export function importRoutes(app: FastifyInstance, kernel: Kernel, store: Protec
         if (!format) throw unprocessable('say the format: ?format=csv|xlsx, or send text/csv or the XLSX media type');
         if (!request.body || typeof (request.body as Readable).pipe !== 'function') throw unprocessable('the file is the request body');
         const options = { object: query.object, format, mapping: mappingOf(query.map), skipInvalid: query.skipInvalid ?? false, chunkSize: query.chunkSize };
-        const job = await imports.start(actorOf(request), requestContext(request), options, request.body as Readable);
-        return reply.status(202).send(view(job) as never);
+        const actor = actorOf(request);
+        const upload = await imports.spool(request.body as Readable);
+        let started = false;
+        try {
+          return await idempotentCreate(request, reply, {
+            status: 202,
+            request: { query, file: upload.spooled.fingerprint, size: upload.spooled.size },
+            create: async (claim) => {
+              const job = await imports.startSpooled(actor, requestContext(request), options, upload, claim);
+              started = true;
+              return view(job) as never;
+            },
+            replay: async (id) => view(await imports.job(actor, id)) as never,
+          });
+        } finally {
+          if (!started) await imports.discard(upload);
+        }
       },
     });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { listQueryOf } from '../../http/record-routes.js';
 import type { PresentedRecord, ProtectedStore, RecordValues } from '../../platform/data/protected-store.js';
 import { todayOf } from './licensing-dates.js';
@@ -53,9 +54,16 @@ export function paymentRoutes(app: FastifyInstance, store: ProtectedStore): void
       response: { 201: paymentView, ...errors },
     },
     handler: async (request, reply) =>
-      reply
-        .status(201)
-        .send(withStatus(await store.create(actorOf(request), requestContext(request), 'license_payments', request.body as RecordValues)) as never),
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) =>
+          store.inTransaction(async (unit, tx) => {
+            const created = await unit.create(actorOf(request), requestContext(request), 'license_payments', request.body as RecordValues);
+            await claim(tx, String(created.id));
+            return withStatus(created) as never;
+          }),
+        replay: async (id) => withStatus(await store.get(actorOf(request), requestContext(request), 'license_payments', id)) as never,
+      }),
   });
 
   r.get(`${base}/:id`, {

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
+import { conflict } from '../../platform/errors.js';
 import { tokenNamePattern } from '../../platform/identity/api-tokens.js';
 import { createOwnToken, listOwnTokens, revokeOwnToken } from '../../platform/identity/own-tokens.js';
 import type { Kernel } from '../../platform/kernel.js';
@@ -45,7 +47,17 @@ export function myTokenRoutes(app: FastifyInstance, kernel: Kernel): void {
         ...errors,
       },
     },
-    handler: async (request, reply) => reply.status(201).send(await createOwnToken(kernel, actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) => createOwnToken(kernel, actorOf(request), requestContext(request), request.body, claim),
+        // The token is shown once: a repeat is told it exists, never shown it again.
+        replay: async (id) => {
+          throw conflict(
+            `this Idempotency-Key already made token ${id}; a token is shown only once: list your tokens (GET /api/v1/me/tokens), or make a new one with a new key`,
+          );
+        },
+      }),
   });
 
   r.get('/api/v1/me/tokens', {

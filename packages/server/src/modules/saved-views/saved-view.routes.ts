@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { SavedViews } from '../../platform/data/saved-views.js';
 import type { Kernel } from '../../platform/kernel.js';
 
@@ -41,7 +42,12 @@ export function savedViewRoutes(app: FastifyInstance, kernel: Kernel): void {
       body: savedViewCreate,
       response: { 201: savedViewView, ...errors },
     },
-    handler: async (request, reply) => reply.status(201).send(await views.create(actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) => views.create(actorOf(request), requestContext(request), request.body, claim),
+        replay: (id) => views.get(actorOf(request), id),
+      }),
   });
 
   r.patch('/api/v1/saved-views/:id', {

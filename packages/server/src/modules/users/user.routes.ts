@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { idempotentCreate } from '../../http/idempotent-create.js';
 import { currentRoleMatrix } from '../../platform/authz/role-matrix.js';
+import { notFound } from '../../platform/errors.js';
 import { changeRole } from '../../platform/identity/role-admin.js';
 import { createTeam, listTeams } from '../../platform/identity/teams.js';
 import { createUserByAdmin, getUser, listUsers, resendEnrolment, resetSecondFactors, updateUser } from '../../platform/identity/user-admin.js';
@@ -62,7 +64,13 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer)
         .strict(),
       response: { 201: z.object({ user: userView, oneTimePassword: z.string().optional(), enrolment: enrolment.optional() }), ...errors },
     },
-    handler: async (request, reply) => reply.status(201).send(await createUserByAdmin(kernel, mailer, actorOf(request), requestContext(request), request.body)),
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) => createUserByAdmin(kernel, mailer, actorOf(request), requestContext(request), request.body, claim),
+        // A repeat shows the account as it is now; a one-time password is never shown twice.
+        replay: async (id) => ({ user: await getUser(kernel, actorOf(request), requestContext(request), id) }),
+      }),
   });
 
   r.post('/api/v1/users/:id/enrolment', {
@@ -137,7 +145,16 @@ export function userRoutes(app: FastifyInstance, kernel: Kernel, mailer: Mailer)
       body: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
       response: { 201: z.object({ id: z.string(), name: z.string() }), ...errors },
     },
-    handler: async (request, reply) => reply.status(201).send(await createTeam(kernel, actorOf(request), requestContext(request), request.body.name)),
+    handler: async (request, reply) =>
+      idempotentCreate(request, reply, {
+        status: 201,
+        create: (claim) => createTeam(kernel, actorOf(request), requestContext(request), request.body.name, claim),
+        replay: async (id) => {
+          const team = (await listTeams(kernel)).find((t) => t.id === id);
+          if (!team) throw notFound('team');
+          return { id: team.id, name: team.name };
+        },
+      }),
   });
 
   const roleView = z.object({

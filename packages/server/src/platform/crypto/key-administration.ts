@@ -1,8 +1,8 @@
 import type { RequestContext } from '../audit/audit-event.js';
 import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
-import { AppError, forbidden } from '../errors.js';
-import { hasFreshSecondFactor } from '../identity/second-factor.js';
+import { forbidden } from '../errors.js';
+import { requireFreshSecondFactor } from '../identity/second-factor.js';
 import type { Kernel } from '../kernel.js';
 import { type RotationStatus, rotationStatus, startRotation } from './key-rotation.js';
 
@@ -17,8 +17,6 @@ export async function keyStatus(kernel: Kernel): Promise<RotationStatus> {
 
 export async function requestKeyRotation(kernel: Kernel, actor: Actor, context: RequestContext): Promise<{ id: string; toVersion: number; resumed: boolean }> {
   if (!can(actor, 'keys.manage')) throw forbidden('missing permission keys.manage');
-  if (actor.kind !== 'system' && !hasFreshSecondFactor(actor)) {
-    throw new AppError('step_up_required', 403, 'a key rotation needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
-  }
+  if (actor.kind !== 'system') requireFreshSecondFactor(actor, 'a key rotation');
   return startRotation(kernel, actor, context);
 }

@@ -86,7 +86,7 @@ export function subjectSealedColumn(table: string, aadColumn: string): SubjectSe
   return found;
 }
 
-export type OtherKey = 'master_key' | 'field_data_key' | 'oidc_state' | 'audit_key' | 'not_sealed';
+export type OtherKey = 'master_key' | 'field_data_key' | 'oidc_state' | 'audit_key' | 'passphrase' | 'not_sealed';
 
 export interface OtherBinaryColumn {
   readonly table: string;
@@ -121,10 +121,63 @@ export const otherBinaryColumns: readonly OtherBinaryColumn[] = [
       "an event's staff IP address, user agent and reveal note, sealed under the audit data key (audit_detail): staff data and staff-typed text that must outlive a subject's erasure as long as the audit trail is kept; readable with audit.personal",
   },
   {
+    table: 'breaches',
+    column: 'description_enc',
+    key: 'audit_key',
+    reason:
+      "an incident's description, free text typed by staff, sealed under the audit data key bound to its row: the breach register, like the audit trail, outlives any one subject's erasure; opened with breaches.personal",
+  },
+  {
+    table: 'breaches',
+    column: 'notes_enc',
+    key: 'audit_key',
+    reason: "an incident's notes, free text typed by staff, sealed like its description",
+  },
+  {
+    table: 'records_controller',
+    column: 'contact_enc',
+    key: 'audit_key',
+    reason:
+      "the controller's contact details (they may name a person), sealed under the audit data key bound to its row: the records of processing are kept at least three years (PIPL Art. 56); opened with records.manage",
+  },
+  {
+    table: 'records_controller',
+    column: 'dpo_enc',
+    key: 'audit_key',
+    reason: 'the data protection officer (个人信息保护负责人) and how to reach them, sealed like the contact',
+  },
+  {
+    table: 'ropa_versions',
+    column: 'controller_enc',
+    key: 'audit_key',
+    reason: "the controller's contact and DPO as they were when a RoPA version was generated, sealed with the version (which never changes)",
+  },
+  {
+    table: 'pipia_versions',
+    column: 'findings_enc',
+    key: 'audit_key',
+    reason:
+      "an assessor's findings in an impact assessment version, free text typed by staff, sealed under the audit data key bound to the assessment and version; kept at least three years (PIPL Art. 56); opened with records.manage, never shown to the auditor",
+  },
+  {
     table: 'sessions',
     column: 'client_enc',
     key: 'audit_key',
     reason:
       "the IP address and user agent a staff member's session was opened from, sealed under the audit data key (audit_detail) like the same details of audit events (whose keyed pseudonyms correlate with them); written at every sign-in, where locking a subject key would serialise sign-ins with rotation; opened only for the session's owner; the row goes with its user (ON DELETE CASCADE)",
+  },
+  {
+    table: 'subject_legal_holds',
+    column: 'note_enc',
+    key: 'audit_key',
+    reason:
+      "a privacy officer's note on why a record is under legal hold (staff-typed text), sealed under the audit data key: it must outlive the subject's erasure, as the hold does",
+  },
+  {
+    table: 'access_packages',
+    column: 'package_enc',
+    key: 'passphrase',
+    reason:
+      'an access / portability package, AES-256-GCM under a key derived by scrypt from a passphrase shown once to the officer (never stored); deleted when the subject is erased, unreadable without the passphrase',
   },
 ];

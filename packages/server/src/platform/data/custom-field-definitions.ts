@@ -6,6 +6,7 @@ import type { Actor } from '../authz/actor.js';
 import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { type CustomFieldDefinition, checkDefinition, checkOptions } from './custom-field-rules.js';
+import type { WithinCreate } from './idempotency-keys.js';
 import { newId, nowIso } from './ids.js';
 import { tablePlan } from './table-plan.js';
 
@@ -71,8 +72,10 @@ export class CustomFieldDefinitions {
 
   /** Definitions of one object (needs its read permission), or of every object the actor may read. */
   async list(actor: Actor, object?: string): Promise<CustomFieldDefinition[]> {
-    const objects = object ? [storeObjectOf(object)] : storeObjects.filter((o) => can(actor, permissionOf(o, 'read')));
-    if (object && !can(actor, permissionOf(objects[0] as StoreObject, 'read'))) throw forbidden(`missing permission ${object}.read`);
+    // The administrator who manages the definitions sees all of them (labels and types, no values).
+    const manages = can(actor, 'custom_fields.manage');
+    const objects = object ? [storeObjectOf(object)] : storeObjects.filter((o) => manages || can(actor, permissionOf(o, 'read')));
+    if (object && !manages && !can(actor, permissionOf(objects[0] as StoreObject, 'read'))) throw forbidden(`missing permission ${object}.read`);
     if (objects.length === 0) return [];
     const db = this.kernel.db.kysely as unknown as AnyDb;
     const rows = await db
@@ -90,11 +93,12 @@ export class CustomFieldDefinitions {
     const db = this.kernel.db.kysely as unknown as AnyDb;
     const row = await db.selectFrom('custom_fields').selectAll().where('id', '=', id).executeTakeFirst();
     const definition = row ? definitionOf(row) : undefined;
-    if (!definition || !can(actor, permissionOf(definition.object as StoreObject, 'read'))) throw notFound('custom field');
+    if (!definition || !(can(actor, 'custom_fields.manage') || can(actor, permissionOf(definition.object as StoreObject, 'read'))))
+      throw notFound('custom field');
     return definition;
   }
 
-  async create(actor: Actor, context: RequestContext, input: NewCustomField): Promise<CustomFieldDefinition> {
+  async create(actor: Actor, context: RequestContext, input: NewCustomField, within?: WithinCreate): Promise<CustomFieldDefinition> {
     this.requireManage(actor);
     const object = storeObjectOf(input.object);
     const { options, mask } = checkDefinition(tablePlan(object), input);
@@ -124,6 +128,7 @@ export class CustomFieldDefinitions {
         resourceId: row.id,
         detail: { object, key: input.key, type: input.type, classification: input.classification },
       });
+      await within?.(tx, row.id);
       return definitionOf(row);
     });
   }

@@ -5,6 +5,7 @@ import { can } from '../authz/access-policy.js';
 import type { Actor } from '../authz/actor.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { type Kernel, refreshPlannerStatistics } from '../kernel.js';
+import type { WithinCreate } from './idempotency-keys.js';
 import { newId, nowIso } from './ids.js';
 import { createRows } from './import-commit.js';
 import { deleteProblems, type ImportCounters, type ImportJob, insertJob, insertProblems, loadJob, saveJob, zeroCounters } from './import-jobs.js';
@@ -84,7 +85,7 @@ export class Importer {
   ) {}
 
   /** Checks the permission and the mapping against the file's header, and records the job. */
-  async createJob(actor: Actor, options: ImportOptions, file: ImportFile, open: OpenFile, id = newId()): Promise<ImportJob> {
+  async createJob(actor: Actor, options: ImportOptions, file: ImportFile, open: OpenFile, id = newId(), within?: WithinCreate): Promise<ImportJob> {
     this.requireCreate(actor, options.object);
     if (!actor.userId) throw forbidden('an import is made by a user');
     const { header, rows } = await headerAndRows(open, options.format);
@@ -110,7 +111,12 @@ export class Importer {
       updatedAt: now,
       finishedAt: null,
     };
-    await insertJob(this.kernel.db.kysely, job);
+    if (within)
+      await this.kernel.transaction(async (tx) => {
+        await insertJob(tx.trx, job);
+        await within(tx, id);
+      });
+    else await insertJob(this.kernel.db.kysely, job);
     return job;
   }
 

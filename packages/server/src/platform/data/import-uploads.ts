@@ -3,12 +3,18 @@ import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
 import { conflict } from '../errors.js';
 import type { Kernel } from '../kernel.js';
+import type { WithinCreate } from './idempotency-keys.js';
 import { newId } from './ids.js';
 import { type ImportJob, problemPage } from './import-jobs.js';
 import type { RowProblem } from './import-rows.js';
 import { Importer, type ImportOptions } from './import-run.js';
-import { readSpool, removeSpool, writeSpool } from './import-spool.js';
+import { readSpool, removeSpool, type Spooled, writeSpool } from './import-spool.js';
 import type { ProtectedStore } from './protected-store.js';
+
+export interface SpooledUpload {
+  spoolId: string;
+  spooled: Spooled;
+}
 
 export interface ImportReport {
   job: ImportJob;
@@ -33,8 +39,23 @@ export class UploadedImports {
   }
 
   async start(actor: Actor, context: RequestContext, options: ImportOptions, body: Readable): Promise<ImportJob> {
+    return this.startSpooled(actor, context, options, await this.spool(body));
+  }
+
+  /** Spools an upload (encrypted) before its job is made: its fingerprint tells a repeat from another file. */
+  async spool(body: Readable): Promise<SpooledUpload> {
     const spoolId = newId();
-    const spooled = await writeSpool(this.kernel, spoolId, body);
+    return { spoolId, spooled: await writeSpool(this.kernel, spoolId, body) };
+  }
+
+  /** Removes a spooled upload that will not be imported (a repeat of an import already started). */
+  async discard(upload: SpooledUpload): Promise<void> {
+    await removeSpool(this.kernel, upload.spoolId);
+  }
+
+  /** Makes the job of a spooled upload (`within` runs in the job's transaction) and starts it. */
+  async startSpooled(actor: Actor, context: RequestContext, options: ImportOptions, upload: SpooledUpload, within?: WithinCreate): Promise<ImportJob> {
+    const { spoolId, spooled } = upload;
     let job: ImportJob;
     try {
       job = await this.importer.createJob(
@@ -43,6 +64,7 @@ export class UploadedImports {
         { source: 'upload', size: spooled.size, fingerprint: spooled.fingerprint, spoolKey: { wrapped: spooled.wrapped, version: spooled.version } },
         () => readSpool(this.kernel, spoolId, spooled),
         spoolId,
+        within,
       );
     } catch (error) {
       await removeSpool(this.kernel, spoolId);
@@ -59,6 +81,11 @@ export class UploadedImports {
       throw conflict('this import cannot be resumed here: it is finished, or it reads a file given to the command line');
     this.runInBackground(actor, context, job);
     return job;
+  }
+
+  /** A job of the actor's own, as it is now. */
+  async job(actor: Actor, id: string): Promise<ImportJob> {
+    return this.importer.job(actor, id);
   }
 
   async report(actor: Actor, id: string, problemsAfter: number, limit: number): Promise<ImportReport> {

@@ -51,6 +51,7 @@ import {
   type Value,
 } from './store-values.js';
 import { lockSubjectKey } from './subject-keys.js';
+import { assertUnrestricted, withoutRestricted } from './subject-restrictions.js';
 import { type PlannedField, referencesTo, type TablePlan, tablePlan } from './table-plan.js';
 
 export type { ObjectRules, RuleContext } from './store-rules.js';
@@ -79,6 +80,8 @@ export interface ListQuery {
   newestFirst?: boolean;
   /** Non-personal details added to the page's read or export event (a campaign, its purpose). */
   auditDetail?: Record<string, unknown>;
+  /** Leave out restricted data subjects (campaign audiences; exports always do). */
+  excludeRestricted?: boolean;
 }
 
 export interface ListPage {
@@ -93,6 +96,8 @@ export interface AggregateQuery {
   sums?: string[];
   filters?: Record<string, Value>;
   ranges?: Record<string, { from?: Value; to?: Value }>;
+  /** Leave out restricted data subjects (who a campaign may reach). */
+  excludeRestricted?: boolean;
 }
 
 export type AggregateRow = Record<string, Value> & { count: number };
@@ -177,6 +182,7 @@ export class ProtectedStore {
       await this.checkRules(tx, actor, object, plainRecord(plan, row), undefined);
       // A derived value may name the person the row is about (an activity attached to a contact's case).
       const subject = plan.personal ? await sealInto(this.kernel, tx, plan, row, id, { ...input, ...derived }) : {};
+      if (!plan.ownSubject) await assertUnrestricted(tx.trx as unknown as AnyDb, row.subject_id as string | null | undefined);
       await (tx.trx as unknown as AnyDb).insertInto(object).values(row).execute();
       await writeCustom(this.kernel, tx, plan, id, (row.subject_id as string | null | undefined) ?? null, prepared);
       await tx.audit(actor, context, {
@@ -336,6 +342,7 @@ export class ProtectedStore {
     const { actor, context, plan, scope, query, searched, masked } = run;
     let q = scoped(selectWithSubject(tx, plan), plan, actor, scope);
     q = filtered(q, plan, query.filters, query.ranges);
+    if (plan.personal && (query.purpose === 'export' || query.excludeRestricted)) q = withoutRestricted(q, plan.object);
     q = await customFiltered(tx.trx as unknown as AnyDb, q, plan, query.customFilters);
     if (searched && query.search) {
       q = await whereBlindIndex(this.kernel, tx, q, plan, searched, query.search.value);
@@ -409,6 +416,7 @@ export class ProtectedStore {
       const db = tx.trx as unknown as AnyDb;
       let q = scoped(db.selectFrom(object), plan, actor, scope);
       q = filtered(q, plan, query.filters, query.ranges);
+      if (plan.personal && query.excludeRestricted) q = withoutRestricted(q, object);
       q = q.select([
         ...groups.map((g) => `${object}.${g.column} as ${g.column}`),
         sql<number>`count(*)`.as('__count'),
@@ -436,6 +444,7 @@ export class ProtectedStore {
     return this.run(async (tx) => {
       const prepared = await prepareCustom(tx.trx as unknown as AnyDb, actor, plan, custom);
       let row = await loadInScope(tx, actor, object, id);
+      await assertUnrestricted(tx.trx as unknown as AnyDb, row.subject_id);
       const viaField = plan.subjectVia;
       const movesPerson = viaField !== undefined && viaField.name in patch && (patch[viaField.name] ?? null) !== (row[viaField.column] ?? null);
       const sealsValues = plan.encrypted.some((f) => f.name in patch) || movesPerson || prepared.seals;
@@ -546,6 +555,7 @@ export class ProtectedStore {
       // Subject before record, as every writer and the rotation lock them (no deadlock).
       if (row.subject_id) await lockSubjectKey(this.kernel, tx.trx, row.subject_id);
       const db = tx.trx as unknown as AnyDb;
+      await assertUnrestricted(db, row.subject_id);
       if (object === 'accounts') await releaseLinkedContacts(tx, actor, context, id);
       await this.assertUnreferenced(tx, object, id);
       const rules = this.rules.get(object);

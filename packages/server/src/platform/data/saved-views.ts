@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { definitionsOf } from './custom-field-definitions.js';
 import { checkedCustomFilters, splitCustomFilters } from './custom-filters.js';
+import type { WithinCreate } from './idempotency-keys.js';
 import { newId, nowIso } from './ids.js';
 import { customSortPrefix, type ListSort, plannedSort, type SortOrder } from './store-sort.js';
 import type { Value } from './store-values.js';
@@ -164,7 +165,7 @@ export class SavedViews {
     return viewOf(await this.load(this.kernel.db.kysely as unknown as AnyDb, actor, id));
   }
 
-  async create(actor: Actor, context: RequestContext, input: NewSavedView): Promise<SavedViewView> {
+  async create(actor: Actor, context: RequestContext, input: NewSavedView, within?: WithinCreate): Promise<SavedViewView> {
     const userId = this.owner(actor);
     const object = this.objectOf(actor, input.object);
     const query: ViewQuery = { filters: input.filters, ranges: input.ranges, sort: input.sort ? { field: input.sort, order: input.order } : undefined };
@@ -194,6 +195,7 @@ export class SavedViews {
       if (taken) throw conflict(`you already have a view of ${object} named so`);
       await db.insertInto('saved_views').values(row).execute();
       await tx.audit(actor, context, { action: 'record.created', outcome: 'success', resource: 'saved_views', resourceId: row.id, detail: { object } });
+      await within?.(tx, row.id);
       return viewOf(row);
     });
   }

@@ -24,6 +24,15 @@ import { activitiesAndCasesMigration } from './migrations/021-activities-and-cas
 import { consentsAndCampaignsMigration } from './migrations/022-consents-and-campaigns.js';
 import { customFieldsMigration } from './migrations/023-custom-fields-and-saved-views.js';
 import { importsMigration } from './migrations/024-imports.js';
+import { idempotencyKeysMigration } from './migrations/025-idempotency-keys.js';
+import { privacyRequestsMigration } from './migrations/026-privacy-requests.js';
+import { subjectDataMigration } from './migrations/027-subject-data.js';
+import { consentLedgerMigration } from './migrations/028-consent-ledger.js';
+import { auditorRoleMigration } from './migrations/029-auditor-role.js';
+import { breachRegisterMigration } from './migrations/030-breach-register.js';
+import { retentionMigration } from './migrations/031-retention.js';
+import { processingRecordsMigration } from './migrations/032-processing-records.js';
+import { portalConsentSessionsMigration } from './migrations/033-portal-consent-sessions.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -52,6 +61,15 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '019-parties': partiesMigration(dialect),
     '020-subscribers': subscribersMigration(dialect),
     '024-imports': importsMigration(dialect),
+    '025-idempotency-keys': idempotencyKeysMigration(),
+    '026-privacy-requests': privacyRequestsMigration(dialect),
+    '027-subject-data': subjectDataMigration(dialect),
+    '028-consent-ledger': consentLedgerMigration(),
+    '029-auditor-role': auditorRoleMigration(),
+    '030-breach-register': breachRegisterMigration(dialect),
+    '031-retention': retentionMigration(),
+    '032-processing-records': processingRecordsMigration(dialect),
+    '033-portal-consent-sessions': portalConsentSessionsMigration(),
   };
 }
 

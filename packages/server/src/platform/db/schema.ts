@@ -333,6 +333,153 @@ export interface SearchQuotaTable {
   used: number;
 }
 
+/** A create's idempotency key (migration 025): MACs of the key and the body, never a value. */
+/** The breach register (migration 030). Sealed text under the audit data key; subjects by id only. */
+export interface BreachesTable {
+  id: string;
+  discovered_at: string;
+  occurred_at: string | null;
+  grade_input: string;
+  people_affected: number | string;
+  categories: string;
+  status: string;
+  description_enc: Buffer | null;
+  notes_enc: Buffer | null;
+  gdpr_notified_at: string | null;
+  cac_notified_at: string | null;
+  subjects_notified_at: string | null;
+  compromised_user_id: string | null;
+  window_from: string | null;
+  window_to: string | null;
+  affected_count: number | null;
+  affected_found_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BreachSubjectsTable {
+  breach_id: string;
+  subject_id: string;
+}
+
+export interface BreachEscalationsTable {
+  breach_id: string;
+  clock: string;
+  percent: number;
+  at: string;
+  mailed: number;
+}
+
+/** The records of processing (migration 032): controller, RoPA versions, PIPIAs and their versions, transfers. */
+export interface RecordsControllerTable {
+  key: string;
+  name: string;
+  country: string;
+  contact_enc: Buffer | null;
+  dpo_enc: Buffer | null;
+  revision: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface RopaVersionsTable {
+  id: string;
+  number: number;
+  content: string;
+  content_hash: string;
+  catalogue_fingerprint: string;
+  controller_enc: Buffer | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface PipiasTable {
+  id: string;
+  activity: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface PipiaVersionsTable {
+  pipia_id: string;
+  version: number;
+  status: string;
+  content: string;
+  content_hash: string;
+  catalogue_fingerprint: string;
+  findings_enc: Buffer | null;
+  created_at: string;
+  created_by: string | null;
+  approved_at: string | null;
+  approved_by: string | null;
+}
+
+export interface TransfersTable {
+  id: string;
+  recipient: string;
+  country: string;
+  mechanism: string | null;
+  categories: string;
+  activity: string;
+  subjects_per_year: number | string;
+  start_date: string;
+  pipia_id: string | null;
+  status: string;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  /** `user:<id>` or `token:<id>`. */
+  actor: string;
+  /** `POST /api/v1/<route pattern>`. */
+  route: string;
+  key_hash: string;
+  body_hash: string;
+  record_id: string;
+  status: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One step in a data-subject request's history (migration 026): append-only, no personal value. */
+export interface PrivacyRequestEventsTable {
+  id: string;
+  request_id: string;
+  at: string;
+  actor_user_id: string | null;
+  step: string;
+  from_status: string | null;
+  to_status: string | null;
+  /** Non-personal JSON (a reminder stage, a new due day). */
+  detail: string;
+}
+
+/** A request's identity-verification code (migration 026): keyed MACs only, attempts counted down atomically. */
+export interface PrivacyRequestCodesTable {
+  request_id: string;
+  code_mac: string;
+  expires_at: string;
+  attempts_left: number;
+  used_at: string | null;
+  status_token_mac: string | null;
+}
+
+/** The privacy portal's consent sessions (migration 033): MACs and contact ids only, never the address. */
+export interface PortalConsentSessionsTable {
+  id: string;
+  contact_ids: string;
+  code_mac: string;
+  expires_at: string;
+  attempts_left: number;
+  used_at: string | null;
+  key_mac: string | null;
+  key_expires_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   data_keys: DataKeysTable;
@@ -365,4 +512,16 @@ export interface Database {
   siem_cursors: SiemCursorsTable;
   enrolments: EnrolmentsTable;
   search_quota: SearchQuotaTable;
+  idempotency_keys: IdempotencyKeysTable;
+  breaches: BreachesTable;
+  breach_subjects: BreachSubjectsTable;
+  breach_escalations: BreachEscalationsTable;
+  privacy_request_events: PrivacyRequestEventsTable;
+  privacy_request_codes: PrivacyRequestCodesTable;
+  portal_consent_sessions: PortalConsentSessionsTable;
+  records_controller: RecordsControllerTable;
+  ropa_versions: RopaVersionsTable;
+  pipias: PipiasTable;
+  pipia_versions: PipiaVersionsTable;
+  transfers: TransfersTable;
 }

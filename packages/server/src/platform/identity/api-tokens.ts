@@ -3,9 +3,9 @@ import { isPermission, type Permission } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import { type Actor, permissionsOfRoles, tokenActor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
-import { AppError, forbidden, unprocessable } from '../errors.js';
+import { forbidden, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
-import { hasFreshSecondFactor } from './second-factor.js';
+import { requireFreshSecondFactor } from './second-factor.js';
 import { mfaRequiredFor, rolesOf, type UserRecord } from './user-directory.js';
 
 /**
@@ -50,8 +50,7 @@ function assertMayCreate(actor: Actor, user: UserRecord, kind: TokenKind, name: 
     throw forbidden(
       'this account administers or can read personal data: its user makes a token from a session with a fresh second factor (POST /api/v1/me/tokens), or the operator makes a named integration token (castellan token create --integration <name>)',
     );
-  if (!hasFreshSecondFactor(actor))
-    throw new AppError('step_up_required', 403, 'making a token needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
+  requireFreshSecondFactor(actor, 'making a token');
 }
 
 export async function createApiToken(

@@ -1,6 +1,7 @@
 import type { Permission } from '@castellan/shared';
 import type { RequestContext } from '../audit/audit-event.js';
 import type { Actor } from '../authz/actor.js';
+import type { WithinCreate } from '../data/idempotency-keys.js';
 import { forbidden } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { type CreatedToken, createApiToken } from './api-tokens.js';
@@ -21,12 +22,13 @@ export async function createOwnToken(
   actor: Actor,
   context: RequestContext,
   input: { name: string; scopes?: Permission[]; expiresDays: number },
+  within?: WithinCreate,
 ): Promise<CreatedToken> {
   const userId = sessionUserId(actor);
   return kernel.transaction(async (tx) => {
     const user = await tx.trx.selectFrom('users').select(['id', 'subject_id', 'team_id', 'status']).where('id', '=', userId).executeTakeFirstOrThrow();
     const roles = await rolesIn(tx.trx, userId);
-    return createApiToken(
+    const created = await createApiToken(
       tx,
       actor,
       context,
@@ -38,6 +40,8 @@ export async function createOwnToken(
         name: input.name,
       },
     );
+    await within?.(tx, created.id);
+    return created;
   });
 }
 

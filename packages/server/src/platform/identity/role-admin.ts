@@ -5,13 +5,13 @@ import type { Actor } from '../authz/actor.js';
 import { applyRoleChange, currentRoleMatrix, installRoleMatrix, isKnownRole, type RoleChange, type RoleMatrix } from '../authz/role-matrix.js';
 import { assignmentProblems, isProtectedAccount, permissionsIn } from '../authz/separation-of-duties.js';
 import { nowIso } from '../data/ids.js';
-import { AppError, forbidden, notFound, unprocessable } from '../errors.js';
+import { forbidden, notFound, unprocessable } from '../errors.js';
 import type { AuditedTransaction, Kernel } from '../kernel.js';
 import type { Mailer } from '../notify/mailer.js';
 import { holdsBootstrapPair, rolesIn } from './bootstrap-admin.js';
 import { secureHandover } from './credential-handover.js';
 import { type Invitation, mailInvitation } from './enrolment-links.js';
-import { hasFreshSecondFactor } from './second-factor.js';
+import { requireFreshSecondFactor } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
 import { narrowUserTokens } from './token-scopes.js';
 
@@ -33,9 +33,7 @@ export async function changeRole(
 ): Promise<RoleDefinition> {
   if (!can(actor, 'roles.assign')) throw forbidden('missing permission roles.assign');
   if (!isKnownRole(key)) throw notFound('role');
-  if (actor.kind !== 'system' && !hasFreshSecondFactor(actor)) {
-    throw new AppError('step_up_required', 403, 'changing a role needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
-  }
+  if (actor.kind !== 'system') requireFreshSecondFactor(actor, 'changing a role');
   if (actor.roles.includes(key as RoleKey) && change.permissions) throw forbidden('nobody may change the permissions of a role they hold');
   const matrix = currentRoleMatrix();
   const { role, problems } = applyRoleChange(matrix, key, change);

@@ -201,3 +201,10 @@ export function hasFreshSecondFactor(actor: Actor, now = Date.now()): boolean {
   const at = actor.session?.mfaAt;
   return !!at && now - Date.parse(at) < STEP_UP_WINDOW_MS;
 }
+
+/** Refuses (403 step_up_required) unless the actor proved a second factor within the step-up window; `what` names the action. */
+export function requireFreshSecondFactor(actor: Actor, what: string): void {
+  if (!hasFreshSecondFactor(actor)) {
+    throw new AppError('step_up_required', 403, `${what} needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes`);
+  }
+}

@@ -6,6 +6,7 @@ import type { Actor } from '../authz/actor.js';
 import { currentRoleMatrix } from '../authz/role-matrix.js';
 import { isProtectedAccount } from '../authz/separation-of-duties.js';
 import { sealValue } from '../crypto/envelope.js';
+import type { WithinCreate } from '../data/idempotency-keys.js';
 import { nowIso } from '../data/ids.js';
 import { getStaff, listStaff, readStaffMember, type StaffQuery, type StaffRecord } from '../data/staff-directory.js';
 import { lockSubjectKey } from '../data/subject-keys.js';
@@ -17,7 +18,7 @@ import { endBootstrapPairIfNeeded, rolesIn } from './bootstrap-admin.js';
 import { type Handover, secureHandover } from './credential-handover.js';
 import { type Invitation, issueEnrolment, mailInvitation } from './enrolment-links.js';
 import { assertAssignable } from './role-assignment.js';
-import { hasFreshSecondFactor } from './second-factor.js';
+import { hasFreshSecondFactor, requireFreshSecondFactor } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
 import { createUser, ensureTeam } from './user-directory.js';
 
@@ -69,9 +70,7 @@ function checkRoleChange(actor: Actor, targetUserId: string | null, roles: strin
   if (unknown.length) throw unprocessable(`unknown role ${unknown.join(', ')}`);
   if (!can(actor, 'roles.assign')) throw forbidden('granting roles needs the security administrator (roles.assign)');
   if (targetUserId && targetUserId === actor.userId) throw forbidden('nobody may change their own roles');
-  if (actor.kind !== 'system' && !hasFreshSecondFactor(actor)) {
-    throw new AppError('step_up_required', 403, 'changing roles needs a fresh second factor: POST /api/v1/auth/step-up, then retry within 5 minutes');
-  }
+  if (actor.kind !== 'system') requireFreshSecondFactor(actor, 'changing roles');
   return [...new Set(roles)] as RoleKey[];
 }
 
@@ -93,6 +92,7 @@ export async function createUserByAdmin(
   actor: Actor,
   context: RequestContext,
   input: { email: string; name: string; roles: string[]; team?: string; managerId?: string; password?: string },
+  within?: WithinCreate,
 ): Promise<{ user: UserView; oneTimePassword?: string; enrolment?: EnrolmentOutcome }> {
   const roles = input.roles.length ? checkRoleChange(actor, null, input.roles) : [];
   const linkOnly = isProtectedAccount(roles, currentRoleMatrix());
@@ -113,6 +113,7 @@ export async function createUserByAdmin(
       adminKnownCredential: !linkOnly,
       allowNoRoles: true,
     });
+    await within?.(tx, created.id);
     const invitation = linkOnly && mailer.configured ? await issueEnrolment(kernel, tx, actor, context, created.id, 'email') : undefined;
     return { user: { ...(await readStaffMember(kernel, tx, actor, context, created.id)), roles: created.roles }, invitation };
   });

@@ -3,6 +3,7 @@ import { coreSamples } from './core.js';
 import { customFieldSamples } from './custom-fields.js';
 import { licensingSamples } from './licensing.js';
 import { partiesSamples } from './parties.js';
+import { privacySamples } from './privacy.js';
 import { serviceSamples } from './service.js';
 import { subscribersSamples } from './subscribers.js';
 import type { SampleMaker } from './types.js';
@@ -16,4 +17,5 @@ export const sampleMakers: Record<string, SampleMaker> = {
   service: serviceSamples,
   parties: partiesSamples,
   subscribers: subscribersSamples,
+  privacy: privacySamples,
 };

@@ -27,7 +27,35 @@ export const serviceSamples: SampleMaker = async ({ as }) => {
     evidence,
   });
   const campaign = await createdId(as(marketing), '/api/v1/campaigns', { name: `Sample newsletter ${tag}`, purpose: 'newsletter', channel: 'email' });
+  // The privacy officer publishes a notice; a consent recorded with a GPC signal after a paper opt-in files a GPC conflict.
+  const privacy = ['privacy_officer'];
+  const notice = await createdId(as(privacy), '/api/v1/privacy-notices', {
+    purpose: 'marketing',
+    titleZh: `营销说明 ${tag}`,
+    titleEn: `Marketing ${tag}`,
+    textZh: '营销',
+    textEn: 'Marketing',
+  });
+  await createdId(as(desk), '/api/v1/consents', {
+    contactId: contact,
+    purpose: 'sale_share',
+    channel: 'any',
+    status: 'granted',
+    source: 'paper',
+    at: '2026-01-01T00:00:00Z',
+  });
+  const signalled = await as(desk)(
+    'POST',
+    '/api/v1/consents',
+    { contactId: contact, purpose: 'newsletter', channel: 'sms', status: 'granted', source: 'call' },
+    { 'sec-gpc': '1' },
+  );
+  if (signalled.statusCode !== 201) throw new Error(`a consent with a GPC signal: ${signalled.statusCode} ${signalled.body}`);
+  const conflicts = await as(desk)('GET', `/api/v1/gpc-conflicts?contactId=${contact}`);
+  const conflict = String(conflicts.json().items[0]?.id);
   const samples: Sample[] = [
+    { object: 'privacy_notices', id: notice, by: privacy },
+    { object: 'gpc_conflicts', id: conflict, by: desk, patch: { status: 'open' } },
     { object: 'cases', id: caseId, by: desk, patch: { priority: 'p3' }, secrets: [description] },
     { object: 'activities', id: activity, by: desk, patch: { body: 'changed' }, secrets: [subject, body] },
     { object: 'consents', id: consent, by: desk, patch: { source: 'call' }, secrets: [evidence] },

@@ -5,6 +5,8 @@ export type SampleCall = (
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   payload?: object,
+  /** Extra request headers (a GPC signal: `sec-gpc: 1`). */
+  headers?: Record<string, string>,
 ) => Promise<{ statusCode: number; json(): any; body: string }>;
 
 /**
@@ -25,6 +27,11 @@ export interface Sample {
   patch?: object;
   /** Personal values stored in the record (plaintext that must never reach the disk or the log). */
   secrets?: string[];
+  /**
+   * Why the creating role reads this owned object in every team (its scope is `all` by design): the
+   * suite then expects another team's same-role user to read it (200) but still not change or delete it (404).
+   */
+  seenByEveryTeam?: string;
 }
 
 /**

@@ -1,0 +1,3 @@
+export * from './incident-clocks.js';
+export * from './incident-grade.js';
+export * from './operator-kind.js';

@@ -1,0 +1,1 @@
+export * from './retention-rule.policy.js';
