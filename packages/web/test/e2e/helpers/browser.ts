@@ -175,7 +175,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Waits until the app has rendered its first screen (the language switch is on every screen). */
 export async function appReady(page: Page): Promise<void> {
-  await page.getByTestId('language-switch').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.getByTestId('language-switch').first().waitFor({ state: 'visible', timeout: 45_000 });
 }
 
 /**
