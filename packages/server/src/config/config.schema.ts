@@ -119,6 +119,10 @@ export const configSchema = z.object({
   CASTELLAN_AUDIT_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(1000000).default(1000),
   CASTELLAN_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(184, 'must be at least 184 days (Cybersecurity Law Art. 21: six months)').max(36500).default(365),
   CASTELLAN_AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
+  /** The local backup target: a folder (best on another disk or a mounted off-site share). */
+  CASTELLAN_BACKUP_DIR: z.string().min(1).optional(),
+  /** Asymmetric backups: an X25519 public key (PEM); each backup's key is sealed to it, so this host can write backups but not read them. */
+  CASTELLAN_BACKUP_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),

@@ -31,6 +31,8 @@ export interface Config {
   readonly incidents: { operatorKind: RawConfig['CASTELLAN_OPERATOR_KIND']; mailTo: readonly string[] };
   readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
   readonly auditRetention: { days: number; archiveDir: string };
+  /** Where backups go (platform/backup): the local folder target, and the public key of asymmetric mode. */
+  readonly backup: { dir: string; publicKeyFile: string | null };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
   /** Per-user quota on searches by a field the user sees masked (fixed UTC minute and UTC day). */
@@ -159,6 +161,10 @@ function deriveConfig(raw: RawConfig): Config {
     auditRetention: {
       days: raw.CASTELLAN_AUDIT_RETENTION_DAYS,
       archiveDir: path.resolve(raw.CASTELLAN_AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive')),
+    },
+    backup: {
+      dir: path.resolve(raw.CASTELLAN_BACKUP_DIR ?? path.join(dataDir, 'backups')),
+      publicKeyFile: raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE ? path.resolve(raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE) : null,
     },
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),

@@ -104,6 +104,12 @@ export const auditActions = [
   'records.pipia.delete_refused',
   'records.transfer.created',
   'records.transfer.updated',
+  'backup.started',
+  'backup.created',
+  'backup.failed',
+  'backup.verified',
+  'backup.restored',
+  'backup.drill',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

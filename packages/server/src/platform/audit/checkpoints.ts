@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kernel } from '../kernel.js';
 
@@ -133,4 +133,28 @@ export function startCheckpointJob(kernel: Kernel, onError: (error: Error) => vo
       await writeCheckpoint(kernel).catch(onError);
     },
   };
+}
+
+/**
+ * After a restore: the record outside the database starts again from the restored checkpoints (the
+ * database's copy, which the backup carried). A file already there (of the installation before the
+ * disaster) is kept aside as `checkpoints.jsonl.before-restore-<time>`, never overwritten.
+ */
+export async function seedCheckpointFiles(kernel: Kernel): Promise<{ checkpoints: number; keptAside: string | null }> {
+  const dir = kernel.config.auditCheckpoints.dir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, FILE);
+  const keyFile = path.join(dir, KEY_FILE);
+  let keptAside: string | null = null;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  if (existsSync(file)) {
+    keptAside = `${file}.before-restore-${stamp}`;
+    renameSync(file, keptAside);
+  }
+  if (existsSync(keyFile)) renameSync(keyFile, `${keyFile}.before-restore-${stamp}`);
+  const rows = await kernel.db.kysely.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
+  const lines = rows.map((r) => JSON.stringify({ seq: Number(r.seq), hash: r.hash, at: r.at, keyId: r.key_id, signature: r.signature } satisfies Checkpoint));
+  writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
+  writeFileSync(keyFile, kernel.keyring.auditPublicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
+  return { checkpoints: rows.length, keptAside };
 }

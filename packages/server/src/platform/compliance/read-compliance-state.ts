@@ -63,6 +63,8 @@ export async function readComplianceState(kernel: Kernel, now = new Date()): Pro
       finished_at: string | null;
     }>`SELECT max(finished_at) AS finished_at FROM retention_runs WHERE kind = 'scheduled' AND dry_run = 0 AND state = 'finished'`.execute(db)
   ).rows[0];
+  const lastBackup = (await sql<{ at: string | null }>`SELECT max(finished_at) AS at FROM backup_runs WHERE status = 'good'`.execute(db)).rows[0];
+  const lastDrill = (await sql<{ at: string | null }>`SELECT max(finished_at) AS at FROM backup_drills WHERE status = 'passed'`.execute(db)).rows[0];
   const keys = await db.selectFrom('data_keys').select(['version', 'status', 'created_at']).where('purpose', '=', 'field').execute();
   return {
     now,
@@ -83,8 +85,8 @@ export async function readComplianceState(kernel: Kernel, now = new Date()): Pro
     schema: await liveSchema(kernel),
     auditChain: { intact: chain.intact, events: chain.events, checkpoints: chain.checkpoints, problem: chain.problem?.kind ?? null },
     auditRetentionDays: kernel.config.auditRetention.days,
-    lastBackupAt: null,
-    lastRestoreDrillAt: null,
+    lastBackupAt: lastBackup?.at ?? null,
+    lastRestoreDrillAt: lastDrill?.at ?? null,
     privacyRequests: requests.map((r) => ({ id: r.id, status: r.status, dueAt: r.due_at === null || r.due_at === undefined ? null : timestamp(r.due_at) })),
     campaigns: campaigns.map((c) => ({ id: c.id, status: c.status, purpose: c.purpose, channel: c.channel })),
     consents: consents.map((e) => ({

@@ -33,6 +33,7 @@ import { breachRegisterMigration } from './migrations/030-breach-register.js';
 import { retentionMigration } from './migrations/031-retention.js';
 import { processingRecordsMigration } from './migrations/032-processing-records.js';
 import { portalConsentSessionsMigration } from './migrations/033-portal-consent-sessions.js';
+import { backupsMigration } from './migrations/034-backups.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -70,14 +71,38 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '031-retention': retentionMigration(),
     '032-processing-records': processingRecordsMigration(dialect),
     '033-portal-consent-sessions': portalConsentSessionsMigration(),
+    '034-backups': backupsMigration(),
   };
 }
 
 class StaticMigrations implements MigrationProvider {
-  constructor(private readonly dialect: DialectKind) {}
+  constructor(
+    private readonly dialect: DialectKind,
+    private readonly only?: readonly string[],
+  ) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrationsFor(this.dialect);
+    const all = migrationsFor(this.dialect);
+    return this.only ? Object.fromEntries(Object.entries(all).filter(([name]) => this.only?.includes(name))) : all;
   }
+}
+
+/** The names of every migration this version of Castellan knows. */
+export const knownMigrations = (dialect: DialectKind): string[] => Object.keys(migrationsFor(dialect));
+
+/**
+ * Applies exactly the named migrations (a restore rebuilds the schema a backup was taken with, loads
+ * its rows, then migrates to the latest); an unknown name (a backup of a newer Castellan) is refused.
+ */
+export async function migrateOnly(db: Db, names: readonly string[]): Promise<void> {
+  const known = new Set(knownMigrations(db.dialect));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0)
+    throw new Error(`the backup was made by a newer Castellan (migrations ${unknown.join(', ')} are unknown here): restore it with that version`);
+  await db.withOwner(async (owner) => {
+    const migrator = new Migrator({ db: owner, provider: new StaticMigrations(db.dialect, names), allowUnorderedMigrations: true });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }
 
 export interface MigrationReport {

@@ -2,9 +2,10 @@ import { ageDays, type CheckOutcome, failing, passing } from '../compliance-chec
 import type { ComplianceState } from '../compliance-state.js';
 
 export const maxBackupAgeDays = 1;
-export const maxDrillAgeDays = 90;
+/** The issue's rule: red after 8 days without a successful restore drill (drills run weekly by default). */
+export const maxDrillAgeDays = 8;
 
-/** A backup newer than a day. Until the backup issue records backups, there is none: failing, never passing. */
+/** A good backup (platform/backup) newer than a day; none recorded: failing, never passing. */
 export function backupAge(state: Pick<ComplianceState, 'lastBackupAt' | 'now'>): CheckOutcome {
   if (!state.lastBackupAt) return failing('no backup recorded', { lastBackupAt: null, maxAgeDays: maxBackupAgeDays });
   const age = ageDays(state.lastBackupAt, state.now);
@@ -12,7 +13,7 @@ export function backupAge(state: Pick<ComplianceState, 'lastBackupAt' | 'now'>):
   return age <= maxBackupAgeDays ? passing(`the last backup is ${age} day(s) old`, evidence) : failing(`the last backup is ${age} day(s) old`, evidence);
 }
 
-/** A restore drill within 90 days. None recorded until the backup issue lands: failing. */
+/** A passed restore drill (castellan backup drill) within 8 days; none recorded: failing. */
 export function restoreDrill(state: Pick<ComplianceState, 'lastRestoreDrillAt' | 'now'>): CheckOutcome {
   if (!state.lastRestoreDrillAt) return failing('no restore drill recorded', { lastRestoreDrillAt: null, maxAgeDays: maxDrillAgeDays });
   const age = ageDays(state.lastRestoreDrillAt, state.now);

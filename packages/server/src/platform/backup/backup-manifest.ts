@@ -1,0 +1,72 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import type { SuiteId } from '../crypto/cipher-suite.js';
+import type { DialectKind } from '../db/database.js';
+import type { SealedBackupKey } from './backup-key.js';
+import { readSignedJson, signJson } from './signed-json.js';
+
+/**
+ * The manifest of one backup: what it holds and how to check it, signed with the audit log's
+ * Ed25519 key. It names the tables (columns, row counts, an order-independent checksum of the rows,
+ * the chunks in order), the schema (the migrations applied), the audit chain's head and its signed
+ * checkpoint, the sealed per-backup key, and its place in the chain of backups (a monotonic sequence
+ * number and the hash of the previous manifest), so that a replayed older manifest or a gap is seen.
+ */
+export const manifestFormat = 'castellan-backup-manifest';
+
+export interface BackupChunkRef {
+  /** The keyed hash of the chunk's plaintext (HMAC under a key derived from the backup key): its name on the target. */
+  id: string;
+  /** Bytes of the encrypted chunk as stored. */
+  size: number;
+}
+
+export interface BackupTable {
+  name: string;
+  columns: string[];
+  rows: number;
+  /** Order-independent checksum of the rows (hex): the sum of each row's SHA-256 modulo 2^128. */
+  checksum: string;
+  chunks: BackupChunkRef[];
+}
+
+export interface BackupManifest {
+  format: typeof manifestFormat;
+  version: 1;
+  backupId: string;
+  sequence: number;
+  previousManifestHash: string | null;
+  createdAt: string;
+  dialect: DialectKind;
+  suite: SuiteId;
+  migrations: string[];
+  /** The newest audit event in the snapshot, and the newest signed checkpoint at or before it. */
+  auditHead: { seq: number; hash: string } | null;
+  auditCheckpoint: { seq: number; hash: string; at: string; signature: string } | null;
+  /** A random value written into `settings` just before the snapshot; a drill checks the restored copy holds it. */
+  sentinel: string;
+  key: SealedBackupKey;
+  tables: BackupTable[];
+  totals: { rows: number; chunks: number; bytes: number };
+}
+
+const DOMAIN = 'castellan-backup-manifest:v1';
+
+/** The manifest file, signed (signed-json.ts). */
+export const signManifest = (manifest: BackupManifest, key: KeyObject, keyId: string): Buffer => signJson(DOMAIN, manifest, key, keyId);
+
+/** The hash that the next backup's manifest names as its predecessor. */
+export const manifestHash = (file: Buffer): string => createHash('sha256').update(file).digest('hex');
+
+export class ManifestError extends Error {}
+
+/** Parses a manifest file and checks its form and signature; throws ManifestError naming what failed. */
+export function readManifest(file: Buffer, key: KeyObject, keyId: string): BackupManifest {
+  let manifest: BackupManifest;
+  try {
+    manifest = readSignedJson<BackupManifest>(DOMAIN, file, key, keyId, 'the manifest');
+  } catch (error) {
+    throw new ManifestError((error as Error).message);
+  }
+  if (manifest.format !== manifestFormat || manifest.version !== 1) throw new ManifestError('the manifest is not a Castellan backup manifest of version 1');
+  return manifest;
+}

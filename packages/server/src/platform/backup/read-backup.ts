@@ -1,0 +1,262 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { publicKeyId } from '../audit/checkpoints.js';
+import type { CipherSuite } from '../crypto/cipher-suite.js';
+import { IntegrityError } from '../crypto/integrity-error.js';
+import { dataKeyAad } from '../crypto/keyring.js';
+import type { MasterKeyProvider } from '../crypto/master-key-provider.js';
+import { suiteById } from '../crypto/suites.js';
+import { chunkKeys, openChunk } from './backup-chunk.js';
+import { openBackupKey } from './backup-key.js';
+import { type BackupManifest, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
+import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
+import { decodeRow, RowChecksum } from './row-codec.js';
+
+/** Why a backup is refused: the message names what failed (signature, chain, chunk, count, checksum, key). */
+export class BackupRefused extends Error {}
+
+export interface TrustedKeys {
+  /** The audit log's Ed25519 public key: manifests and ledger segments must be signed by it. */
+  auditPublicKey: KeyObject;
+  /** Opens backups sealed under the master key. */
+  provider?: MasterKeyProvider;
+  /** Opens backups sealed to a backup public key (asymmetric mode). */
+  privateKey?: KeyObject;
+  /** The highest sequence this installation knows it wrote (from backup_runs): a target whose chain ends below it was rolled back. */
+  knownSequence?: number;
+}
+
+export interface ListedBackup {
+  sequence: number;
+  backupId: string;
+  /** good: manifest present and signed; incomplete: chunks without a manifest (an interrupted run); invalid: the manifest does not verify. */
+  state: 'good' | 'incomplete' | 'invalid';
+  createdAt: string | null;
+  rows: number | null;
+  bytes: number | null;
+  problem?: string;
+}
+
+async function folders(target: BackupTarget): Promise<{ sequence: number; backupId: string; folder: string }[]> {
+  const names = await target.list('backups/');
+  return names.flatMap((name) => {
+    const parsed = parseBackupFolder(name);
+    return parsed ? [{ ...parsed, folder: `backups/${name}` }] : [];
+  });
+}
+
+/** The newest backup on any of the targets that has a manifest: its sequence and manifest hash, the next backup's predecessor. */
+export async function chainHead(targets: BackupTarget[]): Promise<{ sequence: number; manifestHash: string } | undefined> {
+  let head: { sequence: number; manifestHash: string } | undefined;
+  for (const target of targets) {
+    const found = await folders(target).catch(() => []);
+    for (const f of found.reverse()) {
+      if (head && f.sequence <= head.sequence) break;
+      if (!(await target.exists(`${f.folder}manifest.json`))) continue;
+      head = { sequence: f.sequence, manifestHash: manifestHash(await target.get(`${f.folder}manifest.json`)) };
+      break;
+    }
+  }
+  return head;
+}
+
+/** Every backup on a target, oldest first, each with whether its manifest is there and verifies. */
+export async function listBackups(target: BackupTarget, auditPublicKey: KeyObject): Promise<ListedBackup[]> {
+  const keyId = publicKeyId(auditPublicKey);
+  const listed: ListedBackup[] = [];
+  for (const f of await folders(target)) {
+    const base = { sequence: f.sequence, backupId: f.backupId };
+    if (!(await target.exists(`${f.folder}manifest.json`))) {
+      listed.push({ ...base, state: 'incomplete', createdAt: null, rows: null, bytes: null });
+      continue;
+    }
+    try {
+      const m = readManifest(await target.get(`${f.folder}manifest.json`), auditPublicKey, keyId);
+      listed.push({ ...base, state: 'good', createdAt: m.createdAt, rows: m.totals.rows, bytes: m.totals.bytes });
+    } catch (error) {
+      listed.push({ ...base, state: 'invalid', createdAt: null, rows: null, bytes: null, problem: (error as Error).message });
+    }
+  }
+  return listed;
+}
+
+/**
+ * Checks the chain of manifests on the target up to and including `sequence`: each signed, each in
+ * its own folder (sequence and id as the folder names them: a manifest copied over a newer one is
+ * refused), consecutive (a gap is refused), each naming the hash of the one before; and the chain
+ * must reach as far as this installation knows it wrote (a target rolled back to older backups is refused).
+ */
+async function checkChain(target: BackupTarget, keys: TrustedKeys, upTo: number): Promise<Map<number, { manifest: BackupManifest; hash: string }>> {
+  const keyId = publicKeyId(keys.auditPublicKey);
+  const chain = new Map<number, { manifest: BackupManifest; hash: string }>();
+  let previous: { sequence: number; hash: string } | undefined;
+  let newest = 0;
+  for (const f of await folders(target)) {
+    if (!(await target.exists(`${f.folder}manifest.json`))) continue;
+    newest = Math.max(newest, f.sequence);
+    if (f.sequence > upTo) continue;
+    const file = await target.get(`${f.folder}manifest.json`);
+    let manifest: BackupManifest;
+    try {
+      manifest = readManifest(file, keys.auditPublicKey, keyId);
+    } catch (error) {
+      throw new BackupRefused(`backup ${f.sequence} (${f.backupId}): ${(error as Error).message}`);
+    }
+    if (manifest.sequence !== f.sequence || manifest.backupId !== f.backupId)
+      throw new BackupRefused(
+        `the folder of backup ${f.sequence} (${f.backupId}) holds the manifest of backup ${manifest.sequence} (${manifest.backupId}): a replayed or moved manifest`,
+      );
+    if (previous) {
+      if (f.sequence !== previous.sequence + 1) throw new BackupRefused(`the chain of backups has a gap: ${previous.sequence} is followed by ${f.sequence}`);
+      if (manifest.previousManifestHash !== previous.hash)
+        throw new BackupRefused(`backup ${f.sequence} does not name backup ${previous.sequence} as its predecessor: the chain was altered or replayed`);
+    }
+    const hash = manifestHash(file);
+    chain.set(f.sequence, { manifest, hash });
+    previous = { sequence: f.sequence, hash };
+  }
+  if (keys.knownSequence !== undefined && newest < keys.knownSequence)
+    throw new BackupRefused(
+      `target ${target.name} ends at backup ${newest}, but this installation wrote backup ${keys.knownSequence}: newer backups were removed (a rollback)`,
+    );
+  return chain;
+}
+
+export interface VerifiedBackup {
+  manifest: BackupManifest;
+  folder: string;
+  suite: CipherSuite;
+  key: Buffer;
+}
+
+/** Finds a backup by id, by sequence number, or `latest`, and verifies it; with readData every chunk is opened and every count and checksum compared. */
+export async function verifyBackup(target: BackupTarget, which: string, keys: TrustedKeys, options: { readData: boolean }): Promise<VerifiedBackup> {
+  const all = (await folders(target)).filter((f) => f.folder);
+  const withManifest: typeof all = [];
+  for (const f of all) if (await target.exists(`${f.folder}manifest.json`)) withManifest.push(f);
+  const chosen =
+    which === 'latest'
+      ? withManifest.at(-1)
+      : (withManifest.find((f) => f.backupId === which) ?? withManifest.find((f) => String(f.sequence) === which.replace(/^#/, '')));
+  if (!chosen) {
+    const incomplete = all.find((f) => f.backupId === which);
+    throw new BackupRefused(
+      incomplete
+        ? `backup ${which} was never finished (no manifest: the run was interrupted)`
+        : which === 'latest'
+          ? `target ${target.name} holds no finished backup`
+          : `no backup ${which} on target ${target.name}`,
+    );
+  }
+  const chain = await checkChain(target, keys, chosen.sequence);
+  const entry = chain.get(chosen.sequence);
+  if (!entry) throw new BackupRefused(`backup ${chosen.sequence} is not in the chain`);
+  const { manifest } = entry;
+  let suite: CipherSuite;
+  try {
+    suite = suiteById(manifest.suite);
+  } catch {
+    throw new BackupRefused(`backup ${manifest.sequence} names an unknown cipher suite "${manifest.suite}"`);
+  }
+  let key: Buffer;
+  try {
+    key = await openBackupKey(manifest.backupId, manifest.key, keys);
+  } catch (error) {
+    throw new BackupRefused(`backup ${manifest.sequence}: ${(error as Error).message}`);
+  }
+  const verified = { manifest, folder: backupFolder(manifest.sequence, manifest.backupId), suite, key };
+  for (const table of manifest.tables) {
+    const checksum = new RowChecksum();
+    for await (const line of tableLines(target, verified, table.name, options.readData)) checksum.add(line);
+    if (!options.readData) continue;
+    if (checksum.rows !== table.rows) throw new BackupRefused(`table ${table.name} holds ${checksum.rows} rows, its manifest says ${table.rows}`);
+    if (checksum.hex !== table.checksum) throw new BackupRefused(`table ${table.name}: the rows do not match the manifest's checksum`);
+  }
+  return verified;
+}
+
+/** The lines of one table, chunk by chunk, each chunk checked (size always; tag, name and decoding when `open`). */
+export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<string> {
+  const table = backup.manifest.tables.find((t) => t.name === tableName);
+  if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
+  const keys = chunkKeys(backup.key);
+  for (const [index, chunk] of table.chunks.entries()) {
+    const where = `chunk ${index + 1} of table ${table.name}`;
+    let bytes: Buffer;
+    try {
+      bytes = await target.get(`${backup.folder}chunks/${chunk.id}`);
+    } catch {
+      throw new BackupRefused(`${where} is missing from target ${target.name}`);
+    }
+    if (bytes.length !== chunk.size) throw new BackupRefused(`${where} has ${bytes.length} bytes, its manifest says ${chunk.size}: truncated or altered`);
+    if (!open) continue;
+    let plaintext: Buffer;
+    try {
+      plaintext = openChunk(backup.suite, keys, { backupId: backup.manifest.backupId, table: table.name, index }, chunk.id, bytes);
+    } catch (error) {
+      throw new BackupRefused(error instanceof IntegrityError ? error.message : `${where} does not open`);
+    }
+    const text = plaintext.toString('utf8');
+    if (!text.endsWith('\n')) throw new BackupRefused(`${where} does not end with a whole row`);
+    for (const line of text.slice(0, -1).split('\n')) yield line;
+  }
+}
+
+/** The rows of one table, decoded (after verifyBackup with readData has passed). */
+export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[]> {
+  const table = backup.manifest.tables.find((t) => t.name === tableName);
+  const width = table?.columns.length ?? 0;
+  for await (const line of tableLines(target, backup, tableName)) {
+    try {
+      yield decodeRow(line, width);
+    } catch (error) {
+      throw new BackupRefused(`table ${tableName}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * The audit public key of the installation a backup came from, when no copy of it survived (a
+ * disaster took the data directory): read from the backup's own `data_keys` and accepted only
+ * because the master key unwraps it — whoever lacks the master key cannot make a signing key this
+ * installation accepts. The manifest's signature is then checked against it as usual.
+ */
+export async function auditKeyFromBackup(
+  target: BackupTarget,
+  which: string,
+  keys: { provider: MasterKeyProvider; privateKey?: KeyObject },
+): Promise<KeyObject> {
+  const found = (await folders(target)).filter((f) => f.backupId === which || String(f.sequence) === which || which === 'latest');
+  for (const f of found.reverse()) {
+    if (!(await target.exists(`${f.folder}manifest.json`))) continue;
+    let manifest: BackupManifest;
+    try {
+      manifest = (JSON.parse((await target.get(`${f.folder}manifest.json`)).toString('utf8')) as { body: BackupManifest }).body;
+      if (manifest.backupId !== f.backupId) throw new Error('moved');
+    } catch {
+      throw new BackupRefused(`the manifest of backup ${f.sequence} is not readable`);
+    }
+    let key: Buffer;
+    try {
+      key = await openBackupKey(manifest.backupId, manifest.key, keys);
+    } catch (error) {
+      throw new BackupRefused(`backup ${manifest.sequence}: ${(error as Error).message}`);
+    }
+    const backup = { manifest, folder: f.folder, suite: suiteById(manifest.suite), key };
+    const table = manifest.tables.find((t) => t.name === 'data_keys');
+    if (!table) break;
+    for await (const values of tableRows(target, backup, 'data_keys')) {
+      const row = Object.fromEntries(table.columns.map((c, i) => [c, values[i]]));
+      if (row.purpose !== 'audit_signing') continue;
+      try {
+        const der = await keys.provider.unwrap(row.wrapped as Buffer, dataKeyAad('audit_signing', Number(row.version)));
+        return createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+      } catch {
+        throw new BackupRefused(`the master key (${keys.provider.keyId}) does not open the audit signing key inside backup ${manifest.sequence}`);
+      }
+    }
+    break;
+  }
+  throw new BackupRefused(`no audit signing key found in backup ${which}: give the audit public key (--public-key audit-public-key.pem)`);
+}
+
+export { ManifestError };

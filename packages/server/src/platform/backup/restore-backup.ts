@@ -1,0 +1,209 @@
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { type Kysely, sql } from 'kysely';
+import { type DatabaseTarget, type Db, openDatabase } from '../db/database.js';
+import { migrateOnly, migrateToLatest } from '../db/migrate.js';
+import type { BackupTarget } from './backup-target.js';
+import { BackupRefused, tableRows, type VerifiedBackup } from './read-backup.js';
+
+type AnyDb = Kysely<any>;
+
+export interface RestoreReport {
+  backupId: string;
+  sequence: number;
+  tables: number;
+  rows: number;
+  into: DatabaseTarget['kind'];
+  ms: number;
+}
+
+/** SQLite allows 32 766 bound values per statement, PostgreSQL 65 535: stay well below both. */
+const VALUES_PER_INSERT = 16_000;
+
+/**
+ * Writes a verified backup into an empty database of either dialect. The schema is rebuilt with the
+ * migrations the backup was taken with, every table's rows are loaded in one transaction, and the
+ * remaining migrations run after. Nothing half-written is left: SQLite is restored into a temporary
+ * file renamed into place only at the end; on PostgreSQL a failure rolls the one transaction back.
+ */
+export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup, into: DatabaseTarget): Promise<RestoreReport> {
+  const started = Date.now();
+  if (into.kind === 'sqlite') {
+    if (existsSync(into.file) && statSync(into.file).size > 0 && !(await sqliteIsEmpty(into.file)))
+      throw new BackupRefused(`the database to restore into (${into.file}) is not empty: restore into a new data directory or an empty database`);
+    const temporary = `${into.file}.restoring`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${temporary}${suffix}`, { force: true });
+    const db = openDatabase({ ...into, file: temporary });
+    try {
+      const rows = await load(db, target, backup);
+      await migrateToLatest(db);
+      await db.close();
+      for (const suffix of ['-wal', '-shm']) rmSync(`${into.file}${suffix}`, { force: true });
+      renameSync(temporary, into.file);
+      return report(backup, into, rows, started);
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${temporary}${suffix}`, { force: true });
+      throw error;
+    }
+  }
+  const db = openDatabase(into);
+  try {
+    if (!(await postgresIsEmpty(db.kysely as unknown as AnyDb)))
+      throw new BackupRefused('the PostgreSQL database to restore into is not empty: restore into a new, empty database');
+    const rows = await load(db, target, backup);
+    await migrateToLatest(db);
+    return report(backup, into, rows, started);
+  } finally {
+    await db.close();
+  }
+}
+
+const report = (backup: VerifiedBackup, into: DatabaseTarget, rows: number, started: number): RestoreReport => ({
+  backupId: backup.manifest.backupId,
+  sequence: backup.manifest.sequence,
+  tables: backup.manifest.tables.length,
+  rows,
+  into: into.kind,
+  ms: Date.now() - started,
+});
+
+async function sqliteIsEmpty(file: string): Promise<boolean> {
+  const db = openDatabase({ kind: 'sqlite', file });
+  try {
+    return await hasNoData(
+      db.kysely as unknown as AnyDb,
+      (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db.kysely)).rows,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+async function postgresIsEmpty(db: AnyDb): Promise<boolean> {
+  const tables = await sql<{
+    name: string;
+  }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
+  return hasNoData(db, tables.rows);
+}
+
+/** Empty: no tables, or a schema whose key material and settings were never written (an earlier restore that rolled back). */
+async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean> {
+  const names = new Set(tables.map((t) => t.name));
+  for (const table of ['data_keys', 'settings', 'users']) {
+    if (!names.has(table)) continue;
+    const row = await db.selectFrom(table).select(sql`1`.as('one')).limit(1).executeTakeFirst();
+    if (row) return false;
+  }
+  return true;
+}
+
+async function load(db: Db, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
+  await migrateOnly(db, backup.manifest.migrations);
+  return db.withOwner(async (owner) => {
+    const order = db.dialect === 'postgres' ? await postgresInsertOrder(owner as AnyDb, backup) : backup.manifest.tables.map((t) => t.name);
+    if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(owner);
+    try {
+      return await owner.transaction().execute(async (trx) => {
+        const tx = trx as unknown as AnyDb;
+        const present = await columnsOf(tx, db.dialect);
+        // Rows the migrations seeded (default roles, settings) give way to the backup's: children first.
+        for (const name of [...order].reverse()) {
+          if (!present.has(name)) throw new BackupRefused(`the backup holds table ${name}, which its schema version does not create here`);
+          const any = await tx.selectFrom(name).select(sql`1`.as('one')).limit(1).executeTakeFirst();
+          if (any) await tx.deleteFrom(name).execute();
+        }
+        let rows = 0;
+        for (const name of order) {
+          const table = backup.manifest.tables.find((t) => t.name === name);
+          if (!table) continue;
+          const known = present.get(name) as Set<string>;
+          const unknown = table.columns.filter((c) => !known.has(c));
+          if (unknown.length > 0)
+            throw new BackupRefused(`table ${name} of the backup has columns ${unknown.join(', ')} that its schema version does not create here`);
+          const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / table.columns.length));
+          let batch: Record<string, unknown>[] = [];
+          for await (const values of tableRows(target, backup, name)) {
+            batch.push(Object.fromEntries(table.columns.map((c, i) => [c, values[i]])));
+            if (batch.length >= perInsert) {
+              await tx.insertInto(name).values(batch).execute();
+              rows += batch.length;
+              batch = [];
+            }
+          }
+          if (batch.length > 0) await tx.insertInto(name).values(batch).execute();
+          rows += batch.length;
+        }
+        if (db.dialect === 'sqlite') {
+          const broken = await sql<{ table: string }>`PRAGMA foreign_key_check`.execute(tx);
+          if (broken.rows.length > 0)
+            throw new BackupRefused(`the restored rows break ${broken.rows.length} foreign keys (first in table ${broken.rows[0]?.table})`);
+        } else await resetSequences(tx);
+        return rows;
+      });
+    } finally {
+      if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(owner);
+    }
+  });
+}
+
+async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string, Set<string>>> {
+  const rows =
+    dialect === 'sqlite'
+      ? (
+          await sql<{
+            t: string;
+            c: string;
+          }>`SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'`.execute(db)
+        ).rows
+      : (
+          await sql<{
+            t: string;
+            c: string;
+          }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema()`.execute(db)
+        ).rows;
+  const map = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (!map.has(r.t)) map.set(r.t, new Set());
+    map.get(r.t)?.add(r.c);
+  }
+  return map;
+}
+
+/** PostgreSQL checks foreign keys row by row: parents are loaded before their children. */
+async function postgresInsertOrder(db: AnyDb, backup: VerifiedBackup): Promise<string[]> {
+  const edges = (
+    await sql<{
+      child: string;
+      parent: string;
+    }>`SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+        WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace`.execute(db)
+  ).rows;
+  const names = backup.manifest.tables.map((t) => t.name);
+  const parents = new Map(names.map((n) => [n, new Set(edges.filter((e) => e.child === n && e.parent !== n).map((e) => e.parent))]));
+  const order: string[] = [];
+  const placed = new Set<string>();
+  while (order.length < names.length) {
+    const ready = names.filter((n) => !placed.has(n) && [...(parents.get(n) ?? [])].every((p) => placed.has(p) || !names.includes(p)));
+    if (ready.length === 0) throw new BackupRefused('the tables reference each other in a cycle: no order loads them');
+    for (const n of ready) {
+      placed.add(n);
+      order.push(n);
+    }
+  }
+  return order;
+}
+
+/** After rows were loaded with their own ids, each serial column's sequence continues after the highest. */
+async function resetSequences(db: AnyDb): Promise<void> {
+  const serials = (
+    await sql<{
+      t: string;
+      c: string;
+    }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`.execute(
+      db,
+    )
+  ).rows;
+  for (const { t, c } of serials) {
+    await sql`SELECT setval(pg_get_serial_sequence(${t}, ${c}), COALESCE((SELECT MAX(${sql.ref(c)}) FROM ${sql.table(t)}), 0) + 1, false)`.execute(db);
+  }
+}
