@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { auditVerifyCommand } from './cli/audit.command.js';
 import { auditExportCommands } from './cli/audit-export.command.js';
+import { backupCommands } from './cli/backup.command.js';
 import { complianceCommands } from './cli/compliance.command.js';
 import { demoCommand } from './cli/demo.command.js';
 import { exportCommand } from './cli/export.command.js';
@@ -9,7 +10,6 @@ import { importCommand } from './cli/import.command.js';
 import { initCommand } from './cli/init.command.js';
 import { keysCommands } from './cli/keys.command.js';
 import { migrateCommand } from './cli/migrate.command.js';
-import { backupCommands } from './cli/backup.command.js';
 import { retentionCommands } from './cli/retention.command.js';
 import { serveCommands } from './cli/serve.command.js';
 import { tokenCommands } from './cli/token.command.js';

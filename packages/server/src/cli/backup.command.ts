@@ -6,12 +6,12 @@ import { backupPublicKey, configuredTargets } from '../modules/backups/backup-ta
 import { runRestoreDrill } from '../modules/backups/restore-drill.js';
 import { restoreInstallation } from '../modules/backups/restore-installation.js';
 import { noRequest } from '../platform/audit/audit-event.js';
+import { latestGoodSequence } from '../platform/backup/backup-records.js';
 import type { BackupTarget } from '../platform/backup/backup-target.js';
 import { createBackup } from '../platform/backup/create-backup.js';
 import { auditKeyFromBackup, BackupRefused, listBackups, verifyBackup } from '../platform/backup/read-backup.js';
 import { openMasterKeyProvider } from '../platform/crypto/open-master-key-provider.js';
 import { suiteById } from '../platform/crypto/suites.js';
-import type { Kernel } from '../platform/kernel.js';
 import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
 
 function pickTarget(targets: BackupTarget[], name: string | undefined): BackupTarget {
@@ -27,15 +27,6 @@ function readKey(file: string, kind: 'public' | 'private'): KeyObject {
   } catch {
     throw new Error(`cannot read a ${kind} key from ${file}`);
   }
-}
-
-async function knownSequence(kernel: Kernel): Promise<number> {
-  const row = await (kernel.db.kysely as any)
-    .selectFrom('backup_runs')
-    .select((eb: any) => eb.fn.max('sequence').as('max'))
-    .where('status', '=', 'good')
-    .executeTakeFirst();
-  return Number(row?.max ?? 0);
 }
 
 /** A refusal is the expected answer to a bad backup: one line naming what failed, exit code 3. */
@@ -98,7 +89,7 @@ export function backupCommands(program: Command): void {
           const keys = {
             auditPublicKey: kernel.keyring.auditPublicKey,
             provider: kernel.keyring.provider,
-            knownSequence: await knownSequence(kernel),
+            knownSequence: await latestGoodSequence(kernel),
             ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
           };
           const verified = await verifyBackup(target, which ?? 'latest', keys, { readData: !!opts.readData });

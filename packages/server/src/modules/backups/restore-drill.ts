@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config/load-config.js';
 import type { RequestContext } from '../../platform/audit/audit-event.js';
 import { publicKeyId } from '../../platform/audit/checkpoints.js';
 import type { Actor } from '../../platform/authz/actor.js';
+import { latestGoodSequence, recordDrill } from '../../platform/backup/backup-records.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import type { VerifiedBackup } from '../../platform/backup/read-backup.js';
 import { encodeRow, RowChecksum, type RowValue } from '../../platform/backup/row-codec.js';
@@ -14,8 +14,6 @@ import { openSnapshot } from '../../platform/backup/snapshot-reader.js';
 import { newId, nowIso } from '../../platform/data/ids.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { restoreInstallation } from './restore-installation.js';
-
-type AnyDb = Kysely<any>;
 
 export interface DrillCheck {
   name: 'verified' | 'sentinel' | 'row_counts' | 'checksums' | 'audit_chain';
@@ -54,7 +52,6 @@ export async function runRestoreDrill(
   target: BackupTarget,
   options: { kind: 'manual' | 'scheduled'; privateKey?: import('node:crypto').KeyObject },
 ): Promise<DrillResult> {
-  const db = kernel.db.kysely as unknown as AnyDb;
   const drillId = newId();
   const startedAt = nowIso();
   const scratch = mkdtempSync(path.join(tmpdir(), 'castellan-drill-'));
@@ -64,15 +61,11 @@ export async function runRestoreDrill(
     database: { kind: 'sqlite', file: path.join(scratch, 'castellan.db') },
     auditCheckpoints: { ...kernel.config.auditCheckpoints, dir: path.join(scratch, 'audit-checkpoints') },
   };
-  const known = await db
-    .selectFrom('backup_runs')
-    .select((eb) => eb.fn.max('sequence').as('max'))
-    .where('status', '=', 'good')
-    .executeTakeFirst();
+  const known = await latestGoodSequence(kernel);
   const checks: DrillCheck[] = [];
   let backup: VerifiedBackup | undefined;
   let rtoMs: number | null = null;
-  const t0 = Date.now();
+  const t0 = performance.now();
   try {
     const restored = await restoreInstallation(
       target,
@@ -81,7 +74,7 @@ export async function runRestoreDrill(
         auditPublicKey: kernel.keyring.auditPublicKey,
         provider: kernel.keyring.provider,
         ...(options.privateKey ? { privateKey: options.privateKey } : {}),
-        knownSequence: Number(known?.max ?? 0),
+        knownSequence: known,
       },
       config,
       async (verified) => {
@@ -90,7 +83,7 @@ export async function runRestoreDrill(
         checks.push(...(await compareRestored(config, verified)));
       },
     );
-    rtoMs = Date.now() - t0;
+    rtoMs = Math.max(1, Math.round(performance.now() - t0));
     checks.push({
       name: 'audit_chain',
       ok: restored.audit.intact,
@@ -118,37 +111,19 @@ export async function runRestoreDrill(
   };
   const signed = signJson(DOMAIN, result, kernel.keyring.auditSigningKey, publicKeyId(kernel.keyring.auditPublicKey));
   const signature = (JSON.parse(signed.toString('utf8')) as { signature: string }).signature;
-  await kernel.transaction(async (tx) => {
-    await (tx.trx as unknown as AnyDb)
-      .insertInto('backup_drills')
-      .values({
-        id: drillId,
-        backup_id: result.backupId,
-        kind: options.kind,
-        status: result.status,
-        started_at: startedAt,
-        finished_at: result.finishedAt,
-        rto_ms: rtoMs,
-        rpo_seconds: result.rpoSeconds,
-        checks: JSON.stringify(checks),
-        failure: result.status === 'failed' ? (checks.find((c) => !c.ok)?.detail ?? null) : null,
-        signature,
-      })
-      .execute();
-    await tx.audit(actor, context, {
-      action: 'backup.drill',
-      outcome: result.status === 'passed' ? 'success' : 'failure',
-      resource: 'backup_drills',
-      resourceId: drillId,
-      detail: {
-        backupId: result.backupId,
-        sequence: result.sequence,
-        rtoMs,
-        rpoSeconds: result.rpoSeconds,
-        checks: checks.map((c) => `${c.name}:${c.ok ? 'ok' : 'failed'}`),
-        signature,
-      },
-    });
+  await recordDrill(kernel, actor, context, {
+    id: drillId,
+    backupId: result.backupId,
+    sequence: result.sequence,
+    kind: options.kind,
+    status: result.status,
+    startedAt,
+    finishedAt: result.finishedAt,
+    rtoMs,
+    rpoSeconds: result.rpoSeconds,
+    checks,
+    failure: result.status === 'failed' ? (checks.find((c) => !c.ok)?.detail ?? null) : null,
+    signature,
   });
   return result;
 }

@@ -82,7 +82,7 @@ export async function listBackups(target: BackupTarget, auditPublicKey: KeyObjec
 /**
  * Checks the chain of manifests on the target up to and including `sequence`: each signed, each in
  * its own folder (sequence and id as the folder names them: a manifest copied over a newer one is
- * refused), consecutive (a gap is refused), each naming the hash of the one before; and the chain
+ * refused), each naming the hash of the one before (a removed or replaced backup is a gap); and the chain
  * must reach as far as this installation knows it wrote (a target rolled back to older backups is refused).
  */
 async function checkChain(target: BackupTarget, keys: TrustedKeys, upTo: number): Promise<Map<number, { manifest: BackupManifest; hash: string }>> {
@@ -105,11 +105,12 @@ async function checkChain(target: BackupTarget, keys: TrustedKeys, upTo: number)
       throw new BackupRefused(
         `the folder of backup ${f.sequence} (${f.backupId}) holds the manifest of backup ${manifest.sequence} (${manifest.backupId}): a replayed or moved manifest`,
       );
-    if (previous) {
-      if (f.sequence !== previous.sequence + 1) throw new BackupRefused(`the chain of backups has a gap: ${previous.sequence} is followed by ${f.sequence}`);
-      if (manifest.previousManifestHash !== previous.hash)
-        throw new BackupRefused(`backup ${f.sequence} does not name backup ${previous.sequence} as its predecessor: the chain was altered or replayed`);
-    }
+    // Sequence numbers only grow; a run that crashed left a folder without a manifest and its number
+    // unused. The hash link is what proves nothing between two manifests was removed or replaced.
+    if (previous && manifest.previousManifestHash !== previous.hash)
+      throw new BackupRefused(
+        `backup ${f.sequence} does not name backup ${previous.sequence} as its predecessor: a backup between them was removed, or the chain was altered or replayed`,
+      );
     const hash = manifestHash(file);
     chain.set(f.sequence, { manifest, hash });
     previous = { sequence: f.sequence, hash };

@@ -26,7 +26,7 @@ const VALUES_PER_INSERT = 16_000;
  * file renamed into place only at the end; on PostgreSQL a failure rolls the one transaction back.
  */
 export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup, into: DatabaseTarget): Promise<RestoreReport> {
-  const started = Date.now();
+  const started = performance.now();
   if (into.kind === 'sqlite') {
     if (existsSync(into.file) && statSync(into.file).size > 0 && !(await sqliteIsEmpty(into.file)))
       throw new BackupRefused(`the database to restore into (${into.file}) is not empty: restore into a new data directory or an empty database`);
@@ -64,7 +64,7 @@ const report = (backup: VerifiedBackup, into: DatabaseTarget, rows: number, star
   tables: backup.manifest.tables.length,
   rows,
   into: into.kind,
-  ms: Date.now() - started,
+  ms: Math.round(performance.now() - started),
 });
 
 async function sqliteIsEmpty(file: string): Promise<boolean> {
@@ -100,50 +100,53 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
 async function load(db: Db, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   await migrateOnly(db, backup.manifest.migrations);
   return db.withOwner(async (owner) => {
-    const order = db.dialect === 'postgres' ? await postgresInsertOrder(owner as AnyDb, backup) : backup.manifest.tables.map((t) => t.name);
+    const order = backup.manifest.tables.map((t) => t.name);
     if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(owner);
     try {
       return await owner.transaction().execute(async (trx) => {
         const tx = trx as unknown as AnyDb;
-        const present = await columnsOf(tx, db.dialect);
-        // Rows the migrations seeded (default roles, settings) give way to the backup's: children first.
-        for (const name of [...order].reverse()) {
-          if (!present.has(name)) throw new BackupRefused(`the backup holds table ${name}, which its schema version does not create here`);
-          const any = await tx.selectFrom(name).select(sql`1`.as('one')).limit(1).executeTakeFirst();
-          if (any) await tx.deleteFrom(name).execute();
-        }
-        let rows = 0;
-        for (const name of order) {
-          const table = backup.manifest.tables.find((t) => t.name === name);
-          if (!table) continue;
-          const known = present.get(name) as Set<string>;
-          const unknown = table.columns.filter((c) => !known.has(c));
-          if (unknown.length > 0)
-            throw new BackupRefused(`table ${name} of the backup has columns ${unknown.join(', ')} that its schema version does not create here`);
-          const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / table.columns.length));
-          let batch: Record<string, unknown>[] = [];
-          for await (const values of tableRows(target, backup, name)) {
-            batch.push(Object.fromEntries(table.columns.map((c, i) => [c, values[i]])));
-            if (batch.length >= perInsert) {
-              await tx.insertInto(name).values(batch).execute();
-              rows += batch.length;
-              batch = [];
-            }
-          }
-          if (batch.length > 0) await tx.insertInto(name).values(batch).execute();
-          rows += batch.length;
-        }
-        if (db.dialect === 'sqlite') {
-          const broken = await sql<{ table: string }>`PRAGMA foreign_key_check`.execute(tx);
-          if (broken.rows.length > 0)
-            throw new BackupRefused(`the restored rows break ${broken.rows.length} foreign keys (first in table ${broken.rows[0]?.table})`);
-        } else await resetSequences(tx);
-        return rows;
+        return db.dialect === 'postgres' ? withoutForeignKeys(tx, () => loadRows(tx, db, target, backup, order)) : loadRows(tx, db, target, backup, order);
       });
     } finally {
       if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(owner);
     }
   });
+}
+
+async function loadRows(tx: AnyDb, db: Db, target: BackupTarget, backup: VerifiedBackup, order: string[]): Promise<number> {
+  const present = await columnsOf(tx, db.dialect);
+  // Rows the migrations seeded (default roles, settings) give way to the backup's: children first.
+  for (const name of [...order].reverse()) {
+    if (!present.has(name)) throw new BackupRefused(`the backup holds table ${name}, which its schema version does not create here`);
+    const any = await tx.selectFrom(name).select(sql`1`.as('one')).limit(1).executeTakeFirst();
+    if (any) await tx.deleteFrom(name).execute();
+  }
+  let rows = 0;
+  for (const name of order) {
+    const table = backup.manifest.tables.find((t) => t.name === name);
+    if (!table) continue;
+    const known = present.get(name) as Set<string>;
+    const unknown = table.columns.filter((c) => !known.has(c));
+    if (unknown.length > 0)
+      throw new BackupRefused(`table ${name} of the backup has columns ${unknown.join(', ')} that its schema version does not create here`);
+    const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / table.columns.length));
+    let batch: Record<string, unknown>[] = [];
+    for await (const values of tableRows(target, backup, name)) {
+      batch.push(Object.fromEntries(table.columns.map((c, i) => [c, values[i]])));
+      if (batch.length >= perInsert) {
+        await tx.insertInto(name).values(batch).execute();
+        rows += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await tx.insertInto(name).values(batch).execute();
+    rows += batch.length;
+  }
+  if (db.dialect === 'sqlite') {
+    const broken = await sql<{ table: string }>`PRAGMA foreign_key_check`.execute(tx);
+    if (broken.rows.length > 0) throw new BackupRefused(`the restored rows break ${broken.rows.length} foreign keys (first in table ${broken.rows[0]?.table})`);
+  } else await resetSequences(tx);
+  return rows;
 }
 
 async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string, Set<string>>> {
@@ -169,28 +172,24 @@ async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string,
   return map;
 }
 
-/** PostgreSQL checks foreign keys row by row: parents are loaded before their children. */
-async function postgresInsertOrder(db: AnyDb, backup: VerifiedBackup): Promise<string[]> {
-  const edges = (
+/**
+ * PostgreSQL checks foreign keys row by row, and some tables reference each other: inside the one
+ * transaction the foreign keys are dropped, the rows loaded, and the same constraints added again,
+ * which checks every row at once (a broken reference fails the restore and rolls everything back).
+ */
+async function withoutForeignKeys<T>(db: AnyDb, work: () => Promise<T>): Promise<T> {
+  const constraints = (
     await sql<{
-      child: string;
-      parent: string;
-    }>`SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
-        WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace`.execute(db)
+      t: string;
+      name: string;
+      def: string;
+    }>`SELECT c.relname AS t, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname, k.conname`.execute(db)
   ).rows;
-  const names = backup.manifest.tables.map((t) => t.name);
-  const parents = new Map(names.map((n) => [n, new Set(edges.filter((e) => e.child === n && e.parent !== n).map((e) => e.parent))]));
-  const order: string[] = [];
-  const placed = new Set<string>();
-  while (order.length < names.length) {
-    const ready = names.filter((n) => !placed.has(n) && [...(parents.get(n) ?? [])].every((p) => placed.has(p) || !names.includes(p)));
-    if (ready.length === 0) throw new BackupRefused('the tables reference each other in a cycle: no order loads them');
-    for (const n of ready) {
-      placed.add(n);
-      order.push(n);
-    }
-  }
-  return order;
+  for (const k of constraints) await sql`ALTER TABLE ${sql.table(k.t)} DROP CONSTRAINT ${sql.ref(k.name)}`.execute(db);
+  const result = await work();
+  for (const k of constraints) await sql`ALTER TABLE ${sql.table(k.t)} ADD CONSTRAINT ${sql.ref(k.name)} ${sql.raw(k.def)}`.execute(db);
+  return result;
 }
 
 /** After rows were loaded with their own ids, each serial column's sequence continues after the highest. */
