@@ -90,12 +90,13 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
   const db = kernel.db.kysely as unknown as AnyDb;
   const id = newId();
   const createdAt = nowIso();
-  const head = await chainHead(targets);
+  // Each target holds its own chain of manifests (a target added later starts its own); the sequence is shared.
+  const heads = new Map(await Promise.all(targets.map(async (t) => [t.name, await chainHead([t])] as const)));
   const recorded = await db
     .selectFrom('backup_runs')
     .select((eb) => eb.fn.max('sequence').as('max'))
     .executeTakeFirst();
-  const sequence = Math.max(Number(recorded?.max ?? 0), head?.sequence ?? 0) + 1;
+  const sequence = Math.max(Number(recorded?.max ?? 0), ...[...heads.values()].map((h) => h?.sequence ?? 0)) + 1;
   const sentinel = randomBytes(16).toString('hex');
   const { key, sealed } = await newBackupKey(id, kernel.suite, kernel.keyring.provider, options.publicKey ?? null);
   await kernel.transaction(async (tx) => {
@@ -174,7 +175,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         version: 1,
         backupId: id,
         sequence,
-        previousManifestHash: head?.manifestHash ?? null,
+        previousManifestHash: null,
         createdAt,
         dialect: kernel.db.dialect,
         suite: kernel.suite.id,
@@ -191,10 +192,19 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
     } finally {
       await snapshot.close();
     }
-    const file = signManifest(manifest, kernel.keyring.auditSigningKey, publicKeyId(kernel.keyring.auditPublicKey));
-    await storeEverywhere(targets, outcomes, `${folder}manifest.json`, file);
+    const signed = manifest;
+    await Promise.all(
+      targets.map(async (target) => {
+        const file = signManifest(
+          { ...signed, previousManifestHash: heads.get(target.name)?.manifestHash ?? null },
+          kernel.keyring.auditSigningKey,
+          publicKeyId(kernel.keyring.auditPublicKey),
+        );
+        await storeEverywhere([target], outcomes, `${folder}manifest.json`, file);
+        if (outcomes.get(target.name)?.ok) manifestHashValue ??= createHash('sha256').update(file).digest('hex');
+      }),
+    );
     if (![...outcomes.values()].some((o) => o.ok)) throw new Error('every backup target failed');
-    manifestHashValue = createHash('sha256').update(file).digest('hex');
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
     await finish(kernel, actor, context, id, 'failed', { rows: 0, chunks: written, bytes }, [...outcomes.values()], null, failure);

@@ -107,6 +107,10 @@ async function checkChain(target: BackupTarget, keys: TrustedKeys, upTo: number)
       );
     // Sequence numbers only grow; a run that crashed left a folder without a manifest and its number
     // unused. The hash link is what proves nothing between two manifests was removed or replaced.
+    if (!previous && manifest.previousManifestHash !== null)
+      throw new BackupRefused(
+        `backup ${f.sequence} names a predecessor that target ${target.name} does not hold: a backup before it was removed (manifests are kept for good, pruning removes only chunks)`,
+      );
     if (previous && manifest.previousManifestHash !== previous.hash)
       throw new BackupRefused(
         `backup ${f.sequence} does not name backup ${previous.sequence} as its predecessor: a backup between them was removed, or the chain was altered or replayed`,
