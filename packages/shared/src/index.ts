@@ -8,6 +8,7 @@ export * from './personal-data.js';
 export * from './privacy/index.js';
 export * from './retention/index.js';
 export * from './roles.js';
+export * from './schemas/backup.schema.js';
 export * from './schemas/breach.schema.js';
 export * from './schemas/common.schema.js';
 export * from './schemas/contact.schema.js';

@@ -47,13 +47,21 @@ export const recordsPermissions = ['records.read', 'records.manage'] as const;
  */
 export const retentionPermissions = ['retention.read', 'retention.manage'] as const;
 
+/**
+ * Backups (packages/server/src/platform/backup): `read` the runs, per-target outcomes, drills and
+ * schedule (counts, sizes, times — no value of a record); `manage`: take a backup or run a restore
+ * drill now. Restoring is an operator act at the command line, never an API call.
+ */
+export const backupPermissions = ['backups.read', 'backups.manage'] as const;
+
 export type ObjectPermission = { [K in StoreObject]: `${K}.${CrudAction | ActionsOf<K>}` }[StoreObject];
 export type Permission =
   | ObjectPermission
   | (typeof administrationPermissions)[number]
   | (typeof incidentPermissions)[number]
   | (typeof recordsPermissions)[number]
-  | (typeof retentionPermissions)[number];
+  | (typeof retentionPermissions)[number]
+  | (typeof backupPermissions)[number];
 
 const objectPermissions = storeObjects.flatMap((object) => [
   ...crudActions.map((action) => `${object}.${action}`),
@@ -66,6 +74,7 @@ export const permissions: readonly Permission[] = [
   ...incidentPermissions,
   ...recordsPermissions,
   ...retentionPermissions,
+  ...backupPermissions,
 ];
 
 export const isPermission = (value: string): value is Permission => (permissions as readonly string[]).includes(value);

@@ -123,6 +123,15 @@ export const configSchema = z.object({
   CASTELLAN_BACKUP_DIR: z.string().min(1).optional(),
   /** Asymmetric backups: an X25519 public key (PEM); each backup's key is sealed to it, so this host can write backups but not read them. */
   CASTELLAN_BACKUP_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** Scheduled backups: one every N hours (0: none; `castellan backup create` still works). */
+  CASTELLAN_BACKUP_EVERY_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  /** Scheduled restore drills: one every N days (0: none); the compliance check fails after 8 days without a passed drill. */
+  CASTELLAN_BACKUP_DRILL_EVERY_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** Pruning (grandfather-father-son): every backup of the last N days, then the newest of each of the last N days, weeks and months. */
+  CASTELLAN_BACKUP_KEEP_WITHIN_DAYS: z.coerce.number().int().min(0).max(3650).default(2),
+  CASTELLAN_BACKUP_KEEP_DAILY: z.coerce.number().int().min(0).max(3650).default(7),
+  CASTELLAN_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
+  CASTELLAN_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
   CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),

@@ -32,7 +32,13 @@ export interface Config {
   readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
   readonly auditRetention: { days: number; archiveDir: string };
   /** Where backups go (platform/backup): the local folder target, and the public key of asymmetric mode. */
-  readonly backup: { dir: string; publicKeyFile: string | null };
+  readonly backup: {
+    dir: string;
+    publicKeyFile: string | null;
+    everyHours: number;
+    drillEveryDays: number;
+    keep: { withinDays: number; daily: number; weekly: number; monthly: number };
+  };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
   /** Per-user quota on searches by a field the user sees masked (fixed UTC minute and UTC day). */
@@ -165,6 +171,14 @@ function deriveConfig(raw: RawConfig): Config {
     backup: {
       dir: path.resolve(raw.CASTELLAN_BACKUP_DIR ?? path.join(dataDir, 'backups')),
       publicKeyFile: raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE ? path.resolve(raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE) : null,
+      everyHours: raw.CASTELLAN_BACKUP_EVERY_HOURS,
+      drillEveryDays: raw.CASTELLAN_BACKUP_DRILL_EVERY_DAYS,
+      keep: {
+        withinDays: raw.CASTELLAN_BACKUP_KEEP_WITHIN_DAYS,
+        daily: raw.CASTELLAN_BACKUP_KEEP_DAILY,
+        weekly: raw.CASTELLAN_BACKUP_KEEP_WEEKLY,
+        monthly: raw.CASTELLAN_BACKUP_KEEP_MONTHLY,
+      },
     },
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),

@@ -9,6 +9,7 @@ import { authRoutes } from '../modules/auth/auth.routes.js';
 import { enrolmentRoutes } from '../modules/auth/enrolment.routes.js';
 import { oidcRoutes } from '../modules/auth/oidc.routes.js';
 import { passwordResetRoutes } from '../modules/auth/password-reset.routes.js';
+import { backupsRoutes } from '../modules/backups/backups.routes.js';
 import { breachRoutes } from '../modules/breaches/breach.routes.js';
 import { campaignRoutes } from '../modules/campaigns/campaign.routes.js';
 import { caseRoutes } from '../modules/cases/case.routes.js';
@@ -83,6 +84,7 @@ export function registerRoutes(app: FastifyInstance, kernel: Kernel): void {
   pipiaRoutes(app, kernel);
   transferRoutes(app, kernel);
   retentionRoutes(app, kernel);
+  backupsRoutes(app, kernel);
   auditRoutes(app, kernel, store);
   keyRoutes(app, kernel);
   importRoutes(app, kernel, store);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.js';
 import { type App, buildApp } from '../http/build-app.js';
+import { startBackupJob } from '../modules/backups/backup.job.js';
 import { startBreachEscalationJob } from '../modules/breaches/breach-escalation.job.js';
 import { startCaseEscalationJob } from '../modules/cases/case-escalation.job.js';
 import { domainStore } from '../modules/domain-store.js';
@@ -53,6 +54,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const roles = startRoleMatrixRefresh(kernel, app.log);
   const auditMaintenance = startAuditMaintenance(kernel, app.log);
   const retention = startRetentionJob(kernel, app.log);
+  const backups = startBackupJob(kernel, app.log);
   const siem = siemSettings ? startSiemShipperJob(kernel, app.log, siemSettings) : undefined;
   const checkpoints = startCheckpointJob(kernel, (error) => app.log.error({ err: { type: error.name } }, 'audit checkpoint failed'));
   const address = app.server.address();
@@ -70,6 +72,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         roles.stop();
         auditMaintenance.stop();
         retention.stop();
+        backups.stop();
         await worker.stop();
         await siem?.stop();
         await app.close();

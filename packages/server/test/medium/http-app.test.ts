@@ -473,6 +473,8 @@ describe('the escape hatch', () => {
       'modules/privacy-requests/privacy-request-reminders.job.ts:1',
       // the daily retention run over every enabled rule (each batch audited with counts, the run signed)
       'modules/retention/retention.job.ts:1',
+      // the backup scheduler: takes the due backup, prunes by the keep policy, runs the due drill, keeps each erasure ledger current (all audited)
+      'modules/backups/backup.job.ts:1',
       // after a restore, erases again each person the signed erasure ledger names whose key the backup still held (each step audited)
       'modules/backups/replay-erasures.ts:1',
       // finishes at start-up an erasure that a crash left half way (each step audited)

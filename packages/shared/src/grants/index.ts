@@ -1,5 +1,6 @@
 import type { DomainGrants } from '../roles.js';
 import { adSalesGrants } from './ad-sales.js';
+import { backupGrants } from './backups.js';
 import { customFieldGrants } from './custom-fields.js';
 import { incidentGrants } from './incidents.js';
 import { licensingGrants } from './licensing.js';
@@ -27,4 +28,5 @@ export const domainGrants: readonly DomainGrants[] = [
   privacyGrants,
   recordsGrants,
   retentionGrants,
+  backupGrants,
 ];

@@ -110,6 +110,7 @@ export const auditActions = [
   'backup.verified',
   'backup.restored',
   'backup.drill',
+  'backup.pruned',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -138,3 +138,25 @@ export async function subjectsStillKeyed(kernel: Kernel, subjectIds: string[]): 
   }
   return alive;
 }
+
+/**
+ * Claims a scheduled slot (the day's backup, the week's drill) for this node, once across all nodes:
+ * one conditional UPDATE moves the slot's time forward only if it is older than the period, so of
+ * nodes racing for it exactly one sees a changed row.
+ */
+export async function claimScheduledSlot(kernel: Kernel, slot: 'backup' | 'drill', periodMs: number, now = new Date()): Promise<boolean> {
+  const db = kernel.db.kysely as unknown as AnyDb;
+  const key = `backup_slot_${slot}`;
+  await db
+    .insertInto('settings')
+    .values({ key, value: new Date(0).toISOString() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const result = await db
+    .updateTable('settings')
+    .set({ value: now.toISOString() })
+    .where('key', '=', key)
+    .where('value', '<=', new Date(now.getTime() - periodMs + 60_000).toISOString())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

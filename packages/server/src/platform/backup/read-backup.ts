@@ -29,7 +29,7 @@ export interface ListedBackup {
   sequence: number;
   backupId: string;
   /** good: manifest present and signed; incomplete: chunks without a manifest (an interrupted run); invalid: the manifest does not verify. */
-  state: 'good' | 'incomplete' | 'invalid';
+  state: 'good' | 'incomplete' | 'invalid' | 'pruned';
   createdAt: string | null;
   rows: number | null;
   bytes: number | null;
@@ -71,7 +71,8 @@ export async function listBackups(target: BackupTarget, auditPublicKey: KeyObjec
     }
     try {
       const m = readManifest(await target.get(`${f.folder}manifest.json`), auditPublicKey, keyId);
-      listed.push({ ...base, state: 'good', createdAt: m.createdAt, rows: m.totals.rows, bytes: m.totals.bytes });
+      const pruned = await target.exists(`${f.folder}pruned.json`);
+      listed.push({ ...base, state: pruned ? 'pruned' : 'good', createdAt: m.createdAt, rows: m.totals.rows, bytes: m.totals.bytes });
     } catch (error) {
       listed.push({ ...base, state: 'invalid', createdAt: null, rows: null, bytes: null, problem: (error as Error).message });
     }
@@ -152,6 +153,8 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
           : `no backup ${which} on target ${target.name}`,
     );
   }
+  if (await target.exists(`${chosen.folder}pruned.json`))
+    throw new BackupRefused(`backup ${chosen.sequence} was pruned: its manifest is kept for the chain, its data is gone`);
   const chain = await checkChain(target, keys, chosen.sequence);
   const entry = chain.get(chosen.sequence);
   if (!entry) throw new BackupRefused(`backup ${chosen.sequence} is not in the chain`);
