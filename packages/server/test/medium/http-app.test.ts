@@ -373,6 +373,10 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/retention/runs/:id retention.read",
         "GET /api/v1/retention/runs/:id/certificate retention.read",
         "POST /api/v1/retention/certificates/verify retention.read",
+        "GET /api/v1/backups backups.read",
+        "GET /api/v1/backups/targets/:name backups.read",
+        "POST /api/v1/backups backups.manage",
+        "POST /api/v1/backups/drills backups.manage",
         "GET /api/v1/audit-events audit.read",
         "GET /api/v1/contacts/:id/accesses audit.personal",
         "GET /api/v1/keys keys.manage",
@@ -457,6 +461,10 @@ describe('the escape hatch', () => {
       .map(([file, count]) => `${file}:${count}`);
     expect(sites.sort()).toEqual([
       'cli/cli-context.ts:1',
+      // the backup scheduler: takes the due backup, prunes by the keep policy, runs the due drill, keeps each erasure ledger current (all audited)
+      'modules/backups/backup.job.ts:1',
+      // after a restore, erases again each person the signed erasure ledger names whose key the backup still held (each step audited)
+      'modules/backups/replay-erasures.ts:1',
       // records and mails the breach clocks' 50 / 75 / 90 % reminders, each recorded once and audited
       'modules/breaches/breach-escalation.job.ts:1',
       // raises the escalation level of breached service cases over all teams, each rise audited
@@ -473,10 +481,6 @@ describe('the escape hatch', () => {
       'modules/privacy-requests/privacy-request-reminders.job.ts:1',
       // the daily retention run over every enabled rule (each batch audited with counts, the run signed)
       'modules/retention/retention.job.ts:1',
-      // the backup scheduler: takes the due backup, prunes by the keep policy, runs the due drill, keeps each erasure ledger current (all audited)
-      'modules/backups/backup.job.ts:1',
-      // after a restore, erases again each person the signed erasure ledger names whose key the backup still held (each step audited)
-      'modules/backups/replay-erasures.ts:1',
       // finishes at start-up an erasure that a crash left half way (each step audited)
       'modules/subject-data/erase-subject.ts:1',
       // the public privacy portal: a data subject downloads their package once with its single-use token (audited)

@@ -127,6 +127,8 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/retention/rules/:id': 'one retention rule (no record)',
   'GET /api/v1/retention/rules/:id/history': 'the versions of a rule: its settings, times and staff ids (no personal value)',
   'GET /api/v1/retention/runs': 'retention runs: states, times, counts per rule (no record or person id)',
+  'GET /api/v1/backups': 'backup runs, drills, targets and schedule: counts, sizes, times, ids and check names (no value of a record)',
+  'GET /api/v1/backups/targets/:name': 'the backups a target holds: sequence, id, state, time, counts and sizes',
   'GET /api/v1/retention/runs/:id': 'one run: state, times and counts per rule (no record or person id)',
   'GET /api/v1/retention/runs/:id/certificate': 'the signed certificate of a run: rule ids and counts only',
 };

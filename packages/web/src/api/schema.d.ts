@@ -5225,6 +5225,633 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backup runs, restore drills, targets, schedule and retention */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            drills: {
+                                backupId: string | null;
+                                checks: {
+                                    detail: string;
+                                    name: string;
+                                    ok: boolean;
+                                }[];
+                                failure: string | null;
+                                finishedAt: string;
+                                id: string;
+                                kind: string;
+                                rpoSeconds: number | null;
+                                rtoMs: number | null;
+                                sequence: number | null;
+                                signature: string;
+                                startedAt: string;
+                                /** @enum {string} */
+                                status: "passed" | "failed";
+                            }[];
+                            /** @enum {string} */
+                            keyMode: "master" | "x25519";
+                            runs: {
+                                bytes: number;
+                                chunks: number;
+                                failure: string | null;
+                                finishedAt: string | null;
+                                id: string;
+                                /** @description master (sealed under the master key) or x25519 (sealed to the backup public key) */
+                                keyMode: string;
+                                kind: string;
+                                rows: number;
+                                sequence: number;
+                                startedAt: string;
+                                /** @description running, good, failed or interrupted */
+                                status: string;
+                                targets: {
+                                    failure?: string;
+                                    ok: boolean;
+                                    retries: number;
+                                    target: string;
+                                }[];
+                            }[];
+                            schedule: {
+                                /** @description 0: no scheduled backups */
+                                backupEveryHours: number;
+                                /** @description 0: no scheduled drills */
+                                drillEveryDays: number;
+                                keep: {
+                                    daily: number;
+                                    monthly: number;
+                                    weekly: number;
+                                    withinDays: number;
+                                };
+                                nextBackupAt: string | null;
+                                nextDrillAt: string | null;
+                            };
+                            targets: {
+                                appendOnly: boolean;
+                                /** @enum {string} */
+                                kind: "local" | "sftp" | "s3";
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Take a backup now, to every target (needs a fresh second factor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytes: number;
+                            chunks: number;
+                            failure: string | null;
+                            finishedAt: string | null;
+                            id: string;
+                            /** @description master (sealed under the master key) or x25519 (sealed to the backup public key) */
+                            keyMode: string;
+                            kind: string;
+                            rows: number;
+                            sequence: number;
+                            startedAt: string;
+                            /** @description running, good, failed or interrupted */
+                            status: string;
+                            targets: {
+                                failure?: string;
+                                ok: boolean;
+                                retries: number;
+                                target: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a restore drill now on the newest backup of the first target (needs a fresh second factor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backupId: string | null;
+                            checks: {
+                                detail: string;
+                                name: string;
+                                ok: boolean;
+                            }[];
+                            failure: string | null;
+                            finishedAt: string;
+                            id: string;
+                            kind: string;
+                            rpoSeconds: number | null;
+                            rtoMs: number | null;
+                            sequence: number | null;
+                            signature: string;
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "passed" | "failed";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backups/targets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backups a target holds, oldest first, each finished and signed, unfinished, pruned or invalid */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                backupId: string;
+                                bytes: number | null;
+                                createdAt: string | null;
+                                problem?: string;
+                                rows: number | null;
+                                sequence: number;
+                                /** @enum {string} */
+                                state: "good" | "incomplete" | "invalid" | "pruned";
+                            }[];
+                            target: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing-accounts": {
         parameters: {
             query?: never;
@@ -28156,7 +28783,7 @@ export interface paths {
                         /** @default 90 */
                         expiresDays?: number;
                         name: string;
-                        scopes?: ("contacts.read" | "contacts.create" | "contacts.update" | "contacts.delete" | "contacts.reveal" | "contacts.export" | "accounts.read" | "accounts.create" | "accounts.update" | "accounts.delete" | "accounts.export" | "agency_links.read" | "agency_links.create" | "agency_links.update" | "agency_links.delete" | "brands.read" | "brands.create" | "brands.update" | "brands.delete" | "households.read" | "households.create" | "households.update" | "households.delete" | "channels.read" | "channels.create" | "channels.update" | "channels.delete" | "dayparts.read" | "dayparts.create" | "dayparts.update" | "dayparts.delete" | "breaks.read" | "breaks.create" | "breaks.update" | "breaks.delete" | "rate_cards.read" | "rate_cards.create" | "rate_cards.update" | "rate_cards.delete" | "deal_stages.read" | "deal_stages.create" | "deal_stages.update" | "deal_stages.delete" | "deals.read" | "deals.create" | "deals.update" | "deals.delete" | "bookings.read" | "bookings.create" | "bookings.update" | "bookings.delete" | "bookings.confirm" | "contracts.read" | "contracts.create" | "contracts.update" | "contracts.delete" | "contracts.approve" | "titles.read" | "titles.create" | "titles.update" | "titles.delete" | "titles.availability" | "rights.read" | "rights.create" | "rights.update" | "rights.delete" | "licenses.read" | "licenses.create" | "licenses.update" | "licenses.delete" | "license_payments.read" | "license_payments.create" | "license_payments.update" | "license_payments.delete" | "activities.read" | "activities.create" | "activities.update" | "activities.delete" | "cases.read" | "cases.create" | "cases.update" | "cases.delete" | "cases.escalate" | "consents.read" | "consents.create" | "consents.update" | "consents.delete" | "campaigns.read" | "campaigns.create" | "campaigns.update" | "campaigns.delete" | "campaigns.audience" | "campaigns.export" | "privacy_notices.read" | "privacy_notices.create" | "privacy_notices.update" | "privacy_notices.delete" | "gpc_conflicts.read" | "gpc_conflicts.create" | "gpc_conflicts.update" | "gpc_conflicts.delete" | "gpc_conflicts.resolve" | "billing_accounts.read" | "billing_accounts.create" | "billing_accounts.update" | "billing_accounts.delete" | "subscriptions.read" | "subscriptions.create" | "subscriptions.update" | "subscriptions.delete" | "subscriptions.lifecycle" | "subscription_history.read" | "subscription_history.create" | "subscription_history.update" | "subscription_history.delete" | "devices.read" | "devices.create" | "devices.update" | "devices.delete" | "privacy_requests.read" | "privacy_requests.create" | "privacy_requests.update" | "privacy_requests.delete" | "privacy_requests.assign" | "privacy_requests.verify" | "privacy_requests.extend" | "privacy_requests.respond" | "privacy_requests.close" | "users.read" | "users.manage" | "roles.assign" | "sessions.manage" | "reviews.decide" | "tokens.manage" | "keys.manage" | "audit.read" | "audit.personal" | "custom_fields.manage" | "subjects.access" | "subjects.erase" | "subjects.restrict" | "compliance.read" | "compliance.report" | "breaches.read" | "breaches.manage" | "breaches.personal" | "records.read" | "records.manage" | "retention.read" | "retention.manage")[];
+                        scopes?: ("contacts.read" | "contacts.create" | "contacts.update" | "contacts.delete" | "contacts.reveal" | "contacts.export" | "accounts.read" | "accounts.create" | "accounts.update" | "accounts.delete" | "accounts.export" | "agency_links.read" | "agency_links.create" | "agency_links.update" | "agency_links.delete" | "brands.read" | "brands.create" | "brands.update" | "brands.delete" | "households.read" | "households.create" | "households.update" | "households.delete" | "channels.read" | "channels.create" | "channels.update" | "channels.delete" | "dayparts.read" | "dayparts.create" | "dayparts.update" | "dayparts.delete" | "breaks.read" | "breaks.create" | "breaks.update" | "breaks.delete" | "rate_cards.read" | "rate_cards.create" | "rate_cards.update" | "rate_cards.delete" | "deal_stages.read" | "deal_stages.create" | "deal_stages.update" | "deal_stages.delete" | "deals.read" | "deals.create" | "deals.update" | "deals.delete" | "bookings.read" | "bookings.create" | "bookings.update" | "bookings.delete" | "bookings.confirm" | "contracts.read" | "contracts.create" | "contracts.update" | "contracts.delete" | "contracts.approve" | "titles.read" | "titles.create" | "titles.update" | "titles.delete" | "titles.availability" | "rights.read" | "rights.create" | "rights.update" | "rights.delete" | "licenses.read" | "licenses.create" | "licenses.update" | "licenses.delete" | "license_payments.read" | "license_payments.create" | "license_payments.update" | "license_payments.delete" | "activities.read" | "activities.create" | "activities.update" | "activities.delete" | "cases.read" | "cases.create" | "cases.update" | "cases.delete" | "cases.escalate" | "consents.read" | "consents.create" | "consents.update" | "consents.delete" | "campaigns.read" | "campaigns.create" | "campaigns.update" | "campaigns.delete" | "campaigns.audience" | "campaigns.export" | "privacy_notices.read" | "privacy_notices.create" | "privacy_notices.update" | "privacy_notices.delete" | "gpc_conflicts.read" | "gpc_conflicts.create" | "gpc_conflicts.update" | "gpc_conflicts.delete" | "gpc_conflicts.resolve" | "billing_accounts.read" | "billing_accounts.create" | "billing_accounts.update" | "billing_accounts.delete" | "subscriptions.read" | "subscriptions.create" | "subscriptions.update" | "subscriptions.delete" | "subscriptions.lifecycle" | "subscription_history.read" | "subscription_history.create" | "subscription_history.update" | "subscription_history.delete" | "devices.read" | "devices.create" | "devices.update" | "devices.delete" | "privacy_requests.read" | "privacy_requests.create" | "privacy_requests.update" | "privacy_requests.delete" | "privacy_requests.assign" | "privacy_requests.verify" | "privacy_requests.extend" | "privacy_requests.respond" | "privacy_requests.close" | "users.read" | "users.manage" | "roles.assign" | "sessions.manage" | "reviews.decide" | "tokens.manage" | "keys.manage" | "audit.read" | "audit.personal" | "custom_fields.manage" | "subjects.access" | "subjects.erase" | "subjects.restrict" | "compliance.read" | "compliance.report" | "breaches.read" | "breaches.manage" | "breaches.personal" | "records.read" | "records.manage" | "retention.read" | "retention.manage" | "backups.read" | "backups.manage")[];
                     };
                 };
             };
