@@ -123,6 +123,21 @@ export const configSchema = z.object({
   CASTELLAN_BACKUP_DIR: z.string().min(1).optional(),
   /** Asymmetric backups: an X25519 public key (PEM); each backup's key is sealed to it, so this host can write backups but not read them. */
   CASTELLAN_BACKUP_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** An SFTP backup target, `sftp://user@host:port/absolute/folder` (no password in it: CASTELLAN_BACKUP_SFTP_PASSWORD). */
+  CASTELLAN_BACKUP_SFTP_URL: z
+    .string()
+    .regex(/^sftp:\/\/[^/?#]+\/[^?#]+$/, 'must be sftp://user@host:port/absolute/folder')
+    .optional(),
+  /** The private key the SFTP target logs in with (unencrypted, readable by Castellan only). */
+  CASTELLAN_BACKUP_SFTP_KEY_FILE: z.string().min(1).optional(),
+  /** The SFTP server's host key fingerprint, as `ssh-keygen -lf` prints it: any other key is refused (never trust on first use). */
+  CASTELLAN_BACKUP_SFTP_HOST_KEY: z
+    .string()
+    .trim()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be the host key fingerprint as `ssh-keygen -lf` prints it (SHA256:<43 base64 characters>)')
+    .optional(),
+  /** A login password for an SFTP server that asks for one besides (or instead of) the key. */
+  CASTELLAN_BACKUP_SFTP_PASSWORD: z.string().min(1).optional(),
   CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),
@@ -158,6 +173,9 @@ export const secretSettings: readonly ConfigKey[] = [
   'CASTELLAN_MASTER_KEY',
   'CASTELLAN_PKCS11_PIN',
   'CASTELLAN_SMTP_URL',
+  'CASTELLAN_BACKUP_SFTP_PASSWORD',
+  // Refused with a password in it, but never echoed in case it holds one.
+  'CASTELLAN_BACKUP_SFTP_URL',
   'CASTELLAN_OIDC_CLIENT_SECRET',
   // A database URL can carry a password.
   'CASTELLAN_DATABASE_URL',
