@@ -80,17 +80,23 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/** Running, and not a zombie waiting for a parent to reap it (a killed session's children may be reparented to an init that never does). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
 };
 
+export interface SftpServerOptions {
+  /** SFTP requests the server refuses (internal-sftp -P), as `/usr/lib/openssh/sftp-server -Q requests` names them, e.g. `posix-rename`. */
+  deniedRequests?: string[];
+}
+
 /** Starts sshd and waits until its port answers. */
-export async function startSftpServer(): Promise<SftpServer> {
+export async function startSftpServer(options: SftpServerOptions = {}): Promise<SftpServer> {
   assertSshdInstalled();
   const dir = mkdtempSync(path.join(tmpdir(), 'castellan-sshd-'));
   const root = path.join(dir, 'backups');
@@ -131,7 +137,7 @@ AllowTcpForwarding no
 AllowAgentForwarding no
 PermitTTY no
 LogLevel VERBOSE
-Subsystem sftp internal-sftp
+Subsystem sftp internal-sftp -l VERBOSE${options.deniedRequests?.length ? ` -P ${options.deniedRequests.join(',')}` : ''}
 `,
   );
   execFileSync(SSHD, ['-t', '-f', config], { stdio: 'pipe' });

@@ -13,7 +13,7 @@ import { createBackup } from '../../src/platform/backup/create-backup.js';
 import { verifyBackup } from '../../src/platform/backup/read-backup.js';
 import { restoreBackup } from '../../src/platform/backup/restore-backup.js';
 import { sftpTarget } from '../../src/platform/backup/sftp.target.js';
-import { HostKeyRefused, type SftpSettings } from '../../src/platform/backup/sftp-connection.js';
+import { HostKeyRefused, type SftpSettings, sftpConnection } from '../../src/platform/backup/sftp-connection.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { type SftpServer, startSftpServer } from '../helpers/sftp-server.js';
 import { createTestInstall, type TestInstall } from '../helpers/test-install.js';
@@ -191,6 +191,39 @@ describe('the SFTP backup target on a real OpenSSH server', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(count(server.output(), 'Connection from 127.0.0.1')).toBe(connections);
     expect(filesBelow(server.root)).toEqual([]);
+  });
+});
+
+describe('the SFTP target on a server without posix-rename', () => {
+  let server: SftpServer;
+  let target: BackupTarget & { close(): Promise<void> };
+  beforeAll(async () => {
+    server = await startSftpServer({ deniedRequests: ['posix-rename'] });
+    target = sftpTarget('sftp', settingsOf(server));
+  });
+  afterAll(async () => {
+    await target?.close();
+    await server?.cleanup();
+  });
+
+  it('replaces a file by removing it and renaming the temporary one', async () => {
+    await target.put('plain/file.bin', Buffer.from('first'));
+    await target.put('plain/file.bin', Buffer.from('second'));
+    await target.put('plain/file.bin', Buffer.from('third'));
+    expect((await target.get('plain/file.bin')).toString()).toBe('third');
+    expect(readdirSync(path.join(server.root, 'plain'))).toEqual(['file.bin']);
+    // The server does not offer posix-rename (asked directly, over a connection of the test's own).
+    const direct = sftpConnection('direct', settingsOf(server));
+    try {
+      const session = await direct.session();
+      await session.client.put(Buffer.from('x'), path.join(server.root, 'plain', 'a.tmp'));
+      await expect(session.client.posixRename(path.join(server.root, 'plain', 'a.tmp'), path.join(server.root, 'plain', 'file.bin'))).rejects.toThrow(
+        /does not support/,
+      );
+    } finally {
+      await direct.close();
+    }
+    expect((await target.get('plain/file.bin')).toString()).toBe('third');
   });
 });
 

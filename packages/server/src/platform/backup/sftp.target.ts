@@ -67,13 +67,15 @@ export function sftpTarget(name: string, settings: SftpSettings): BackupTarget &
   async function replace(session: SftpSession, from: string, to: string): Promise<void> {
     const offered = extensions.get(session) ?? { posixRename: true };
     extensions.set(session, offered);
+    let refused = false;
     if (offered.posixRename) {
       try {
         await session.client.posixRename(from, to);
         return;
       } catch (error) {
-        if (!/does not support/.test((error as Error).message)) throw error;
-        offered.posixRename = false;
+        // Not offered, or offered but refused (sftp-server -P): fall back to a plain rename.
+        if (!/does not support/.test((error as Error).message) && !fileLevel(error)) throw error;
+        refused = true;
       }
     }
     try {
@@ -84,6 +86,8 @@ export function sftpTarget(name: string, settings: SftpSettings): BackupTarget &
       await session.client.delete(to, true);
       await session.client.rename(from, to);
     }
+    // The plain rename worked where posix-rename did not: do not ask for it again on this session.
+    if (refused) offered.posixRename = false;
   }
 
   return {
