@@ -132,6 +132,21 @@ export const configSchema = z.object({
   CASTELLAN_BACKUP_KEEP_DAILY: z.coerce.number().int().min(0).max(3650).default(7),
   CASTELLAN_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   CASTELLAN_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1200).default(12),
+  /** An SFTP backup target, `sftp://user@host:port/absolute/folder` (no password in it: CASTELLAN_BACKUP_SFTP_PASSWORD). */
+  CASTELLAN_BACKUP_SFTP_URL: z
+    .string()
+    .regex(/^sftp:\/\/[^/?#]+\/[^?#]+$/, 'must be sftp://user@host:port/absolute/folder')
+    .optional(),
+  /** The private key the SFTP target logs in with (unencrypted, readable by Castellan only). */
+  CASTELLAN_BACKUP_SFTP_KEY_FILE: z.string().min(1).optional(),
+  /** The SFTP server's host key fingerprint, as `ssh-keygen -lf` prints it: any other key is refused (never trust on first use). */
+  CASTELLAN_BACKUP_SFTP_HOST_KEY: z
+    .string()
+    .trim()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be the host key fingerprint as `ssh-keygen -lf` prints it (SHA256:<43 base64 characters>)')
+    .optional(),
+  /** A login password for an SFTP server that asks for one besides (or instead of) the key. */
+  CASTELLAN_BACKUP_SFTP_PASSWORD: z.string().min(1).optional(),
   CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),
@@ -167,6 +182,9 @@ export const secretSettings: readonly ConfigKey[] = [
   'CASTELLAN_MASTER_KEY',
   'CASTELLAN_PKCS11_PIN',
   'CASTELLAN_SMTP_URL',
+  'CASTELLAN_BACKUP_SFTP_PASSWORD',
+  // Refused with a password in it, but never echoed in case it holds one.
+  'CASTELLAN_BACKUP_SFTP_URL',
   'CASTELLAN_OIDC_CLIENT_SECRET',
   // A database URL can carry a password.
   'CASTELLAN_DATABASE_URL',

@@ -38,6 +38,7 @@ export interface Config {
     everyHours: number;
     drillEveryDays: number;
     keep: { withinDays: number; daily: number; weekly: number; monthly: number };
+    sftp: SftpConfig | null;
   };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
@@ -47,6 +48,20 @@ export interface Config {
   readonly revealReasons: readonly [string, ...string[]];
   /** The controller's time zone: GDPR and CCPA request days are counted there (PIPL: Asia/Shanghai). */
   readonly controllerTimeZone: string;
+}
+
+/** An SFTP backup target (CASTELLAN_BACKUP_SFTP_*), the shape sftpTarget takes. */
+export interface SftpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** The absolute folder on the server. */
+  readonly root: string;
+  readonly keyFile: string;
+  /** `SHA256:<base64>`: the only host key accepted. */
+  readonly hostKeyFingerprint: string;
+  /** A secret. */
+  readonly password: string | null;
 }
 
 export interface OidcConfig {
@@ -179,11 +194,55 @@ function deriveConfig(raw: RawConfig): Config {
         weekly: raw.CASTELLAN_BACKUP_KEEP_WEEKLY,
         monthly: raw.CASTELLAN_BACKUP_KEEP_MONTHLY,
       },
+      sftp: sftpConfig(raw),
     },
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),
     revealReasons: raw.CASTELLAN_REVEAL_REASONS,
     controllerTimeZone: raw.CASTELLAN_CONTROLLER_TIME_ZONE,
+  };
+}
+
+function sftpConfig(raw: RawConfig): SftpConfig | null {
+  const setting = raw.CASTELLAN_BACKUP_SFTP_URL;
+  if (!setting) {
+    const stray = (['CASTELLAN_BACKUP_SFTP_KEY_FILE', 'CASTELLAN_BACKUP_SFTP_HOST_KEY', 'CASTELLAN_BACKUP_SFTP_PASSWORD'] as const).find((k) => raw[k]);
+    if (stray) throw new ConfigError(stray, 'only applies with CASTELLAN_BACKUP_SFTP_URL');
+    return null;
+  }
+  const name = 'CASTELLAN_BACKUP_SFTP_URL';
+  const usage = 'must be sftp://user@host:port/absolute/folder';
+  let url: URL;
+  try {
+    url = new URL(setting);
+  } catch {
+    throw new ConfigError(name, usage);
+  }
+  // Never the value: it is listed as a secret (it might hold a password).
+  if (url.password) throw new ConfigError(name, 'must not hold a password: put it in CASTELLAN_BACKUP_SFTP_PASSWORD');
+  if (!url.username) throw new ConfigError(name, `names no user: ${usage}`);
+  if (!url.hostname) throw new ConfigError(name, `names no host: ${usage}`);
+  let root: string;
+  try {
+    root = path.posix.normalize(decodeURIComponent(url.pathname)).replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(name, `has a badly encoded folder: ${usage}`);
+  }
+  if (root === '' || root.includes('\0')) throw new ConfigError(name, `names no folder (the server's / is refused): ${usage}`);
+  if (!raw.CASTELLAN_BACKUP_SFTP_KEY_FILE) throw new ConfigError('CASTELLAN_BACKUP_SFTP_KEY_FILE', 'required when CASTELLAN_BACKUP_SFTP_URL is set');
+  if (!raw.CASTELLAN_BACKUP_SFTP_HOST_KEY)
+    throw new ConfigError(
+      'CASTELLAN_BACKUP_SFTP_HOST_KEY',
+      "required when CASTELLAN_BACKUP_SFTP_URL is set: the server's host key fingerprint (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server); a server is never trusted on first use",
+    );
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : 22,
+    username: decodeURIComponent(url.username),
+    root,
+    keyFile: path.resolve(raw.CASTELLAN_BACKUP_SFTP_KEY_FILE),
+    hostKeyFingerprint: raw.CASTELLAN_BACKUP_SFTP_HOST_KEY,
+    password: raw.CASTELLAN_BACKUP_SFTP_PASSWORD ?? null,
   };
 }
 

@@ -81,6 +81,8 @@ describe('CASTELLAN_ADMIN_EMAIL', () => {
 describe('secrets and personal values are never echoed', () => {
   it('names every setting that is or can carry a credential', () => {
     expect([...secretSettings].sort()).toEqual([
+      'CASTELLAN_BACKUP_SFTP_PASSWORD',
+      'CASTELLAN_BACKUP_SFTP_URL',
       'CASTELLAN_DATABASE_OWNER_URL',
       'CASTELLAN_DATABASE_URL',
       'CASTELLAN_MASTER_KEY',
@@ -104,6 +106,8 @@ describe('secrets and personal values are never echoed', () => {
     CASTELLAN_SMTP_URL: 'http://mailer:Hunter2@mail.example.cn',
     CASTELLAN_PKCS11_PIN: '',
     CASTELLAN_OIDC_CLIENT_SECRET: '',
+    CASTELLAN_BACKUP_SFTP_URL: 'ftp://backup:Hunter2@vault.example.cn/srv',
+    CASTELLAN_BACKUP_SFTP_PASSWORD: '',
   };
   it.each(secretSettings.filter((key) => badValues[key]))('%s: a bad value is named, never shown, also from the config file', (key) => {
     const value = String(badValues[key]);
@@ -125,6 +129,59 @@ describe('secrets and personal values are never echoed', () => {
 
   it('still shows an ordinary bad value, to help the operator', () => {
     expect(failure({ CASTELLAN_PORT: 'eighty' }).message).toContain('"eighty"');
+  });
+});
+
+describe('the SFTP backup target settings', () => {
+  const pin = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
+  const sftp = {
+    CASTELLAN_BACKUP_SFTP_URL: 'sftp://backup@vault.example.com:2222/srv/castellan%20backups/',
+    CASTELLAN_BACKUP_SFTP_KEY_FILE: '/etc/castellan/sftp_ed25519',
+    CASTELLAN_BACKUP_SFTP_HOST_KEY: pin,
+  };
+
+  it('are off by default, and read into the shape sftpTarget takes', () => {
+    expect(loadConfig({}).backup.sftp).toBeNull();
+    expect(loadConfig(sftp).backup.sftp).toEqual({
+      host: 'vault.example.com',
+      port: 2222,
+      username: 'backup',
+      root: '/srv/castellan backups',
+      keyFile: '/etc/castellan/sftp_ed25519',
+      hostKeyFingerprint: pin,
+      password: null,
+    });
+    expect(loadConfig({ ...sftp, CASTELLAN_BACKUP_SFTP_URL: 'sftp://backup@vault.example.com/srv/b' }).backup.sftp?.port).toBe(22);
+    expect(loadConfig({ ...sftp, CASTELLAN_BACKUP_SFTP_PASSWORD: 'Hunter2-sftp' }).backup.sftp?.password).toBe('Hunter2-sftp');
+  });
+
+  it('refuse an SFTP URL without a pinned host key or a key file, naming the missing setting', () => {
+    const { CASTELLAN_BACKUP_SFTP_HOST_KEY: _pin, ...unpinned } = sftp;
+    expect(failure(unpinned).variable).toBe('CASTELLAN_BACKUP_SFTP_HOST_KEY');
+    expect(failure(unpinned).message).toMatch(/required when CASTELLAN_BACKUP_SFTP_URL is set.*never trusted on first use/);
+    const { CASTELLAN_BACKUP_SFTP_KEY_FILE: _key, ...keyless } = sftp;
+    expect(failure(keyless).variable).toBe('CASTELLAN_BACKUP_SFTP_KEY_FILE');
+    for (const bad of ['SHA256:short', 'MD5:12:34', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5']) {
+      const error = failure({ ...sftp, CASTELLAN_BACKUP_SFTP_HOST_KEY: bad });
+      expect(error.variable).toBe('CASTELLAN_BACKUP_SFTP_HOST_KEY');
+      expect(error.message).toContain('ssh-keygen -lf');
+    }
+  });
+
+  it('refuse a URL with a password, no user or no folder, without echoing it; and stray settings without a URL', () => {
+    for (const url of [
+      'sftp://backup:Hunter2@vault.example.com/srv',
+      'sftp://vault.example.com/srv',
+      'sftp://backup@vault.example.com/',
+      'sftp://backup@vault.example.com',
+    ]) {
+      const error = failure({ ...sftp, CASTELLAN_BACKUP_SFTP_URL: url });
+      expect(error.variable, url).toBe('CASTELLAN_BACKUP_SFTP_URL');
+      expect(error.message).not.toContain('Hunter2');
+      expect(error.message).not.toContain('vault.example.com');
+    }
+    expect(failure({ ...sftp, CASTELLAN_BACKUP_SFTP_URL: 'sftp://backup:Hunter2@vault.example.com/srv' }).message).toContain('CASTELLAN_BACKUP_SFTP_PASSWORD');
+    expect(failure({ CASTELLAN_BACKUP_SFTP_HOST_KEY: pin }).message).toBe('CASTELLAN_BACKUP_SFTP_HOST_KEY: only applies with CASTELLAN_BACKUP_SFTP_URL');
   });
 });
 

@@ -3,10 +3,17 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { localFolderTarget } from '../../platform/backup/local-folder.target.js';
+import { sftpTarget } from '../../platform/backup/sftp.target.js';
 
-/** The targets this installation writes its backups to (CASTELLAN_BACKUP_DIR: the local folder). */
+/**
+ * The targets this installation writes its backups to: the local folder (CASTELLAN_BACKUP_DIR), then
+ * the SFTP server when CASTELLAN_BACKUP_SFTP_URL is set. An SFTP target holds a connection once used:
+ * call `close()` on each target when done with them.
+ */
 export function configuredTargets(config: Config): BackupTarget[] {
-  return [localFolderTarget('local', config.backup.dir)];
+  const targets: BackupTarget[] = [localFolderTarget('local', config.backup.dir)];
+  if (config.backup.sftp) targets.push(sftpTarget('sftp', config.backup.sftp));
+  return targets;
 }
 
 /** Asymmetric mode's X25519 public key (CASTELLAN_BACKUP_PUBLIC_KEY_FILE), or null for backups sealed under the master key. */

@@ -15,6 +15,8 @@ export interface BackupTarget {
   exists(path: string): Promise<boolean>;
   /** Removes a path and everything below it. */
   remove(path: string): Promise<void>;
+  /** Ends a held connection (SFTP); whoever built the targets calls it when done with them. A later call may connect again. */
+  close?(): Promise<void>;
 }
 
 export class TargetMissingError extends Error {}
