@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config/load-config.js';
-import { backupPublicKey, configuredTargets } from '../modules/backups/backup-targets.js';
+import { backupPublicKey, withTargets } from '../modules/backups/backup-targets.js';
 import { runRestoreDrill } from '../modules/backups/restore-drill.js';
 import { restoreInstallation } from '../modules/backups/restore-installation.js';
 import { noRequest } from '../platform/audit/audit-event.js';
@@ -49,11 +49,12 @@ export function backupCommands(program: Command): void {
     .option('--target <name>', 'only this target')
     .option('--json', 'print the run as JSON')
     .action(async (opts: { target?: string; json?: boolean }) => {
-      const run = await withKernel(async (kernel) => {
-        const all = configuredTargets(kernel.config);
-        const targets = opts.target ? [pickTarget(all, opts.target)] : all;
-        return createBackup(kernel, operatorActor('backup create'), noRequest, targets, { kind: 'manual', publicKey: backupPublicKey(kernel.config) });
-      });
+      const run = await withKernel((kernel) =>
+        withTargets(kernel.config, (all) => {
+          const targets = opts.target ? [pickTarget(all, opts.target)] : all;
+          return createBackup(kernel, operatorActor('backup create'), noRequest, targets, { kind: 'manual', publicKey: backupPublicKey(kernel.config) });
+        }),
+      );
       if (opts.json) return out(JSON.stringify(run, null, 2));
       out(`Backup ${run.sequence} (${run.id}): ${run.status}, ${run.rows} rows in ${run.chunks} chunks, ${run.bytes} bytes`);
       for (const t of run.targets)
@@ -64,15 +65,17 @@ export function backupCommands(program: Command): void {
     .description('the backups on a target, oldest first, with whether each is finished and signed')
     .option('--target <name>', 'the target to list (default: the first)')
     .action(async (opts: { target?: string }) => {
-      await withKernel(async (kernel) => {
-        const target = pickTarget(configuredTargets(kernel.config), opts.target);
-        const listed = await listBackups(target, kernel.keyring.auditPublicKey);
-        if (listed.length === 0) out(`No backup on target ${target.name}.`);
-        for (const b of listed)
-          out(
-            `${String(b.sequence).padStart(6)}  ${b.backupId}  ${b.state.padEnd(10)}  ${b.createdAt ?? '-'}  ${b.rows ?? '-'} rows  ${b.bytes ?? '-'} bytes${b.problem ? `  (${b.problem})` : ''}`,
-          );
-      });
+      await withKernel((kernel) =>
+        withTargets(kernel.config, async (targets) => {
+          const target = pickTarget(targets, opts.target);
+          const listed = await listBackups(target, kernel.keyring.auditPublicKey);
+          if (listed.length === 0) out(`No backup on target ${target.name}.`);
+          for (const b of listed)
+            out(
+              `${String(b.sequence).padStart(6)}  ${b.backupId}  ${b.state.padEnd(10)}  ${b.createdAt ?? '-'}  ${b.rows ?? '-'} rows  ${b.bytes ?? '-'} bytes${b.problem ? `  (${b.problem})` : ''}`,
+            );
+        }),
+      );
     });
   group
     .command('verify [backup]')
@@ -84,21 +87,23 @@ export function backupCommands(program: Command): void {
     .option('--private-key <pem>', 'the backup private key (asymmetric backups, with --read-data)')
     .action(async (which: string | undefined, opts: { target?: string; readData?: boolean; privateKey?: string }) => {
       await withKernel((kernel) =>
-        refusing(async () => {
-          const target = pickTarget(configuredTargets(kernel.config), opts.target);
-          const keys = {
-            auditPublicKey: kernel.keyring.auditPublicKey,
-            provider: kernel.keyring.provider,
-            knownSequence: await latestGoodSequence(kernel),
-            ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
-          };
-          const verified = await verifyBackup(target, which ?? 'latest', keys, { readData: !!opts.readData });
-          verified.key.fill(0);
-          const m = verified.manifest;
-          out(
-            `VALID: backup ${m.sequence} (${m.backupId}) of ${m.createdAt}, ${m.totals.rows} rows in ${m.tables.length} tables, ${m.totals.chunks} chunks${opts.readData ? ', every chunk opened and every checksum compared' : ' (present and of the right size; --read-data opens them)'}`,
-          );
-        }),
+        refusing(() =>
+          withTargets(kernel.config, async (targets) => {
+            const target = pickTarget(targets, opts.target);
+            const keys = {
+              auditPublicKey: kernel.keyring.auditPublicKey,
+              provider: kernel.keyring.provider,
+              knownSequence: await latestGoodSequence(kernel),
+              ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
+            };
+            const verified = await verifyBackup(target, which ?? 'latest', keys, { readData: !!opts.readData });
+            verified.key.fill(0);
+            const m = verified.manifest;
+            out(
+              `VALID: backup ${m.sequence} (${m.backupId}) of ${m.createdAt}, ${m.totals.rows} rows in ${m.tables.length} tables, ${m.totals.chunks} chunks${opts.readData ? ', every chunk opened and every checksum compared' : ' (present and of the right size; --read-data opens them)'}`,
+            );
+          }),
+        ),
       );
     });
   group
@@ -114,27 +119,29 @@ export function backupCommands(program: Command): void {
     )
     .option('--private-key <pem>', 'the backup private key (asymmetric backups)')
     .action(async (which: string, opts: { into?: string; target?: string; publicKey?: string; privateKey?: string }) => {
-      await refusing(async () => {
-        const into: Config = cliConfig(opts.into ? { CASTELLAN_DATABASE_URL: opts.into } : {});
-        const target = pickTarget(configuredTargets(into), opts.target);
-        const privateKey = opts.privateKey ? readKey(opts.privateKey, 'private') : undefined;
-        const provider = await openMasterKeyProvider(into.masterKey, suiteById(into.suite));
-        try {
-          const auditPublicKey = opts.publicKey
-            ? readKey(opts.publicKey, 'public')
-            : await auditKeyFromBackup(target, which, { provider, ...(privateKey ? { privateKey } : {}) });
-          const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into);
-          out(
-            `Restored backup ${restored.sequence} (${restored.backupId}): ${restored.rows} rows in ${restored.tables} tables into ${restored.into} in ${restored.ms} ms`,
-          );
-          out(`Erasure ledger: ${restored.ledgerSegments} segment(s); ${restored.erasedAgain} person(s) erased after the backup were erased again`);
-          if (restored.checkpointsKeptAside) out(`The earlier audit checkpoint file was kept aside as ${restored.checkpointsKeptAside}`);
-          out(`Audit chain: ${restored.audit.intact ? `intact (${restored.audit.events} events)` : `BROKEN: ${restored.audit.problem?.message}`}`);
-          if (!restored.audit.intact) process.exitCode = 3;
-        } finally {
-          await provider.close();
-        }
-      });
+      const into: Config = cliConfig(opts.into ? { CASTELLAN_DATABASE_URL: opts.into } : {});
+      await refusing(() =>
+        withTargets(into, async (targets) => {
+          const target = pickTarget(targets, opts.target);
+          const privateKey = opts.privateKey ? readKey(opts.privateKey, 'private') : undefined;
+          const provider = await openMasterKeyProvider(into.masterKey, suiteById(into.suite));
+          try {
+            const auditPublicKey = opts.publicKey
+              ? readKey(opts.publicKey, 'public')
+              : await auditKeyFromBackup(target, which, { provider, ...(privateKey ? { privateKey } : {}) });
+            const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into);
+            out(
+              `Restored backup ${restored.sequence} (${restored.backupId}): ${restored.rows} rows in ${restored.tables} tables into ${restored.into} in ${restored.ms} ms`,
+            );
+            out(`Erasure ledger: ${restored.ledgerSegments} segment(s); ${restored.erasedAgain} person(s) erased after the backup were erased again`);
+            if (restored.checkpointsKeptAside) out(`The earlier audit checkpoint file was kept aside as ${restored.checkpointsKeptAside}`);
+            out(`Audit chain: ${restored.audit.intact ? `intact (${restored.audit.events} events)` : `BROKEN: ${restored.audit.problem?.message}`}`);
+            if (!restored.audit.intact) process.exitCode = 3;
+          } finally {
+            await provider.close();
+          }
+        }),
+      );
     });
   group
     .command('drill')
@@ -143,11 +150,13 @@ export function backupCommands(program: Command): void {
     .option('--private-key <pem>', 'the backup private key (asymmetric backups)')
     .option('--json', 'print the signed result as JSON')
     .action(async (opts: { target?: string; privateKey?: string; json?: boolean }) => {
-      const result = await withKernel(async (kernel) =>
-        runRestoreDrill(kernel, operatorActor('backup drill'), noRequest, pickTarget(configuredTargets(kernel.config), opts.target), {
-          kind: 'manual',
-          ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
-        }),
+      const result = await withKernel((kernel) =>
+        withTargets(kernel.config, (targets) =>
+          runRestoreDrill(kernel, operatorActor('backup drill'), noRequest, pickTarget(targets, opts.target), {
+            kind: 'manual',
+            ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
+          }),
+        ),
       );
       if (opts.json) out(JSON.stringify(result, null, 2));
       else {

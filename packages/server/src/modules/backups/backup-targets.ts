@@ -16,6 +16,16 @@ export function configuredTargets(config: Config): BackupTarget[] {
   return targets;
 }
 
+/** Runs `work` with the configured targets and closes their connections after, whatever happens. */
+export async function withTargets<T>(config: Config, work: (targets: BackupTarget[]) => Promise<T>): Promise<T> {
+  const targets = configuredTargets(config);
+  try {
+    return await work(targets);
+  } finally {
+    await Promise.all(targets.map((t) => t.close?.().catch(() => undefined)));
+  }
+}
+
 /** Asymmetric mode's X25519 public key (CASTELLAN_BACKUP_PUBLIC_KEY_FILE), or null for backups sealed under the master key. */
 export function backupPublicKey(config: Config): KeyObject | null {
   if (!config.backup.publicKeyFile) return null;

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { noRequest } from '../../platform/audit/audit-event.js';
 import { claimScheduledSlot, readBackupHistory } from '../../platform/backup/backup-records.js';
+import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { createBackup } from '../../platform/backup/create-backup.js';
 import { syncErasureLedger } from '../../platform/backup/erasure-ledger.js';
 import { pruneBackups } from '../../platform/backup/prune-backups.js';
@@ -8,7 +9,7 @@ import { asSystem } from '../../platform/data/as-system.js';
 import { every } from '../../platform/jobs/periodic-job.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { isDue, nextDue } from './backup-schedule.js';
-import { backupPublicKey, configuredTargets } from './backup-targets.js';
+import { backupPublicKey, withTargets } from './backup-targets.js';
 import { runRestoreDrill } from './restore-drill.js';
 
 const TICK_MS = 10 * 60_000;
@@ -21,8 +22,8 @@ const TICK_MS = 10 * 60_000;
 export function startBackupJob(kernel: Kernel, log: FastifyBaseLogger, tickMs = TICK_MS): { stop(): void; tick(now?: Date): Promise<void> } {
   const actor = asSystem('scheduled backups, pruning, restore drills and erasure-ledger upkeep');
   const { backup } = kernel.config;
-  const tick = async (now = new Date()) => {
-    const targets = configuredTargets(kernel.config);
+  const tick = (now = new Date()) => withTargets(kernel.config, (targets) => tickWith(targets, now));
+  const tickWith = async (targets: BackupTarget[], now: Date) => {
     for (const target of targets)
       await syncErasureLedger(kernel, target).catch((error: Error) =>
         log.warn({ target: target.name, err: { type: error.name } }, 'erasure ledger not synced'),

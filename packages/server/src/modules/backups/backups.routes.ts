@@ -10,7 +10,7 @@ import { notFound } from '../../platform/errors.js';
 import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { nextDue } from './backup-schedule.js';
-import { backupPublicKey, configuredTargets } from './backup-targets.js';
+import { backupPublicKey, configuredTargets, withTargets } from './backup-targets.js';
 import { runRestoreDrill } from './restore-drill.js';
 
 const tags = ['backups'];
@@ -23,7 +23,6 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
  */
 export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const targets = () => configuredTargets(kernel.config);
 
   r.get('/api/v1/backups', {
     config: { access: { permission: 'backups.read' } },
@@ -33,7 +32,7 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
       const { backup } = kernel.config;
       return {
         ...history,
-        targets: targets().map((t) => ({ name: t.name, kind: t.kind, appendOnly: t.appendOnly })),
+        targets: configuredTargets(kernel.config).map((t) => ({ name: t.name, kind: t.kind, appendOnly: t.appendOnly })),
         keyMode: backup.publicKeyFile ? ('x25519' as const) : ('master' as const),
         schedule: {
           backupEveryHours: backup.everyHours,
@@ -54,9 +53,11 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: { 200: backupTargetListing, ...errors },
     },
     handler: async (request) => {
-      const target = targets().find((t) => t.name === request.params.name);
-      if (!target) throw notFound('backup target');
-      return { target: target.name, items: await listBackups(target, kernel.keyring.auditPublicKey) };
+      return withTargets(kernel.config, async (targets) => {
+        const target = targets.find((t) => t.name === request.params.name);
+        if (!target) throw notFound('backup target');
+        return { target: target.name, items: await listBackups(target, kernel.keyring.auditPublicKey) };
+      });
     },
   });
 
@@ -66,7 +67,9 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
     handler: async (request, reply) => {
       const actor = actorOf(request);
       requireFreshSecondFactor(actor, 'a backup');
-      const run = await createBackup(kernel, actor, requestContext(request), targets(), { kind: 'manual', publicKey: backupPublicKey(kernel.config) });
+      const run = await withTargets(kernel.config, (targets) =>
+        createBackup(kernel, actor, requestContext(request), targets, { kind: 'manual', publicKey: backupPublicKey(kernel.config) }),
+      );
       const recorded = (await readBackupHistory(kernel, 5)).runs.find((x) => x.id === run.id);
       if (!recorded) throw notFound('backup run');
       return reply.status(201).send(recorded);
@@ -83,9 +86,11 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
     handler: async (request, reply) => {
       const actor = actorOf(request);
       requireFreshSecondFactor(actor, 'a restore drill');
-      const target = targets()[0];
-      if (!target) throw notFound('backup target');
-      const drill = await runRestoreDrill(kernel, actor, requestContext(request), target, { kind: 'manual' });
+      const drill = await withTargets(kernel.config, async (targets) => {
+        const target = targets[0];
+        if (!target) throw notFound('backup target');
+        return runRestoreDrill(kernel, actor, requestContext(request), target, { kind: 'manual' });
+      });
       const recorded = (await readBackupHistory(kernel, 5)).drills.find((d) => d.id === drill.drillId);
       if (!recorded) throw notFound('restore drill');
       return reply.status(201).send(recorded);
