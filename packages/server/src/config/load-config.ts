@@ -32,7 +32,7 @@ export interface Config {
   readonly auditCheckpoints: { dir: string; everySeconds: number; everyEvents: number };
   readonly auditRetention: { days: number; archiveDir: string };
   /** Where backups go (platform/backup): the local folder target, and the public key of asymmetric mode. */
-  readonly backup: { dir: string; publicKeyFile: string | null };
+  readonly backup: { dir: string; publicKeyFile: string | null; s3: S3BackupSettings | null };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
   /** Per-user quota on searches by a field the user sees masked (fixed UTC minute and UTC day). */
@@ -41,6 +41,22 @@ export interface Config {
   readonly revealReasons: readonly [string, ...string[]];
   /** The controller's time zone: GDPR and CCPA request days are counted there (PIPL: Asia/Shanghai). */
   readonly controllerTimeZone: string;
+}
+
+/** The S3-compatible backup target (CASTELLAN_BACKUP_S3_*); the secret access key is a secret setting. */
+export interface S3BackupSettings {
+  /** Unset: AWS S3 in `region`. */
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  /** Objects are `<prefix>/<path>`. */
+  readonly prefix: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** `endpoint/bucket/key` (MinIO, Ceph) rather than `bucket.endpoint/key` (AWS, Aliyun OSS, Tencent COS). */
+  readonly forcePathStyle: boolean;
+  /** Object lock or WORM: the target never deletes; pruning is by the bucket's retention only. */
+  readonly appendOnly: boolean;
 }
 
 export interface OidcConfig {
@@ -165,6 +181,7 @@ function deriveConfig(raw: RawConfig): Config {
     backup: {
       dir: path.resolve(raw.CASTELLAN_BACKUP_DIR ?? path.join(dataDir, 'backups')),
       publicKeyFile: raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE ? path.resolve(raw.CASTELLAN_BACKUP_PUBLIC_KEY_FILE) : null,
+      s3: s3BackupConfig(raw),
     },
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),
@@ -180,6 +197,29 @@ function maskedSearchConfig(raw: RawConfig): Config['maskedSearch'] {
     throw new ConfigError('CASTELLAN_MASKED_SEARCH_PER_DAY', `must be at least CASTELLAN_MASKED_SEARCH_PER_MINUTE (${perMinute}), got ${perDay}`);
   }
   return { perMinute, perDay };
+}
+
+function s3BackupConfig(raw: RawConfig): S3BackupSettings | null {
+  const bucket = raw.CASTELLAN_BACKUP_S3_BUCKET;
+  const accessKeyId = raw.CASTELLAN_BACKUP_S3_ACCESS_KEY_ID;
+  const secretAccessKey = raw.CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY;
+  if (!bucket) {
+    const stray = (['CASTELLAN_BACKUP_S3_ENDPOINT', 'CASTELLAN_BACKUP_S3_ACCESS_KEY_ID', 'CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY'] as const).find((k) => raw[k]);
+    if (stray) throw new ConfigError('CASTELLAN_BACKUP_S3_BUCKET', `required when ${stray} is set`);
+    return null;
+  }
+  if (!accessKeyId) throw new ConfigError('CASTELLAN_BACKUP_S3_ACCESS_KEY_ID', 'required when CASTELLAN_BACKUP_S3_BUCKET is set');
+  if (!secretAccessKey) throw new ConfigError('CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY', 'required when CASTELLAN_BACKUP_S3_BUCKET is set');
+  return {
+    endpoint: raw.CASTELLAN_BACKUP_S3_ENDPOINT,
+    bucket,
+    prefix: raw.CASTELLAN_BACKUP_S3_PREFIX,
+    region: raw.CASTELLAN_BACKUP_S3_REGION,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: raw.CASTELLAN_BACKUP_S3_FORCE_PATH_STYLE,
+    appendOnly: raw.CASTELLAN_BACKUP_S3_APPEND_ONLY,
+  };
 }
 
 function oidcConfig(raw: RawConfig): OidcConfig | null {

@@ -15,6 +15,8 @@ export interface BackupTarget {
   exists(path: string): Promise<boolean>;
   /** Removes a path and everything below it. */
   remove(path: string): Promise<void>;
+  /** Releases the target's connections (an S3 client, an SFTP session); the target is not used after. */
+  close?(): Promise<void>;
 }
 
 export class TargetMissingError extends Error {}
