@@ -15,7 +15,13 @@ const instance = new S3rver({
 const requests = [];
 const address = await instance.run();
 // Before s3rver's own listener: its vhost middleware rewrites req.url to the path-style form.
-instance.httpServer.prependListener('request', (req) => requests.push({ method: req.method, url: req.url, headers: req.headers }));
+instance.httpServer.prependListener('request', (req, res) => {
+  const seen = { method: req.method, url: req.url, headers: req.headers, status: null };
+  requests.push(seen);
+  res.once('finish', () => {
+    seen.status = res.statusCode;
+  });
+});
 process.on('message', (message) => {
   if (message === 'requests') process.send({ requests });
 });

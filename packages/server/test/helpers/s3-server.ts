@@ -10,6 +10,8 @@ export interface SeenRequest {
   /** The request target as sent: path-style requests start with `/<bucket>/`. */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The response status, once the response is sent. */
+  status: number | null;
 }
 
 export interface S3TestServer {
