@@ -31,6 +31,11 @@ const isLoopback = (url: string): boolean => ['127.0.0.1', 'localhost', '[::1]']
 const oidcIssuer = z
   .url({ protocol: /^https?$/ })
   .refine((u) => u.startsWith('https://') || isLoopback(u), 'must be an https:// URL (http:// only on a loopback address)');
+/** An S3 endpoint: https, or http on a loopback address only (a server run by the tests or on the same host). */
+const s3Endpoint = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => u.startsWith('https://') || isLoopback(u), 'must be an https:// URL (http:// only on a loopback address)')
+  .transform((u) => u.replace(/\/+$/, ''));
 /** `{"IdP group": "role_key" | ["role_key", …]}`, as JSON; every role key must exist. */
 const oidcRoleMapping = z.preprocess(
   (value, ctx) => {
@@ -147,6 +152,28 @@ export const configSchema = z.object({
     .optional(),
   /** A login password for an SFTP server that asks for one besides (or instead of) the key. */
   CASTELLAN_BACKUP_SFTP_PASSWORD: z.string().min(1).optional(),
+  /** An S3-compatible backup target (AWS S3, MinIO, Ceph, Aliyun OSS, Tencent COS); unset: AWS S3 of CASTELLAN_BACKUP_S3_REGION. */
+  CASTELLAN_BACKUP_S3_ENDPOINT: s3Endpoint.optional(),
+  /** The bucket; setting it (with the two keys) adds the `s3` backup target. */
+  CASTELLAN_BACKUP_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3 to 63 of a-z, 0-9, dot, hyphen, underscore)')
+    .optional(),
+  /** The key prefix backups are written under: `<prefix>/backups/…`. */
+  CASTELLAN_BACKUP_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, 'must be path segments separated by / (no leading or trailing /, no . or ..)')
+    .default('castellan'),
+  CASTELLAN_BACKUP_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,64}$/, 'must be a region name such as us-east-1, oss-cn-hangzhou or ap-guangzhou')
+    .default('us-east-1'),
+  CASTELLAN_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).max(256).optional(),
+  CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).max(1024).optional(),
+  /** Path-style addressing (`endpoint/bucket/key`, what MinIO and Ceph expect); false: virtual-host (`bucket.endpoint/key`, Aliyun OSS, Tencent COS, AWS). */
+  CASTELLAN_BACKUP_S3_FORCE_PATH_STYLE: booleanSetting.default(true),
+  /** The bucket refuses deletes (object lock, WORM): Castellan never removes from it, backups expire by the bucket's retention. */
+  CASTELLAN_BACKUP_S3_APPEND_ONLY: booleanSetting.default(false),
   CASTELLAN_SIEM_SYSLOG_URL: syslogUrlSetting.optional(),
   CASTELLAN_SIEM_CA_FILE: z.string().min(1).optional(),
   CASTELLAN_SIEM_FACILITY: syslogFacilitySetting.default(10),
@@ -189,6 +216,7 @@ export const secretSettings: readonly ConfigKey[] = [
   // A database URL can carry a password.
   'CASTELLAN_DATABASE_URL',
   'CASTELLAN_DATABASE_OWNER_URL',
+  'CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY',
 ];
 
 /** Settings that hold a personal value (an e-mail address): never echoed either. */

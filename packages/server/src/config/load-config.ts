@@ -39,6 +39,7 @@ export interface Config {
     drillEveryDays: number;
     keep: { withinDays: number; daily: number; weekly: number; monthly: number };
     sftp: SftpConfig | null;
+    s3: S3BackupSettings | null;
   };
   /** Single sign-on with OpenID Connect; null when CASTELLAN_OIDC_ISSUER is unset. */
   readonly oidc: OidcConfig | null;
@@ -62,6 +63,22 @@ export interface SftpConfig {
   readonly hostKeyFingerprint: string;
   /** A secret. */
   readonly password: string | null;
+}
+
+/** The S3-compatible backup target (CASTELLAN_BACKUP_S3_*); the secret access key is a secret setting. */
+export interface S3BackupSettings {
+  /** Unset: AWS S3 in `region`. */
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  /** Objects are `<prefix>/<path>`. */
+  readonly prefix: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** `endpoint/bucket/key` (MinIO, Ceph) rather than `bucket.endpoint/key` (AWS, Aliyun OSS, Tencent COS). */
+  readonly forcePathStyle: boolean;
+  /** Object lock or WORM: the target never deletes; pruning is by the bucket's retention only. */
+  readonly appendOnly: boolean;
 }
 
 export interface OidcConfig {
@@ -195,6 +212,7 @@ function deriveConfig(raw: RawConfig): Config {
         monthly: raw.CASTELLAN_BACKUP_KEEP_MONTHLY,
       },
       sftp: sftpConfig(raw),
+      s3: s3BackupConfig(raw),
     },
     oidc: oidcConfig(raw),
     maskedSearch: maskedSearchConfig(raw),
@@ -253,6 +271,29 @@ function maskedSearchConfig(raw: RawConfig): Config['maskedSearch'] {
     throw new ConfigError('CASTELLAN_MASKED_SEARCH_PER_DAY', `must be at least CASTELLAN_MASKED_SEARCH_PER_MINUTE (${perMinute}), got ${perDay}`);
   }
   return { perMinute, perDay };
+}
+
+function s3BackupConfig(raw: RawConfig): S3BackupSettings | null {
+  const bucket = raw.CASTELLAN_BACKUP_S3_BUCKET;
+  const accessKeyId = raw.CASTELLAN_BACKUP_S3_ACCESS_KEY_ID;
+  const secretAccessKey = raw.CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY;
+  if (!bucket) {
+    const stray = (['CASTELLAN_BACKUP_S3_ENDPOINT', 'CASTELLAN_BACKUP_S3_ACCESS_KEY_ID', 'CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY'] as const).find((k) => raw[k]);
+    if (stray) throw new ConfigError('CASTELLAN_BACKUP_S3_BUCKET', `required when ${stray} is set`);
+    return null;
+  }
+  if (!accessKeyId) throw new ConfigError('CASTELLAN_BACKUP_S3_ACCESS_KEY_ID', 'required when CASTELLAN_BACKUP_S3_BUCKET is set');
+  if (!secretAccessKey) throw new ConfigError('CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY', 'required when CASTELLAN_BACKUP_S3_BUCKET is set');
+  return {
+    endpoint: raw.CASTELLAN_BACKUP_S3_ENDPOINT,
+    bucket,
+    prefix: raw.CASTELLAN_BACKUP_S3_PREFIX,
+    region: raw.CASTELLAN_BACKUP_S3_REGION,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: raw.CASTELLAN_BACKUP_S3_FORCE_PATH_STYLE,
+    appendOnly: raw.CASTELLAN_BACKUP_S3_APPEND_ONLY,
+  };
 }
 
 function oidcConfig(raw: RawConfig): OidcConfig | null {

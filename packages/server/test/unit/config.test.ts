@@ -27,6 +27,11 @@ function failure(env: Record<string, string>): ConfigError {
   throw new Error(`the configuration ${JSON.stringify(env)} was accepted`);
 }
 
+const s3 = {
+  CASTELLAN_BACKUP_S3_BUCKET: 'castellan-backups',
+  CASTELLAN_BACKUP_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY: 'Hunter2-s3-secret',
+};
 const sso = { CASTELLAN_OIDC_ISSUER: 'https://idp.example.com', CASTELLAN_OIDC_CLIENT_ID: 'castellan', CASTELLAN_OIDC_ROLE_MAPPING: '{"staff":"sales_rep"}' };
 
 describe('boolean settings', () => {
@@ -34,7 +39,10 @@ describe('boolean settings', () => {
     CASTELLAN_OIDC_JIT: (env: Record<string, string>) => loadConfig({ ...sso, ...env }).oidc?.jit,
     CASTELLAN_OIDC_TRUST_AMR: (env: Record<string, string>) => loadConfig({ ...sso, ...env }).oidc?.trustAmr,
     CASTELLAN_DORMANT_AUTO_DISABLE: (env: Record<string, string>) => loadConfig(env).dormant.autoDisable,
+    CASTELLAN_BACKUP_S3_FORCE_PATH_STYLE: (env: Record<string, string>) => loadConfig({ ...s3, ...env }).backup.s3?.forcePathStyle,
+    CASTELLAN_BACKUP_S3_APPEND_ONLY: (env: Record<string, string>) => loadConfig({ ...s3, ...env }).backup.s3?.appendOnly,
   };
+  const defaults: Record<string, boolean> = { CASTELLAN_BACKUP_S3_FORCE_PATH_STYLE: true };
 
   it('every boolean setting uses the one boolean type', () => {
     const booleans = Object.entries(configSchema.shape)
@@ -45,18 +53,18 @@ describe('boolean settings', () => {
   });
 
   it.each(Object.entries(read))('%s: true/false from the environment and JSON booleans from the config file; anything else is refused', (key, value) => {
-    expect(value({})).toBe(false);
+    expect(value({})).toBe(defaults[key] ?? false);
     expect(value({ [key]: 'true' })).toBe(true);
     expect(value({ [key]: 'false' })).toBe(false);
     expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: true }) })).toBe(true);
     expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: false }) })).toBe(false);
     expect(value({ CASTELLAN_CONFIG_FILE: configFile({ [key]: 'true' }) })).toBe(true);
     for (const bad of ['yes', '1', 'TRUE', 'on']) {
-      const error = failure({ ...sso, [key]: bad });
+      const error = failure({ ...sso, ...s3, [key]: bad });
       expect(error.variable).toBe(key);
       expect(error.message).toMatch(/must be true or false/);
     }
-    expect(failure({ ...sso, CASTELLAN_CONFIG_FILE: configFile({ [key]: 1 }) }).variable).toBe(key);
+    expect(failure({ ...sso, ...s3, CASTELLAN_CONFIG_FILE: configFile({ [key]: 1 }) }).variable).toBe(key);
   });
 });
 
@@ -81,6 +89,7 @@ describe('CASTELLAN_ADMIN_EMAIL', () => {
 describe('secrets and personal values are never echoed', () => {
   it('names every setting that is or can carry a credential', () => {
     expect([...secretSettings].sort()).toEqual([
+      'CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY',
       'CASTELLAN_BACKUP_SFTP_PASSWORD',
       'CASTELLAN_BACKUP_SFTP_URL',
       'CASTELLAN_DATABASE_OWNER_URL',
@@ -108,6 +117,7 @@ describe('secrets and personal values are never echoed', () => {
     CASTELLAN_OIDC_CLIENT_SECRET: '',
     CASTELLAN_BACKUP_SFTP_URL: 'ftp://backup:Hunter2@vault.example.cn/srv',
     CASTELLAN_BACKUP_SFTP_PASSWORD: '',
+    CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY: 'Hunter2'.repeat(200),
   };
   it.each(secretSettings.filter((key) => badValues[key]))('%s: a bad value is named, never shown, also from the config file', (key) => {
     const value = String(badValues[key]);
@@ -182,6 +192,49 @@ describe('the SFTP backup target settings', () => {
     }
     expect(failure({ ...sftp, CASTELLAN_BACKUP_SFTP_URL: 'sftp://backup:Hunter2@vault.example.com/srv' }).message).toContain('CASTELLAN_BACKUP_SFTP_PASSWORD');
     expect(failure({ CASTELLAN_BACKUP_SFTP_HOST_KEY: pin }).message).toBe('CASTELLAN_BACKUP_SFTP_HOST_KEY: only applies with CASTELLAN_BACKUP_SFTP_URL');
+  });
+});
+
+describe('the S3 backup target settings', () => {
+  it('are off by default, and read with their defaults when a bucket and both keys are set', () => {
+    expect(loadConfig({}).backup.s3).toBeNull();
+    expect(loadConfig(s3).backup.s3).toEqual({
+      endpoint: undefined,
+      bucket: 'castellan-backups',
+      prefix: 'castellan',
+      region: 'us-east-1',
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'Hunter2-s3-secret',
+      forcePathStyle: true,
+      appendOnly: false,
+    });
+    const minio = loadConfig({ ...s3, CASTELLAN_BACKUP_S3_ENDPOINT: 'https://minio.example.cn:9000/', CASTELLAN_BACKUP_S3_PREFIX: 'crm/prod' }).backup.s3;
+    expect(minio).toMatchObject({ endpoint: 'https://minio.example.cn:9000', prefix: 'crm/prod' });
+    expect(loadConfig({ ...s3, CASTELLAN_BACKUP_S3_ENDPOINT: 'http://127.0.0.1:9000' }).backup.s3?.endpoint).toBe('http://127.0.0.1:9000');
+  });
+
+  it('a bucket without both keys, or a key or endpoint without a bucket, names the missing setting and shows no secret', () => {
+    const { CASTELLAN_BACKUP_S3_BUCKET: _bucket, ...keysOnly } = s3;
+    const cases: [Record<string, string>, string][] = [
+      [{ CASTELLAN_BACKUP_S3_BUCKET: 'castellan-backups' }, 'CASTELLAN_BACKUP_S3_ACCESS_KEY_ID'],
+      [{ ...s3, CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY: '' }, 'CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY'],
+      [keysOnly, 'CASTELLAN_BACKUP_S3_BUCKET'],
+      [{ CASTELLAN_BACKUP_S3_SECRET_ACCESS_KEY: 'Hunter2-s3-secret' }, 'CASTELLAN_BACKUP_S3_BUCKET'],
+      [{ CASTELLAN_BACKUP_S3_ENDPOINT: 'https://minio.example.cn' }, 'CASTELLAN_BACKUP_S3_BUCKET'],
+    ];
+    for (const [env, variable] of cases) {
+      const error = failure(env);
+      expect(error.variable).toBe(variable);
+      expect(error.message).toMatch(/required when CASTELLAN_BACKUP_S3_/);
+      expect(error.message).not.toContain('Hunter2');
+    }
+  });
+
+  it('refuses a plain-http endpoint off the loopback, a bad bucket name and a prefix that climbs out', () => {
+    expect(failure({ ...s3, CASTELLAN_BACKUP_S3_ENDPOINT: 'http://minio.example.cn:9000' }).message).toMatch(/https:\/\/ URL/);
+    expect(failure({ ...s3, CASTELLAN_BACKUP_S3_BUCKET: 'Bad Bucket' }).variable).toBe('CASTELLAN_BACKUP_S3_BUCKET');
+    for (const prefix of ['../up', '/abs', 'a/../b', 'trailing/'])
+      expect(failure({ ...s3, CASTELLAN_BACKUP_S3_PREFIX: prefix }).variable).toBe('CASTELLAN_BACKUP_S3_PREFIX');
   });
 });
 

@@ -3,16 +3,18 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { localFolderTarget } from '../../platform/backup/local-folder.target.js';
+import { s3Target } from '../../platform/backup/s3.target.js';
 import { sftpTarget } from '../../platform/backup/sftp.target.js';
 
 /**
- * The targets this installation writes its backups to: the local folder (CASTELLAN_BACKUP_DIR), then
- * the SFTP server when CASTELLAN_BACKUP_SFTP_URL is set. An SFTP target holds a connection once used:
- * call `close()` on each target when done with them.
+ * The targets this installation writes its backups to, in parallel: the local folder
+ * (CASTELLAN_BACKUP_DIR), the SFTP server (CASTELLAN_BACKUP_SFTP_*) and the S3-compatible bucket
+ * (CASTELLAN_BACKUP_S3_*) when configured. SFTP and S3 hold connections: use withTargets, which closes them.
  */
 export function configuredTargets(config: Config): BackupTarget[] {
   const targets: BackupTarget[] = [localFolderTarget('local', config.backup.dir)];
   if (config.backup.sftp) targets.push(sftpTarget('sftp', config.backup.sftp));
+  if (config.backup.s3) targets.push(s3Target('s3', config.backup.s3));
   return targets;
 }
 
