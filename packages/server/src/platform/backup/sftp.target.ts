@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import type SftpClient from 'ssh2-sftp-client';
 import { type BackupTarget, TargetMissingError } from './backup-target.js';
-import { type SftpSession, type SftpSettings, sftpConnection } from './sftp-connection.js';
+import { HostKeyRefused, type SftpSession, type SftpSettings, sftpConnection } from './sftp-connection.js';
 
 export type { SftpSettings } from './sftp-connection.js';
 
@@ -53,13 +53,19 @@ export function sftpTarget(name: string, settings: SftpSettings): BackupTarget &
   const connection = sftpConnection(name, settings);
   const extensions = new WeakMap<SftpSession, { posixRename: boolean }>();
 
-  /** Runs one operation on the shared session; an error that is not about a file drops the session, so the next one reconnects. */
-  async function run<T>(work: (session: SftpSession) => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation on the shared session. An error that is not about a file drops the session;
+   * the operation (each is idempotent) is then tried once more on a new connection, so a session the
+   * server cut since the last call (its end not yet seen) costs a reconnect, not a failure.
+   */
+  async function run<T>(work: (session: SftpSession) => Promise<T>, retry = true): Promise<T> {
     const session = await connection.session();
     try {
       return await work(session);
     } catch (error) {
-      if (!session.alive || !fileLevel(error)) connection.drop(session);
+      const sessionLost = !session.alive || !fileLevel(error);
+      if (sessionLost) connection.drop(session);
+      if (sessionLost && retry && !(error instanceof HostKeyRefused)) return run(work, false);
       throw error;
     }
   }
