@@ -1,9 +1,33 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { completeRotation, rotationStatus, startRotation } from '../platform/crypto/key-rotation.js';
-import { operatorActor, out, withKernel } from './cli-context.js';
+import { escrowMasterKey, recoverMasterKey } from '../platform/crypto/master-key-escrow.js';
+import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
 
 export function keysCommands(program: Command): void {
   const keys = program.command('keys').description('encryption keys');
+  keys
+    .command('escrow')
+    .description('seal the master key (file or env provider) to an escrow X25519 public key, for safe keeping apart from this host')
+    .requiredOption('--to <pem>', 'the escrow public key (openssl genpkey -algorithm X25519 -out escrow.pem; openssl pkey -in escrow.pem -pubout)')
+    .requiredOption('--out <file>', 'where to write the escrow file')
+    .action(async (opts: { to: string; out: string }) => {
+      const keyId = await withKernel(async (kernel) => kernel.keyring.provider.keyId);
+      const file = await escrowMasterKey(cliConfig().masterKey, createPublicKey(readFileSync(opts.to, 'utf8')), keyId);
+      writeFileSync(opts.out, file, { flag: 'wx', mode: 0o600 });
+      out(`Wrote the escrow of master key ${keyId} to ${opts.out}: keep the escrow private key offline`);
+    });
+  keys
+    .command('recover')
+    .description('write a master key file back from its escrow file and the escrow private key')
+    .requiredOption('--escrow <file>', 'the escrow file')
+    .requiredOption('--private-key <pem>', 'the escrow private key')
+    .requiredOption('--out <file>', 'the master key file to write (must not exist)')
+    .action(async (opts: { escrow: string; privateKey: string; out: string }) => {
+      const keyId = await recoverMasterKey(readFileSync(opts.escrow), createPrivateKey(readFileSync(opts.privateKey, 'utf8')), opts.out);
+      out(`Recovered master key ${keyId} into ${opts.out} (mode 0600)`);
+    });
   keys
     .command('rotate')
     .description('start a new data key version (used by new writes at once) and re-encrypt old data in batches; resumes a rotation left running')

@@ -12,8 +12,9 @@ import type { MasterKeyProvider } from './master-key-provider.js';
  *         'audit_detail' seals the personal details of audit events and keys their pseudonyms
  *       → per-data-subject keys (stored wrapped in `data_subjects`) encrypt that person's values.
  * Destroying a subject's wrapped key crypto-shreds every value of that person in the live database
- * (and its WAL). Backups hold their own copy of the wrapped key until the backup issue's erasure
- * ledger makes a restore drop it again; until then a backup taken before an erasure still opens.
+ * (and its WAL). A backup taken afterwards holds no copy of it; a backup taken before still holds the
+ * wrapped key, and every restore replays the erasure ledger (platform/backup/erasure-ledger.ts) so the
+ * person is erased again before the restored server opens (docs/SECURITY.md, "Crypto-shredding").
  */
 export type DataKeyPurpose = 'field' | 'blind_index' | 'audit_signing' | 'audit_detail';
 
