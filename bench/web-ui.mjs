@@ -97,7 +97,11 @@ function healthy(url) {
 
 async function startServer(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // No scheduled backup may run while the browser is timed.
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
+    env: { ...env, CASTELLAN_BACKUP_EVERY_HOURS: '0', CASTELLAN_BACKUP_DRILL_EVERY_DAYS: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c) => {
     stderr = (stderr + c).slice(-5000);

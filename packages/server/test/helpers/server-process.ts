@@ -331,7 +331,8 @@ async function startOnce(env: Record<string, string | undefined>, options: Serve
   const logFile = options.logFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'castellan-e2e-log-')), 'server.log');
   const log: WriteStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
   const child = spawn(process.execPath, [CLI_MAIN, options.verb ?? 'serve', ...(options.args ?? []), '--port', String(port), '--host', host], {
-    env: childEnv(env),
+    // No scheduled backups or drills in a test server unless a test asks (the scheduler has its own tests).
+    env: childEnv({ CASTELLAN_BACKUP_EVERY_HOURS: '0', CASTELLAN_BACKUP_DRILL_EVERY_DAYS: '0', ...env }),
     cwd: env.CASTELLAN_DATA_DIR ? path.dirname(env.CASTELLAN_DATA_DIR) : REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -15,8 +15,8 @@ import { runRestoreDrill } from './restore-drill.js';
 const TICK_MS = 10 * 60_000;
 
 /**
- * The backup scheduler, run by every node and acting once across them (claimScheduledSlot): every
- * ten minutes it brings each target's erasure ledger up to date; when a backup is due it takes one,
+ * The backup scheduler, run by every node and acting once across them (claimScheduledSlot): ten
+ * minutes after start, then every ten minutes, it brings each target's erasure ledger up to date; when a backup is due it takes one,
  * then prunes each target by the keep policy; when a drill is due it runs one on the first target.
  */
 export function startBackupJob(kernel: Kernel, log: FastifyBaseLogger, tickMs = TICK_MS): { stop(): void; tick(now?: Date): Promise<void> } {
@@ -48,7 +48,7 @@ export function startBackupJob(kernel: Kernel, log: FastifyBaseLogger, tickMs = 
   };
   const job = every(
     tickMs,
-    2 * 60_000,
+    10 * 60_000,
     () => tick(),
     (error) => log.error({ err: { type: error.name, code: (error as { code?: string }).code } }, 'backup job failed'),
   );
