@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { generate } from 'selfsigned';
+import { canConnect } from './ports.js';
 import { freePort } from './server-process.js';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
@@ -101,17 +101,6 @@ export interface RsyslogReceiver {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** An rsyslog receiver (not started yet) in `dir`, with TLS from `pki`, on a free loopback port. */
 export async function createRsyslogReceiver(dir: string, pki: TestPki): Promise<RsyslogReceiver> {

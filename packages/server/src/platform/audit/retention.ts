@@ -1,11 +1,12 @@
 import { createHash, sign } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { asSystem } from '../data/as-system.js';
 import { ownedByAnotherRole } from '../db/postgres-roles.js';
 import type { Database } from '../db/schema.js';
+import { writeDurably } from '../files/write-durably.js';
 import type { Kernel } from '../kernel.js';
 import { appendAuditEvent } from './append-audit-event.js';
 import { type AuditEventInput, noRequest } from './audit-event.js';
@@ -138,15 +139,5 @@ async function assertOwnsAuditLog(owner: Kysely<Database>): Promise<void> {
       'audit retention removes events as the role that owns the audit table, and this role does not own it: ' +
         'set CASTELLAN_DATABASE_OWNER_URL for `castellan audit archive` (or for `castellan serve`)',
     );
-  }
-}
-
-function writeDurably(file: string, bytes: Buffer): void {
-  const fd = openSync(file, 'wx', 0o600);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

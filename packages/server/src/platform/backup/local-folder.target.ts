@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { writeDurably } from '../files/write-durably.js';
 import { type BackupTarget, TargetMissingError } from './backup-target.js';
 
 /** A folder on this machine (best another disk, or a mounted off-site share): each file written to a temporary name, flushed, then renamed. */
@@ -18,13 +19,7 @@ export function localFolderTarget(name: string, root: string): BackupTarget {
       const file = full(p);
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       const temporary = `${file}.${randomBytes(6).toString('hex')}.partial`;
-      const fd = openSync(temporary, 'w', 0o600);
-      try {
-        writeSync(fd, bytes);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      writeDurably(temporary, bytes, 'w');
       renameSync(temporary, file);
     },
     async get(p) {
