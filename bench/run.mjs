@@ -12,6 +12,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { benchAuditVerify } from './audit.bench.mjs';
+import { benchBackup } from './backup.bench.mjs';
 import { benchListBookings } from './bookings.bench.mjs';
 import { benchDsar } from './dsar.bench.mjs';
 import { runCsvImport, runImport } from './import.bench.mjs';
@@ -90,6 +91,7 @@ async function inProcess() {
     await runCsvImport({ root: temp.root, size: options.quick ? Math.min(5000, options.size) : options.size, rng: rng.fork(8), chunk: options.chunk });
   if (options.only.has('dsar_export_erase')) await benchDsar({ install, size: options.size, root: temp.root });
   if (options.only.has('audit_verify')) await benchAuditVerify({ install, events: options.quick ? 50_000 : 1_000_000 });
+  if (options.only.has('backup')) await benchBackup({ install, root: temp.root, quick: options.quick, pgUrl: options.pg });
   // Last: it deletes the installation's contacts.
   if (options.only.has('retention_purge')) await benchRetention({ install, plain, size: options.size, quick: options.quick });
 }

@@ -3,13 +3,15 @@
 export const DEFAULT_SIZE = 1_000_000; // SPEC section 5: 1M contacts
 export const QUICK_SIZE = 20_000;
 
-const USAGE = `usage: npm run bench -- [--quick] [--size N] [--seed N] [--seconds S] [--chunk N] [--suite intl|gm] [--only name,name]
+const USAGE = `usage: npm run bench -- [--quick] [--size N] [--seed N] [--seconds S] [--chunk N] [--suite intl|gm] [--pg URL] [--only name,name]
   --quick       ${QUICK_SIZE} contacts (the whole run stays under two minutes)
   --size N      number of contacts to import (default ${DEFAULT_SIZE}; overrides --quick)
   --seed N      PRNG seed of the generated data and of the request order (default 20250101)
   --seconds S   length of each measured loop (default 3)
   --chunk N     contacts per ProtectedStore.createMany call (default 5000)
   --suite ID    cipher suite of the installation: intl (AES-256-GCM) or gm (SM4/SM3)
+  --pg URL      PostgreSQL server (a database URL; the bench creates and drops its own databases there) for
+                the PostgreSQL half of the backup benchmark (default: CASTELLAN_BENCH_PG_URL; none: skipped)
   --only LIST   run only these benchmarks (import always loads the data; its line is printed only if listed;
                 import_csv imports its own CSV of --size contacts, 5000 with --quick, through the CLI;
                 web drives Chromium against castellan serve with the demo data plus --size contacts
@@ -25,12 +27,22 @@ export const BENCH_NAMES = [
   'list_subscriptions',
   'audit_verify',
   'dsar_export_erase',
+  'backup',
   'retention_purge',
   'web',
 ];
 
 export function parseArgs(argv) {
-  const options = { size: DEFAULT_SIZE, quick: false, seed: 20250101, seconds: 3, chunk: 5000, suite: 'intl', only: new Set(BENCH_NAMES) };
+  const options = {
+    size: DEFAULT_SIZE,
+    quick: false,
+    seed: 20250101,
+    seconds: 3,
+    chunk: 5000,
+    suite: 'intl',
+    pg: process.env.CASTELLAN_BENCH_PG_URL || null,
+    only: new Set(BENCH_NAMES),
+  };
   let explicitSize;
   const args = [...argv];
   while (args.length > 0) {
@@ -66,6 +78,10 @@ export function parseArgs(argv) {
       case '--suite':
         options.suite = take();
         if (!['intl', 'gm'].includes(options.suite)) fail('--suite must be intl or gm');
+        break;
+      case '--pg':
+        options.pg = take();
+        if (!/^postgres(ql)?:\/\//.test(options.pg)) fail('--pg must be a postgres:// URL');
         break;
       case '--only': {
         const names = take()
