@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/authz/actor.js';
 import { latestGoodSequence, recordDrill } from '../../platform/backup/backup-records.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import type { VerifiedBackup } from '../../platform/backup/read-backup.js';
-import { encodeRow, RowChecksum, type RowValue } from '../../platform/backup/row-codec.js';
+import { encodeRow, RowChecksum } from '../../platform/backup/row-codec.js';
 import { signJson } from '../../platform/backup/signed-json.js';
 import { openSnapshot } from '../../platform/backup/snapshot-reader.js';
 import { newId, nowIso } from '../../platform/data/ids.js';
@@ -139,7 +139,7 @@ async function compareRestored(config: Config, backup: VerifiedBackup): Promise<
       const expected = backup.manifest.tables.find((t) => t.name === table.name);
       if (!expected) continue;
       const checksum = new RowChecksum();
-      for await (const row of table.rows) checksum.add(encodeRow(row as RowValue[]));
+      for await (const page of table.rows) for (const row of page) checksum.add(encodeRow(row));
       if (checksum.rows !== expected.rows) counts.push(`${table.name}: ${checksum.rows} of ${expected.rows}`);
       else if (checksum.hex !== expected.checksum) sums.push(table.name);
     }

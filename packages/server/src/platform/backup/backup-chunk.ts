@@ -1,5 +1,6 @@
 import { hkdfSync, timingSafeEqual } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { openBytes, sealBytes } from '../crypto/envelope.js';
 import { IntegrityError } from '../crypto/integrity-error.js';
@@ -33,6 +34,15 @@ const aad = (place: ChunkPlace, id: string) => Buffer.from(`castellan:backup-chu
 export function sealChunk(suite: CipherSuite, keys: ChunkKeys, place: ChunkPlace, plaintext: Buffer): { id: string; bytes: Buffer } {
   const id = suite.mac(keys.id, plaintext).toString('hex');
   const bytes = sealBytes(suite, keys.seal, 1, gzipSync(plaintext, { level: 1 }), aad(place, id));
+  return { id, bytes };
+}
+
+const gzipAsync = promisify(gzip);
+
+/** sealChunk with the compression on libuv's thread pool, so that the next chunk is read and encoded meanwhile. */
+export async function sealChunkAsync(suite: CipherSuite, keys: ChunkKeys, place: ChunkPlace, plaintext: Buffer): Promise<{ id: string; bytes: Buffer }> {
+  const id = suite.mac(keys.id, plaintext).toString('hex');
+  const bytes = sealBytes(suite, keys.seal, 1, await gzipAsync(plaintext, { level: 1 }), aad(place, id));
   return { id, bytes };
 }
 

@@ -5,13 +5,13 @@ import { publicKeyId } from '../audit/checkpoints.js';
 import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
-import { chunkKeys, sealChunk } from './backup-chunk.js';
+import { chunkKeys, sealChunkAsync } from './backup-chunk.js';
 import { newBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, manifestFormat, signManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder } from './backup-target.js';
 import { syncErasureLedger } from './erasure-ledger.js';
 import { chainHead } from './read-backup.js';
-import { encodeRow, RowChecksum, type RowValue } from './row-codec.js';
+import { encodeRow, RowChecksum } from './row-codec.js';
 import { openSnapshot } from './snapshot-reader.js';
 
 type AnyDb = Kysely<any>;
@@ -145,27 +145,38 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         const checksum = new RowChecksum();
         let lines: string[] = [];
         let size = 0;
+        let queued = 0;
+        // At most one chunk is compressed, sealed and stored while the next one is read and encoded.
+        let inFlight: Promise<void> = Promise.resolve();
         const flush = async () => {
           if (lines.length === 0) return;
           const plaintext = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
           lines = [];
           size = 0;
-          const chunk = sealChunk(kernel.suite, keys, { backupId: id, table: table.name, index: entry.chunks.length }, plaintext);
-          await storeEverywhere(targets, outcomes, `${folder}chunks/${chunk.id}`, chunk.bytes);
-          if (![...outcomes.values()].some((o) => o.ok)) throw new Error('every backup target failed');
-          entry.chunks.push({ id: chunk.id, size: chunk.bytes.length });
-          written += 1;
-          bytes += chunk.bytes.length;
-          await options.afterChunk?.(written);
+          const index = queued++;
+          await inFlight;
+          inFlight = (async () => {
+            const chunk = await sealChunkAsync(kernel.suite, keys, { backupId: id, table: table.name, index }, plaintext);
+            await storeEverywhere(targets, outcomes, `${folder}chunks/${chunk.id}`, chunk.bytes);
+            if (![...outcomes.values()].some((o) => o.ok)) throw new Error('every backup target failed');
+            entry.chunks.push({ id: chunk.id, size: chunk.bytes.length });
+            written += 1;
+            bytes += chunk.bytes.length;
+            await options.afterChunk?.(written);
+          })();
+          // Awaited by the next flush or at the end of the table; this only keeps a failure from being reported as unhandled meanwhile.
+          inFlight.catch(() => undefined);
         };
-        for await (const row of table.rows) {
-          const line = encodeRow(row as RowValue[]);
-          checksum.add(line);
-          lines.push(line);
-          size += line.length + 1;
-          if (size >= chunkBytes) await flush();
-        }
+        for await (const page of table.rows)
+          for (const row of page) {
+            const line = encodeRow(row);
+            checksum.add(line);
+            lines.push(line);
+            size += line.length + 1;
+            if (size >= chunkBytes) await flush();
+          }
         await flush();
+        await inFlight;
         entry.rows = checksum.rows;
         entry.checksum = checksum.hex;
         tables.push(entry);

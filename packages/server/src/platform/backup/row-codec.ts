@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The dialect-neutral form of a row in a backup: one line of JSON, the values in the order of the
@@ -31,18 +31,24 @@ export function decodeRow(line: string, columns: number): (string | number | nul
   });
 }
 
-const MOD = 1n << 128n;
-
-/** An order-independent checksum of a table: the sum of each row line's SHA-256 (first 16 bytes) modulo 2^128. */
+/**
+ * An order-independent checksum of a table: the sum of each row line's SHA-256 (first 16 bytes)
+ * modulo 2^128, kept in four 32-bit limbs (big-endian) so that no BigInt is made per row.
+ */
 export class RowChecksum {
-  private sum = 0n;
+  private readonly limbs = [0, 0, 0, 0];
   rows = 0;
   add(line: string): void {
-    const digest = createHash('sha256').update(line).digest();
-    this.sum = (this.sum + (digest.readBigUInt64BE(0) << 64n) + digest.readBigUInt64BE(8)) % MOD;
+    const digest = hash('sha256', line, 'buffer');
+    let carry = 0;
+    for (let k = 3; k >= 0; k -= 1) {
+      const sum = (this.limbs[k] as number) + digest.readUInt32BE(4 * k) + carry;
+      this.limbs[k] = sum >>> 0;
+      carry = sum > 0xffffffff ? 1 : 0;
+    }
     this.rows += 1;
   }
   get hex(): string {
-    return this.sum.toString(16).padStart(32, '0');
+    return this.limbs.map((limb) => limb.toString(16).padStart(8, '0')).join('');
   }
 }

@@ -12,7 +12,8 @@ import type { RowValue } from './row-codec.js';
 export interface SnapshotTable {
   name: string;
   columns: string[];
-  rows: AsyncIterable<RowValue[]>;
+  /** The rows in pages of up to 2 000 (one await per page, not per row). */
+  rows: AsyncIterable<RowValue[][]>;
 }
 
 export interface Snapshot {
@@ -43,7 +44,15 @@ function sqliteSnapshot(file: string): Snapshot {
         const columns = (db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).raw().all(name) as string[][]).map(([c]) => c as string);
         const statement = db.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).raw();
         async function* rows() {
-          for (const row of statement.iterate()) yield row as RowValue[];
+          let page: RowValue[][] = [];
+          for (const row of statement.iterate()) {
+            page.push(row as RowValue[]);
+            if (page.length >= FETCH) {
+              yield page;
+              page = [];
+            }
+          }
+          if (page.length > 0) yield page;
         }
         yield { name, columns, rows: rows() };
       }
@@ -89,7 +98,7 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
           try {
             for (;;) {
               const page = await client.query({ text: `FETCH ${FETCH} FROM backup_rows`, rowMode: 'array' });
-              for (const row of page.rows) yield row as RowValue[];
+              if (page.rows.length > 0) yield page.rows as RowValue[][];
               if (page.rows.length < FETCH) break;
             }
           } finally {
