@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 
 /** A TOTP code from the real oathtool binary (Debian oath-toolkit), `offsetSteps` steps from now. */
 export function oathtoolCode(secret: string, offsetSteps = 0): string {
-  const epoch = Math.floor(Date.now() / 1000) + offsetSteps * 30;
+  return oathtoolCodeAt(secret, Math.floor(Date.now() / 1000) + offsetSteps * 30);
+}
+
+/** The code of the step holding `epoch` (seconds). */
+export function oathtoolCodeAt(secret: string, epoch: number): string {
   try {
     return execFileSync('oathtool', ['--totp', '-b', '-N', `@${epoch}`, secret], { encoding: 'utf8' }).trim();
   } catch (error) {

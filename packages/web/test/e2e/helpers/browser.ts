@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { oathtoolCode } from '../../../../server/test/helpers/totp-codes.js';
+import { oathtoolCodeAt } from '../../../../server/test/helpers/totp-codes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../../../../test-artifacts/web/', import.meta.url));
@@ -115,19 +115,21 @@ export async function signInByApi(
   return { totpSecret: secret };
 }
 
-const usedCodes = new Set<string>();
+/** The newest TOTP step this test process has used, per secret. */
+const lastStep = new Map<string, number>();
 
 /**
- * A TOTP code for a secret that this test process has not used yet (the server refuses a replayed
- * code): the current step's, else the next step's, else it waits for a new step.
+ * A TOTP code the server will take: it refuses any step at or before the last one used (replay
+ * protection), so the code is of the current step, else of the next one (which it accepts as clock
+ * drift), and only if that step is newer than every step used before; else it waits for a new step.
  */
 export async function totpCode(secret: string): Promise<string> {
   for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
     for (const offset of [0, 1]) {
-      const code = oathtoolCode(secret, offset);
-      if (!usedCodes.has(`${secret}:${code}`)) {
-        usedCodes.add(`${secret}:${code}`);
-        return code;
+      if (now + offset > (lastStep.get(secret) ?? Number.NEGATIVE_INFINITY)) {
+        lastStep.set(secret, now + offset);
+        return oathtoolCodeAt(secret, (now + offset) * 30 + 15);
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
