@@ -21,10 +21,22 @@ export async function created(context: BrowserContext, baseUrl: string, path: st
   return res.body;
 }
 
-/** Picks an option of a Mantine Select found by its test id. */
+/**
+ * Picks an option of a Mantine Select found by its test id. A re-render of the form (the options of
+ * one field follow another) can close the dropdown just opened: then it is closed and opened again.
+ */
 export async function pick(page: Page, testId: string, option: string | RegExp): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.getByRole('option', { name: option }).first().click();
+  const choice = page.getByRole('option', { name: option }).first();
+  for (let attempt = 1; ; attempt += 1) {
+    await page.getByTestId(testId).click();
+    try {
+      await choice.click({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 export const words = {
