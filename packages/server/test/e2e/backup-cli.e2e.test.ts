@@ -108,10 +108,10 @@ describe(`castellan backup (${e2eDialect})`, () => {
     }
   }, 240_000);
 
-  it.each(['sqlite', 'postgres'] as const)(
+  // PostgreSQL: only where the run has a PostgreSQL server (CI's PostgreSQL stage); reported as skipped elsewhere, never passed empty.
+  it.each(testDialects.includes('postgres') ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const))(
     'restores into an empty %s installation; audit verify passes there',
     async (into) => {
-      if (into === 'postgres' && !testDialects.includes('postgres')) return;
       let url: string | undefined;
       if (into === 'postgres') {
         const pg = await createScratchPostgres();

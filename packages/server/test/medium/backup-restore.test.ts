@@ -111,10 +111,10 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
     expect(backupCheck?.status).toBe('passing');
   });
 
-  it.each(['sqlite', 'postgres'] as const)(
+  // PostgreSQL: only where the run has a PostgreSQL server (CI's PostgreSQL stage); reported as skipped elsewhere, never passed empty.
+  it.each(testDialects.includes('postgres') ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const))(
     'restores into an empty %s database; a person erased after the backup is erased again; the audit chain verifies',
     async (into) => {
-      if (into === 'postgres' && !testDialects.includes('postgres')) return;
       const officer = userActor({ id: 'backup-test-officer', teamId: null }, ['privacy_officer'], {
         id: 'test-session',
         kind: 'full',
@@ -191,7 +191,7 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
     const next = await createBackup(kernel(), operator, noRequest, [target()], { kind: 'manual' });
     expect(next.status).toBe('good');
     expect((await verifyBackup(target(), 'latest', keys(), { readData: true })).manifest.previousManifestHash).toBe(
-      good.manifest ? manifestHash(readFileSync(path.join(targetDir, good.folder, 'manifest.json'))) : null,
+      manifestHash(readFileSync(path.join(targetDir, good.folder, 'manifest.json'))),
     );
   });
 

@@ -10,7 +10,7 @@ import { notFound } from '../../platform/errors.js';
 import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { nextDue } from './backup-schedule.js';
-import { backupPublicKey, configuredTargets, withTargets } from './backup-targets.js';
+import { backupPublicKey, withTargets } from './backup-targets.js';
 import { runRestoreDrill } from './restore-drill.js';
 
 const tags = ['backups'];
@@ -32,7 +32,7 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
       const { backup } = kernel.config;
       return {
         ...history,
-        targets: configuredTargets(kernel.config).map((t) => ({ name: t.name, kind: t.kind, appendOnly: t.appendOnly })),
+        targets: await withTargets(kernel.config, async (all) => all.map((t) => ({ name: t.name, kind: t.kind, appendOnly: t.appendOnly }))),
         keyMode: backup.publicKeyFile ? ('x25519' as const) : ('master' as const),
         schedule: {
           backupEveryHours: backup.everyHours,

@@ -203,11 +203,10 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
     } finally {
       await snapshot.close();
     }
-    const signed = manifest;
     await Promise.all(
       targets.map(async (target) => {
         const file = signManifest(
-          { ...signed, previousManifestHash: heads.get(target.name)?.manifestHash ?? null },
+          { ...manifest, previousManifestHash: heads.get(target.name)?.manifestHash ?? null },
           kernel.keyring.auditSigningKey,
           publicKeyId(kernel.keyring.auditPublicKey),
         );
