@@ -1,6 +1,6 @@
 import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { gunzip, gzip, gzipSync } from 'node:zlib';
 import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { openBytes, sealBytes } from '../crypto/envelope.js';
 import { IntegrityError } from '../crypto/integrity-error.js';
@@ -46,16 +46,28 @@ export async function sealChunkAsync(suite: CipherSuite, keys: ChunkKeys, place:
   return { id, bytes };
 }
 
-/** Opens a chunk and checks that its content has the name the manifest gives it; throws IntegrityError naming the chunk. */
-export function openChunk(suite: CipherSuite, keys: ChunkKeys, place: ChunkPlace, id: string, bytes: Buffer): Buffer {
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Opens a chunk (decompressed on libuv's thread pool, so that the rows of the previous chunk are checked
+ * or loaded meanwhile) and checks that its content has the name the manifest gives it; throws IntegrityError naming the chunk.
+ */
+export async function openChunkAsync(suite: CipherSuite, keys: ChunkKeys, place: ChunkPlace, id: string, bytes: Buffer): Promise<Buffer> {
   let plaintext: Buffer;
   try {
-    plaintext = gunzipSync(openBytes(keys.seal, bytes, aad(place, id), suite));
+    plaintext = await gunzipAsync(openBytes(keys.seal, bytes, aad(place, id), suite));
   } catch (error) {
-    throw new IntegrityError(
-      `chunk ${place.index + 1} of table ${place.table} (${id.slice(0, 12)}…) does not open: ${error instanceof IntegrityError ? 'altered, truncated, from another place or under another key' : 'its content is not what was written'}`,
-    );
+    throw notOpening(place, id, error);
   }
+  return checkName(suite, keys, place, id, plaintext);
+}
+
+const notOpening = (place: ChunkPlace, id: string, error: unknown) =>
+  new IntegrityError(
+    `chunk ${place.index + 1} of table ${place.table} (${id.slice(0, 12)}…) does not open: ${error instanceof IntegrityError ? 'altered, truncated, from another place or under another key' : 'its content is not what was written'}`,
+  );
+
+function checkName(suite: CipherSuite, keys: ChunkKeys, place: ChunkPlace, id: string, plaintext: Buffer): Buffer {
   const actual = suite.mac(keys.id, plaintext);
   if (actual.length * 2 !== id.length || !timingSafeEqual(actual, Buffer.from(id, 'hex')))
     throw new IntegrityError(`chunk ${place.index + 1} of table ${place.table} holds other content than its name says`);

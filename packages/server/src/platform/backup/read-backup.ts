@@ -5,9 +5,9 @@ import { IntegrityError } from '../crypto/integrity-error.js';
 import { dataKeyAad } from '../crypto/keyring.js';
 import type { MasterKeyProvider } from '../crypto/master-key-provider.js';
 import { suiteById } from '../crypto/suites.js';
-import { chunkKeys, openChunk } from './backup-chunk.js';
+import { chunkKeys, openChunkAsync } from './backup-chunk.js';
 import { openBackupKey } from './backup-key.js';
-import { type BackupManifest, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
+import { type BackupManifest, type BackupTable, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
 import { decodeRow, RowChecksum } from './row-codec.js';
 
@@ -186,12 +186,17 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
   return verified;
 }
 
-/** The lines of one table, chunk by chunk, each chunk checked (size always; tag, name and decoding when `open`). */
+/**
+ * The lines of one table, chunk by chunk, each chunk checked (size always; tag, name and decoding when
+ * `open`). The next chunk is fetched and opened (decompressed on the thread pool) while the lines of
+ * the current one are consumed, so at most two chunks are in memory.
+ */
 export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<string> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
   if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
   const keys = chunkKeys(backup.key);
-  for (const [index, chunk] of table.chunks.entries()) {
+  const fetchChunk = async (index: number): Promise<Buffer | null> => {
+    const chunk = table.chunks[index] as BackupTable['chunks'][number];
     const where = `chunk ${index + 1} of table ${table.name}`;
     let bytes: Buffer;
     try {
@@ -200,15 +205,22 @@ export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, 
       throw new BackupRefused(`${where} is missing from target ${target.name}`);
     }
     if (bytes.length !== chunk.size) throw new BackupRefused(`${where} has ${bytes.length} bytes, its manifest says ${chunk.size}: truncated or altered`);
-    if (!open) continue;
-    let plaintext: Buffer;
+    if (!open) return null;
     try {
-      plaintext = openChunk(backup.suite, keys, { backupId: backup.manifest.backupId, table: table.name, index }, chunk.id, bytes);
+      return await openChunkAsync(backup.suite, keys, { backupId: backup.manifest.backupId, table: table.name, index }, chunk.id, bytes);
     } catch (error) {
       throw new BackupRefused(error instanceof IntegrityError ? error.message : `${where} does not open`);
     }
+  };
+  let next = table.chunks.length > 0 ? fetchChunk(0) : null;
+  for (let index = 0; next; index += 1) {
+    const plaintext = await next;
+    next = index + 1 < table.chunks.length ? fetchChunk(index + 1) : null;
+    // A refusal of the prefetched chunk surfaces when it is awaited, not as an unhandled rejection meanwhile.
+    next?.catch(() => undefined);
+    if (!plaintext) continue;
     const text = plaintext.toString('utf8');
-    if (!text.endsWith('\n')) throw new BackupRefused(`${where} does not end with a whole row`);
+    if (!text.endsWith('\n')) throw new BackupRefused(`chunk ${index + 1} of table ${table.name} does not end with a whole row`);
     for (const line of text.slice(0, -1).split('\n')) yield line;
   }
 }

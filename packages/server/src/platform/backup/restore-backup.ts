@@ -4,6 +4,7 @@ import { type DatabaseTarget, type Db, openDatabase } from '../db/database.js';
 import { migrateOnly, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
 import { BackupRefused, tableRows, type VerifiedBackup } from './read-backup.js';
+import { loadIntoSqlite, type TableLoad } from './sqlite-bulk-load.js';
 
 type AnyDb = Kysely<any>;
 
@@ -32,16 +33,26 @@ export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup
       throw new BackupRefused(`the database to restore into (${into.file}) is not empty: restore into a new data directory or an empty database`);
     const temporary = `${into.file}.restoring`;
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${temporary}${suffix}`, { force: true });
-    const db = openDatabase({ ...into, file: temporary });
     try {
-      const rows = await load(db, target, backup);
-      await migrateToLatest(db);
-      await db.close();
+      const schema = openDatabase({ ...into, file: temporary });
+      try {
+        await migrateOnly(schema, backup.manifest.migrations);
+        await checkColumns(schema.kysely as unknown as AnyDb, 'sqlite', backup);
+      } finally {
+        await schema.close();
+      }
+      const order = backup.manifest.tables.map((t) => t.name);
+      const rows = await loadIntoSqlite(temporary, [...order].reverse(), tablesOf(target, backup));
+      const db = openDatabase({ ...into, file: temporary });
+      try {
+        await migrateToLatest(db);
+      } finally {
+        await db.close();
+      }
       for (const suffix of ['-wal', '-shm']) rmSync(`${into.file}${suffix}`, { force: true });
       renameSync(temporary, into.file);
       return report(backup, into, rows, started);
     } catch (error) {
-      await db.close().catch(() => undefined);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${temporary}${suffix}`, { force: true });
       throw error;
     }
@@ -50,7 +61,7 @@ export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup
   try {
     if (!(await postgresIsEmpty(db.kysely as unknown as AnyDb)))
       throw new BackupRefused('the PostgreSQL database to restore into is not empty: restore into a new, empty database');
-    const rows = await load(db, target, backup);
+    const rows = await loadPostgres(db, target, backup);
     await migrateToLatest(db);
     return report(backup, into, rows, started);
   } finally {
@@ -97,55 +108,56 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
   return true;
 }
 
-async function load(db: Db, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
+async function* tablesOf(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
+  for (const table of backup.manifest.tables) yield { name: table.name, columns: table.columns, rows: tableRows(target, backup, table.name) };
+}
+
+/** The backup's tables and columns must all exist in the schema its migrations built here. */
+async function checkColumns(db: AnyDb, dialect: Db['dialect'], backup: VerifiedBackup): Promise<void> {
+  const present = await columnsOf(db, dialect);
+  for (const table of backup.manifest.tables) {
+    const known = present.get(table.name);
+    if (!known) throw new BackupRefused(`the backup holds table ${table.name}, which its schema version does not create here`);
+    const unknown = table.columns.filter((c) => !known.has(c));
+    if (unknown.length > 0)
+      throw new BackupRefused(`table ${table.name} of the backup has columns ${unknown.join(', ')} that its schema version does not create here`);
+  }
+}
+
+async function loadPostgres(db: Db, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   await migrateOnly(db, backup.manifest.migrations);
   return db.withOwner(async (owner) => {
-    const order = backup.manifest.tables.map((t) => t.name);
-    if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = OFF`.execute(owner);
-    try {
-      return await owner.transaction().execute(async (trx) => {
-        const tx = trx as unknown as AnyDb;
-        return db.dialect === 'postgres' ? withoutForeignKeys(tx, () => loadRows(tx, db, target, backup, order)) : loadRows(tx, db, target, backup, order);
-      });
-    } finally {
-      if (db.dialect === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(owner);
-    }
+    await checkColumns(owner as unknown as AnyDb, 'postgres', backup);
+    return owner.transaction().execute(async (trx) => {
+      const tx = trx as unknown as AnyDb;
+      return withoutConstraints(tx, () => loadRows(tx, target, backup));
+    });
   });
 }
 
-async function loadRows(tx: AnyDb, db: Db, target: BackupTarget, backup: VerifiedBackup, order: string[]): Promise<number> {
-  const present = await columnsOf(tx, db.dialect);
+async function loadRows(tx: AnyDb, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
+  const order = backup.manifest.tables.map((t) => t.name);
   // Rows the migrations seeded (default roles, settings) give way to the backup's: children first.
   for (const name of [...order].reverse()) {
-    if (!present.has(name)) throw new BackupRefused(`the backup holds table ${name}, which its schema version does not create here`);
     const any = await tx.selectFrom(name).select(sql`1`.as('one')).limit(1).executeTakeFirst();
     if (any) await tx.deleteFrom(name).execute();
   }
   let rows = 0;
-  for (const name of order) {
-    const table = backup.manifest.tables.find((t) => t.name === name);
-    if (!table) continue;
-    const known = present.get(name) as Set<string>;
-    const unknown = table.columns.filter((c) => !known.has(c));
-    if (unknown.length > 0)
-      throw new BackupRefused(`table ${name} of the backup has columns ${unknown.join(', ')} that its schema version does not create here`);
+  for (const table of backup.manifest.tables) {
     const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / table.columns.length));
     let batch: Record<string, unknown>[] = [];
-    for await (const values of tableRows(target, backup, name)) {
+    for await (const values of tableRows(target, backup, table.name)) {
       batch.push(Object.fromEntries(table.columns.map((c, i) => [c, values[i]])));
       if (batch.length >= perInsert) {
-        await tx.insertInto(name).values(batch).execute();
+        await tx.insertInto(table.name).values(batch).execute();
         rows += batch.length;
         batch = [];
       }
     }
-    if (batch.length > 0) await tx.insertInto(name).values(batch).execute();
+    if (batch.length > 0) await tx.insertInto(table.name).values(batch).execute();
     rows += batch.length;
   }
-  if (db.dialect === 'sqlite') {
-    const broken = await sql<{ table: string }>`PRAGMA foreign_key_check`.execute(tx);
-    if (broken.rows.length > 0) throw new BackupRefused(`the restored rows break ${broken.rows.length} foreign keys (first in table ${broken.rows[0]?.table})`);
-  } else await resetSequences(tx);
+  await resetSequences(tx);
   return rows;
 }
 
@@ -173,22 +185,36 @@ async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string,
 }
 
 /**
- * PostgreSQL checks foreign keys row by row, and some tables reference each other: inside the one
- * transaction the foreign keys are dropped, the rows loaded, and the same constraints added again,
- * which checks every row at once (a broken reference fails the restore and rolls everything back).
+ * As `pg_restore` does, the rows are loaded before the constraints and indexes that would check or
+ * update them row by row (some tables also reference each other): inside the one transaction the
+ * foreign keys, then the primary and unique keys and the other indexes are dropped, the rows loaded,
+ * and the same definitions added again in reverse order, which checks every row at once (a broken
+ * reference or a duplicate key fails the restore and rolls everything back).
  */
-async function withoutForeignKeys<T>(db: AnyDb, work: () => Promise<T>): Promise<T> {
+async function withoutConstraints<T>(db: AnyDb, work: () => Promise<T>): Promise<T> {
   const constraints = (
     await sql<{
       t: string;
       name: string;
       def: string;
-    }>`SELECT c.relname AS t, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-        WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname, k.conname`.execute(db)
+      kind: string;
+    }>`SELECT c.relname AS t, k.conname AS name, pg_get_constraintdef(k.oid) AS def, k.contype AS kind FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        WHERE k.contype IN ('f', 'p', 'u') AND c.relnamespace = current_schema()::regnamespace
+        ORDER BY CASE k.contype WHEN 'f' THEN 0 ELSE 1 END, c.relname, k.conname`.execute(db)
+  ).rows;
+  const indexes = (
+    await sql<{ name: string; def: string }>`SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+        ORDER BY ic.relname`.execute(db)
   ).rows;
   for (const k of constraints) await sql`ALTER TABLE ${sql.table(k.t)} DROP CONSTRAINT ${sql.ref(k.name)}`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
   const result = await work();
-  for (const k of constraints) await sql`ALTER TABLE ${sql.table(k.t)} ADD CONSTRAINT ${sql.ref(k.name)} ${sql.raw(k.def)}`.execute(db);
+  await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(db);
+  for (const index of indexes) await sql.raw(index.def).execute(db);
+  for (const k of [...constraints].reverse()) await sql`ALTER TABLE ${sql.table(k.t)} ADD CONSTRAINT ${sql.ref(k.name)} ${sql.raw(k.def)}`.execute(db);
   return result;
 }
 

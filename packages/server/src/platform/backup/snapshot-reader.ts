@@ -12,7 +12,7 @@ import type { RowValue } from './row-codec.js';
 export interface SnapshotTable {
   name: string;
   columns: string[];
-  /** The rows in pages of up to 2 000 (one await per page, not per row). */
+  /** The rows in pages (2 000 on SQLite, 5 000 on PostgreSQL: one await per page, not per row). */
   rows: AsyncIterable<RowValue[][]>;
 }
 
@@ -25,6 +25,8 @@ export interface Snapshot {
 
 const skipped = new Set(['kysely_migration', 'kysely_migration_lock']);
 const FETCH = 2000;
+/** PostgreSQL pages are larger: each FETCH is a round trip. */
+const PG_FETCH = 5000;
 
 export async function openSnapshot(target: DatabaseTarget): Promise<Snapshot> {
   return target.kind === 'sqlite' ? sqliteSnapshot(target.file) : postgresSnapshot(target.url);
@@ -95,11 +97,15 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
         ).rows.map((r) => r.column_name);
         async function* rows() {
           await client.query(`DECLARE backup_rows NO SCROLL CURSOR FOR SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${name}"`);
+          const fetchPage = () => client.query({ text: `FETCH ${PG_FETCH} FROM backup_rows`, rowMode: 'array' });
           try {
-            for (;;) {
-              const page = await client.query({ text: `FETCH ${FETCH} FROM backup_rows`, rowMode: 'array' });
+            // The next page is asked for before this one is encoded, so the server reads it meanwhile.
+            let next: ReturnType<typeof fetchPage> | null = fetchPage();
+            while (next) {
+              const page: Awaited<ReturnType<typeof fetchPage>> = await next;
+              next = page.rows.length < PG_FETCH ? null : fetchPage();
+              next?.catch(() => undefined);
               if (page.rows.length > 0) yield page.rows as RowValue[][];
-              if (page.rows.length < FETCH) break;
             }
           } finally {
             await client.query('CLOSE backup_rows');

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BackupRefused } from '../../src/platform/backup/read-backup.js';
+import { type LoadValue, loadIntoSqlite, type TableLoad } from '../../src/platform/backup/sqlite-bulk-load.js';
+
+/**
+ * The SQLite restore's bulk load on a real file: indexes dropped for the load are all built again
+ * (a duplicate under a unique index is refused by name), a broken foreign key is refused, seeded rows
+ * give way, and the rows arrive with their types.
+ */
+const scratch = mkdtempSync(path.join(tmpdir(), 'castellan-bulk-load-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let n = 0;
+function schemaFile(): string {
+  const file = path.join(scratch, `db-${(n += 1)}.sqlite`);
+  const db = new SQLite(file);
+  db.exec(`CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE people (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), email_bidx BLOB, age INTEGER);
+    CREATE UNIQUE INDEX people_email ON people (email_bidx);
+    CREATE INDEX people_team ON people (team_id);
+    INSERT INTO teams VALUES ('seeded', 'from a migration');`);
+  db.close();
+  return file;
+}
+
+async function* rowsOf(values: LoadValue[][]): AsyncGenerator<LoadValue[]> {
+  for (const v of values) yield v;
+}
+async function* tables(list: [string, string[], LoadValue[][]][]): AsyncGenerator<TableLoad> {
+  for (const [name, columns, values] of list) yield { name, columns, rows: rowsOf(values) };
+}
+const indexNames = (file: string) => {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+};
+
+describe('loadIntoSqlite', () => {
+  it('loads every row, replaces seeded rows and builds every index again', async () => {
+    const file = schemaFile();
+    const rows = await loadIntoSqlite(
+      file,
+      ['people', 'teams'],
+      tables([
+        ['teams', ['id', 'name'], [['t1', 'News']]],
+        [
+          'people',
+          ['id', 'team_id', 'email_bidx', 'age'],
+          [
+            ['p1', 't1', Buffer.from([1, 2, 3]), 41],
+            ['p2', 't1', null, null],
+          ],
+        ],
+      ]),
+    );
+    expect(rows).toBe(3);
+    expect(indexNames(file)).toEqual(['people_email', 'people_team']);
+    const db = new SQLite(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT id FROM teams').all()).toEqual([{ id: 't1' }]);
+      const p1 = db.prepare("SELECT email_bidx, age, typeof(age) AS kind FROM people WHERE id = 'p1'").get() as {
+        email_bidx: Buffer;
+        age: number;
+        kind: string;
+      };
+      expect([...p1.email_bidx]).toEqual([1, 2, 3]);
+      expect([p1.age, p1.kind]).toEqual([41, 'integer']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses rows that break a unique index, naming it', async () => {
+    const file = schemaFile();
+    const load = loadIntoSqlite(
+      file,
+      ['people', 'teams'],
+      tables([
+        ['teams', ['id', 'name'], [['t1', 'News']]],
+        [
+          'people',
+          ['id', 'team_id', 'email_bidx', 'age'],
+          [
+            ['p1', 't1', Buffer.from([9]), 1],
+            ['p2', 't1', Buffer.from([9]), 2],
+          ],
+        ],
+      ]),
+    );
+    await expect(load).rejects.toBeInstanceOf(BackupRefused);
+    await expect(load).rejects.toThrow(/index people_email/);
+  });
+
+  it('refuses rows that break a foreign key', async () => {
+    const file = schemaFile();
+    const load = loadIntoSqlite(
+      file,
+      ['people', 'teams'],
+      tables([
+        ['teams', ['id', 'name'], [['t1', 'News']]],
+        ['people', ['id', 'team_id', 'email_bidx', 'age'], [['p1', 'no-such-team', null, 1]]],
+      ]),
+    );
+    await expect(load).rejects.toThrow(/break 1 foreign keys \(first in table people\)/);
+  });
+});
