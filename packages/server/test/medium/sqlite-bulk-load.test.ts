@@ -16,7 +16,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let n = 0;
 function schemaFile(): string {
-  const file = path.join(scratch, `db-${(n += 1)}.sqlite`);
+  n += 1;
+  const file = path.join(scratch, `db-${n}.sqlite`);
   const db = new SQLite(file);
   db.exec(`CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL);
     CREATE TABLE people (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), email_bidx BLOB, age INTEGER);
