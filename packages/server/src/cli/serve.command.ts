@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/load-config.js';
 import { initialiseInstallation, isInitialised } from '../platform/install/initialise-installation.js';
-import { startServer } from '../server/serve.js';
 import { cliConfig, out, withKernel } from './cli-context.js';
 import { printDemoStaff, runDemo } from './demo.command.js';
 import { printFirstAdmin } from './init.command.js';
 
 async function serveUntilSignalled(config: Config): Promise<void> {
+  // The HTTP server (routes, OpenAPI, web app) is loaded only by the verbs that serve: the operator verbs start faster.
+  const { startServer } = await import('../server/serve.js');
   const server = await startServer(config);
   out(`Castellan is serving ${server.url} (database: ${config.database.kind})`);
   await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { type DatabaseTarget, type Db, openDatabase } from '../db/database.js';
 import { migrateOnly, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
+import { loadIntoPostgres } from './postgres-bulk-load.js';
 import { BackupRefused, tableRows, type VerifiedBackup } from './read-backup.js';
 import { loadIntoSqlite, type TableLoad } from './sqlite-bulk-load.js';
 
@@ -16,9 +17,6 @@ export interface RestoreReport {
   into: DatabaseTarget['kind'];
   ms: number;
 }
-
-/** SQLite allows 32 766 bound values per statement, PostgreSQL 65 535: stay well below both. */
-const VALUES_PER_INSERT = 16_000;
 
 /**
  * Writes a verified backup into an empty database of either dialect. The schema is rebuilt with the
@@ -61,7 +59,7 @@ export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup
   try {
     if (!(await postgresIsEmpty(db.kysely as unknown as AnyDb)))
       throw new BackupRefused('the PostgreSQL database to restore into is not empty: restore into a new, empty database');
-    const rows = await loadPostgres(db, target, backup);
+    const rows = await loadPostgres(db, into, target, backup);
     await migrateToLatest(db);
     return report(backup, into, rows, started);
   } finally {
@@ -124,41 +122,11 @@ async function checkColumns(db: AnyDb, dialect: Db['dialect'], backup: VerifiedB
   }
 }
 
-async function loadPostgres(db: Db, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
+async function loadPostgres(db: Db, into: Extract<DatabaseTarget, { kind: 'postgres' }>, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   await migrateOnly(db, backup.manifest.migrations);
-  return db.withOwner(async (owner) => {
-    await checkColumns(owner as unknown as AnyDb, 'postgres', backup);
-    return owner.transaction().execute(async (trx) => {
-      const tx = trx as unknown as AnyDb;
-      return withoutConstraints(tx, () => loadRows(tx, target, backup));
-    });
-  });
-}
-
-async function loadRows(tx: AnyDb, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
+  await db.withOwner((owner) => checkColumns(owner as unknown as AnyDb, 'postgres', backup));
   const order = backup.manifest.tables.map((t) => t.name);
-  // Rows the migrations seeded (default roles, settings) give way to the backup's: children first.
-  for (const name of [...order].reverse()) {
-    const any = await tx.selectFrom(name).select(sql`1`.as('one')).limit(1).executeTakeFirst();
-    if (any) await tx.deleteFrom(name).execute();
-  }
-  let rows = 0;
-  for (const table of backup.manifest.tables) {
-    const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / table.columns.length));
-    let batch: Record<string, unknown>[] = [];
-    for await (const values of tableRows(target, backup, table.name)) {
-      batch.push(Object.fromEntries(table.columns.map((c, i) => [c, values[i]])));
-      if (batch.length >= perInsert) {
-        await tx.insertInto(table.name).values(batch).execute();
-        rows += batch.length;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await tx.insertInto(table.name).values(batch).execute();
-    rows += batch.length;
-  }
-  await resetSequences(tx);
-  return rows;
+  return loadIntoPostgres(into.ownerUrl ?? into.url, [...order].reverse(), tablesOf(target, backup));
 }
 
 async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string, Set<string>>> {
@@ -182,53 +150,4 @@ async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string,
     map.get(r.t)?.add(r.c);
   }
   return map;
-}
-
-/**
- * As `pg_restore` does, the rows are loaded before the constraints and indexes that would check or
- * update them row by row (some tables also reference each other): inside the one transaction the
- * foreign keys, then the primary and unique keys and the other indexes are dropped, the rows loaded,
- * and the same definitions added again in reverse order, which checks every row at once (a broken
- * reference or a duplicate key fails the restore and rolls everything back).
- */
-async function withoutConstraints<T>(db: AnyDb, work: () => Promise<T>): Promise<T> {
-  const constraints = (
-    await sql<{
-      t: string;
-      name: string;
-      def: string;
-      kind: string;
-    }>`SELECT c.relname AS t, k.conname AS name, pg_get_constraintdef(k.oid) AS def, k.contype AS kind FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-        WHERE k.contype IN ('f', 'p', 'u') AND c.relnamespace = current_schema()::regnamespace
-        ORDER BY CASE k.contype WHEN 'f' THEN 0 ELSE 1 END, c.relname, k.conname`.execute(db)
-  ).rows;
-  const indexes = (
-    await sql<{ name: string; def: string }>`SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
-        JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-        WHERE t.relnamespace = current_schema()::regnamespace
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-        ORDER BY ic.relname`.execute(db)
-  ).rows;
-  for (const k of constraints) await sql`ALTER TABLE ${sql.table(k.t)} DROP CONSTRAINT ${sql.ref(k.name)}`.execute(db);
-  for (const index of indexes) await sql`DROP INDEX ${sql.ref(index.name)}`.execute(db);
-  const result = await work();
-  await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(db);
-  for (const index of indexes) await sql.raw(index.def).execute(db);
-  for (const k of [...constraints].reverse()) await sql`ALTER TABLE ${sql.table(k.t)} ADD CONSTRAINT ${sql.ref(k.name)} ${sql.raw(k.def)}`.execute(db);
-  return result;
-}
-
-/** After rows were loaded with their own ids, each serial column's sequence continues after the highest. */
-async function resetSequences(db: AnyDb): Promise<void> {
-  const serials = (
-    await sql<{
-      t: string;
-      c: string;
-    }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`.execute(
-      db,
-    )
-  ).rows;
-  for (const { t, c } of serials) {
-    await sql`SELECT setval(pg_get_serial_sequence(${t}, ${c}), COALESCE((SELECT MAX(${sql.ref(c)}) FROM ${sql.table(t)}), 0) + 1, false)`.execute(db);
-  }
 }

@@ -1,0 +1,122 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
+import { BackupRefused } from '../../src/platform/backup/read-backup.js';
+import type { LoadValue, TableLoad } from '../../src/platform/backup/sqlite-bulk-load.js';
+import { createScratchPostgres, type ScratchPostgres, testDialects, withPgClient } from '../helpers/databases.js';
+
+/**
+ * The PostgreSQL restore's bulk load (COPY … FROM STDIN) on a real server: awkward text (tabs, line
+ * ends, backslashes, \N, CJK) and bytes arrive exactly; the keys and indexes dropped for the load are
+ * all back; a duplicate key or a broken reference is refused and rolls the whole load back; serial
+ * sequences continue after the highest id. Defined only where PostgreSQL runs (CI sets CASTELLAN_TEST_PG_URL).
+ */
+const scratches: ScratchPostgres[] = [];
+afterAll(async () => {
+  for (const s of scratches) await s.drop();
+});
+
+async function schema(): Promise<ScratchPostgres> {
+  const db = await createScratchPostgres();
+  scratches.push(db);
+  await withPgClient(db.ownerUrl, async (c) => {
+    await c.query(`CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE people (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), email_bidx BYTEA, age INTEGER, note TEXT);
+      CREATE UNIQUE INDEX people_email ON people (email_bidx);
+      CREATE INDEX people_team ON people (team_id);
+      CREATE TABLE events (seq SERIAL PRIMARY KEY, what TEXT);
+      INSERT INTO teams VALUES ('seeded', 'from a migration');`);
+  });
+  return db;
+}
+
+async function* rowsOf(values: LoadValue[][]): AsyncGenerator<LoadValue[]> {
+  for (const v of values) yield v;
+}
+async function* tables(list: [string, string[], LoadValue[][]][]): AsyncGenerator<TableLoad> {
+  for (const [name, columns, values] of list) yield { name, columns, rows: rowsOf(values) };
+}
+const awkward = 'tab\there\nline\r\nback\\slash \\N 北京 "quoted" \u0001';
+const teams: [string, string[], LoadValue[][]] = ['teams', ['id', 'name'], [['t1', 'News']]];
+
+describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
+  it('loads awkward text and bytes exactly, puts every key and index back, and moves sequences on', async () => {
+    const db = await schema();
+    const bytes = Buffer.from([0, 9, 10, 13, 92, 255]);
+    const rows = await loadIntoPostgres(
+      db.ownerUrl,
+      ['events', 'people', 'teams'],
+      tables([
+        teams,
+        [
+          'people',
+          ['id', 'team_id', 'email_bidx', 'age', 'note'],
+          [
+            ['p1', 't1', bytes, 41, awkward],
+            ['p2', 't1', null, null, ''],
+          ],
+        ],
+        ['events', ['seq', 'what'], [[7, 'x']]],
+      ]),
+    );
+    expect(rows).toBe(4);
+    await withPgClient(db.ownerUrl, async (c) => {
+      expect((await c.query('SELECT id FROM teams')).rows).toEqual([{ id: 't1' }]);
+      const p = (await c.query('SELECT email_bidx, age, note FROM people ORDER BY id')).rows;
+      expect([...(p[0].email_bidx as Buffer)]).toEqual([...bytes]);
+      expect(p[0].age).toBe(41);
+      expect(p[0].note).toBe(awkward);
+      expect([p[1].email_bidx, p[1].age, p[1].note]).toEqual([null, null, '']);
+      const indexes = (await c.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname")).rows.map((r) => r.indexname);
+      expect(indexes).toEqual(['events_pkey', 'people_email', 'people_pkey', 'people_team', 'teams_pkey']);
+      const fks = (await c.query("SELECT conname FROM pg_constraint WHERE contype = 'f'")).rows.map((r) => r.conname);
+      expect(fks).toEqual(['people_team_id_fkey']);
+      expect((await c.query("INSERT INTO events (what) VALUES ('next') RETURNING seq")).rows[0].seq).toBe(8);
+    });
+  });
+
+  it('refuses a duplicate under a unique index or a broken reference, and leaves nothing loaded', async () => {
+    const duplicate = await schema();
+    await expect(
+      loadIntoPostgres(
+        duplicate.ownerUrl,
+        ['people', 'teams'],
+        tables([
+          teams,
+          [
+            'people',
+            ['id', 'team_id', 'email_bidx', 'age', 'note'],
+            [
+              ['p1', 't1', Buffer.from([9]), 1, null],
+              ['p2', 't1', Buffer.from([9]), 2, null],
+            ],
+          ],
+        ]),
+      ),
+    ).rejects.toThrow(/break index people_email/);
+    const orphan = await schema();
+    const load = loadIntoPostgres(
+      orphan.ownerUrl,
+      ['people', 'teams'],
+      tables([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 'nobody', null, 1, null]]]]),
+    );
+    await expect(load).rejects.toBeInstanceOf(BackupRefused);
+    await expect(load).rejects.toThrow(/break constraint people_team_id_fkey/);
+    for (const db of [duplicate, orphan])
+      await withPgClient(db.ownerUrl, async (c) => {
+        expect((await c.query('SELECT id FROM teams')).rows).toEqual([{ id: 'seeded' }]);
+        expect((await c.query('SELECT count(*)::int AS n FROM people')).rows[0].n).toBe(0);
+        expect((await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'public'")).rows[0].n).toBe(5);
+      });
+  });
+
+  it('names a value PostgreSQL cannot take by its error code only, never the value', async () => {
+    const db = await schema();
+    const load = loadIntoPostgres(
+      db.ownerUrl,
+      ['people', 'teams'],
+      tables([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 't1', null, 'secret-4711', null]]]]),
+    );
+    await expect(load).rejects.toThrow(/table people does not load \(PostgreSQL error 22P02\)/);
+    await expect(load).rejects.not.toThrow(/secret-4711/);
+  });
+});
