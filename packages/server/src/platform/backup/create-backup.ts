@@ -80,6 +80,9 @@ async function storeEverywhere(targets: BackupTarget[], outcomes: Map<string, Ta
   );
 }
 
+/** Chunks being sealed or stored at once while the snapshot is read on. */
+const IN_FLIGHT = 3;
+
 /**
  * `castellan backup create`: one consistent snapshot of every table, streamed into sealed chunks
  * written to every target in parallel, then the signed manifest last (so a crash leaves no backup
@@ -146,26 +149,33 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         let lines: string[] = [];
         let size = 0;
         let queued = 0;
-        // At most one chunk is compressed, sealed and stored while the next one is read and encoded.
-        let inFlight: Promise<void> = Promise.resolve();
+        // Up to IN_FLIGHT chunks are compressed and sealed (on the thread pool) while the next is read and
+        // encoded; they are stored one after another, in order, so each target sees one write at a time.
+        const inFlight: Promise<void>[] = [];
+        let stored: Promise<void> = Promise.resolve();
         const flush = async () => {
           if (lines.length === 0) return;
           const plaintext = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
           lines = [];
           size = 0;
           const index = queued++;
-          await inFlight;
-          inFlight = (async () => {
-            const chunk = await sealChunkAsync(kernel.suite, keys, { backupId: id, table: table.name, index }, plaintext);
+          if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+          const sealing = sealChunkAsync(kernel.suite, keys, { backupId: id, table: table.name, index }, plaintext);
+          const previous = stored;
+          stored = (async () => {
+            const chunk = await sealing;
+            await previous;
             await storeEverywhere(targets, outcomes, `${folder}chunks/${chunk.id}`, chunk.bytes);
             if (![...outcomes.values()].some((o) => o.ok)) throw new Error('every backup target failed');
-            entry.chunks.push({ id: chunk.id, size: chunk.bytes.length });
+            entry.chunks[index] = { id: chunk.id, size: chunk.bytes.length };
             written += 1;
             bytes += chunk.bytes.length;
             await options.afterChunk?.(written);
           })();
-          // Awaited by the next flush or at the end of the table; this only keeps a failure from being reported as unhandled meanwhile.
-          inFlight.catch(() => undefined);
+          // Awaited by a later flush or at the end of the table; this only keeps a failure from being reported as unhandled meanwhile.
+          stored.catch(() => undefined);
+          sealing.catch(() => undefined);
+          inFlight.push(stored);
         };
         for await (const page of table.rows)
           for (const row of page) {
@@ -176,7 +186,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
             if (size >= chunkBytes) await flush();
           }
         await flush();
-        await inFlight;
+        await stored;
         entry.rows = checksum.rows;
         entry.checksum = checksum.hex;
         tables.push(entry);
