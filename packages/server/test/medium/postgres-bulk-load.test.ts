@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
-import type { LoadValue, TableLoad } from '../../src/platform/backup/sqlite-bulk-load.js';
+import type { LoadValue, TableLoad } from '../../src/platform/backup/table-load.js';
 import { createScratchPostgres, type ScratchPostgres, testDialects, withPgClient } from '../helpers/databases.js';
 
 /**

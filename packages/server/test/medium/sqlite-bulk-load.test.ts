@@ -4,7 +4,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
-import { type LoadValue, loadIntoSqlite, type TableLoad } from '../../src/platform/backup/sqlite-bulk-load.js';
+import { loadIntoSqlite } from '../../src/platform/backup/sqlite-bulk-load.js';
+import type { LoadValue, TableLoad } from '../../src/platform/backup/table-load.js';
 
 /**
  * The SQLite restore's bulk load on a real file: indexes dropped for the load are all built again

@@ -2,9 +2,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BackupRefused } from './read-backup.js';
-import type { LoadValue, TableLoad } from './sqlite-bulk-load.js';
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { type LoadValue, quoteName as quote, type TableLoad } from './table-load.js';
 
 /** One value in COPY's text format: \N for null, bytes as \\x hex, text with its backslashes, tabs and line ends escaped. */
 export function copyText(value: LoadValue): string {

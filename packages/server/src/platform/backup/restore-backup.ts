@@ -5,7 +5,8 @@ import { migrateOnly, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
 import { loadIntoPostgres } from './postgres-bulk-load.js';
 import { BackupRefused, tableRows, type VerifiedBackup } from './read-backup.js';
-import { loadIntoSqlite, type TableLoad } from './sqlite-bulk-load.js';
+import { loadIntoSqlite } from './sqlite-bulk-load.js';
+import type { TableLoad } from './table-load.js';
 
 type AnyDb = Kysely<any>;
 

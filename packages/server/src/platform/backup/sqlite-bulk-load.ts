@@ -1,15 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { BackupRefused } from './read-backup.js';
-
-export type LoadValue = string | number | null | Buffer;
-
-export interface TableLoad {
-  name: string;
-  columns: string[];
-  rows: AsyncIterable<LoadValue[]>;
-}
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { quoteName as quote, type TableLoad } from './table-load.js';
 
 /**
  * Loads a backup's rows into a freshly migrated SQLite file that only this restore has open (the
