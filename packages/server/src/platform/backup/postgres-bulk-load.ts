@@ -58,9 +58,9 @@ async function copyTable(client: pg.Client, table: TableLoad): Promise<number> {
   let rows = 0;
   let piece = '';
   try {
-    for await (const values of table.rows) {
-      piece += `${values.map(copyText).join('\t')}\n`;
-      rows += 1;
+    for await (const page of table.rows) {
+      for (const values of page) piece += `${values.map(copyText).join('\t')}\n`;
+      rows += page.length;
       if (piece.length >= PIECE) {
         if (!stream.write(piece)) await Promise.race([once(stream, 'drain'), done]);
         piece = '';

@@ -178,7 +178,7 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
   const verified = { manifest, folder: backupFolder(manifest.sequence, manifest.backupId), suite, key };
   for (const table of manifest.tables) {
     const checksum = new RowChecksum();
-    for await (const line of tableLines(target, verified, table.name, options.readData)) checksum.add(line);
+    for await (const lines of tableLines(target, verified, table.name, options.readData)) for (const line of lines) checksum.add(line);
     if (!options.readData) continue;
     if (checksum.rows !== table.rows) throw new BackupRefused(`table ${table.name} holds ${checksum.rows} rows, its manifest says ${table.rows}`);
     if (checksum.hex !== table.checksum) throw new BackupRefused(`table ${table.name}: the rows do not match the manifest's checksum`);
@@ -187,11 +187,11 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
 }
 
 /**
- * The lines of one table, chunk by chunk, each chunk checked (size always; tag, name and decoding when
+ * The lines of one table, a chunk's worth at a time, each chunk checked (size always; tag, name and decoding when
  * `open`). The next chunk is fetched and opened (decompressed on the thread pool) while the lines of
  * the current one are consumed, so at most two chunks are in memory.
  */
-export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<string> {
+export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<string[]> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
   if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
   const keys = chunkKeys(backup.key);
@@ -221,21 +221,26 @@ export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, 
     if (!plaintext) continue;
     const text = plaintext.toString('utf8');
     if (!text.endsWith('\n')) throw new BackupRefused(`chunk ${index + 1} of table ${table.name} does not end with a whole row`);
-    for (const line of text.slice(0, -1).split('\n')) yield line;
+    yield text.slice(0, -1).split('\n');
   }
 }
 
-/** The rows of one table, decoded (after verifyBackup with readData has passed). */
-export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[]> {
+/** The rows of one table, decoded, a chunk's worth at a time (after verifyBackup with readData has passed). */
+export async function* tableRowPages(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[][]> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
   const width = table?.columns.length ?? 0;
-  for await (const line of tableLines(target, backup, tableName)) {
+  for await (const lines of tableLines(target, backup, tableName)) {
     try {
-      yield decodeRow(line, width);
+      yield lines.map((line) => decodeRow(line, width));
     } catch (error) {
       throw new BackupRefused(`table ${tableName}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The rows of one table, decoded, one at a time. */
+export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[]> {
+  for await (const page of tableRowPages(target, backup, tableName)) yield* page;
 }
 
 /**

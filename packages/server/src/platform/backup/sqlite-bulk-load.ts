@@ -31,10 +31,11 @@ export async function loadIntoSqlite(file: string, clear: string[], tables: Asyn
       const insert = db.prepare(
         `INSERT INTO ${quote(table.name)} (${table.columns.map(quote).join(', ')}) VALUES (${table.columns.map(() => '?').join(', ')})`,
       );
-      for await (const values of table.rows) {
-        insert.run(values);
-        rows += 1;
-      }
+      for await (const page of table.rows)
+        for (const values of page) {
+          insert.run(values);
+          rows += 1;
+        }
     }
     for (const index of indexes) {
       try {
