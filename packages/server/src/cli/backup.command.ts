@@ -6,6 +6,8 @@ import { backupPublicKey, withTargets } from '../modules/backups/backup-targets.
 import { runRestoreDrill } from '../modules/backups/restore-drill.js';
 import { restoreInstallation } from '../modules/backups/restore-installation.js';
 import { noRequest } from '../platform/audit/audit-event.js';
+import type { BackupPrivateKey } from '../platform/backup/backup-key.js';
+import { parseBackupPrivateKey } from '../platform/backup/backup-key-file.js';
 import { latestGoodSequence } from '../platform/backup/backup-records.js';
 import type { BackupTarget } from '../platform/backup/backup-target.js';
 import { createBackup } from '../platform/backup/create-backup.js';
@@ -18,6 +20,20 @@ function pickTarget(targets: BackupTarget[], name: string | undefined): BackupTa
   const target = name ? targets.find((t) => t.name === name) : targets[0];
   if (!target) throw new Error(`no backup target named ${name} (configured: ${targets.map((t) => t.name).join(', ')})`);
   return target;
+}
+
+function readPrivateKey(file: string): BackupPrivateKey {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`cannot read a private key from ${file}`);
+  }
+  try {
+    return parseBackupPrivateKey(pem);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
 }
 
 function readKey(file: string, kind: 'public' | 'private'): KeyObject {
@@ -94,7 +110,7 @@ export function backupCommands(program: Command): void {
               auditPublicKey: kernel.keyring.auditPublicKey,
               provider: kernel.keyring.provider,
               knownSequence: await latestGoodSequence(kernel),
-              ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
+              ...(opts.privateKey ? { privateKey: readPrivateKey(opts.privateKey) } : {}),
             };
             const verified = await verifyBackup(target, which ?? 'latest', keys, { readData: !!opts.readData });
             verified.key.fill(0);
@@ -123,7 +139,7 @@ export function backupCommands(program: Command): void {
       await refusing(() =>
         withTargets(into, async (targets) => {
           const target = pickTarget(targets, opts.target);
-          const privateKey = opts.privateKey ? readKey(opts.privateKey, 'private') : undefined;
+          const privateKey = opts.privateKey ? readPrivateKey(opts.privateKey) : undefined;
           const provider = await openMasterKeyProvider(into.masterKey, suiteById(into.suite));
           try {
             const auditPublicKey = opts.publicKey
@@ -154,7 +170,7 @@ export function backupCommands(program: Command): void {
         withTargets(kernel.config, (targets) =>
           runRestoreDrill(kernel, operatorActor('backup drill'), noRequest, pickTarget(targets, opts.target), {
             kind: 'manual',
-            ...(opts.privateKey ? { privateKey: readKey(opts.privateKey, 'private') } : {}),
+            ...(opts.privateKey ? { privateKey: readPrivateKey(opts.privateKey) } : {}),
           }),
         ),
       );

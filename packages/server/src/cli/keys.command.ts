@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { completeRotation, rotationStatus, startRotation } from '../platform/crypto/key-rotation.js';
 import { escrowMasterKey, recoverMasterKey } from '../platform/crypto/master-key-escrow.js';
+import { isSm2Pem } from '../platform/crypto/sm2-keys.js';
 import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
 
 export function keysCommands(program: Command): void {
@@ -14,7 +15,9 @@ export function keysCommands(program: Command): void {
     .requiredOption('--out <file>', 'where to write the escrow file')
     .action(async (opts: { to: string; out: string }) => {
       const keyId = await withKernel(async (kernel) => kernel.keyring.provider.keyId);
-      const file = await escrowMasterKey(cliConfig().masterKey, createPublicKey(readFileSync(opts.to, 'utf8')), keyId);
+      const pem = readFileSync(opts.to, 'utf8');
+      if (isSm2Pem(pem)) throw new Error('master key escrow takes an X25519 public key only (an SM2 key is for asymmetric backups)');
+      const file = await escrowMasterKey(cliConfig().masterKey, createPublicKey(pem), keyId);
       writeFileSync(opts.out, file, { flag: 'wx', mode: 0o600 });
       out(`Wrote the escrow of master key ${keyId} to ${opts.out}: keep the escrow private key offline`);
     });

@@ -126,7 +126,7 @@ export const configSchema = z.object({
   CASTELLAN_AUDIT_ARCHIVE_DIR: z.string().min(1).optional(),
   /** The local backup target: a folder (best on another disk or a mounted off-site share). */
   CASTELLAN_BACKUP_DIR: z.string().min(1).optional(),
-  /** Asymmetric backups: an X25519 public key (PEM); each backup's key is sealed to it, so this host can write backups but not read them. */
+  /** Asymmetric backups: an X25519 or SM2 public key (PEM; SM2 is the 国密 choice); each backup's key is sealed to it, so this host can write backups but not read them. */
   CASTELLAN_BACKUP_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   /** Scheduled backups: one every N hours (0: none; `castellan backup create` still works). */
   CASTELLAN_BACKUP_EVERY_HOURS: z.coerce.number().int().min(0).max(720).default(24),

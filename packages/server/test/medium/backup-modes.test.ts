@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -12,6 +12,8 @@ import { restoreInstallation } from '../../src/modules/backups/restore-installat
 import { eraseSubject } from '../../src/modules/subject-data/erase-subject.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { userActor } from '../../src/platform/authz/actor.js';
+import { backupKeyId } from '../../src/platform/backup/backup-key.js';
+import { parseBackupPrivateKey, parseBackupPublicKey } from '../../src/platform/backup/backup-key-file.js';
 import { createBackup } from '../../src/platform/backup/create-backup.js';
 import { localFolderTarget } from '../../src/platform/backup/local-folder.target.js';
 import { BackupRefused, tableRows, verifyBackup } from '../../src/platform/backup/read-backup.js';
@@ -87,10 +89,42 @@ describe('asymmetric backups', () => {
     // The host checks signature, chain and chunks without opening anything …
     expect((await verifyBackup(target, 'latest', host, { readData: false })).manifest.key.mode).toBe('x25519');
     // … but cannot read it, not even with the master key.
-    await expect(verifyBackup(target, 'latest', host, { readData: true })).rejects.toThrow(/sealed to backup key .*private key/);
+    await expect(verifyBackup(target, 'latest', host, { readData: true })).rejects.toThrow(/sealed to X25519 backup key .*private key/);
     const wrong = generateKeyPairSync('x25519');
     await expect(verifyBackup(target, 'latest', { ...host, privateKey: wrong.privateKey }, { readData: true })).rejects.toThrow(BackupRefused);
     const restored = await restoreInstallation(target, 'latest', { ...host, privateKey: offline.privateKey }, emptyInto(install, 'x25519-restored'));
+    expect(restored.audit.intact).toBe(true);
+  }, 120_000);
+});
+
+describe('asymmetric backups under the 国密 suite, sealed to an SM2 key', () => {
+  it('cannot be read without the SM2 private key; a wrong SM2 key is refused by key id; the right one restores', async () => {
+    const { install } = await installWithContact({ CASTELLAN_CRYPTO_SUITE: 'gm' });
+    const pem = (file: string) => execFileSync('openssl', ['genpkey', '-algorithm', 'SM2', '-out', path.join(scratch, file)]);
+    pem('sm2-offline.pem');
+    pem('sm2-wrong.pem');
+    const publicPem = execFileSync('openssl', ['pkey', '-in', path.join(scratch, 'sm2-offline.pem'), '-pubout']).toString();
+    const publicKey = parseBackupPublicKey(publicPem);
+    const target = localFolderTarget('local', path.join(scratch, 'sm2-target'));
+    const run = await createBackup(install.kernel, operator, noRequest, [target], { kind: 'manual', publicKey });
+    expect(run.status).toBe('good');
+    const host = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const checked = await verifyBackup(target, 'latest', host, { readData: false });
+    expect(checked.manifest.key.mode).toBe('sm2');
+    expect(checked.manifest.suite).toBe('gm');
+    const keyId = backupKeyId(publicKey);
+    await expect(verifyBackup(target, 'latest', host, { readData: true })).rejects.toThrow(new RegExp(`sealed to SM2 backup key ${keyId}.*private key`));
+    await expect(restoreInstallation(target, 'latest', host, emptyInto(install, 'sm2-no-key'))).rejects.toThrow(BackupRefused);
+    const read = (file: string) => parseBackupPrivateKey(readFileSync(path.join(scratch, file), 'utf8'));
+    await expect(verifyBackup(target, 'latest', { ...host, privateKey: read('sm2-wrong.pem') }, { readData: true })).rejects.toThrow(
+      new RegExp(`sealed to key ${keyId}, not to the private key given`),
+    );
+    await expect(verifyBackup(target, 'latest', { ...host, privateKey: generateKeyPairSync('x25519').privateKey }, { readData: true })).rejects.toThrow(
+      /not an SM2 key/,
+    );
+    const privateKey = read('sm2-offline.pem');
+    await verifyBackup(target, 'latest', { ...host, privateKey }, { readData: true });
+    const restored = await restoreInstallation(target, 'latest', { ...host, privateKey }, emptyInto(install, 'sm2-restored'));
     expect(restored.audit.intact).toBe(true);
   }, 120_000);
 });

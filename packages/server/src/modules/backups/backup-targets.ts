@@ -1,6 +1,7 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
+import type { BackupPublicKey } from '../../platform/backup/backup-key.js';
+import { parseBackupPublicKey } from '../../platform/backup/backup-key-file.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { localFolderTarget } from '../../platform/backup/local-folder.target.js';
 import { s3Target } from '../../platform/backup/s3.target.js';
@@ -28,16 +29,21 @@ export async function withTargets<T>(config: Config, work: (targets: BackupTarge
   }
 }
 
-/** Asymmetric mode's X25519 public key (CASTELLAN_BACKUP_PUBLIC_KEY_FILE), or null for backups sealed under the master key. */
-export function backupPublicKey(config: Config): KeyObject | null {
+/**
+ * Asymmetric mode's public key (CASTELLAN_BACKUP_PUBLIC_KEY_FILE): X25519, or SM2 (the 国密 choice;
+ * either is accepted under either suite), or null for backups sealed under the master key.
+ */
+export function backupPublicKey(config: Config): BackupPublicKey | null {
   if (!config.backup.publicKeyFile) return null;
-  let key: KeyObject;
+  let pem: string;
   try {
-    key = createPublicKey(readFileSync(config.backup.publicKeyFile, 'utf8'));
+    pem = readFileSync(config.backup.publicKeyFile, 'utf8');
   } catch {
-    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE: cannot read an X25519 public key from ${config.backup.publicKeyFile}`);
+    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE: cannot read ${config.backup.publicKeyFile}`);
   }
-  if (key.asymmetricKeyType !== 'x25519')
-    throw new Error('CASTELLAN_BACKUP_PUBLIC_KEY_FILE: the key must be an X25519 public key (openssl genpkey -algorithm X25519)');
-  return key;
+  try {
+    return parseBackupPublicKey(pem);
+  } catch (error) {
+    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE (${config.backup.publicKeyFile}): ${(error as Error).message}`);
+  }
 }

@@ -50,7 +50,7 @@ export async function runRestoreDrill(
   actor: Actor,
   context: RequestContext,
   target: BackupTarget,
-  options: { kind: 'manual' | 'scheduled'; privateKey?: import('node:crypto').KeyObject },
+  options: { kind: 'manual' | 'scheduled'; privateKey?: import('../../platform/backup/backup-key.js').BackupPrivateKey },
 ): Promise<DrillResult> {
   const drillId = newId();
   const startedAt = nowIso();

@@ -1,4 +1,4 @@
-import { createHash, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
 import { publicKeyId } from '../audit/checkpoints.js';
@@ -6,7 +6,7 @@ import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
 import { chunkKeys, sealChunkAsync } from './backup-chunk.js';
-import { newBackupKey } from './backup-key.js';
+import { type BackupPublicKey, newBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, manifestFormat, signManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder } from './backup-target.js';
 import { syncErasureLedger } from './erasure-ledger.js';
@@ -39,8 +39,8 @@ export interface CreateOptions {
   kind: 'manual' | 'scheduled';
   /** Plaintext bytes per chunk before compression (4 MiB; tests use less to get many chunks). */
   chunkBytes?: number;
-  /** Asymmetric mode: seal the backup key to this X25519 public key. */
-  publicKey?: KeyObject | null;
+  /** Asymmetric mode: seal the backup key to this X25519 or SM2 public key. */
+  publicKey?: BackupPublicKey | null;
   /** Tests: called after each chunk is stored (a crash injected here leaves no finished backup). */
   afterChunk?: (written: number) => Promise<void> | void;
 }

@@ -6,7 +6,7 @@ import { dataKeyAad } from '../crypto/keyring.js';
 import type { MasterKeyProvider } from '../crypto/master-key-provider.js';
 import { suiteById } from '../crypto/suites.js';
 import { chunkKeys, openChunkAsync } from './backup-chunk.js';
-import { openBackupKey } from './backup-key.js';
+import { type BackupPrivateKey, openBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
 import { decodeRow, RowChecksum } from './row-codec.js';
@@ -20,7 +20,7 @@ export interface TrustedKeys {
   /** Opens backups sealed under the master key. */
   provider?: MasterKeyProvider;
   /** Opens backups sealed to a backup public key (asymmetric mode). */
-  privateKey?: KeyObject;
+  privateKey?: BackupPrivateKey;
   /** The highest sequence this installation knows it wrote (from backup_runs): a target whose chain ends below it was rolled back. */
   knownSequence?: number;
 }
@@ -252,7 +252,7 @@ export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, t
 export async function auditKeyFromBackup(
   target: BackupTarget,
   which: string,
-  keys: { provider: MasterKeyProvider; privateKey?: KeyObject },
+  keys: { provider: MasterKeyProvider; privateKey?: BackupPrivateKey },
 ): Promise<KeyObject> {
   const found = (await folders(target)).filter((f) => f.backupId === which || String(f.sequence) === which || which === 'latest');
   for (const f of found.reverse()) {
