@@ -19,7 +19,7 @@ export const backupRunView = z.object({
   status: z.string().describe('running, good, failed or interrupted'),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  keyMode: z.string().describe('master (sealed under the master key) or x25519 (sealed to the backup public key)'),
+  keyMode: z.string().describe('master (sealed under the master key), x25519 or sm2 (sealed to the backup public key of that kind)'),
   rows: z.number().int(),
   bytes: z.number().int(),
   chunks: z.number().int(),
@@ -46,7 +46,7 @@ export const backupOverview = z.object({
   runs: z.array(backupRunView),
   drills: z.array(backupDrillView),
   targets: z.array(z.object({ name: z.string(), kind: z.enum(['local', 'sftp', 's3']), appendOnly: z.boolean() })),
-  keyMode: z.enum(['master', 'x25519']),
+  keyMode: z.enum(['master', 'x25519', 'sm2']),
   schedule: z.object({
     backupEveryHours: z.number().int().describe('0: no scheduled backups'),
     drillEveryDays: z.number().int().describe('0: no scheduled drills'),

@@ -5269,14 +5269,14 @@ export interface paths {
                                 status: "passed" | "failed";
                             }[];
                             /** @enum {string} */
-                            keyMode: "master" | "x25519";
+                            keyMode: "master" | "x25519" | "sm2";
                             runs: {
                                 bytes: number;
                                 chunks: number;
                                 failure: string | null;
                                 finishedAt: string | null;
                                 id: string;
-                                /** @description master (sealed under the master key) or x25519 (sealed to the backup public key) */
+                                /** @description master (sealed under the master key), x25519 or sm2 (sealed to the backup public key of that kind) */
                                 keyMode: string;
                                 kind: string;
                                 rows: number;
@@ -5435,7 +5435,7 @@ export interface paths {
                             failure: string | null;
                             finishedAt: string | null;
                             id: string;
-                            /** @description master (sealed under the master key) or x25519 (sealed to the backup public key) */
+                            /** @description master (sealed under the master key), x25519 or sm2 (sealed to the backup public key of that kind) */
                             keyMode: string;
                             kind: string;
                             rows: number;

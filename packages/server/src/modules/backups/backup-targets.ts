@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
-import type { BackupPublicKey } from '../../platform/backup/backup-key.js';
+import { type BackupPublicKey, backupKeyMode } from '../../platform/backup/backup-key.js';
 import { parseBackupPublicKey } from '../../platform/backup/backup-key-file.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { localFolderTarget } from '../../platform/backup/local-folder.target.js';
@@ -46,4 +46,10 @@ export function backupPublicKey(config: Config): BackupPublicKey | null {
   } catch (error) {
     throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE (${config.backup.publicKeyFile}): ${(error as Error).message}`);
   }
+}
+
+/** The key mode the backups overview reports: master, or the kind of the configured backup public key. */
+export function keyModeOf(config: Config): 'master' | 'x25519' | 'sm2' {
+  const key = backupPublicKey(config);
+  return key ? backupKeyMode(key) : 'master';
 }

@@ -10,7 +10,7 @@ import { notFound } from '../../platform/errors.js';
 import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { nextDue } from './backup-schedule.js';
-import { backupPublicKey, withTargets } from './backup-targets.js';
+import { backupPublicKey, keyModeOf, withTargets } from './backup-targets.js';
 import { runRestoreDrill } from './restore-drill.js';
 
 const tags = ['backups'];
@@ -33,7 +33,7 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
       return {
         ...history,
         targets: await withTargets(kernel.config, async (all) => all.map((t) => ({ name: t.name, kind: t.kind, appendOnly: t.appendOnly }))),
-        keyMode: backup.publicKeyFile ? ('x25519' as const) : ('master' as const),
+        keyMode: keyModeOf(kernel.config),
         schedule: {
           backupEveryHours: backup.everyHours,
           drillEveryDays: backup.drillEveryDays,

@@ -25,6 +25,9 @@ const label = (backupId: string) => `castellan:backup-key:${backupId}`;
 /** A short stable name of a backup public key (SHA-256 of its SPKI DER, first 16 hex digits). */
 export const backupKeyId = (key: BackupPublicKey): string => (key instanceof KeyObject ? x25519KeyId(key) : sm2KeyId(key));
 
+/** The way a backup key sealed to this public key is recorded (the manifest's and the run's key mode). */
+export const backupKeyMode = (key: BackupPublicKey): 'x25519' | 'sm2' => (key instanceof KeyObject ? 'x25519' : 'sm2');
+
 /** Makes and seals a new backup key: to `publicKey` when given (asymmetric mode), else under the master key. */
 export async function newBackupKey(
   backupId: string,

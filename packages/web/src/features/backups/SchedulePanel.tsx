@@ -49,7 +49,7 @@ export function SchedulePanel({ overview }: { overview: BackupOverview }) {
               </List.Item>
             ))}
           </List>
-          <Alert color={keyMode === 'x25519' ? 'teal' : 'blue'} title={t(`backups:keyMode.${keyMode}.title`)} data-testid="backup-key-mode" data-mode={keyMode}>
+          <Alert color={keyMode === 'master' ? 'blue' : 'teal'} title={t(`backups:keyMode.${keyMode}.title`)} data-testid="backup-key-mode" data-mode={keyMode}>
             {t(`backups:keyMode.${keyMode}.explain`)}
           </Alert>
         </Stack>
