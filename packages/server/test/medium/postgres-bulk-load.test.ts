@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
-import type { LoadValue, TableLoad } from '../../src/platform/backup/table-load.js';
+import type { LoadValue } from '../../src/platform/backup/table-load.js';
 import { createScratchPostgres, type ScratchPostgres, testDialects, withPgClient } from '../helpers/databases.js';
+import { tableLoads } from '../helpers/table-loads.js';
 
 /**
  * The PostgreSQL restore's bulk load (COPY … FROM STDIN) on a real server: awkward text (tabs, line
@@ -29,14 +30,6 @@ async function schema(): Promise<ScratchPostgres> {
   return db;
 }
 
-async function* rowsOf(values: LoadValue[][]): AsyncGenerator<LoadValue[][]> {
-  // One row per page, then the rest as one page: both shapes a loader meets.
-  if (values.length > 0) yield values.slice(0, 1);
-  if (values.length > 1) yield values.slice(1);
-}
-async function* tables(list: [string, string[], LoadValue[][]][]): AsyncGenerator<TableLoad> {
-  for (const [name, columns, values] of list) yield { name, columns, rows: rowsOf(values) };
-}
 const awkward = 'tab\there\nline\r\nback\\slash \\N 北京 "quoted" \u0001';
 const teams: [string, string[], LoadValue[][]] = ['teams', ['id', 'name'], [['t1', 'News']]];
 
@@ -47,7 +40,7 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
     const rows = await loadIntoPostgres(
       db.ownerUrl,
       ['events', 'people', 'teams'],
-      tables([
+      tableLoads([
         teams,
         [
           'people',
@@ -82,7 +75,7 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
       loadIntoPostgres(
         duplicate.ownerUrl,
         ['people', 'teams'],
-        tables([
+        tableLoads([
           teams,
           [
             'people',
@@ -99,7 +92,7 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
     const load = loadIntoPostgres(
       orphan.ownerUrl,
       ['people', 'teams'],
-      tables([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 'nobody', null, 1, null]]]]),
+      tableLoads([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 'nobody', null, 1, null]]]]),
     );
     await expect(load).rejects.toBeInstanceOf(BackupRefused);
     await expect(load).rejects.toThrow(/break constraint people_team_id_fkey/);
@@ -116,7 +109,7 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
     const load = loadIntoPostgres(
       db.ownerUrl,
       ['people', 'teams'],
-      tables([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 't1', null, 'secret-4711', null]]]]),
+      tableLoads([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 't1', null, 'secret-4711', null]]]]),
     );
     await expect(load).rejects.toThrow(/table people does not load \(PostgreSQL error 22P02\)/);
     await expect(load).rejects.not.toThrow(/secret-4711/);

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
 import { loadIntoSqlite } from '../../src/platform/backup/sqlite-bulk-load.js';
-import type { LoadValue, TableLoad } from '../../src/platform/backup/table-load.js';
+import { tableLoads } from '../helpers/table-loads.js';
 
 /**
  * The SQLite restore's bulk load on a real file: indexes dropped for the load are all built again
@@ -29,14 +29,6 @@ function schemaFile(): string {
   return file;
 }
 
-async function* rowsOf(values: LoadValue[][]): AsyncGenerator<LoadValue[][]> {
-  // One row per page, then the rest as one page: both shapes a loader meets.
-  if (values.length > 0) yield values.slice(0, 1);
-  if (values.length > 1) yield values.slice(1);
-}
-async function* tables(list: [string, string[], LoadValue[][]][]): AsyncGenerator<TableLoad> {
-  for (const [name, columns, values] of list) yield { name, columns, rows: rowsOf(values) };
-}
 const indexNames = (file: string) => {
   const db = new SQLite(file, { readonly: true });
   try {
@@ -52,7 +44,7 @@ describe('loadIntoSqlite', () => {
     const rows = await loadIntoSqlite(
       file,
       ['people', 'teams'],
-      tables([
+      tableLoads([
         ['teams', ['id', 'name'], [['t1', 'News']]],
         [
           'people',
@@ -86,7 +78,7 @@ describe('loadIntoSqlite', () => {
     const load = loadIntoSqlite(
       file,
       ['people', 'teams'],
-      tables([
+      tableLoads([
         ['teams', ['id', 'name'], [['t1', 'News']]],
         [
           'people',
@@ -107,7 +99,7 @@ describe('loadIntoSqlite', () => {
     const load = loadIntoSqlite(
       file,
       ['people', 'teams'],
-      tables([
+      tableLoads([
         ['teams', ['id', 'name'], [['t1', 'News']]],
         ['people', ['id', 'team_id', 'email_bidx', 'age'], [['p1', 'no-such-team', null, 1]]],
       ]),
