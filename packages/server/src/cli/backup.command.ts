@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config/load-config.js';
@@ -6,8 +6,7 @@ import { backupPublicKey, withTargets } from '../modules/backups/backup-targets.
 import { runRestoreDrill } from '../modules/backups/restore-drill.js';
 import { restoreInstallation } from '../modules/backups/restore-installation.js';
 import { noRequest } from '../platform/audit/audit-event.js';
-import type { BackupPrivateKey } from '../platform/backup/backup-key.js';
-import { parseBackupPrivateKey } from '../platform/backup/backup-key-file.js';
+import { readBackupKeyFile } from '../platform/backup/backup-key-file.js';
 import { latestGoodSequence } from '../platform/backup/backup-records.js';
 import type { BackupTarget } from '../platform/backup/backup-target.js';
 import { createBackup } from '../platform/backup/create-backup.js';
@@ -22,26 +21,11 @@ function pickTarget(targets: BackupTarget[], name: string | undefined): BackupTa
   return target;
 }
 
-function readPrivateKey(file: string): BackupPrivateKey {
-  let pem: string;
+function readAuditPublicKey(file: string): KeyObject {
   try {
-    pem = readFileSync(file, 'utf8');
+    return createPublicKey(readFileSync(file, 'utf8'));
   } catch {
-    throw new Error(`cannot read a private key from ${file}`);
-  }
-  try {
-    return parseBackupPrivateKey(pem);
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
-  }
-}
-
-function readKey(file: string, kind: 'public' | 'private'): KeyObject {
-  try {
-    const pem = readFileSync(file, 'utf8');
-    return kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
-  } catch {
-    throw new Error(`cannot read a ${kind} key from ${file}`);
+    throw new Error(`cannot read a public key from ${file}`);
   }
 }
 
@@ -110,7 +94,7 @@ export function backupCommands(program: Command): void {
               auditPublicKey: kernel.keyring.auditPublicKey,
               provider: kernel.keyring.provider,
               knownSequence: await latestGoodSequence(kernel),
-              ...(opts.privateKey ? { privateKey: readPrivateKey(opts.privateKey) } : {}),
+              ...(opts.privateKey ? { privateKey: readBackupKeyFile(opts.privateKey, 'private') } : {}),
             };
             const verified = await verifyBackup(target, which ?? 'latest', keys, { readData: !!opts.readData });
             verified.key.fill(0);
@@ -139,11 +123,11 @@ export function backupCommands(program: Command): void {
       await refusing(() =>
         withTargets(into, async (targets) => {
           const target = pickTarget(targets, opts.target);
-          const privateKey = opts.privateKey ? readPrivateKey(opts.privateKey) : undefined;
+          const privateKey = opts.privateKey ? readBackupKeyFile(opts.privateKey, 'private') : undefined;
           const provider = await openMasterKeyProvider(into.masterKey, suiteById(into.suite));
           try {
             const auditPublicKey = opts.publicKey
-              ? readKey(opts.publicKey, 'public')
+              ? readAuditPublicKey(opts.publicKey)
               : await auditKeyFromBackup(target, which, { provider, ...(privateKey ? { privateKey } : {}) });
             const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into);
             out(
@@ -170,7 +154,7 @@ export function backupCommands(program: Command): void {
         withTargets(kernel.config, (targets) =>
           runRestoreDrill(kernel, operatorActor('backup drill'), noRequest, pickTarget(targets, opts.target), {
             kind: 'manual',
-            ...(opts.privateKey ? { privateKey: readPrivateKey(opts.privateKey) } : {}),
+            ...(opts.privateKey ? { privateKey: readBackupKeyFile(opts.privateKey, 'private') } : {}),
           }),
         ),
       );

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
 import { loadIntoSqlite } from '../../src/platform/backup/sqlite-bulk-load.js';
+import type { LoadValue } from '../../src/platform/backup/table-load.js';
 import { tableLoads } from '../helpers/table-loads.js';
 
 /**
@@ -38,24 +39,24 @@ const indexNames = (file: string) => {
   }
 };
 
+/** Loads team t1 and these people (id, team_id, email_bidx, age) into a fresh schema file. */
+const loadPeople = (file: string, people: LoadValue[][]) =>
+  loadIntoSqlite(
+    file,
+    ['people', 'teams'],
+    tableLoads([
+      ['teams', ['id', 'name'], [['t1', 'News']]],
+      ['people', ['id', 'team_id', 'email_bidx', 'age'], people],
+    ]),
+  );
+
 describe('loadIntoSqlite', () => {
   it('loads every row, replaces seeded rows and builds every index again', async () => {
     const file = schemaFile();
-    const rows = await loadIntoSqlite(
-      file,
-      ['people', 'teams'],
-      tableLoads([
-        ['teams', ['id', 'name'], [['t1', 'News']]],
-        [
-          'people',
-          ['id', 'team_id', 'email_bidx', 'age'],
-          [
-            ['p1', 't1', Buffer.from([1, 2, 3]), 41],
-            ['p2', 't1', null, null],
-          ],
-        ],
-      ]),
-    );
+    const rows = await loadPeople(file, [
+      ['p1', 't1', Buffer.from([1, 2, 3]), 41],
+      ['p2', 't1', null, null],
+    ]);
     expect(rows).toBe(3);
     expect(indexNames(file)).toEqual(['people_email', 'people_team']);
     const db = new SQLite(file, { readonly: true });
@@ -75,35 +76,17 @@ describe('loadIntoSqlite', () => {
 
   it('refuses rows that break a unique index, naming it', async () => {
     const file = schemaFile();
-    const load = loadIntoSqlite(
-      file,
-      ['people', 'teams'],
-      tableLoads([
-        ['teams', ['id', 'name'], [['t1', 'News']]],
-        [
-          'people',
-          ['id', 'team_id', 'email_bidx', 'age'],
-          [
-            ['p1', 't1', Buffer.from([9]), 1],
-            ['p2', 't1', Buffer.from([9]), 2],
-          ],
-        ],
-      ]),
-    );
+    const load = loadPeople(file, [
+      ['p1', 't1', Buffer.from([9]), 1],
+      ['p2', 't1', Buffer.from([9]), 2],
+    ]);
     await expect(load).rejects.toBeInstanceOf(BackupRefused);
     await expect(load).rejects.toThrow(/index people_email/);
   });
 
   it('refuses rows that break a foreign key', async () => {
     const file = schemaFile();
-    const load = loadIntoSqlite(
-      file,
-      ['people', 'teams'],
-      tableLoads([
-        ['teams', ['id', 'name'], [['t1', 'News']]],
-        ['people', ['id', 'team_id', 'email_bidx', 'age'], [['p1', 'no-such-team', null, 1]]],
-      ]),
-    );
+    const load = loadPeople(file, [['p1', 'no-such-team', null, 1]]);
     await expect(load).rejects.toThrow(/break 1 foreign keys \(first in table people\)/);
   });
 });

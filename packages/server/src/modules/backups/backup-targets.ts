@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/load-config.js';
 import { type BackupPublicKey, backupKeyMode } from '../../platform/backup/backup-key.js';
-import { parseBackupPublicKey } from '../../platform/backup/backup-key-file.js';
+import { readBackupKeyFile } from '../../platform/backup/backup-key-file.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { localFolderTarget } from '../../platform/backup/local-folder.target.js';
 import { s3Target } from '../../platform/backup/s3.target.js';
@@ -35,16 +34,10 @@ export async function withTargets<T>(config: Config, work: (targets: BackupTarge
  */
 export function backupPublicKey(config: Config): BackupPublicKey | null {
   if (!config.backup.publicKeyFile) return null;
-  let pem: string;
   try {
-    pem = readFileSync(config.backup.publicKeyFile, 'utf8');
-  } catch {
-    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE: cannot read ${config.backup.publicKeyFile}`);
-  }
-  try {
-    return parseBackupPublicKey(pem);
+    return readBackupKeyFile(config.backup.publicKeyFile, 'public');
   } catch (error) {
-    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE (${config.backup.publicKeyFile}): ${(error as Error).message}`);
+    throw new Error(`CASTELLAN_BACKUP_PUBLIC_KEY_FILE: ${(error as Error).message}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isSm2Pem, parseSm2PrivateKeyPem, parseSm2PublicKeyPem } from '../crypto/sm2-keys.js';
 import type { BackupPrivateKey, BackupPublicKey } from './backup-key.js';
 
@@ -19,4 +20,21 @@ export function parseBackupPrivateKey(pem: string): BackupPrivateKey {
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'x25519') throw new Error('the key must be an X25519 or SM2 private key');
   return key;
+}
+
+/** Reads and parses a backup key file; the error names the file (never its content). */
+export function readBackupKeyFile(file: string, kind: 'public'): BackupPublicKey;
+export function readBackupKeyFile(file: string, kind: 'private'): BackupPrivateKey;
+export function readBackupKeyFile(file: string, kind: 'public' | 'private'): BackupPublicKey | BackupPrivateKey {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`cannot read a ${kind} key from ${file}`);
+  }
+  try {
+    return kind === 'public' ? parseBackupPublicKey(pem) : parseBackupPrivateKey(pem);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
 }
