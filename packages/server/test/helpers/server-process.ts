@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -244,9 +244,21 @@ export async function initInstall(
     async cleanup() {
       for (const server of servers) await server.stop().catch(() => undefined);
       await pgDb?.drop().catch(() => undefined);
+      keepServerLogs(root);
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * CASTELLAN_TEST_KEEP_LOGS=DIR: the servers' logs of every install are copied to DIR before the install
+ * is removed (to read why a request was slow or refused after a run; the logs carry no personal value).
+ */
+function keepServerLogs(root: string): void {
+  const dir = process.env.CASTELLAN_TEST_KEEP_LOGS;
+  if (!dir || !existsSync(root)) return;
+  mkdirSync(dir, { recursive: true });
+  cpSync(root, path.join(dir, path.basename(root)), { recursive: true, filter: (from) => from === root || from.endsWith('.log') });
 }
 
 /** The one-time password `castellan init` printed for the first administrator (initInstall({ oneTimeAdminPassword: true })). */

@@ -1,9 +1,9 @@
 import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { LoadBoundary } from '../components/LoadBoundary';
 import { Loading } from '../components/Loading';
 import { SessionExpiry } from '../features/auth/SessionExpiry';
 import { type NavItem, type NavSection, navItemVisible } from './feature';
@@ -72,9 +72,9 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <SessionExpiry />
-        <Suspense fallback={<Loading />}>
+        <LoadBoundary fallback={<Loading />}>
           <Outlet />
-        </Suspense>
+        </LoadBoundary>
       </AppShell.Main>
     </AppShell>
   );

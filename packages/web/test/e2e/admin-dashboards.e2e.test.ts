@@ -2,7 +2,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../../../server/test/helpers/databases.js';
 import { E2E_USER_PASSWORD, type E2eInstall, initInstall, type ServerProcess } from '../../../server/test/helpers/server-process.js';
-import { appReady, expectAccessible, type Lang, launchBrowser, newAppContext, screenshot, signInByApi, unexpectedProblems } from './helpers/browser.js';
+import {
+  appReady,
+  expectAccessible,
+  type Lang,
+  launchBrowser,
+  newAppContext,
+  screenshot,
+  signInByApi,
+  unexpectedProblems,
+  waitOrExplain,
+} from './helpers/browser.js';
 
 /**
  * Dashboards on the demo data (`castellan demo --scale 0.05`), in Chromium and both languages: each
@@ -69,7 +79,7 @@ describe(`dashboards on the demo data (${e2eDialect})`, () => {
           // The start page opens the dashboards as tables (no chart code until asked) …
           for (const id of person.sees) {
             const table = page.getByTestId(`dashboard-${id}-table`);
-            await table.waitFor({ timeout: drawn });
+            await waitOrExplain(page, table, `${who}-${id}-table-${lang}`, problems, drawn);
             expect(await table.locator('tbody tr').count(), id).toBeGreaterThan(0);
           }
           for (const id of all.filter((x) => !(person.sees as readonly string[]).includes(x)))
@@ -82,7 +92,8 @@ describe(`dashboards on the demo data (${e2eDialect})`, () => {
               .getByTestId(`dashboard-${id}-view`)
               .getByText(lang === 'zh' ? '图表' : 'Chart')
               .click();
-            await page.getByTestId(`dashboard-${id}-chart`).locator('svg.recharts-surface').first().waitFor({ timeout: drawn });
+            const chart = page.getByTestId(`dashboard-${id}-chart`).locator('svg.recharts-surface').first();
+            await waitOrExplain(page, chart, `${who}-${id}-chart-${lang}`, problems, drawn);
           }
           await expectAccessible(page, `dashboards-${who}-${lang}`);
           await screenshot(page, `admin-dashboards-${who}-${lang}`);
@@ -93,13 +104,18 @@ describe(`dashboards on the demo data (${e2eDialect})`, () => {
           await context.close();
         }
       }
-      // The dashboards page of its own, reached from the menu.
-      const { context, page } = await newAppContext(browser, lang);
+      // The dashboards page of its own, reached from the menu; the first fetch of the pipeline's code is
+      // cut off, and the chart still draws (the load is retried).
+      const { context, page, problems } = await newAppContext(browser, lang);
       try {
         await signInByApi(context, server.url, people.sales.email, E2E_USER_PASSWORD, secrets.sales);
+        let cutOff = 0;
+        await page.route(/\/assets\/PipelineWidget-[\w-]+\.js$/, (route) => (cutOff++ === 0 ? route.abort('connectionreset') : route.continue()));
         await page.goto(`${server.url}/dashboards`);
         await appReady(page);
-        await page.getByTestId('dashboard-pipeline-chart').locator('svg.recharts-surface').first().waitFor({ timeout: drawn });
+        const chart = page.getByTestId('dashboard-pipeline-chart').locator('svg.recharts-surface').first();
+        await waitOrExplain(page, chart, `dashboards-page-pipeline-chart-${lang}`, problems, drawn);
+        expect(cutOff).toBe(2);
         await expectAccessible(page, `dashboards-page-${lang}`);
         await screenshot(page, `admin-dashboards-page-${lang}`);
       } finally {

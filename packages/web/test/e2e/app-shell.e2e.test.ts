@@ -72,4 +72,44 @@ describe('web app shell', () => {
       await context.close();
     }
   });
+  it('fetches a page\'s code again after a failed load (zh), and shows a translated "could not load" with a working "Try again" when it cannot (en)', async () => {
+    const profileCode = /\/assets\/ProfilePage-[\w-]+\.js$/;
+    for (const lang of ['zh', 'en'] as const) {
+      const { context, page, problems } = await newAppContext(browser, lang);
+      try {
+        ({ totpSecret } = await signInByApi(context, server.url, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, totpSecret));
+        // zh: the first two fetches of the profile page's code are cut off; en: every fetch is, until let through.
+        let refused = 0;
+        let letThrough = false;
+        await page.route(profileCode, async (route) => {
+          if (letThrough || (lang === 'zh' && refused >= 2)) return route.continue();
+          refused += 1;
+          return route.abort('connectionreset');
+        });
+        await page.goto(`${server.url}/me/profile`);
+        await appReady(page);
+        const title = lang === 'zh' ? '我的资料' : 'My profile';
+        if (lang === 'zh') {
+          await page.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: 30_000 });
+          expect(refused).toBe(2);
+        } else {
+          const failed = page.getByTestId('page-load-failed');
+          await failed.waitFor({ timeout: 30_000 });
+          expect(await failed.textContent()).toContain('could not load');
+          expect(refused).toBe(4); // the first try and its three retries
+          await expect(page.getByTestId('language-switch').first().isVisible()).resolves.toBe(true); // the menu stays
+          await expectAccessible(page, 'page load failed en');
+          await screenshot(page, 'page-load-failed-en');
+          letThrough = true;
+          await page.getByTestId('page-load-retry').click();
+          await appReady(page);
+          await page.getByRole('heading', { level: 1, name: title }).waitFor({ timeout: 30_000 });
+        }
+        // Each cut-off fetch logs a failed load in the console; nothing else may go wrong.
+        expect(unexpectedProblems(problems).filter((p) => !/ProfilePage|Failed to fetch dynamically imported module|ERR_CONNECTION_RESET/.test(p))).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazyWithRetry } from '../../app/lazy-with-retry';
 import type { RecordExtension } from '../../app/record-extensions';
 
 const subscriptions = () => import('./SubscriptionExtensions');
@@ -12,13 +12,13 @@ export const extensions: RecordExtension[] = [
     kind: 'action',
     labelKey: 'broadcast:subscription.lifecycle',
     permission: 'subscriptions.lifecycle',
-    Component: lazy(async () => ({ default: (await subscriptions()).SubscriptionLifecycleActions })),
+    Component: lazyWithRetry(async () => ({ default: (await subscriptions()).SubscriptionLifecycleActions })),
   },
   {
     object: 'subscriptions',
     kind: 'action',
     labelKey: 'broadcast:service.open',
-    Component: lazy(async () => ({ default: (await others()).SubscriptionServiceLink })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).SubscriptionServiceLink })),
     order: 90,
   },
   {
@@ -26,7 +26,7 @@ export const extensions: RecordExtension[] = [
     kind: 'panel',
     labelKey: 'broadcast:devices.title',
     permission: 'devices.read',
-    Component: lazy(async () => ({ default: (await subscriptions()).SubscriptionDevicesPanel })),
+    Component: lazyWithRetry(async () => ({ default: (await subscriptions()).SubscriptionDevicesPanel })),
     order: 10,
   },
   {
@@ -34,7 +34,7 @@ export const extensions: RecordExtension[] = [
     kind: 'panel',
     labelKey: 'broadcast:history.title',
     permission: 'subscription_history.read',
-    Component: lazy(async () => ({ default: (await subscriptions()).SubscriptionHistoryPanel })),
+    Component: lazyWithRetry(async () => ({ default: (await subscriptions()).SubscriptionHistoryPanel })),
     order: 20,
   },
   {
@@ -42,37 +42,49 @@ export const extensions: RecordExtension[] = [
     kind: 'cell',
     field: 'status',
     labelKey: 'broadcast:subscription.statusLabel',
-    Component: lazy(async () => ({ default: (await subscriptions()).SubscriptionStatusCell })),
+    Component: lazyWithRetry(async () => ({ default: (await subscriptions()).SubscriptionStatusCell })),
   },
   {
     object: 'cases',
     kind: 'cell',
     field: 'responseBreached',
     labelKey: 'broadcast:sla.clock.response',
-    Component: lazy(async () => ({ default: (await cases()).ResponseSlaCell })),
+    Component: lazyWithRetry(async () => ({ default: (await cases()).ResponseSlaCell })),
   },
   {
     object: 'cases',
     kind: 'cell',
     field: 'resolutionBreached',
     labelKey: 'broadcast:sla.clock.resolution',
-    Component: lazy(async () => ({ default: (await cases()).ResolutionSlaCell })),
+    Component: lazyWithRetry(async () => ({ default: (await cases()).ResolutionSlaCell })),
   },
-  { object: 'cases', kind: 'cell', field: 'sla', labelKey: 'broadcast:sla.title', Component: lazy(async () => ({ default: (await cases()).SlaCell })) },
-  { object: 'cases', kind: 'panel', labelKey: 'broadcast:sla.title', Component: lazy(async () => ({ default: (await cases()).CaseSlaPanel })), order: 5 },
+  {
+    object: 'cases',
+    kind: 'cell',
+    field: 'sla',
+    labelKey: 'broadcast:sla.title',
+    Component: lazyWithRetry(async () => ({ default: (await cases()).SlaCell })),
+  },
+  {
+    object: 'cases',
+    kind: 'panel',
+    labelKey: 'broadcast:sla.title',
+    Component: lazyWithRetry(async () => ({ default: (await cases()).CaseSlaPanel })),
+    order: 5,
+  },
   {
     object: 'cases',
     kind: 'action',
     labelKey: 'broadcast:case.actions',
     permission: 'cases.update',
-    Component: lazy(async () => ({ default: (await cases()).CaseActions })),
+    Component: lazyWithRetry(async () => ({ default: (await cases()).CaseActions })),
   },
   {
     object: 'cases',
     kind: 'action',
     labelKey: 'broadcast:case.escalate',
     permission: 'cases.escalate',
-    Component: lazy(async () => ({ default: (await cases()).EscalateAction })),
+    Component: lazyWithRetry(async () => ({ default: (await cases()).EscalateAction })),
     order: 90,
   },
   {
@@ -80,14 +92,14 @@ export const extensions: RecordExtension[] = [
     kind: 'list-action',
     labelKey: 'broadcast:case.escalate',
     permission: 'cases.escalate',
-    Component: lazy(async () => ({ default: (await cases()).EscalateAction })),
+    Component: lazyWithRetry(async () => ({ default: (await cases()).EscalateAction })),
   },
   {
     object: 'campaigns',
     kind: 'panel',
     labelKey: 'broadcast:audience.title',
     permission: 'campaigns.audience',
-    Component: lazy(async () => ({ default: (await others()).CampaignAudiencePanel })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).CampaignAudiencePanel })),
     order: 10,
   },
   {
@@ -95,21 +107,21 @@ export const extensions: RecordExtension[] = [
     kind: 'action',
     labelKey: 'broadcast:audience.export',
     permission: 'campaigns.export',
-    Component: lazy(async () => ({ default: (await others()).CampaignExportAction })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).CampaignExportAction })),
   },
   {
     object: 'contracts',
     kind: 'action',
     labelKey: 'broadcast:contract.actions',
     permission: ['contracts.update', 'contracts.approve'],
-    Component: lazy(async () => ({ default: (await others()).ContractActions })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).ContractActions })),
   },
   {
     object: 'titles',
     kind: 'panel',
     labelKey: 'broadcast:avail.panel',
     permission: 'titles.availability',
-    Component: lazy(async () => ({ default: (await others()).TitleAvailabilityPanel })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).TitleAvailabilityPanel })),
     order: 10,
   },
   {
@@ -117,7 +129,7 @@ export const extensions: RecordExtension[] = [
     kind: 'action',
     labelKey: 'broadcast:avail.open',
     permission: 'titles.availability',
-    Component: lazy(async () => ({ default: (await others()).TitleAvailabilityAction })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).TitleAvailabilityAction })),
   },
   {
     object: 'deals',
@@ -125,7 +137,7 @@ export const extensions: RecordExtension[] = [
     labelKey: 'broadcast:nav.board',
     // Shown on the deals list (so to deals readers); the board also reads the deal stages.
     permission: 'deal_stages.read',
-    Component: lazy(async () => ({ default: (await others()).DealsBoardLink })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).DealsBoardLink })),
   },
   {
     object: 'bookings',
@@ -133,6 +145,6 @@ export const extensions: RecordExtension[] = [
     labelKey: 'broadcast:nav.grid',
     // Shown on the bookings list (so to bookings readers); the grid also reads channels and breaks.
     permission: 'breaks.read',
-    Component: lazy(async () => ({ default: (await others()).BookingGridLink })),
+    Component: lazyWithRetry(async () => ({ default: (await others()).BookingGridLink })),
   },
 ];

@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazyWithRetry } from '../../app/lazy-with-retry';
 import type { RecordExtension } from '../../app/record-extensions';
 
 /** What the consent feature adds to a contact's page: the person's consent ledger, newest first, with an open GPC conflict flagged. */
@@ -8,7 +8,7 @@ export const extensions: RecordExtension[] = [
     kind: 'panel',
     labelKey: 'consent:history.title',
     permission: 'consents.read',
-    Component: lazy(async () => ({ default: (await import('./ConsentHistoryPanel')).ConsentHistoryPanel })),
+    Component: lazyWithRetry(async () => ({ default: (await import('./ConsentHistoryPanel')).ConsentHistoryPanel })),
     order: 30,
   },
 ];

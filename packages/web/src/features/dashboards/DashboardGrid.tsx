@@ -1,7 +1,7 @@
 import { SimpleGrid, Text } from '@mantine/core';
-import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePermissions } from '../../app/session';
+import { LoadBoundary } from '../../components/LoadBoundary';
 import { Loading } from '../../components/Loading';
 import { widgetComponent, widgets } from './widgets';
 
@@ -16,9 +16,9 @@ export function DashboardGrid({ empty = true }: { empty?: boolean }) {
       {visible.map((w) => {
         const Component = widgetComponent(w.id);
         return Component ? (
-          <Suspense key={w.id} fallback={<Loading />}>
+          <LoadBoundary key={w.id} fallback={<Loading />}>
             <Component />
-          </Suspense>
+          </LoadBoundary>
         ) : null;
       })}
     </SimpleGrid>

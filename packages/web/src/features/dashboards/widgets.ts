@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazyWithRetry } from '../../app/lazy-with-retry';
 
 /**
  * Every dashboard widget, the permission its API route needs (docs/API.md) and its code, loaded only
@@ -22,5 +22,5 @@ export const widgets: Widget[] = [
 
 export const dashboardPermissions: readonly string[] = [...new Set(widgets.map((w) => w.permission))];
 
-const components = new Map(widgets.map((w) => [w.id, lazy(w.load)]));
+const components = new Map(widgets.map((w) => [w.id, lazyWithRetry(w.load)]));
 export const widgetComponent = (id: string) => components.get(id);

@@ -1,12 +1,13 @@
 import { Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/api-error';
 import { request } from '../../api/client';
 import { extensionsFor } from '../../app/record-extensions';
 import { usePermissions } from '../../app/session';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { LoadBoundary } from '../../components/LoadBoundary';
 import { Loading } from '../../components/Loading';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
@@ -111,9 +112,9 @@ function RecordDetail({ object, record, onChanged }: { object: string; record: R
         actions={
           <>
             {actions.map((action) => (
-              <Suspense key={action.labelKey} fallback={null}>
+              <LoadBoundary key={action.labelKey} fallback={null} inline>
                 <action.Component object={object} id={record.id} record={record} onChanged={onChanged} />
-              </Suspense>
+              </LoadBoundary>
             ))}
             {revealable.has(object) && masked.length > 0 && can(`${object}.reveal`) ? (
               <Button variant="outline" onClick={() => setRevealOpen(true)} data-testid="reveal-button">
@@ -177,9 +178,9 @@ function RecordDetail({ object, record, onChanged }: { object: string; record: R
             <Title order={2} size="h4" mb="sm">
               {t(panel.labelKey)}
             </Title>
-            <Suspense fallback={<Loading />}>
+            <LoadBoundary fallback={<Loading />}>
               <panel.Component object={object} id={record.id} record={record} onChanged={onChanged} />
-            </Suspense>
+            </LoadBoundary>
           </Card>
         ))}
         <RelatedRecords object={object} id={record.id} />

@@ -1,8 +1,8 @@
 import { Anchor, Text } from '@mantine/core';
-import { Suspense } from 'react';
 import { Link } from 'react-router';
 import { extensionsFor } from '../../app/record-extensions';
 import { usePermissions } from '../../app/session';
+import { LoadBoundary } from '../../components/LoadBoundary';
 import { MaskedValue } from '../../components/records/MaskedValue';
 import { RevealedValue } from '../../components/records/RevealedValue';
 import { type Format, useFormat } from '../../i18n/format';
@@ -68,9 +68,9 @@ export function FieldValue({ object, field, record, customFields, revealed, titl
   if (cell) {
     const Cell = cell.Component;
     return (
-      <Suspense fallback={null}>
+      <LoadBoundary fallback={null} inline>
         <Cell object={object} id={record.id} record={record} value={value} onChanged={onChanged ?? (() => undefined)} />
-      </Suspense>
+      </LoadBoundary>
     );
   }
   if (record.maskedFields?.includes(field) && typeof value === 'string') return <MaskedValue value={value} />;

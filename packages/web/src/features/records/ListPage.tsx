@@ -1,11 +1,12 @@
 import { Button, Checkbox, Group, Popover, ScrollArea, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { request } from '../../api/client';
 import { extensionsFor } from '../../app/record-extensions';
 import { usePermissions } from '../../app/session';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { LoadBoundary } from '../../components/LoadBoundary';
 import { PageHeader } from '../../components/PageHeader';
 import { defaultColumns, fieldsOf, titleFieldOf } from './catalogue';
 import { FiltersPanel } from './FiltersPanel';
@@ -88,9 +89,9 @@ export function ListPage({ object }: { object: string }) {
         actions={
           <>
             {listActions.map((action) => (
-              <Suspense key={action.labelKey} fallback={null}>
+              <LoadBoundary key={action.labelKey} fallback={null} inline>
                 <action.Component object={object} id="" record={{}} onChanged={() => void list.refetch()} />
-              </Suspense>
+              </LoadBoundary>
             ))}
             <SavedViews object={object} fields={fields} params={params} onPick={apply} />
             {offersChange(object) && can(`${object}.create`) ? (

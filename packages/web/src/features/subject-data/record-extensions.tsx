@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazyWithRetry } from '../../app/lazy-with-retry';
 import type { RecordExtension } from '../../app/record-extensions';
 
 /** The "Data subject" panel on a contact's page, for privacy officers (subjects.access). */
@@ -8,7 +8,7 @@ export const extensions: RecordExtension[] = [
     kind: 'panel',
     labelKey: 'subjects:panel.title',
     permission: 'subjects.access',
-    Component: lazy(async () => ({ default: (await import('./DataSubjectPanel')).DataSubjectPanel })),
+    Component: lazyWithRetry(async () => ({ default: (await import('./DataSubjectPanel')).DataSubjectPanel })),
     order: 80,
   },
 ];

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { type APIRequestContext, type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { oathtoolCodeAt } from '../../../../server/test/helpers/totp-codes.js';
 
@@ -173,6 +173,33 @@ export async function axeViolations(page: Page, include?: string): Promise<strin
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '-')}.png`), fullPage: true });
+}
+
+/**
+ * Waits for `locator`; when it does not appear, the failure says what the screen showed instead (its
+ * alerts and main text) and what went wrong in the page (console errors, failed loads), with a
+ * screenshot (`failed-<name>.png`): a timeout alone on a loaded CI machine explains nothing.
+ */
+export async function waitOrExplain(page: Page, locator: Locator, name: string, problems: string[], timeout: number): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch (error) {
+    await screenshot(page, `failed-${name}`).catch(() => undefined);
+    const alerts = await page
+      .getByRole('alert')
+      .allTextContents()
+      .catch(() => []);
+    const main = (
+      (await page
+        .locator('main')
+        .first()
+        .textContent({ timeout: 1_000 })
+        .catch(() => '')) ?? ''
+    ).slice(0, 600);
+    throw new Error(
+      `${name}: ${(error as Error).message.split('\n')[0]}\nat ${page.url()}\nalerts: ${JSON.stringify(alerts)}\nmain: ${main}\nproblems: ${JSON.stringify(problems)}`,
+    );
+  }
 }
 
 /** Waits until the app has rendered its first screen (the language switch is on every screen). */

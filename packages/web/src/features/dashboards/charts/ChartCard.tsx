@@ -1,8 +1,9 @@
 import '@mantine/charts/styles.css';
 import { Box, Card, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
-import { type ReactNode, Suspense, useContext, useId, useState } from 'react';
+import { type ReactNode, useContext, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { LoadBoundary } from '../../../components/LoadBoundary';
 import { Loading } from '../../../components/Loading';
 import { InitialDashboardView } from './initial-view';
 
@@ -67,7 +68,7 @@ export function ChartCard<Row>({ id, title, description, controls, loading, erro
           <Text c="dark.4">{t('dashboards:noData')}</Text>
         ) : view === 'chart' ? (
           <div data-testid={`dashboard-${id}-chart`}>
-            <Suspense fallback={<Loading />}>{chart}</Suspense>
+            <LoadBoundary fallback={<Loading />}>{chart}</LoadBoundary>
           </div>
         ) : (
           // A scrollable region must be reachable by keyboard (WCAG 2.1.1)
