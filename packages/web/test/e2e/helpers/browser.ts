@@ -18,7 +18,14 @@ export const ARTIFACTS = fileURLToPath(new URL('../../../../../test-artifacts/we
 export type Lang = 'zh' | 'en';
 export const browserLocale = (lang: Lang) => (lang === 'zh' ? 'zh-CN' : 'en-GB');
 
+let launched = 0;
+
+/** Chromium for the browser tests; CASTELLAN_TEST_NETLOG=DIR writes each browser's network log there (to read a failed load afterwards). */
 export function launchBrowser(): Promise<Browser> {
+  const netlogDir = process.env.CASTELLAN_TEST_NETLOG;
+  if (netlogDir) mkdirSync(netlogDir, { recursive: true });
+  launched += 1;
+  const netlog = netlogDir ? [`--log-net-log=${path.join(netlogDir, `netlog-${process.pid}-${launched}.json`)}`, '--net-log-capture-mode=Everything'] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -30,6 +37,7 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...netlog,
     ],
   });
 }
@@ -189,15 +197,17 @@ export async function waitOrExplain(page: Page, locator: Locator, name: string, 
       .getByRole('alert')
       .allTextContents()
       .catch(() => []);
-    const main = (
-      (await page
-        .locator('main')
-        .first()
-        .textContent({ timeout: 1_000 })
-        .catch(() => '')) ?? ''
-    ).slice(0, 600);
+    const main = await page
+      .locator('main')
+      .first()
+      .innerText({ timeout: 1_000 })
+      .catch(() => '');
+    const busy = await page
+      .locator('.mantine-Loader-root, [aria-busy="true"]')
+      .count()
+      .catch(() => -1);
     throw new Error(
-      `${name}: ${(error as Error).message.split('\n')[0]}\nat ${page.url()}\nalerts: ${JSON.stringify(alerts)}\nmain: ${main}\nproblems: ${JSON.stringify(problems)}`,
+      `${name}: ${(error as Error).message.split('\n')[0]}\nat ${page.url()}\nalerts: ${JSON.stringify(alerts)}\nmain: ${main.replace(/\s+/g, ' ').slice(0, 1_500)}\nloaders still spinning: ${busy}\nproblems: ${JSON.stringify(problems)}`,
     );
   }
 }
