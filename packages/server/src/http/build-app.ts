@@ -13,6 +13,7 @@ import { installIdempotency } from './idempotent-create.js';
 import { loggerOptions } from './logger-options.js';
 import { registerRoutes } from './register-routes.js';
 import { describeAccess } from './route-access.js';
+import { keepAnsweringOnSocketTimeout } from './socket-timeout.js';
 
 export interface AppOptions {
   https?: { key: Buffer; cert: Buffer };
@@ -42,6 +43,7 @@ export async function buildApp(kernel: Kernel, options: AppOptions = {}): Promis
     trustProxy: false,
     ...(options.https ? { https: { ...options.https, ...kernel.config.tls.settings, honorCipherOrder: true } } : {}),
   }) as unknown as FastifyInstance;
+  keepAnsweringOnSocketTimeout(app.server);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.setValidatorCompiler(validatorCompiler);
   typed.setSerializerCompiler(serializerCompiler);
