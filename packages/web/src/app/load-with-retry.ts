@@ -23,3 +23,19 @@ export function withRetry<T>(load: () => Promise<T>, delays: readonly number[] =
     }
   };
 }
+
+/**
+ * Whether an error is a module that could not be fetched (each browser words it its own way; Vite's
+ * preload of a chunk's CSS too), as opposed to code that failed while drawing: the screens say which.
+ */
+export function isModuleLoadFailure(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error ?? '');
+  return /dynamically imported module|Importing a module script failed|Unable to preload CSS/i.test(message);
+}
+
+/** The i18n keys of the message for a part of the page that failed: could not load, or failed while drawing. */
+export function failureKeys(error: unknown): { title: string; next: string } {
+  return isModuleLoadFailure(error)
+    ? { title: 'common:loadFailed.title', next: 'common:loadFailed.next' }
+    : { title: 'common:loadFailed.brokenTitle', next: 'common:loadFailed.brokenNext' };
+}

@@ -1,6 +1,7 @@
 import { Alert, Button } from '@mantine/core';
 import { Component, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { failureKeys } from '../app/load-with-retry';
 
 interface Props {
   children: ReactNode;
@@ -10,25 +11,28 @@ interface Props {
   inline?: boolean;
 }
 
+type Failure = { title: string; next: string };
+
 /**
  * Where lazily loaded code (a panel, a chart, an action, a page) is shown: a spinner while it loads,
- * and, when it could not load after its retries, a message in the person's language with "Try again"
- * instead of a blank screen (an uncaught load error would unmount the whole app).
+ * and, when it could not load after its retries or failed while drawing, a message in the person's
+ * language saying which, with "Try again", instead of a blank screen (an uncaught error would unmount
+ * the whole app).
  */
-export class LoadBoundary extends Component<Props, { failed: boolean }> {
-  override state = { failed: false };
+export class LoadBoundary extends Component<Props, { failed: Failure | null }> {
+  override state: { failed: Failure | null } = { failed: null };
 
-  static getDerivedStateFromError(): { failed: boolean } {
-    return { failed: true };
+  static getDerivedStateFromError(error: unknown): { failed: Failure } {
+    return { failed: failureKeys(error) };
   }
 
   override render() {
-    if (this.state.failed) return <LoadFailed inline={this.props.inline} onRetry={() => this.setState({ failed: false })} />;
+    if (this.state.failed) return <LoadFailed text={this.state.failed} inline={this.props.inline} onRetry={() => this.setState({ failed: null })} />;
     return <Suspense fallback={this.props.fallback}>{this.props.children}</Suspense>;
   }
 }
 
-function LoadFailed({ inline, onRetry }: { inline?: boolean; onRetry: () => void }) {
+function LoadFailed({ text, inline, onRetry }: { text: Failure; inline?: boolean; onRetry: () => void }) {
   const { t } = useTranslation();
   const retry = (
     <Button size="xs" variant="light" onClick={onRetry} data-testid="load-retry">
@@ -37,8 +41,8 @@ function LoadFailed({ inline, onRetry }: { inline?: boolean; onRetry: () => void
   );
   if (inline) return retry;
   return (
-    <Alert color="red" role="alert" title={t('common:loadFailed.title')} data-testid="load-failed">
-      <div>{t('common:loadFailed.next')}</div>
+    <Alert color="red" role="alert" title={t(text.title)} data-testid="load-failed">
+      <div>{t(text.next)}</div>
       {retry}
     </Alert>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withRetry } from '../../src/app/load-with-retry';
+import { failureKeys, isModuleLoadFailure, withRetry } from '../../src/app/load-with-retry';
 
 /** A load that fails `failures` times, then gives its module; counts its calls. */
 function flaky(failures: number) {
@@ -40,5 +40,21 @@ describe('withRetry (a module load tried again after a failed fetch)', () => {
     await expect(once()).rejects.toThrow('fetch 2 failed');
     await expect(once()).resolves.toEqual({ default: 'module' });
     expect(calls()).toBe(3);
+  });
+});
+
+describe('which failure a screen names: code that could not load, or code that failed while drawing', () => {
+  it.each([
+    { error: new TypeError('Failed to fetch dynamically imported module: https://x/assets/ProfilePage-a1.js'), load: true }, // Chromium
+    { error: new TypeError('error loading dynamically imported module: https://x/assets/A.js'), load: true }, // Firefox
+    { error: new TypeError('Importing a module script failed.'), load: true }, // Safari
+    { error: new Error('Unable to preload CSS for /assets/lazy-charts.css'), load: true }, // Vite's preload
+    { error: new TypeError("Cannot read properties of undefined (reading 'map')"), load: false },
+    { error: 'a thrown string', load: false },
+    { error: undefined, load: false },
+  ])('$error → could not load: $load', ({ error, load }) => {
+    expect(isModuleLoadFailure(error)).toBe(load);
+    expect(failureKeys(error).title).toBe(load ? 'common:loadFailed.title' : 'common:loadFailed.brokenTitle');
+    expect(failureKeys(error).next).toBe(load ? 'common:loadFailed.next' : 'common:loadFailed.brokenNext');
   });
 });

@@ -20,12 +20,16 @@ export const browserLocale = (lang: Lang) => (lang === 'zh' ? 'zh-CN' : 'en-GB')
 
 let launched = 0;
 
-/** Chromium for the browser tests; CASTELLAN_TEST_NETLOG=DIR writes each browser's network log there (to read a failed load afterwards). */
+/**
+ * Chromium for the browser tests; CASTELLAN_TEST_NETLOG=DIR writes each browser's network log there (to
+ * read a failed load afterwards), in Chromium's default capture mode: events and errors, without
+ * cookies or request and response bytes.
+ */
 export function launchBrowser(): Promise<Browser> {
   const netlogDir = process.env.CASTELLAN_TEST_NETLOG;
   if (netlogDir) mkdirSync(netlogDir, { recursive: true });
   launched += 1;
-  const netlog = netlogDir ? [`--log-net-log=${path.join(netlogDir, `netlog-${process.pid}-${launched}.json`)}`, '--net-log-capture-mode=Everything'] : [];
+  const netlog = netlogDir ? [`--log-net-log=${path.join(netlogDir, `netlog-${process.pid}-${launched}.json`)}`] : [];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -55,7 +59,8 @@ export async function newAppContext(browser: Browser, lang: Lang, viewport = { w
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    // A failed load names its resource only in the message's location: kept, so a failure says which.
+    if (message.type() === 'error') problems.push(`console: ${message.text()}${message.location().url ? ` (${message.location().url})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   // A CSP refusal names what it refused: the element and the first characters of the style or script.
