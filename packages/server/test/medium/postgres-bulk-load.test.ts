@@ -1,4 +1,6 @@
+import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeCopyRow, encodeCopyRow } from '../../src/platform/backup/copy-text-codec.js';
 import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
 import type { LoadValue } from '../../src/platform/backup/table-load.js';
@@ -67,6 +69,45 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
       expect(fks).toEqual(['people_team_id_fkey']);
       expect((await c.query("INSERT INTO events (what) VALUES ('next') RETURNING seq")).rows[0].seq).toBe(8);
     });
+  });
+
+  it("writes rows as PostgreSQL's own COPY TO does, byte for byte, so its lines load and checksum as they are", async () => {
+    const db = await schema();
+    const controls = '\b\t\n\v\f\r\\ \u0007';
+    const row: LoadValue[] = ['p1', 't1', Buffer.from([0, 9, 10, 13, 92, 255]), -2147483648, `${awkward}${controls}\\x41 \\N`];
+    const text = `${encodeCopyRow(teams[2][0] as LoadValue[])}\n`;
+    const people = `${encodeCopyRow(row)}\n${encodeCopyRow(['p2', 't1', null, null, ''])}\n`;
+    const rows = await loadIntoPostgres(
+      db.ownerUrl,
+      ['people', 'teams'],
+      [
+        {
+          name: 'teams',
+          columns: ['id', 'name'],
+          rows: (async function* () {})(),
+          copyText: (async function* () {
+            yield Buffer.from(text);
+          })(),
+        },
+        {
+          name: 'people',
+          columns: ['id', 'team_id', 'email_bidx', 'age', 'note'],
+          rows: (async function* () {})(),
+          copyText: (async function* () {
+            yield Buffer.from(people);
+          })(),
+        },
+      ],
+    );
+    expect(rows).toBe(3);
+    const dumped = await withPgClient(db.ownerUrl, async (c) => {
+      const stream = c.query(copyTo('COPY (SELECT id, team_id, email_bidx, age, note FROM people ORDER BY id) TO STDOUT'));
+      const parts: Buffer[] = [];
+      for await (const part of stream) parts.push(part as Buffer);
+      return Buffer.concat(parts).toString('utf8');
+    });
+    expect(dumped).toBe(people);
+    expect(decodeCopyRow(dumped.split('\n')[0] as string, ['text', 'text', 'bytes', 'integer', 'text'])).toEqual(row);
   });
 
   it('refuses a duplicate under a unique index or a broken reference, and leaves nothing loaded', async () => {

@@ -2,6 +2,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import type { SuiteId } from '../crypto/cipher-suite.js';
 import type { DialectKind } from '../db/database.js';
 import type { SealedBackupKey } from './backup-key.js';
+import type { ColumnKind } from './copy-text-codec.js';
 import { readSignedJson, signJson } from './signed-json.js';
 
 /**
@@ -23,6 +24,8 @@ export interface BackupChunkRef {
 export interface BackupTable {
   name: string;
   columns: string[];
+  /** Version 2: each column's kind (text, integer, bytes), which tells how its COPY text value decodes. */
+  kinds?: ColumnKind[];
   rows: number;
   /** Order-independent checksum of the rows (hex): the sum of each row's SHA-256 modulo 2^128. */
   checksum: string;
@@ -31,7 +34,8 @@ export interface BackupTable {
 
 export interface BackupManifest {
   format: typeof manifestFormat;
-  version: 1;
+  /** 1: rows as JSON lines (row-codec.ts), still read; 2: rows as COPY text lines (copy-text-codec.ts), written now. */
+  version: 1 | 2;
   backupId: string;
   sequence: number;
   previousManifestHash: string | null;
@@ -67,6 +71,12 @@ export function readManifest(file: Buffer, key: KeyObject, keyId: string): Backu
   } catch (error) {
     throw new ManifestError((error as Error).message);
   }
-  if (manifest.format !== manifestFormat || manifest.version !== 1) throw new ManifestError('the manifest is not a Castellan backup manifest of version 1');
+  if (manifest.format !== manifestFormat || (manifest.version !== 1 && manifest.version !== 2))
+    throw new ManifestError('the manifest is not a Castellan backup manifest of version 1 or 2');
+  if (manifest.version === 2) {
+    for (const table of manifest.tables)
+      if (!Array.isArray(table.kinds) || table.kinds.length !== table.columns.length)
+        throw new ManifestError(`the manifest does not give the kind of every column of table ${table.name}`);
+  }
   return manifest;
 }

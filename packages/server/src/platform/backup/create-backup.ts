@@ -11,7 +11,7 @@ import { type BackupManifest, type BackupTable, manifestFormat, signManifest } f
 import { type BackupTarget, backupFolder } from './backup-target.js';
 import { syncErasureLedger } from './erasure-ledger.js';
 import { chainHead } from './read-backup.js';
-import { encodeRow, RowChecksum } from './row-codec.js';
+import { RowChecksum } from './row-codec.js';
 import { openSnapshot } from './snapshot-reader.js';
 
 type AnyDb = Kysely<any>;
@@ -144,9 +144,9 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
       const seenSentinel = await first("SELECT value FROM settings WHERE key = 'backup_sentinel'");
       if (seenSentinel?.[0] !== sentinel) throw new Error('the snapshot does not hold the sentinel written just before it');
       for await (const table of snapshot.tables()) {
-        const entry: BackupTable = { name: table.name, columns: table.columns, rows: 0, checksum: '', chunks: [] };
+        const entry: BackupTable = { name: table.name, columns: table.columns, kinds: table.kinds, rows: 0, checksum: '', chunks: [] };
         const checksum = new RowChecksum();
-        let lines: string[] = [];
+        let pieces: Buffer[] = [];
         let size = 0;
         let queued = 0;
         // Up to IN_FLIGHT chunks are compressed and sealed (on the thread pool) while the next is read and
@@ -154,9 +154,9 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         const inFlight: Promise<void>[] = [];
         let stored: Promise<void> = Promise.resolve();
         const flush = async () => {
-          if (lines.length === 0) return;
-          const plaintext = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-          lines = [];
+          if (pieces.length === 0) return;
+          const plaintext = Buffer.concat(pieces, size);
+          pieces = [];
           size = 0;
           const index = queued++;
           if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
@@ -177,14 +177,22 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
           sealing.catch(() => undefined);
           inFlight.push(stored);
         };
-        for await (const page of table.rows)
-          for (const row of page) {
-            const line = encodeRow(row);
-            checksum.add(line);
-            lines.push(line);
-            size += line.length + 1;
-            if (size >= chunkBytes) await flush();
+        // The snapshot's pieces hold whole lines; a chunk ends at the first line end at or after chunkBytes.
+        for await (const piece of table.lines) {
+          checksum.addLines(piece);
+          let rest = piece;
+          while (size + rest.length >= chunkBytes) {
+            const end = rest.indexOf(10, Math.max(0, chunkBytes - size - 1)) + 1;
+            pieces.push(rest.subarray(0, end));
+            size += end;
+            rest = rest.subarray(end);
+            await flush();
           }
+          if (rest.length > 0) {
+            pieces.push(rest);
+            size += rest.length;
+          }
+        }
         await flush();
         await stored;
         entry.rows = checksum.rows;
@@ -193,7 +201,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
       }
       manifest = {
         format: manifestFormat,
-        version: 1,
+        version: 2,
         backupId: id,
         sequence,
         previousManifestHash: null,

@@ -9,7 +9,9 @@ import { chunkKeys, openChunkAsync } from './backup-chunk.js';
 import { type BackupPrivateKey, openBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
-import { decodeRow, RowChecksum } from './row-codec.js';
+import type { DecodedValue } from './copy-text-codec.js';
+import { RowChecksum } from './row-codec.js';
+import { rowFormat } from './row-format.js';
 
 /** Why a backup is refused: the message names what failed (signature, chain, chunk, count, checksum, key). */
 export class BackupRefused extends Error {}
@@ -178,7 +180,7 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
   const verified = { manifest, folder: backupFolder(manifest.sequence, manifest.backupId), suite, key };
   for (const table of manifest.tables) {
     const checksum = new RowChecksum();
-    for await (const lines of tableLines(target, verified, table.name, options.readData)) for (const line of lines) checksum.add(line);
+    for await (const text of tableChunks(target, verified, table.name, options.readData)) checksum.addLines(text);
     if (!options.readData) continue;
     if (checksum.rows !== table.rows) throw new BackupRefused(`table ${table.name} holds ${checksum.rows} rows, its manifest says ${table.rows}`);
     if (checksum.hex !== table.checksum) throw new BackupRefused(`table ${table.name}: the rows do not match the manifest's checksum`);
@@ -187,11 +189,12 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
 }
 
 /**
- * The lines of one table, a chunk's worth at a time, each chunk checked (size always; tag, name and decoding when
- * `open`). The next chunk is fetched and opened (decompressed on the thread pool) while the lines of
- * the current one are consumed, so at most two chunks are in memory.
+ * The rows of one table as the text of each chunk (whole lines, each ending with a line feed), each chunk
+ * checked (size always; tag, name and decoding when `open`; with `open` false nothing is yielded). The next
+ * chunk is fetched and opened (decompressed on the thread pool) while the current one is consumed, so at
+ * most two chunks are in memory.
  */
-export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<string[]> {
+export async function* tableChunks(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<Buffer> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
   if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
   const keys = chunkKeys(backup.key);
@@ -219,19 +222,19 @@ export async function* tableLines(target: BackupTarget, backup: VerifiedBackup, 
     // A refusal of the prefetched chunk surfaces when it is awaited, not as an unhandled rejection meanwhile.
     next?.catch(() => undefined);
     if (!plaintext) continue;
-    const text = plaintext.toString('utf8');
-    if (!text.endsWith('\n')) throw new BackupRefused(`chunk ${index + 1} of table ${table.name} does not end with a whole row`);
-    yield text.slice(0, -1).split('\n');
+    if (plaintext[plaintext.length - 1] !== 10) throw new BackupRefused(`chunk ${index + 1} of table ${table.name} does not end with a whole row`);
+    yield plaintext;
   }
 }
 
 /** The rows of one table, decoded, a chunk's worth at a time (after verifyBackup with readData has passed). */
-export async function* tableRowPages(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[][]> {
+export async function* tableRowPages(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<DecodedValue[][]> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
-  const width = table?.columns.length ?? 0;
-  for await (const lines of tableLines(target, backup, tableName)) {
+  if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
+  const format = rowFormat(backup.manifest, table);
+  for await (const text of tableChunks(target, backup, tableName)) {
     try {
-      yield lines.map((line) => decodeRow(line, width));
+      yield text.toString('utf8').slice(0, -1).split('\n').map(format.decode);
     } catch (error) {
       throw new BackupRefused(`table ${tableName}: ${(error as Error).message}`);
     }
@@ -239,7 +242,7 @@ export async function* tableRowPages(target: BackupTarget, backup: VerifiedBacku
 }
 
 /** The rows of one table, decoded, one at a time. */
-export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<(string | number | null | Buffer)[]> {
+export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<DecodedValue[]> {
   for await (const page of tableRowPages(target, backup, tableName)) yield* page;
 }
 

@@ -4,7 +4,7 @@ import { type DatabaseTarget, type Db, openDatabase } from '../db/database.js';
 import { migrateOnly, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
 import { loadIntoPostgres } from './postgres-bulk-load.js';
-import { BackupRefused, tableRowPages, type VerifiedBackup } from './read-backup.js';
+import { BackupRefused, tableChunks, tableRowPages, type VerifiedBackup } from './read-backup.js';
 import { loadIntoSqlite } from './sqlite-bulk-load.js';
 import type { TableLoad } from './table-load.js';
 
@@ -108,7 +108,13 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
 }
 
 async function* tablesOf(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
-  for (const table of backup.manifest.tables) yield { name: table.name, columns: table.columns, rows: tableRowPages(target, backup, table.name) };
+  for (const table of backup.manifest.tables)
+    yield {
+      name: table.name,
+      columns: table.columns,
+      rows: tableRowPages(target, backup, table.name),
+      ...(backup.manifest.version === 2 ? { copyText: tableChunks(target, backup, table.name) } : {}),
+    };
 }
 
 /** The backup's tables and columns must all exist in the schema its migrations built here. */

@@ -39,7 +39,9 @@ export class RowChecksum {
   private readonly limbs = [0, 0, 0, 0];
   rows = 0;
   add(line: string): void {
-    const digest = hash('sha256', line, 'buffer');
+    this.addDigest(hash('sha256', line, 'buffer'));
+  }
+  private addDigest(digest: Buffer): void {
     let carry = 0;
     for (let k = 3; k >= 0; k -= 1) {
       const sum = (this.limbs[k] as number) + digest.readUInt32BE(4 * k) + carry;
@@ -47,6 +49,15 @@ export class RowChecksum {
       carry = sum > 0xffffffff ? 1 : 0;
     }
     this.rows += 1;
+  }
+  /** Adds every line of `text` (lines each ending with a line feed, as a chunk holds them); the same sum as add() of each line. */
+  addLines(text: Buffer): void {
+    let start = 0;
+    for (let end = text.indexOf(10, start); end !== -1; end = text.indexOf(10, start)) {
+      this.addDigest(hash('sha256', text.subarray(start, end), 'buffer'));
+      start = end + 1;
+    }
+    if (start !== text.length) throw new Error('the rows do not end with a line feed');
   }
   get hex(): string {
     return this.limbs.map((limb) => limb.toString(16).padStart(8, '0')).join('');

@@ -1,19 +1,24 @@
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DatabaseTarget } from '../db/database.js';
+import { type ColumnKind, type CopyValue, columnKind, encodeCopyRow } from './copy-text-codec.js';
 import type { RowValue } from './row-codec.js';
+import { quoteName } from './table-load.js';
 
 /**
  * Reads every table of the database in one consistent snapshot, streaming: SQLite in one read
- * transaction on its own read-only connection (WAL keeps the snapshot while the server writes);
- * PostgreSQL in one REPEATABLE READ, READ ONLY transaction with a cursor per table. Kysely's own
- * bookkeeping tables are left out: the manifest records the migrations applied instead.
+ * transaction on its own read-only connection (WAL keeps the snapshot while the server writes), each
+ * row encoded to a COPY text line; PostgreSQL in one REPEATABLE READ, READ ONLY transaction, each table
+ * through `COPY … TO STDOUT`, whose lines are the backup's rows as they are (copy-text-codec.ts).
+ * Kysely's own bookkeeping tables are left out: the manifest records the migrations applied instead.
  */
 export interface SnapshotTable {
   name: string;
   columns: string[];
-  /** The rows in pages (2 000 on SQLite, 5 000 on PostgreSQL: one await per page, not per row). */
-  rows: AsyncIterable<RowValue[][]>;
+  kinds: ColumnKind[];
+  /** The rows as COPY text lines, in pieces of whole lines (each line ends with a line feed). */
+  lines: AsyncIterable<Buffer>;
 }
 
 export interface Snapshot {
@@ -24,9 +29,9 @@ export interface Snapshot {
 }
 
 const skipped = new Set(['kysely_migration', 'kysely_migration_lock']);
-const FETCH = 2000;
-/** PostgreSQL pages are larger: each FETCH is a round trip. */
-const PG_FETCH = 5000;
+/** Rows per piece on SQLite; bytes per piece on PostgreSQL (one await per piece, not per row). */
+const SQLITE_PIECE_ROWS = 2000;
+const PG_PIECE_BYTES = 256 * 1024;
 
 export async function openSnapshot(target: DatabaseTarget): Promise<Snapshot> {
   return target.kind === 'sqlite' ? sqliteSnapshot(target.file) : postgresSnapshot(target.url);
@@ -43,20 +48,21 @@ function sqliteSnapshot(file: string): Snapshot {
   return {
     async *tables() {
       for (const name of names) {
-        const columns = (db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).raw().all(name) as string[][]).map(([c]) => c as string);
-        const statement = db.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).raw();
-        async function* rows() {
-          let page: RowValue[][] = [];
+        const info = db.prepare('SELECT name, type FROM pragma_table_info(?) ORDER BY cid').raw().all(name) as string[][];
+        const columns = info.map(([c]) => c as string);
+        const statement = db.prepare(`SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(name)}`).raw();
+        async function* lines() {
+          let piece: string[] = [];
           for (const row of statement.iterate()) {
-            page.push(row as RowValue[]);
-            if (page.length >= FETCH) {
-              yield page;
-              page = [];
+            piece.push(encodeCopyRow(row as CopyValue[]));
+            if (piece.length >= SQLITE_PIECE_ROWS) {
+              yield Buffer.from(`${piece.join('\n')}\n`, 'utf8');
+              piece = [];
             }
           }
-          if (page.length > 0) yield page;
+          if (piece.length > 0) yield Buffer.from(`${piece.join('\n')}\n`, 'utf8');
         }
-        yield { name, columns, rows: rows() };
+        yield { name, columns, kinds: info.map(([, t]) => columnKind(t ?? '')), lines: lines() };
       }
     },
     async query(sqlText) {
@@ -75,6 +81,9 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
   client.on('error', () => undefined);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // COPY writes text in the client encoding and bytea in the output form set: both fixed here.
+    await client.query("SET LOCAL client_encoding = 'UTF8'");
+    await client.query("SET LOCAL bytea_output = 'hex'");
   } catch (error) {
     await client.end();
     throw error;
@@ -89,29 +98,15 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
   return {
     async *tables() {
       for (const name of names) {
-        const columns = (
-          await client.query<{ column_name: string }>(
-            'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
+        const info = (
+          await client.query<{ column_name: string; data_type: string }>(
+            'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
             [name],
           )
-        ).rows.map((r) => r.column_name);
-        async function* rows() {
-          await client.query(`DECLARE backup_rows NO SCROLL CURSOR FOR SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${name}"`);
-          const fetchPage = () => client.query({ text: `FETCH ${PG_FETCH} FROM backup_rows`, rowMode: 'array' });
-          try {
-            // The next page is asked for before this one is encoded, so the server reads it meanwhile.
-            let next: ReturnType<typeof fetchPage> | null = fetchPage();
-            while (next) {
-              const page: Awaited<ReturnType<typeof fetchPage>> = await next;
-              next = page.rows.length < PG_FETCH ? null : fetchPage();
-              next?.catch(() => undefined);
-              if (page.rows.length > 0) yield page.rows as RowValue[][];
-            }
-          } finally {
-            await client.query('CLOSE backup_rows');
-          }
-        }
-        yield { name, columns, rows: rows() };
+        ).rows;
+        const columns = info.map((r) => r.column_name);
+        const copy = () => client.query(copyTo(`COPY ${quoteName(name)} (${columns.map(quoteName).join(', ')}) TO STDOUT`));
+        yield { name, columns, kinds: info.map((r) => columnKind(r.data_type)), lines: wholeLines(copy) };
       }
     },
     async query(sqlText) {
@@ -122,4 +117,26 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
       await client.end();
     },
   };
+}
+
+/** The bytes of a COPY TO stream in pieces of about PG_PIECE_BYTES, each cut after a line feed. */
+async function* wholeLines(open: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const data of open()) {
+    parts.push(data);
+    size += data.length;
+    if (size < PG_PIECE_BYTES) continue;
+    const joined = Buffer.concat(parts, size);
+    const end = joined.lastIndexOf(10) + 1;
+    if (end === 0) continue;
+    yield joined.subarray(0, end);
+    parts = end < joined.length ? [joined.subarray(end)] : [];
+    size = joined.length - end;
+  }
+  if (size > 0) {
+    const rest = Buffer.concat(parts, size);
+    if (rest[rest.length - 1] !== 10) throw new Error('COPY ended inside a row');
+    yield rest;
+  }
 }

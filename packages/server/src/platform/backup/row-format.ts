@@ -1,0 +1,20 @@
+import type { BackupManifest, BackupTable } from './backup-manifest.js';
+import { type CopyValue, type DecodedValue, decodeCopyRow, encodeCopyRow } from './copy-text-codec.js';
+import { decodeRow, encodeRow } from './row-codec.js';
+
+/** How the rows of one table of a backup are written as lines: JSON lines in version 1, COPY text lines in version 2. */
+export interface RowFormat {
+  /** The lines hold COPY text, which PostgreSQL loads as it is. */
+  copyText: boolean;
+  encode(values: readonly CopyValue[]): string;
+  decode(line: string): DecodedValue[];
+}
+
+export function rowFormat(manifest: Pick<BackupManifest, 'version'>, table: Pick<BackupTable, 'columns' | 'kinds'>): RowFormat {
+  if (manifest.version === 1) {
+    const width = table.columns.length;
+    return { copyText: false, encode: (values) => encodeRow(values as Parameters<typeof encodeRow>[0]), decode: (line) => decodeRow(line, width) };
+  }
+  const kinds = table.kinds ?? [];
+  return { copyText: true, encode: encodeCopyRow, decode: (line) => decodeCopyRow(line, kinds) };
+}
