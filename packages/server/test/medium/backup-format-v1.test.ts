@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../../src/cli/cli-context.js';
-import type { ConfigKey } from '../../src/config/config.schema.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { runRestoreDrill } from '../../src/modules/backups/restore-drill.js';
 import { restoreInstallation } from '../../src/modules/backups/restore-installation.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
@@ -17,7 +15,8 @@ import { localFolderTarget } from '../../src/platform/backup/local-folder.target
 import { tableRows, verifyBackup } from '../../src/platform/backup/read-backup.js';
 import { encodeRow, RowChecksum, type RowValue } from '../../src/platform/backup/row-codec.js';
 import type { Kernel } from '../../src/platform/kernel.js';
-import { createScratchPostgres, type ScratchPostgres, testDialects } from '../helpers/databases.js';
+import { type ScratchPostgres, testDialects } from '../helpers/databases.js';
+import { emptyInstallation } from '../helpers/empty-installation.js';
 import { createTestInstall, type TestInstall } from '../helpers/test-install.js';
 
 /**
@@ -80,17 +79,7 @@ describe.each(testDialects)('a version 1 backup (JSON lines) taken on %s', (dial
     const verified = await verifyBackup(target, 'latest', keys, { readData: true });
     expect(verified.manifest.version).toBe(1);
     for (const kind of testDialects) {
-      const env: Record<string, string> = { ...install.env, CASTELLAN_DATA_DIR: mkdtempSync(path.join(scratch, 'into-')) };
-      if (install.config.masterKey.provider === 'file') env.CASTELLAN_MASTER_KEY_FILE = install.config.masterKey.file;
-      delete env.CASTELLAN_DATABASE_URL;
-      delete env.CASTELLAN_DATABASE_OWNER_URL;
-      if (kind === 'postgres') {
-        const pg = await createScratchPostgres();
-        pgDatabases.push(pg);
-        env.CASTELLAN_DATABASE_URL = pg.url;
-        env.CASTELLAN_DATABASE_OWNER_URL = pg.ownerUrl;
-      }
-      const restored = await restoreInstallation(target, 'latest', keys, loadConfig({}, env as Partial<Record<ConfigKey, string>>));
+      const restored = await restoreInstallation(target, 'latest', keys, await emptyInstallation(install, kind, scratch, pgDatabases));
       expect(restored.into).toBe(kind);
       expect(restored.rows).toBe(verified.manifest.totals.rows);
       expect(restored.audit.intact, JSON.stringify(restored.audit.problem)).toBe(true);

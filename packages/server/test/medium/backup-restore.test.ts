@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../../src/cli/cli-context.js';
-import type { ConfigKey } from '../../src/config/config.schema.js';
-import { type Config, loadConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/load-config.js';
 import { runRestoreDrill } from '../../src/modules/backups/restore-drill.js';
 import { restoreInstallation } from '../../src/modules/backups/restore-installation.js';
 import { complianceChecks } from '../../src/modules/compliance/compliance.service.js';
@@ -21,7 +20,8 @@ import { asSystem } from '../../src/platform/data/as-system.js';
 import { ProtectedStore } from '../../src/platform/data/protected-store.js';
 import { type Kernel, openKernel } from '../../src/platform/kernel.js';
 import { apiCallers } from '../helpers/api-callers.js';
-import { createScratchPostgres, type ScratchPostgres, testDialects } from '../helpers/databases.js';
+import { type ScratchPostgres, testDialects } from '../helpers/databases.js';
+import { emptyInstallation as emptyInstallationOf } from '../helpers/empty-installation.js';
 import { type App, startTestApp, stopTestApp } from '../helpers/test-app.js';
 import type { TestInstall } from '../helpers/test-install.js';
 
@@ -56,20 +56,8 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
   const pgDatabases: ScratchPostgres[] = [];
 
   /** A new, empty installation's configuration with this one's master key: a SQLite file, or a fresh PostgreSQL database. */
-  const emptyInstallation = async (kind: 'sqlite' | 'postgres'): Promise<Config> => {
-    const dir = mkdtempSync(path.join(scratch, 'into-'));
-    const env: Record<string, string> = { ...install.env, CASTELLAN_DATA_DIR: dir, CASTELLAN_BACKUP_DIR: targetDir };
-    if (install.config.masterKey.provider === 'file') env.CASTELLAN_MASTER_KEY_FILE = install.config.masterKey.file;
-    delete env.CASTELLAN_DATABASE_OWNER_URL;
-    delete env.CASTELLAN_DATABASE_URL;
-    if (kind === 'postgres') {
-      const pg = await createScratchPostgres();
-      pgDatabases.push(pg);
-      env.CASTELLAN_DATABASE_URL = pg.url;
-      env.CASTELLAN_DATABASE_OWNER_URL = pg.ownerUrl;
-    }
-    return loadConfig({}, env as Partial<Record<ConfigKey, string>>);
-  };
+  const emptyInstallation = (kind: 'sqlite' | 'postgres'): Promise<Config> =>
+    emptyInstallationOf(install, kind, scratch, pgDatabases, { CASTELLAN_BACKUP_DIR: targetDir });
 
   beforeAll(async () => {
     ({ install, app } = await startTestApp(dialect));
