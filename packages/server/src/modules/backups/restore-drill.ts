@@ -10,7 +10,7 @@ import type { BackupTarget } from '../../platform/backup/backup-target.js';
 import { decodeCopyRow } from '../../platform/backup/copy-text-codec.js';
 import type { VerifiedBackup } from '../../platform/backup/read-backup.js';
 import { RowChecksum } from '../../platform/backup/row-codec.js';
-import { rowFormat } from '../../platform/backup/row-format.js';
+import { chunkLines, rowFormat } from '../../platform/backup/row-format.js';
 import { signJson } from '../../platform/backup/signed-json.js';
 import { openSnapshot } from '../../platform/backup/snapshot-reader.js';
 import { newId, nowIso } from '../../platform/data/ids.js';
@@ -144,7 +144,7 @@ async function compareRestored(config: Config, backup: VerifiedBackup): Promise<
       const format = rowFormat(backup.manifest, expected);
       for await (const text of table.lines) {
         if (format.copyText) checksum.addLines(text);
-        else for (const line of text.toString('utf8').slice(0, -1).split('\n')) checksum.add(format.encode(decodeCopyRow(line, table.kinds)));
+        else for (const line of chunkLines(text)) checksum.add(format.encode(decodeCopyRow(line, table.kinds)));
       }
       if (checksum.rows !== expected.rows) counts.push(`${table.name}: ${checksum.rows} of ${expected.rows}`);
       else if (checksum.hex !== expected.checksum) sums.push(table.name);

@@ -11,7 +11,7 @@ import { type BackupManifest, type BackupTable, ManifestError, manifestHash, rea
 import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
 import type { DecodedValue } from './copy-text-codec.js';
 import { RowChecksum } from './row-codec.js';
-import { rowFormat } from './row-format.js';
+import { chunkLines, rowFormat } from './row-format.js';
 
 /** Why a backup is refused: the message names what failed (signature, chain, chunk, count, checksum, key). */
 export class BackupRefused extends Error {}
@@ -234,7 +234,7 @@ export async function* tableRowPages(target: BackupTarget, backup: VerifiedBacku
   const format = rowFormat(backup.manifest, table);
   for await (const text of tableChunks(target, backup, tableName)) {
     try {
-      yield text.toString('utf8').slice(0, -1).split('\n').map(format.decode);
+      yield chunkLines(text).map(format.decode);
     } catch (error) {
       throw new BackupRefused(`table ${tableName}: ${(error as Error).message}`);
     }

@@ -18,3 +18,6 @@ export function rowFormat(manifest: Pick<BackupManifest, 'version'>, table: Pick
   const kinds = table.kinds ?? [];
   return { copyText: true, encode: encodeCopyRow, decode: (line) => decodeCopyRow(line, kinds) };
 }
+
+/** The lines of a chunk's text (each line ends with a line feed), without their line feeds. */
+export const chunkLines = (text: Buffer): string[] => text.toString('utf8').slice(0, -1).split('\n');
