@@ -187,7 +187,8 @@ describe.each(testDialects)('consent-filtered campaign audiences on %s', (dialec
     expect(expiringWithdrawal.statusCode).toBe(422);
     expect((await call('agent', 'GET', `/api/v1/consents?contactId=${people.none}`)).json().items).toEqual([]);
     const row = await db().selectFrom('consents').selectAll().where('id', '=', entry.id).executeTakeFirst();
-    expect(Object.values(row).some((v) => typeof v === 'string' && v.includes('4471'))).toBe(false);
+    // The evidence's words, not its digits: an id of random hex holds "4471" about once in 2 000 rows.
+    expect(Object.values(row).some((v) => typeof v === 'string' && /Form #4471|ticked box/.test(v))).toBe(false);
     // Marketing reads the whole ledger, the evidence masked.
     const seen = (await call('marketing', 'GET', `/api/v1/consents/${entry.id}`)).json();
     expect(seen.maskedFields).toEqual(['evidence']);

@@ -23,18 +23,27 @@ export async function created(context: BrowserContext, baseUrl: string, path: st
 
 /**
  * Picks an option of a Mantine Select found by its test id. A re-render of the form (the options of
- * one field follow another) can close the dropdown just opened: then it is closed and opened again.
+ * one field follow another) can close the dropdown just opened, and a click can land while the last
+ * dropdown is still closing: then the dropdown is opened again, by the keyboard the second time.
+ * A select that already shows the option is left as it is.
  */
 export async function pick(page: Page, testId: string, option: string | RegExp): Promise<void> {
+  const input = page.getByTestId(testId);
+  const shown = await input.inputValue();
+  if (typeof option === 'string' ? shown === option : option.test(shown)) return;
   const choice = page.getByRole('option', { name: option }).first();
   for (let attempt = 1; ; attempt += 1) {
-    await page.getByTestId(testId).click();
+    if (attempt % 2 === 1) await input.click();
+    else {
+      await input.focus();
+      await page.keyboard.press('ArrowDown');
+    }
     try {
       await choice.click({ timeout: 10_000 });
       return;
     } catch (error) {
       if (attempt >= 3) throw error;
-      await page.keyboard.press('Escape');
+      if (await page.getByRole('listbox').first().isVisible()) await page.keyboard.press('Escape');
     }
   }
 }
