@@ -182,34 +182,53 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     expect(reasons.size).toBeGreaterThan(8);
   }, 300_000);
 
+  /** Restores under the attack into a new, empty database; expects a refusal and nothing left behind. */
+  const refusedLeavingNothing = async (attack: Attack) => {
+    const dir = mkdtempSync(path.join(scratch, 'into-'));
+    const env: Record<string, string> = { ...install.env, CASTELLAN_DATA_DIR: dir };
+    delete env.CASTELLAN_DATABASE_URL;
+    delete env.CASTELLAN_DATABASE_OWNER_URL;
+    if (install.config.masterKey.provider === 'file') env.CASTELLAN_MASTER_KEY_FILE = install.config.masterKey.file;
+    let pg: ScratchPostgres | undefined;
+    if (dialect === 'postgres') {
+      pg = await createScratchPostgres();
+      pgDatabases.push(pg);
+      env.CASTELLAN_DATABASE_URL = pg.url;
+      env.CASTELLAN_DATABASE_OWNER_URL = pg.ownerUrl;
+    }
+    const into: Config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
+    await expect(
+      restoreInstallation(overlayTarget(base, attack.changes), 'latest', { ...keys(), ...attack.keys } as TrustedKeys & { auditPublicKey: never }, into),
+      attack.name,
+    ).rejects.toThrow(BackupRefused);
+    if (pg) {
+      const tables = await withPgClient(
+        pg.superuserUrl,
+        async (c) => (await c.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0].n,
+      );
+      expect(tables, attack.name).toBe(0);
+    } else {
+      expect(existsSync(path.join(dir, 'castellan.db')), attack.name).toBe(false);
+      expect(existsSync(path.join(dir, 'castellan.db.restoring')), attack.name).toBe(false);
+    }
+  };
+
   it('restore refuses a sample of the attacks and leaves no database behind', async () => {
     const all = attacks();
     const sample = all.filter((_, i) => i % 60 === 0).concat(all.slice(-12));
-    for (const attack of sample) {
-      const dir = mkdtempSync(path.join(scratch, 'into-'));
-      const env: Record<string, string> = { ...install.env, CASTELLAN_DATA_DIR: dir };
-      delete env.CASTELLAN_DATABASE_URL;
-      delete env.CASTELLAN_DATABASE_OWNER_URL;
-      if (install.config.masterKey.provider === 'file') env.CASTELLAN_MASTER_KEY_FILE = install.config.masterKey.file;
-      let pg: ScratchPostgres | undefined;
-      if (dialect === 'postgres') {
-        pg = await createScratchPostgres();
-        pgDatabases.push(pg);
-        env.CASTELLAN_DATABASE_URL = pg.url;
-        env.CASTELLAN_DATABASE_OWNER_URL = pg.ownerUrl;
-      }
-      const into: Config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
-      await expect(
-        restoreInstallation(overlayTarget(base, attack.changes), 'latest', { ...keys(), ...attack.keys } as TrustedKeys & { auditPublicKey: never }, into),
-        attack.name,
-      ).rejects.toThrow(BackupRefused);
-      if (pg) {
-        const tables = await withPgClient(
-          pg.superuserUrl,
-          async (c) => (await c.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0].n,
-        );
-        expect(tables, attack.name).toBe(0);
-      } else expect(existsSync(path.join(dir, 'castellan.db')), attack.name).toBe(false);
-    }
+    for (const attack of sample) await refusedLeavingNothing(attack);
+  }, 300_000);
+
+  it('restore checks each chunk as it loads it: a fault in the last table loaded rolls back every table loaded before it', async () => {
+    // Restore reads the chunks once, loading as it checks: these faults surface only after the other tables' rows were written.
+    const last = [...newest.tables].reverse().find((t) => t.chunks.length > 0) as BackupManifest['tables'][number];
+    const lastChunk = chunkPaths.find((p) => p.endsWith(last.chunks.at(-1)?.id ?? '?')) as string;
+    const flipped = Buffer.from(files.get(lastChunk) as Buffer);
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
+    await refusedLeavingNothing({ name: `the last chunk of table ${last.name} altered`, changes: new Map([[lastChunk, flipped]]) });
+    await refusedLeavingNothing({ name: `the last chunk of table ${last.name} missing`, changes: new Map([[lastChunk, null]]) });
+    const resign = (m: BackupManifest) => signManifest(m, install.kernel.keyring.auditSigningKey, publicKeyId(install.kernel.keyring.auditPublicKey));
+    const recounted = { ...newest, tables: newest.tables.map((t) => (t.name === last.name ? { ...t, rows: t.rows - 1 } : t)) };
+    await refusedLeavingNothing({ name: `table ${last.name} counted one row short (re-signed)`, changes: new Map([[manifestPath, resign(recounted)]]) });
   }, 300_000);
 });

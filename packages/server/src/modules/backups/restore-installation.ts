@@ -18,8 +18,9 @@ export interface InstallationRestore extends RestoreReport {
 }
 
 /**
- * The whole restore of an installation: verify every byte of the backup before writing a row; load
- * it into the empty database of `into` (either dialect); start the record of audit checkpoints again
+ * The whole restore of an installation: verify the backup's signature, chain and key; load it into
+ * the empty database of `into` (either dialect) in one pass that checks every chunk, count and
+ * checksum before the load commits (restore-backup.ts), so a refused backup leaves nothing; start the record of audit checkpoints again
  * from the restored ones; replay the erasure ledger; and check the audit chain. The erasure ledger is
  * read and checked before anything is written, so a tampered ledger refuses the restore as a whole.
  */
@@ -35,7 +36,7 @@ export async function restoreInstallation(
     throw new BackupRefused(`the erasure ledger on target ${target.name} is refused: ${error.message}`);
   });
   const known = Math.max(keys.knownSequence ?? 0, ledger.backupHead);
-  const backup = await verifyBackup(target, which, { ...keys, knownSequence: known }, { readData: true });
+  const backup = await verifyBackup(target, which, { ...keys, knownSequence: known }, { readData: true, chunksWhileLoading: true });
   try {
     const report = await restoreBackup(target, backup, into.database);
     await inspect?.(backup);

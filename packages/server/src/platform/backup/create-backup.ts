@@ -10,8 +10,8 @@ import { type BackupPublicKey, newBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, manifestFormat, signManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder } from './backup-target.js';
 import { syncErasureLedger } from './erasure-ledger.js';
+import { ThreadedRowChecksum } from './line-digest-thread.js';
 import { chainHead } from './read-backup.js';
-import { RowChecksum } from './row-codec.js';
 import { openSnapshot } from './snapshot-reader.js';
 
 type AnyDb = Kysely<any>;
@@ -145,7 +145,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
       if (seenSentinel?.[0] !== sentinel) throw new Error('the snapshot does not hold the sentinel written just before it');
       for await (const table of snapshot.tables()) {
         const entry: BackupTable = { name: table.name, columns: table.columns, kinds: table.kinds, rows: 0, checksum: '', chunks: [] };
-        const checksum = new RowChecksum();
+        const summing = new ThreadedRowChecksum(8);
         let pieces: Buffer[] = [];
         let size = 0;
         let queued = 0;
@@ -179,7 +179,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         };
         // The snapshot's pieces hold whole lines; a chunk ends at the first line end at or after chunkBytes.
         for await (const piece of table.lines) {
-          checksum.addLines(piece);
+          await summing.add(piece);
           let rest = piece;
           while (size + rest.length >= chunkBytes) {
             const end = rest.indexOf(10, Math.max(0, chunkBytes - size - 1)) + 1;
@@ -195,6 +195,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         }
         await flush();
         await stored;
+        const checksum = await summing.total();
         entry.rows = checksum.rows;
         entry.checksum = checksum.hex;
         tables.push(entry);

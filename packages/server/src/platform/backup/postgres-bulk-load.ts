@@ -8,28 +8,48 @@ import { quoteName as quote, type TableLoad } from './table-load.js';
 /** COPY rows are sent in pieces of about 1 MiB, waiting when the socket is full. */
 const PIECE = 1024 * 1024;
 
+/** Tables of fewer rows keep their primary and unique keys and indexes while loading: maintaining them row by row costs less than rebuilding them. */
+export const REBUILD_FROM_ROWS = 1000;
+
+export interface PostgresLoadOptions {
+  /** Rows the backup holds per table (default: every table treated as large): which keys and indexes are dropped while loading. */
+  rows?: ReadonlyMap<string, number>;
+  /** Work on the same connection inside the load's transaction before anything is loaded (the restore builds the schema there). */
+  prepare?: (client: pg.Client) => Promise<void>;
+}
+
 /**
  * Loads a backup's rows into a freshly migrated PostgreSQL database in one transaction on one
  * connection (the owner's, when a separate owner is configured), with COPY … FROM STDIN. As
  * `pg_restore` does, the rows are loaded before the constraints and indexes that would check or
- * update them row by row (some tables also reference each other): the foreign keys, then the
- * primary and unique keys and the other indexes are dropped, the rows loaded, and the same
- * definitions added again in reverse order, which checks every row at once (a broken reference or
- * a duplicate key fails the restore and rolls everything back). Each serial column's sequence then
+ * update them row by row (some tables also reference each other): the foreign keys from or to a
+ * table that receives rows, then its primary and unique keys and other indexes are dropped, the rows
+ * loaded, and the same definitions added again in reverse order, which checks every row at once (a
+ * broken reference or a duplicate key fails the restore and rolls everything back). Given the rows per
+ * table, only what loading touches is dropped: the foreign keys of the tables that receive rows (or
+ * give up seeded ones) and those to a table whose keys are dropped; the keys and indexes of tables of
+ * REBUILD_FROM_ROWS rows or more. Each serial column's sequence then
  * continues after the highest id loaded. `clear` names the tables, children first, whose seeded
  * rows give way to the backup's.
  */
-export async function loadIntoPostgres(url: string, clear: string[], tables: AsyncIterable<TableLoad>): Promise<number> {
+export async function loadIntoPostgres(url: string, clear: string[], tables: AsyncIterable<TableLoad>, options: PostgresLoadOptions = {}): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   client.on('error', () => undefined);
   try {
     await client.query('BEGIN');
-    const restore = await withoutConstraints(client);
-    for (const name of clear) {
-      const any = await client.query(`SELECT 1 FROM ${quote(name)} LIMIT 1`);
-      if (any.rowCount) await client.query(`DELETE FROM ${quote(name)}`);
-    }
+    await options.prepare?.(client);
+    const seeded: string[] = [];
+    for (const name of clear) if ((await client.query(`SELECT 1 FROM ${quote(name)} LIMIT 1`)).rowCount) seeded.push(name);
+    const counts = options.rows;
+    const restore = await withoutConstraints(
+      client,
+      counts && {
+        written: new Set([...[...counts].filter(([, n]) => n > 0).map(([t]) => t), ...seeded]),
+        rebuilt: new Set([...counts].filter(([, n]) => n >= REBUILD_FROM_ROWS).map(([t]) => t)),
+      },
+    );
+    for (const name of seeded) await client.query(`DELETE FROM ${quote(name)}`);
     let rows = 0;
     for await (const table of tables) rows += await copyTable(client, table);
     await restore();
@@ -83,24 +103,32 @@ async function copyTable(client: pg.Client, table: TableLoad): Promise<number> {
   return rows;
 }
 
-/** Drops the foreign, primary and unique keys and the other indexes; returns the step that adds them all back. */
-async function withoutConstraints(client: pg.Client): Promise<() => Promise<void>> {
-  const constraints = (
-    await client.query<{ t: string; name: string; def: string }>(
-      `SELECT c.relname AS t, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+/**
+ * Drops foreign keys, then primary and unique keys and other indexes: all of them, or with `only` the
+ * foreign keys of the `written` tables and those to the `rebuilt` tables, and the keys and indexes of
+ * the `rebuilt` tables. Returns the step that adds them all back.
+ */
+async function withoutConstraints(client: pg.Client, only?: { written: ReadonlySet<string>; rebuilt: ReadonlySet<string> }): Promise<() => Promise<void>> {
+  const all = (
+    await client.query<{ t: string; r: string | null; kind: string; name: string; def: string }>(
+      `SELECT c.relname AS t, f.relname AS r, k.contype AS kind, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k
+        JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_class f ON f.oid = k.confrelid
         WHERE k.contype IN ('f', 'p', 'u') AND c.relnamespace = current_schema()::regnamespace
         ORDER BY CASE k.contype WHEN 'f' THEN 0 ELSE 1 END, c.relname, k.conname`,
     )
   ).rows;
+  const rebuilt = (table: string | null) => !only || (table !== null && only.rebuilt.has(table));
+  // A key of a rebuilt table can be dropped only once every foreign key to it is gone.
+  const constraints = all.filter((k) => (k.kind === 'f' ? !only || only.written.has(k.t) || rebuilt(k.r) : rebuilt(k.t)));
   const indexes = (
-    await client.query<{ name: string; def: string }>(
-      `SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+    await client.query<{ t: string; name: string; def: string }>(
+      `SELECT t.relname AS t, ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
         JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
         WHERE t.relnamespace = current_schema()::regnamespace
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
         ORDER BY ic.relname`,
     )
-  ).rows;
+  ).rows.filter((index) => rebuilt(index.t));
   for (const k of constraints) await client.query(`ALTER TABLE ${quote(k.t)} DROP CONSTRAINT ${quote(k.name)}`);
   for (const index of indexes) await client.query(`DROP INDEX ${quote(index.name)}`);
   return async () => {

@@ -10,7 +10,7 @@ import { type BackupPrivateKey, openBackupKey } from './backup-key.js';
 import { type BackupManifest, type BackupTable, ManifestError, manifestHash, readManifest } from './backup-manifest.js';
 import { type BackupTarget, backupFolder, parseBackupFolder } from './backup-target.js';
 import type { DecodedValue } from './copy-text-codec.js';
-import { RowChecksum } from './row-codec.js';
+import { ThreadedRowChecksum } from './line-digest-thread.js';
 import { chunkLines, rowFormat } from './row-format.js';
 
 /** Why a backup is refused: the message names what failed (signature, chain, chunk, count, checksum, key). */
@@ -136,8 +136,19 @@ export interface VerifiedBackup {
   key: Buffer;
 }
 
-/** Finds a backup by id, by sequence number, or `latest`, and verifies it; with readData every chunk is opened and every count and checksum compared. */
-export async function verifyBackup(target: BackupTarget, which: string, keys: TrustedKeys, options: { readData: boolean }): Promise<VerifiedBackup> {
+/**
+ * Finds a backup by id, by sequence number, or `latest`, and verifies it: the signature, the chain and
+ * the key always; with readData every chunk is also opened and every count and checksum compared.
+ * `chunksWhileLoading` (restore) leaves the chunks to the one pass that loads them: every chunk is then
+ * authenticated before its rows reach the database, and each table's count and checksum compared
+ * before the load commits (checkedChunks), so a failure still leaves nothing behind.
+ */
+export async function verifyBackup(
+  target: BackupTarget,
+  which: string,
+  keys: TrustedKeys,
+  options: { readData: boolean; chunksWhileLoading?: boolean },
+): Promise<VerifiedBackup> {
   const all = (await folders(target)).filter((f) => f.folder);
   const withManifest: typeof all = [];
   for (const f of all) if (await target.exists(`${f.folder}manifest.json`)) withManifest.push(f);
@@ -178,28 +189,32 @@ export async function verifyBackup(target: BackupTarget, which: string, keys: Tr
     }
   }
   const verified = { manifest, folder: backupFolder(manifest.sequence, manifest.backupId), suite, key };
+  if (options.readData && options.chunksWhileLoading) return verified;
+  const chunksOf = chunksInOrder(target, verified, options.readData);
   for (const table of manifest.tables) {
-    const checksum = new RowChecksum();
-    for await (const text of tableChunks(target, verified, table.name, options.readData)) checksum.addLines(text);
-    if (!options.readData) continue;
-    if (checksum.rows !== table.rows) throw new BackupRefused(`table ${table.name} holds ${checksum.rows} rows, its manifest says ${table.rows}`);
-    if (checksum.hex !== table.checksum) throw new BackupRefused(`table ${table.name}: the rows do not match the manifest's checksum`);
+    if (options.readData) for await (const _ of checkedChunks(table, chunksOf(table.name)));
+    else for await (const _ of chunksOf(table.name));
   }
   return verified;
 }
 
+/** Chunks fetched and opened ahead of the one being consumed, across table boundaries. */
+const CHUNKS_AHEAD = 3;
+
 /**
- * The rows of one table as the text of each chunk (whole lines, each ending with a line feed), each chunk
- * checked (size always; tag, name and decoding when `open`; with `open` false nothing is yielded). The next
- * chunk is fetched and opened (decompressed on the thread pool) while the current one is consumed, so at
- * most two chunks are in memory.
+ * The chunks of `tables` in order, each checked (size always; tag, name and a whole last row when
+ * `open`, else its text is null), CHUNKS_AHEAD of them fetched and opened (decompressed on the thread
+ * pool) while the current one is consumed.
  */
-export async function* tableChunks(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<Buffer> {
-  const table = backup.manifest.tables.find((t) => t.name === tableName);
-  if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
+async function* chunkSequence(
+  target: BackupTarget,
+  backup: VerifiedBackup,
+  tables: readonly BackupTable[],
+  open: boolean,
+): AsyncGenerator<{ table: string; text: Buffer | null }> {
   const keys = chunkKeys(backup.key);
-  const fetchChunk = async (index: number): Promise<Buffer | null> => {
-    const chunk = table.chunks[index] as BackupTable['chunks'][number];
+  const all = tables.flatMap((table) => table.chunks.map((chunk, index) => ({ table, chunk, index })));
+  const fetchChunk = async ({ table, chunk, index }: (typeof all)[number]): Promise<Buffer | null> => {
     const where = `chunk ${index + 1} of table ${table.name}`;
     let bytes: Buffer;
     try {
@@ -209,36 +224,105 @@ export async function* tableChunks(target: BackupTarget, backup: VerifiedBackup,
     }
     if (bytes.length !== chunk.size) throw new BackupRefused(`${where} has ${bytes.length} bytes, its manifest says ${chunk.size}: truncated or altered`);
     if (!open) return null;
+    let plaintext: Buffer;
     try {
-      return await openChunkAsync(backup.suite, keys, { backupId: backup.manifest.backupId, table: table.name, index }, chunk.id, bytes);
+      plaintext = await openChunkAsync(backup.suite, keys, { backupId: backup.manifest.backupId, table: table.name, index }, chunk.id, bytes);
     } catch (error) {
       throw new BackupRefused(error instanceof IntegrityError ? error.message : `${where} does not open`);
     }
+    if (plaintext[plaintext.length - 1] !== 10) throw new BackupRefused(`${where} does not end with a whole row`);
+    return plaintext;
   };
-  let next = table.chunks.length > 0 ? fetchChunk(0) : null;
-  for (let index = 0; next; index += 1) {
-    const plaintext = await next;
-    next = index + 1 < table.chunks.length ? fetchChunk(index + 1) : null;
-    // A refusal of the prefetched chunk surfaces when it is awaited, not as an unhandled rejection meanwhile.
-    next?.catch(() => undefined);
-    if (!plaintext) continue;
-    if (plaintext[plaintext.length - 1] !== 10) throw new BackupRefused(`chunk ${index + 1} of table ${table.name} does not end with a whole row`);
-    yield plaintext;
+  const inFlight: Promise<Buffer | null>[] = [];
+  let started = 0;
+  const topUp = () => {
+    while (started < all.length && inFlight.length < CHUNKS_AHEAD) {
+      const next = fetchChunk(all[started] as (typeof all)[number]);
+      // A refusal of a chunk read ahead surfaces when it is awaited, not as an unhandled rejection meanwhile.
+      next.catch(() => undefined);
+      inFlight.push(next);
+      started += 1;
+    }
+  };
+  for (const { table } of all) {
+    topUp();
+    const text = await (inFlight.shift() as Promise<Buffer | null>);
+    topUp();
+    yield { table: table.name, text };
   }
 }
 
-/** The rows of one table, decoded, a chunk's worth at a time (after verifyBackup with readData has passed). */
-export async function* tableRowPages(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<DecodedValue[][]> {
+/**
+ * For reading a whole backup table after table in the manifest's order, with the chunks read ahead
+ * across tables: the returned function gives one table's chunks (null texts when not `open`) and must
+ * be called for the tables in that order, each read to its end before the next.
+ */
+export function chunksInOrder(target: BackupTarget, backup: VerifiedBackup, open = true): (tableName: string) => AsyncGenerator<Buffer> {
+  const sequence = chunkSequence(target, backup, backup.manifest.tables, open);
+  let held: { table: string; text: Buffer | null } | undefined;
+  let position = 0;
+  const order = backup.manifest.tables.map((t) => t.name);
+  return async function* (tableName: string) {
+    const at = order.indexOf(tableName, position);
+    if (at === -1) throw new Error(`table ${tableName} is read out of the backup's order`);
+    position = at + 1;
+    for (;;) {
+      const item = held ?? (await sequence.next()).value;
+      held = undefined;
+      if (!item) return;
+      if (item.table !== tableName) {
+        if (order.indexOf(item.table) < at) throw new Error(`table ${item.table} was not read to its end before table ${tableName}`);
+        held = item;
+        return;
+      }
+      if (item.text) yield item.text;
+    }
+  };
+}
+
+/**
+ * The rows of one table as the text of each chunk (whole lines, each ending with a line feed), each chunk
+ * checked (size always; tag, name and decoding when `open`; with `open` false nothing is yielded).
+ */
+export async function* tableChunks(target: BackupTarget, backup: VerifiedBackup, tableName: string, open = true): AsyncGenerator<Buffer> {
   const table = backup.manifest.tables.find((t) => t.name === tableName);
   if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
+  for await (const { text } of chunkSequence(target, backup, [table], open)) if (text) yield text;
+}
+
+/**
+ * A table's chunks as `chunks` gives them, and after the last one the table's row count and checksum
+ * compared with the manifest's: a mismatch throws instead of ending the stream.
+ */
+export async function* checkedChunks(table: BackupTable, chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  // Each chunk's lines are hashed on the checksum thread while it is consumed here.
+  const summing = new ThreadedRowChecksum(CHUNKS_AHEAD);
+  for await (const text of chunks) {
+    await summing.add(text);
+    yield text;
+  }
+  const checksum = await summing.total();
+  if (checksum.rows !== table.rows) throw new BackupRefused(`table ${table.name} holds ${checksum.rows} rows, its manifest says ${table.rows}`);
+  if (checksum.hex !== table.checksum) throw new BackupRefused(`table ${table.name}: the rows do not match the manifest's checksum`);
+}
+
+/** A table's rows, decoded, a chunk's worth at a time, from its chunks as `chunks` gives them. */
+export async function* decodedPages(backup: VerifiedBackup, table: BackupTable, chunks: AsyncIterable<Buffer>): AsyncGenerator<DecodedValue[][]> {
   const format = rowFormat(backup.manifest, table);
-  for await (const text of tableChunks(target, backup, tableName)) {
+  for await (const text of chunks) {
     try {
       yield chunkLines(text).map(format.decode);
     } catch (error) {
-      throw new BackupRefused(`table ${tableName}: ${(error as Error).message}`);
+      throw new BackupRefused(`table ${table.name}: ${(error as Error).message}`);
     }
   }
+}
+
+/** The rows of one table, decoded, a chunk's worth at a time, its count and checksum compared after the last (checkedChunks). */
+export async function* tableRowPages(target: BackupTarget, backup: VerifiedBackup, tableName: string): AsyncGenerator<DecodedValue[][]> {
+  const table = backup.manifest.tables.find((t) => t.name === tableName);
+  if (!table) throw new BackupRefused(`backup ${backup.manifest.sequence} holds no table ${tableName}`);
+  yield* decodedPages(backup, table, checkedChunks(table, tableChunks(target, backup, tableName)));
 }
 
 /** The rows of one table, decoded, one at a time. */

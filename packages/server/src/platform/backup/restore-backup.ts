@@ -1,10 +1,10 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
-import { type DatabaseTarget, type Db, openDatabase } from '../db/database.js';
-import { migrateOnly, migrateToLatest } from '../db/migrate.js';
+import { type DatabaseTarget, type Db, kyselyOnClient, openDatabase } from '../db/database.js';
+import { migrateOnly, migrateOnlyOn, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
 import { loadIntoPostgres } from './postgres-bulk-load.js';
-import { BackupRefused, tableChunks, tableRowPages, type VerifiedBackup } from './read-backup.js';
+import { BackupRefused, checkedChunks, chunksInOrder, decodedPages, type VerifiedBackup } from './read-backup.js';
 import { loadIntoSqlite } from './sqlite-bulk-load.js';
 import type { TableLoad } from './table-load.js';
 
@@ -20,10 +20,13 @@ export interface RestoreReport {
 }
 
 /**
- * Writes a verified backup into an empty database of either dialect. The schema is rebuilt with the
- * migrations the backup was taken with, every table's rows are loaded in one transaction, and the
- * remaining migrations run after. Nothing half-written is left: SQLite is restored into a temporary
- * file renamed into place only at the end; on PostgreSQL a failure rolls the one transaction back.
+ * Writes a backup whose signature, chain and key were verified into an empty database of either
+ * dialect, checking every chunk as it is loaded (checkedChunks: each authenticated before its
+ * rows are written, each table's count and checksum compared after its last). The schema is rebuilt
+ * with the migrations the backup was taken with, every table's rows are loaded in one transaction, and
+ * the remaining migrations run after. Nothing half-written is left: SQLite is restored into a temporary
+ * file renamed into place only at the end; on PostgreSQL the schema and the rows are made in one
+ * transaction, which a failure rolls back.
  */
 export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup, into: DatabaseTarget): Promise<RestoreReport> {
   const started = performance.now();
@@ -60,7 +63,7 @@ export async function restoreBackup(target: BackupTarget, backup: VerifiedBackup
   try {
     if (!(await postgresIsEmpty(db.kysely as unknown as AnyDb)))
       throw new BackupRefused('the PostgreSQL database to restore into is not empty: restore into a new, empty database');
-    const rows = await loadPostgres(db, into, target, backup);
+    const rows = await loadPostgres(into, target, backup);
     await migrateToLatest(db);
     return report(backup, into, rows, started);
   } finally {
@@ -107,14 +110,19 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
   return true;
 }
 
+/** The backup's tables in its order, every chunk checked as it is read (checkedChunks), the chunks read ahead across tables. */
 async function* tablesOf(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
-  for (const table of backup.manifest.tables)
+  const chunksOf = chunksInOrder(target, backup);
+  for (const table of backup.manifest.tables) {
+    // Only one of the two is read, and neither starts reading before it is.
+    const checked = checkedChunks(table, chunksOf(table.name));
     yield {
       name: table.name,
       columns: table.columns,
-      rows: tableRowPages(target, backup, table.name),
-      ...(backup.manifest.version === 2 ? { copyText: tableChunks(target, backup, table.name) } : {}),
+      rows: decodedPages(backup, table, checked),
+      ...(backup.manifest.version === 2 ? { copyText: checked } : {}),
     };
+  }
 }
 
 /** The backup's tables and columns must all exist in the schema its migrations built here. */
@@ -129,11 +137,17 @@ async function checkColumns(db: AnyDb, dialect: Db['dialect'], backup: VerifiedB
   }
 }
 
-async function loadPostgres(db: Db, into: Extract<DatabaseTarget, { kind: 'postgres' }>, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
-  await migrateOnly(db, backup.manifest.migrations);
-  await db.withOwner((owner) => checkColumns(owner as unknown as AnyDb, 'postgres', backup));
+/** The schema the backup was taken with is built inside the load's one transaction: a refused backup leaves no table behind. */
+async function loadPostgres(into: Extract<DatabaseTarget, { kind: 'postgres' }>, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   const order = backup.manifest.tables.map((t) => t.name);
-  return loadIntoPostgres(into.ownerUrl ?? into.url, [...order].reverse(), tablesOf(target, backup));
+  return loadIntoPostgres(into.ownerUrl ?? into.url, [...order].reverse(), tablesOf(target, backup), {
+    rows: new Map(backup.manifest.tables.map((t) => [t.name, t.rows])),
+    prepare: async (client) => {
+      const owner = kyselyOnClient(client);
+      await migrateOnlyOn(owner, 'postgres', backup.manifest.migrations, true);
+      await checkColumns(owner as unknown as AnyDb, 'postgres', backup);
+    },
+  });
 }
 
 async function columnsOf(db: AnyDb, dialect: Db['dialect']): Promise<Map<string, Set<string>>> {

@@ -31,6 +31,38 @@ export function decodeRow(line: string, columns: number): (string | number | nul
   });
 }
 
+/** A part of a RowChecksum: the sum of some lines' digests (four 32-bit limbs, big-endian, modulo 2^128) and how many lines. */
+export interface LineDigestSum {
+  limbs: number[];
+  rows: number;
+}
+
+/**
+ * The RowChecksum part of every line of `text` (lines each ending with a line feed, as a chunk holds
+ * them). Self-contained (no outside name but its arguments), as the checksum thread runs its source.
+ */
+export function sumLineDigests(text: Uint8Array, sha256: (line: Uint8Array) => Uint8Array): LineDigestSum {
+  const limbs = [0, 0, 0, 0];
+  let rows = 0;
+  let start = 0;
+  for (let end = text.indexOf(10, start); end !== -1; end = text.indexOf(10, start)) {
+    const d = sha256(text.subarray(start, end));
+    let carry = 0;
+    for (let k = 3; k >= 0; k -= 1) {
+      const word = ((d[4 * k] as number) * 0x1000000 + (((d[4 * k + 1] as number) << 16) | ((d[4 * k + 2] as number) << 8) | (d[4 * k + 3] as number))) >>> 0;
+      const sum = (limbs[k] as number) + word + carry;
+      limbs[k] = sum >>> 0;
+      carry = sum > 0xffffffff ? 1 : 0;
+    }
+    rows += 1;
+    start = end + 1;
+  }
+  if (start !== text.length) throw new Error('the rows do not end with a line feed');
+  return { limbs, rows };
+}
+
+export const sha256 = (line: Uint8Array): Uint8Array => hash('sha256', line, 'buffer');
+
 /**
  * An order-independent checksum of a table: the sum of each row line's SHA-256 (first 16 bytes)
  * modulo 2^128, kept in four 32-bit limbs (big-endian) so that no BigInt is made per row.
@@ -39,25 +71,22 @@ export class RowChecksum {
   private readonly limbs = [0, 0, 0, 0];
   rows = 0;
   add(line: string): void {
-    this.addDigest(hash('sha256', line, 'buffer'));
+    const d = hash('sha256', line, 'buffer');
+    this.addSum({ limbs: [d.readUInt32BE(0), d.readUInt32BE(4), d.readUInt32BE(8), d.readUInt32BE(12)], rows: 1 });
   }
-  private addDigest(digest: Buffer): void {
+  /** Adds a part summed elsewhere (sumLineDigests, here or on the checksum thread). */
+  addSum(part: LineDigestSum): void {
     let carry = 0;
     for (let k = 3; k >= 0; k -= 1) {
-      const sum = (this.limbs[k] as number) + digest.readUInt32BE(4 * k) + carry;
+      const sum = (this.limbs[k] as number) + (part.limbs[k] as number) + carry;
       this.limbs[k] = sum >>> 0;
       carry = sum > 0xffffffff ? 1 : 0;
     }
-    this.rows += 1;
+    this.rows += part.rows;
   }
   /** Adds every line of `text` (lines each ending with a line feed, as a chunk holds them); the same sum as add() of each line. */
   addLines(text: Buffer): void {
-    let start = 0;
-    for (let end = text.indexOf(10, start); end !== -1; end = text.indexOf(10, start)) {
-      this.addDigest(hash('sha256', text.subarray(start, end), 'buffer'));
-      start = end + 1;
-    }
-    if (start !== text.length) throw new Error('the rows do not end with a line feed');
+    this.addSum(sumLineDigests(text, sha256));
   }
   get hex(): string {
     return this.limbs.map((limb) => limb.toString(16).padStart(8, '0')).join('');

@@ -38,6 +38,17 @@ function postgresKysely(url: string, max: number): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/**
+ * A Kysely that runs every query on one open pg client (its transaction, if one is open), never
+ * releasing or ending it: for work that must share a transaction with COPY on that client.
+ */
+export function kyselyOnClient(client: pg.Client): Kysely<Database> {
+  // Kysely hands back what it borrowed with release(): a no-op on this client, which its caller ends.
+  const borrowed = Object.assign(client, { release: () => undefined });
+  const pool = { connect: async () => borrowed, end: async () => undefined };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+}
+
 /** Opens the database. SQLite: WAL, foreign keys, busy timeout, synchronous=NORMAL, 64 MiB page cache (CASTELLAN_SQLITE_CACHE_MIB); planner statistics are refreshed after bulk writes (refreshPlannerStatistics), never on a near-empty database where they would mislead the planner. */
 export function openDatabase(target: DatabaseTarget): Db {
   if (target.kind === 'sqlite') {

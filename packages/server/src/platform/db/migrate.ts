@@ -94,15 +94,27 @@ export const knownMigrations = (dialect: DialectKind): string[] => Object.keys(m
  * its rows, then migrates to the latest); an unknown name (a backup of a newer Castellan) is refused.
  */
 export async function migrateOnly(db: Db, names: readonly string[]): Promise<void> {
-  const known = new Set(knownMigrations(db.dialect));
+  await db.withOwner((owner) => migrateOnlyOn(owner, db.dialect, names));
+}
+
+/**
+ * migrateOnly on a Kysely of the schema's owner. `inOpenTransaction`: the connection is already inside
+ * a transaction (a PostgreSQL restore that builds the schema and loads the rows in one), so the
+ * migrations run in it instead of each in its own.
+ */
+export async function migrateOnlyOn(owner: Kysely<any>, dialect: DialectKind, names: readonly string[], inOpenTransaction = false): Promise<void> {
+  const known = new Set(knownMigrations(dialect));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0)
     throw new Error(`the backup was made by a newer Castellan (migrations ${unknown.join(', ')} are unknown here): restore it with that version`);
-  await db.withOwner(async (owner) => {
-    const migrator = new Migrator({ db: owner, provider: new StaticMigrations(db.dialect, names), allowUnorderedMigrations: true });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  const migrator = new Migrator({
+    db: owner,
+    provider: new StaticMigrations(dialect, names),
+    allowUnorderedMigrations: true,
+    disableTransactions: inOpenTransaction,
   });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new Error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export interface MigrationReport {

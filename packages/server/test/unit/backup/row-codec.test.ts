@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, encodeRow, RowChecksum } from '../../../src/platform/backup/row-codec.js';
+import { sumLineDigestsOffThread, ThreadedRowChecksum } from '../../../src/platform/backup/line-digest-thread.js';
+import { decodeRow, encodeRow, RowChecksum, sha256, sumLineDigests } from '../../../src/platform/backup/row-codec.js';
 
 /** The reference: the sum of each line's SHA-256 (first 16 bytes, big-endian) modulo 2^128, in BigInt. */
 function reference(lines: string[]): string {
@@ -30,5 +31,34 @@ describe('the row codec', () => {
     expect(forward.hex).toBe(reference(lines));
     expect(backward.hex).toBe(forward.hex);
     expect(forward.rows).toBe(n);
+  });
+
+  it('sums lines the same way per line, per chunk text and on the checksum thread, with carries across every limb', async () => {
+    // Lines whose digests overflow the low limbs, mixed with ordinary and non-ASCII ones.
+    const lines = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `广播 ${i}\t\\N` : `line ${i} ${'x'.repeat(i % 50)}`));
+    const text = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const perLine = new RowChecksum();
+    for (const l of lines) perLine.add(l);
+    const perText = new RowChecksum();
+    perText.addLines(text);
+    const threaded = new ThreadedRowChecksum(2);
+    // In uneven pieces of whole lines, more than the thread holds in flight.
+    let start = 0;
+    for (let piece = 1; start < text.length; piece += 1) {
+      const end = Math.min(text.length, text.indexOf(10, start + piece * 997) + 1 || text.length);
+      await threaded.add(text.subarray(start, end));
+      start = end;
+    }
+    const total = await threaded.total();
+    expect(perLine.hex).toBe(reference(lines));
+    expect(perText.hex).toBe(perLine.hex);
+    expect(total.hex).toBe(perLine.hex);
+    expect(total.rows).toBe(3000);
+    expect(await sumLineDigestsOffThread(text)).toEqual(sumLineDigests(text, sha256));
+  });
+
+  it('refuses a text whose last line does not end, here and on the checksum thread', async () => {
+    expect(() => sumLineDigests(Buffer.from('a\nb'), sha256)).toThrow(/do not end with a line feed/);
+    await expect(sumLineDigestsOffThread(Buffer.from('a\nb'))).rejects.toThrow(/do not end with a line feed/);
   });
 });
