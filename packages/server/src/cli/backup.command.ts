@@ -109,7 +109,7 @@ export function backupCommands(program: Command): void {
   group
     .command('restore <backup>')
     .description(
-      'restore a backup (id, sequence or "latest") into an EMPTY database: the configured one, or --into; verifies every byte first and replays the erasure ledger',
+      'restore a backup (id, sequence or "latest") into an EMPTY database: the configured one, or --into; checks every byte as it loads (a refusal leaves the database empty) and replays the erasure ledger',
     )
     .option('--into <url>', 'the empty database to restore into (postgres://… or sqlite:/path/castellan.db)')
     .option('--target <name>', 'the target to read (default: the first)')
@@ -118,7 +118,8 @@ export function backupCommands(program: Command): void {
       "the audit public key (audit-public-key.pem); default: the installation's copy, else the key inside the backup that the master key opens",
     )
     .option('--private-key <pem>', 'the backup private key (asymmetric backups)')
-    .action(async (which: string, opts: { into?: string; target?: string; publicKey?: string; privateKey?: string }) => {
+    .option('--verify-first', 'verify every chunk, count and checksum in a pass of its own before the database is touched (reads the backup twice)')
+    .action(async (which: string, opts: { into?: string; target?: string; publicKey?: string; privateKey?: string; verifyFirst?: boolean }) => {
       const into: Config = cliConfig(opts.into ? { CASTELLAN_DATABASE_URL: opts.into } : {});
       await refusing(() =>
         withTargets(into, async (targets) => {
@@ -129,7 +130,9 @@ export function backupCommands(program: Command): void {
             const auditPublicKey = opts.publicKey
               ? readAuditPublicKey(opts.publicKey)
               : await auditKeyFromBackup(target, which, { provider, ...(privateKey ? { privateKey } : {}) });
-            const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into);
+            const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into, undefined, {
+              verifyFirst: !!opts.verifyFirst,
+            });
             out(
               `Restored backup ${restored.sequence} (${restored.backupId}): ${restored.rows} rows in ${restored.tables} tables into ${restored.into} in ${restored.ms} ms`,
             );

@@ -102,7 +102,13 @@ describe(`castellan backup (${e2eDialect})`, () => {
       const env = emptyInstallation('tampered-restore');
       const restored = await runCli(['backup', 'restore', 'latest'], env, { timeoutMs: 120_000 });
       expect(restored.code).toBe(3);
+      expect(restored.stderr).toMatch(/backup refused: .*chunk/);
       expect(existsSync(path.join(env.CASTELLAN_DATA_DIR as string, 'castellan.db'))).toBe(false);
+      // With --verify-first the whole backup is checked in a pass of its own before the database is made at all.
+      const first = await runCli(['backup', 'restore', 'latest', '--verify-first'], env, { timeoutMs: 120_000 });
+      expect(first.code).toBe(3);
+      expect(first.stderr).toMatch(/backup refused: .*chunk/);
+      expect(readdirSync(env.CASTELLAN_DATA_DIR as string).filter((f) => f.startsWith('castellan.db'))).toEqual([]);
     } finally {
       writeFileSync(victim, original);
     }

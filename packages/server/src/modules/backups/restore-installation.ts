@@ -20,7 +20,8 @@ export interface InstallationRestore extends RestoreReport {
 /**
  * The whole restore of an installation: verify the backup's signature, chain and key; load it into
  * the empty database of `into` (either dialect) in one pass that checks every chunk, count and
- * checksum before the load commits (restore-backup.ts), so a refused backup leaves nothing; start the record of audit checkpoints again
+ * checksum before the load commits (restore-backup.ts), so a refused backup leaves nothing (with
+ * verifyFirst, a whole verifying pass comes first and the database is not touched until it passes); start the record of audit checkpoints again
  * from the restored ones; replay the erasure ledger; and check the audit chain. The erasure ledger is
  * read and checked before anything is written, so a tampered ledger refuses the restore as a whole.
  */
@@ -31,12 +32,14 @@ export async function restoreInstallation(
   into: Config,
   /** Called with the backup once its rows are loaded, before anything changes them (the drill compares counts and checksums here). */
   inspect?: (backup: VerifiedBackup) => Promise<void>,
+  /** verifyFirst: read and check every chunk, count and checksum in a pass of its own before the database is touched at all (a second read of the backup). */
+  options: { verifyFirst?: boolean } = {},
 ): Promise<InstallationRestore> {
   const ledger = await readErasureLedger(target, keys.auditPublicKey).catch((error: Error) => {
     throw new BackupRefused(`the erasure ledger on target ${target.name} is refused: ${error.message}`);
   });
   const known = Math.max(keys.knownSequence ?? 0, ledger.backupHead);
-  const backup = await verifyBackup(target, which, { ...keys, knownSequence: known }, { readData: true, chunksWhileLoading: true });
+  const backup = await verifyBackup(target, which, { ...keys, knownSequence: known }, { readData: true, chunksWhileLoading: !options.verifyFirst });
   try {
     const report = await restoreBackup(target, backup, into.database);
     await inspect?.(backup);

@@ -27,7 +27,9 @@ const waiting = new Map<number, { resolve: (sum: LineDigestSum) => void; reject:
 
 function started(): Worker {
   if (thread) return thread;
-  const worker = new Worker(program, { eval: true });
+  // A small young generation: the thread makes a digest per line and keeps none, so frequent small
+  // collections free the chunks it was sent sooner (a restore's peak memory is bounded, SPEC 5).
+  const worker = new Worker(program, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
   worker.on('message', ({ id, sum, error }: { id: number; sum?: LineDigestSum; error?: string }) => {
     const entry = waiting.get(id);
     waiting.delete(id);

@@ -199,7 +199,7 @@ export async function verifyBackup(
 }
 
 /** Chunks fetched and opened ahead of the one being consumed, across table boundaries. */
-const CHUNKS_AHEAD = 3;
+const CHUNKS_AHEAD = 2;
 
 /**
  * The chunks of `tables` in order, each checked (size always; tag, name and a whole last row when

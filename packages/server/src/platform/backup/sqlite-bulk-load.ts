@@ -18,7 +18,8 @@ export async function loadIntoSqlite(file: string, clear: string[], tables: Asyn
     db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = OFF');
     db.pragma(`cache_size = -${cacheMiB * 1024}`);
-    db.pragma('temp_store = MEMORY');
+    // Index builds sort in temporary files, not in memory: a restore's peak memory must not grow with the database.
+    db.pragma('temp_store = FILE');
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
     db.exec('BEGIN');
     for (const index of indexes) db.exec(`DROP INDEX ${quote(index.name)}`);
