@@ -5,18 +5,19 @@ import { type LineDigestSum, RowChecksum, sumLineDigests } from './row-codec.js'
  * RowChecksum's per-line SHA-256 on a thread of its own: the one pass of a restore or a verify hashes
  * each chunk's lines there while the main thread hands the chunk to the database and opens the next.
  * The thread runs sumLineDigests' own source, so both places sum the same way. It holds the process
- * open only while a chunk is being summed.
+ * open only while a chunk is being summed. The buffers the texts are copied into travel there and back
+ * and are used again, so memory does not wait on either thread's garbage collector.
  */
 const program = `
 const { parentPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 const sumLineDigests = ${sumLineDigests.toString()};
 const sha256 = (line) => hash('sha256', line, 'buffer');
-parentPort.on('message', ({ id, text }) => {
+parentPort.on('message', ({ id, buffer, length }) => {
   try {
-    parentPort.postMessage({ id, sum: sumLineDigests(new Uint8Array(text), sha256) });
+    parentPort.postMessage({ id, buffer, sum: sumLineDigests(new Uint8Array(buffer, 0, length), sha256) }, [buffer]);
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message) });
+    parentPort.postMessage({ id, buffer, error: String(error && error.message) }, [buffer]);
   }
 });
 `;
@@ -24,13 +25,15 @@ parentPort.on('message', ({ id, text }) => {
 let thread: Worker | undefined;
 let nextId = 0;
 const waiting = new Map<number, { resolve: (sum: LineDigestSum) => void; reject: (error: Error) => void }>();
+/** Buffers back from the thread, for the next texts (a few: as many as are ever in flight). */
+const spare: ArrayBuffer[] = [];
+const SPARE_BUFFERS = 8;
 
 function started(): Worker {
   if (thread) return thread;
-  // A small young generation: the thread makes a digest per line and keeps none, so frequent small
-  // collections free the chunks it was sent sooner (a restore's peak memory is bounded, SPEC 5).
-  const worker = new Worker(program, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
-  worker.on('message', ({ id, sum, error }: { id: number; sum?: LineDigestSum; error?: string }) => {
+  const worker = new Worker(program, { eval: true });
+  worker.on('message', ({ id, buffer, sum, error }: { id: number; buffer: ArrayBuffer; sum?: LineDigestSum; error?: string }) => {
+    if (spare.length < SPARE_BUFFERS) spare.push(buffer);
     const entry = waiting.get(id);
     waiting.delete(id);
     if (waiting.size === 0) worker.unref();
@@ -48,16 +51,24 @@ function started(): Worker {
   return worker;
 }
 
+/** A buffer of at least `length` bytes: a spare one that is large enough, else a new one (a little larger, to be used again). */
+function bufferFor(length: number): ArrayBuffer {
+  const at = spare.findIndex((b) => b.byteLength >= length);
+  if (at !== -1) return spare.splice(at, 1)[0] as ArrayBuffer;
+  if (spare.length > 0) spare.shift();
+  return new ArrayBuffer(Math.ceil((length * 1.125) / 65536) * 65536);
+}
+
 /** sumLineDigests(text) computed on the checksum thread (the text is copied there). */
 export function sumLineDigestsOffThread(text: Buffer): Promise<LineDigestSum> {
   const worker = started();
   const id = nextId++;
-  const copy = new Uint8Array(text.byteLength);
-  copy.set(text);
+  const buffer = bufferFor(text.byteLength);
+  new Uint8Array(buffer, 0, text.byteLength).set(text);
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     worker.ref();
-    worker.postMessage({ id, text: copy.buffer }, [copy.buffer]);
+    worker.postMessage({ id, buffer, length: text.byteLength }, [buffer]);
   });
 }
 

@@ -29,9 +29,11 @@ export interface Snapshot {
 }
 
 const skipped = new Set(['kysely_migration', 'kysely_migration_lock']);
-/** Rows per piece on SQLite; bytes per piece on PostgreSQL (one await per piece, not per row). */
-const SQLITE_PIECE_ROWS = 2000;
-const PG_PIECE_BYTES = 256 * 1024;
+/**
+ * A piece ends after this many characters of lines (SQLite) or bytes (PostgreSQL): one await per
+ * piece, not per row, and a table of large rows (audit events of bulk operations) never held whole.
+ */
+const PIECE_SIZE = 256 * 1024;
 
 export async function openSnapshot(target: DatabaseTarget): Promise<Snapshot> {
   return target.kind === 'sqlite' ? sqliteSnapshot(target.file) : postgresSnapshot(target.url);
@@ -53,11 +55,15 @@ function sqliteSnapshot(file: string): Snapshot {
         const statement = db.prepare(`SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(name)}`).raw();
         async function* lines() {
           let piece: string[] = [];
+          let size = 0;
           for (const row of statement.iterate()) {
-            piece.push(encodeCopyRow(row as CopyValue[]));
-            if (piece.length >= SQLITE_PIECE_ROWS) {
+            const line = encodeCopyRow(row as CopyValue[]);
+            piece.push(line);
+            size += line.length + 1;
+            if (size >= PIECE_SIZE) {
               yield Buffer.from(`${piece.join('\n')}\n`, 'utf8');
               piece = [];
+              size = 0;
             }
           }
           if (piece.length > 0) yield Buffer.from(`${piece.join('\n')}\n`, 'utf8');
@@ -119,14 +125,14 @@ async function postgresSnapshot(url: string): Promise<Snapshot> {
   };
 }
 
-/** The bytes of a COPY TO stream in pieces of about PG_PIECE_BYTES, each cut after a line feed. */
+/** The bytes of a COPY TO stream in pieces of about PIECE_SIZE, each cut after a line feed. */
 async function* wholeLines(open: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let size = 0;
   for await (const data of open()) {
     parts.push(data);
     size += data.length;
-    if (size < PG_PIECE_BYTES) continue;
+    if (size < PIECE_SIZE) continue;
     const joined = Buffer.concat(parts, size);
     const end = joined.lastIndexOf(10) + 1;
     if (end === 0) continue;
