@@ -37,7 +37,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * 0.388, restore_pg 0.290 (23.3 s vs 6.8 s, from 42.2 s); peak RSS 391 MiB (restore).
  * After COPY text rows, the one-pass restore and the checksum thread (3 December 2026, 1M contacts, one
  * round each, quiet): backup_sqlite 0.63, restore_sqlite 0.21, backup_pg 1.49 (26.2 s vs 38.9 s),
- * restore_pg 0.55 (50.3 s vs 27.5 s); peak RSS create 496, restore 560 (SQLite) / 321 (PostgreSQL) MiB.
+ * restore_pg 0.55 (50.3 s vs 27.5 s); peak RSS after the memory fixes: create 299, restore 442 (SQLite) /
+ * 321 (PostgreSQL) MiB.
  */
 export async function benchBackup({ install, root, quick, pgUrl }) {
   const rounds = quick ? 3 : 1;
