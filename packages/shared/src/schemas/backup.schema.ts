@@ -37,7 +37,15 @@ export const backupDrillView = z.object({
   finishedAt: z.string(),
   rtoMs: z.number().int().nullable(),
   rpoSeconds: z.number().int().nullable(),
-  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      ok: z.boolean(),
+      /** English; the screens say it in the reader's language from `facts` when these are given. */
+      detail: z.string(),
+      facts: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
   failure: z.string().nullable(),
   signature: z.string(),
 });

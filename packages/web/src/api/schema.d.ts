@@ -5253,6 +5253,9 @@ export interface paths {
                                 backupId: string | null;
                                 checks: {
                                     detail: string;
+                                    facts?: {
+                                        [key: string]: string | number;
+                                    };
                                     name: string;
                                     ok: boolean;
                                 }[];
@@ -5585,6 +5588,9 @@ export interface paths {
                             backupId: string | null;
                             checks: {
                                 detail: string;
+                                facts?: {
+                                    [key: string]: string | number;
+                                };
                                 name: string;
                                 ok: boolean;
                             }[];

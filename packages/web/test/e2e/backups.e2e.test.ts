@@ -99,6 +99,13 @@ describe('backups: runs, drills, targets, how to restore', () => {
       const checks = drill.getByTestId('drill-check');
       expect(await checks.count()).toBeGreaterThanOrEqual(4);
       expect(await drill.locator('[data-testid="drill-check"][data-ok="false"]').count()).toBe(0);
+      // Each check's detail in the reader's language, its figures filled in.
+      const details = (await drill.getByTestId('drill-check-detail').allTextContents()).join(' ');
+      if (lang === 'zh') {
+        expect(details).toMatch(/张表共 \d+ 行/);
+        expect(details).toContain('每张表一致');
+        expect(details).not.toMatch(/rows in|every table/);
+      } else expect(details).toMatch(/\d+ rows in \d+ tables/);
       expect(await page.getByTestId('backup-summary-rto-rpo').textContent()).toMatch(/RTO \S*\d.*RPO \S*\d/);
 
       const listed = page.locator(`[data-testid="backup-listing-row"][data-sequence="${sequence}"]`);

@@ -20,7 +20,9 @@ import { restoreInstallation } from './restore-installation.js';
 export interface DrillCheck {
   name: 'verified' | 'sentinel' | 'row_counts' | 'checksums' | 'audit_chain';
   ok: boolean;
+  /** In English (the CLI, the signed report); `facts` let a screen say the same in its reader's language. */
   detail: string;
+  facts?: Record<string, string | number>;
 }
 
 export interface DrillResult {
@@ -81,7 +83,8 @@ export async function runRestoreDrill(
       config,
       async (verified) => {
         backup = verified;
-        checks.push({ name: 'verified', ok: true, detail: `signature, chain, ${verified.manifest.totals.chunks} chunks, counts and checksums` });
+        const chunks = verified.manifest.totals.chunks;
+        checks.push({ name: 'verified', ok: true, detail: `signature, chain, ${chunks} chunks, counts and checksums`, facts: { chunks } });
         checks.push(...(await compareRestored(config, verified)));
       },
     );
@@ -90,6 +93,7 @@ export async function runRestoreDrill(
       name: 'audit_chain',
       ok: restored.audit.intact,
       detail: restored.audit.intact ? `${restored.audit.events} events intact` : (restored.audit.problem?.kind ?? 'broken'),
+      ...(restored.audit.intact ? { facts: { events: restored.audit.events } } : {}),
     });
   } catch (error) {
     checks.push({ name: backup ? 'audit_chain' : 'verified', ok: false, detail: (error as Error).message.slice(0, 300) });
@@ -150,13 +154,24 @@ async function compareRestored(config: Config, backup: VerifiedBackup): Promise<
       else if (checksum.hex !== expected.checksum) sums.push(table.name);
     }
     return [
-      { name: 'sentinel', ok: sentinel === backup.manifest.sentinel, detail: sentinel === backup.manifest.sentinel ? 'present' : 'missing or different' },
+      {
+        name: 'sentinel',
+        ok: sentinel === backup.manifest.sentinel,
+        detail: sentinel === backup.manifest.sentinel ? 'present' : 'missing or different',
+        facts: {},
+      },
       {
         name: 'row_counts',
         ok: counts.length === 0,
         detail: counts.length === 0 ? `${backup.manifest.totals.rows} rows in ${backup.manifest.tables.length} tables` : counts.join('; '),
+        facts: counts.length === 0 ? { rows: backup.manifest.totals.rows, tables: backup.manifest.tables.length } : { tables: counts.join('; ') },
       },
-      { name: 'checksums', ok: sums.length === 0, detail: sums.length === 0 ? 'every table matches' : `differ: ${sums.join(', ')}` },
+      {
+        name: 'checksums',
+        ok: sums.length === 0,
+        detail: sums.length === 0 ? 'every table matches' : `differ: ${sums.join(', ')}`,
+        facts: sums.length === 0 ? {} : { tables: sums.join(', ') },
+      },
     ];
   } finally {
     await snapshot.close();

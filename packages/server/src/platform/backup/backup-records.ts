@@ -29,7 +29,7 @@ export interface DrillRecord {
   finishedAt: string;
   rtoMs: number | null;
   rpoSeconds: number | null;
-  checks: { name: string; ok: boolean; detail: string }[];
+  checks: { name: string; ok: boolean; detail: string; facts?: Record<string, string | number> }[];
   failure: string | null;
   signature: string;
 }

@@ -2,7 +2,7 @@ import { List, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { BackupDrill } from './backups-api';
 
-/** What a restore drill checked: each check passed or failed, with its detail. */
+/** What a restore drill checked: each check passed or failed, with its detail in the reader's language (from its facts; a refusal's own message as it is). */
 export function DrillChecks({ drill }: { drill: BackupDrill }) {
   const { t } = useTranslation();
   if (!drill.checks.length) return <Text size="sm">—</Text>;
@@ -24,9 +24,13 @@ export function DrillChecks({ drill }: { drill: BackupDrill }) {
           </Text>
           <VisuallyHidden>{`: ${t(check.ok ? 'backups:drills.checkOk' : 'backups:drills.checkFailed')}`}</VisuallyHidden>
           {check.detail ? (
-            <Text span size="xs" c="dimmed">
+            <Text span size="xs" c="dimmed" data-testid="drill-check-detail">
               {' '}
-              ({check.detail})
+              (
+              {check.facts
+                ? t(`backups:checkDetail.${check.name}.${check.ok ? 'ok' : 'failed'}`, { ...check.facts, defaultValue: check.detail })
+                : check.detail}
+              )
             </Text>
           ) : null}
         </List.Item>
