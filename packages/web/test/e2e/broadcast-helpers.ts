@@ -23,27 +23,34 @@ export async function created(context: BrowserContext, baseUrl: string, path: st
 
 /**
  * Picks an option of a Mantine Select found by its test id. A re-render of the form (the options of
- * one field follow another) can close the dropdown just opened, and a click can land while the last
- * dropdown is still closing: then the dropdown is opened again, by the keyboard the second time.
- * A select that already shows the option is left as it is.
+ * one field follow another) can close the dropdown just opened: then it is opened again (closed first
+ * when it is still open, as a click toggles it). A select that already shows the option is left as it
+ * is; when the option never shows, the error lists the options that did and the select's state.
  */
 export async function pick(page: Page, testId: string, option: string | RegExp): Promise<void> {
   const input = page.getByTestId(testId);
-  const shown = await input.inputValue();
-  if (typeof option === 'string' ? shown === option : option.test(shown)) return;
+  const shows = async () => {
+    const value = await input.inputValue();
+    return typeof option === 'string' ? value === option : option.test(value);
+  };
+  if (await shows()) return;
   const choice = page.getByRole('option', { name: option }).first();
   for (let attempt = 1; ; attempt += 1) {
-    if (attempt % 2 === 1) await input.click();
-    else {
-      await input.focus();
-      await page.keyboard.press('ArrowDown');
-    }
+    await input.click();
     try {
       await choice.click({ timeout: 10_000 });
       return;
     } catch (error) {
-      if (attempt >= 3) throw error;
-      if (await page.getByRole('listbox').first().isVisible()) await page.keyboard.press('Escape');
+      if (await shows()) return;
+      const expanded = await input.getAttribute('aria-expanded');
+      if (attempt >= 3) {
+        const offered = await page.getByRole('option').allTextContents();
+        throw new Error(
+          `select ${testId}: no option ${String(option)} after ${attempt} tries; options shown: [${offered.join(' | ')}], value "${await input.inputValue()}", expanded ${expanded}, disabled ${await input.isDisabled()}`,
+          { cause: error },
+        );
+      }
+      if (expanded === 'true') await input.click();
     }
   }
 }
