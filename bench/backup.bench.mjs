@@ -35,10 +35,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * After restore's bulk loaders (indexes after the rows, COPY on PostgreSQL) and create's three chunks in
  * flight, at 100 000 contacts (182 MiB, 609 k rows): backup_sqlite 0.346, restore_sqlite 0.097, backup_pg
  * 0.388, restore_pg 0.290 (23.3 s vs 6.8 s, from 42.2 s); peak RSS 391 MiB (restore).
- * After COPY text rows, the one-pass restore and the checksum thread (3 December 2026, 1M contacts, one
- * round each, quiet): backup_sqlite 0.63, restore_sqlite 0.21, backup_pg 1.49 (26.2 s vs 38.9 s),
- * restore_pg 0.55 (50.3 s vs 27.5 s); peak RSS after the memory fixes: create 299, restore 442 (SQLite) /
- * 321 (PostgreSQL) MiB.
+ * After COPY text rows, the one-pass restore, the checksum thread and the memory fixes (3 December 2026,
+ * this bench at 1M contacts, quiet machine): backup_sqlite 1.045 (33.6 s vs 35.1 s), restore_sqlite 0.239
+ * (71.8 s vs 17.2 s), backup_pg 1.611 (25.6 s vs 41.3 s), restore_pg 0.509 (46.9 s vs 23.9 s); peak RSS
+ * create 311, verify 244, restore 436 (SQLite) / 259 (PostgreSQL) MiB.
  */
 export async function benchBackup({ install, root, quick, pgUrl }) {
   const rounds = quick ? 3 : 1;
