@@ -80,6 +80,9 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** A manifest signed again with the installation's own key, as a buggy writer would sign what it got wrong. */
+  const resign = (m: BackupManifest) => signManifest(m, install.kernel.keyring.auditSigningKey, publicKeyId(install.kernel.keyring.auditPublicKey));
+
   const attacks = (): Attack[] => {
     const random = generator(dialect === 'sqlite' ? 7731 : 1337);
     const pick = <T>(list: T[]): T => list[random.int(list.length)] as T;
@@ -136,7 +139,6 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     list.push({ name: 'no master key at all', changes: new Map(), keys: { provider: undefined } as Partial<TrustedKeys> });
     const otherAudit = generateKeyPairSync('ed25519');
     list.push({ name: "another installation's audit key", changes: new Map(), keys: { auditPublicKey: otherAudit.publicKey } });
-    const resign = (m: BackupManifest) => signManifest(m, install.kernel.keyring.auditSigningKey, publicKeyId(install.kernel.keyring.auditPublicKey));
     list.push({ name: 'a manifest naming the 国密 suite for an AES backup', changes: one(manifestPath, resign({ ...newest, suite: 'gm' })) });
     list.push({ name: 'a manifest naming an unknown cipher', changes: one(manifestPath, resign({ ...newest, suite: 'rot13' as never })) });
     const x = generateKeyPairSync('x25519');
@@ -227,7 +229,6 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 1;
     await refusedLeavingNothing({ name: `the last chunk of table ${last.name} altered`, changes: new Map([[lastChunk, flipped]]) });
     await refusedLeavingNothing({ name: `the last chunk of table ${last.name} missing`, changes: new Map([[lastChunk, null]]) });
-    const resign = (m: BackupManifest) => signManifest(m, install.kernel.keyring.auditSigningKey, publicKeyId(install.kernel.keyring.auditPublicKey));
     const recounted = { ...newest, tables: newest.tables.map((t) => (t.name === last.name ? { ...t, rows: t.rows - 1 } : t)) };
     await refusedLeavingNothing({ name: `table ${last.name} counted one row short (re-signed)`, changes: new Map([[manifestPath, resign(recounted)]]) });
   }, 300_000);
