@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../../../server/test/helpers/databases.js';
 import { E2E_USER_PASSWORD, type E2eInstall, initInstall, type ServerProcess } from '../../../server/test/helpers/server-process.js';
@@ -88,10 +88,20 @@ describe('broadcast screens: ad sales', () => {
         // Two spots fit by what the screen knows; meanwhile someone fills the hour to 11:30.
         await page.getByTestId('booking-count').fill('2');
         await expect.poll(() => refusal.count()).toBe(0);
+        // What the screen knows stays as it was until the click: a re-read of the hour in between (the
+        // query refetches on its own) would make the screen refuse by itself first (a CI failure so).
+        const fillReads = '**/api/v1/dashboards/airtime-fill**';
+        const held: Route[] = [];
+        const hold = (route: Route) => {
+          held.push(route);
+        };
+        await page.route(fillReads, hold);
         await api('/api/v1/bookings', { dealId: deal.id, channelId: channel.id, breakId: slot.id, airDate, spotLength: 30, count: 23 });
         await page.getByTestId('booking-submit').click();
         const apiRefusal = page.getByTestId('booking-api-refusal');
         await apiRefusal.waitFor();
+        for (const route of held.splice(0)) await route.continue();
+        await page.unroute(fillReads, hold);
         expect(await apiRefusal.getByTestId('error-detail').textContent()).toMatch(/19:00–20:00 hour would carry 12 min 30 s/);
         // The grid re-reads the hour: 11:30 used, and the screen now refuses by itself.
         await expect.poll(async () => page.getByTestId('hour-19').getByTestId('hour-used').textContent()).toBe('11:30 / 12:00');
