@@ -1,4 +1,3 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config/load-config.js';
@@ -6,11 +5,12 @@ import { backupPublicKey, withTargets } from '../modules/backups/backup-targets.
 import { runRestoreDrill } from '../modules/backups/restore-drill.js';
 import { restoreInstallation } from '../modules/backups/restore-installation.js';
 import { noRequest } from '../platform/audit/audit-event.js';
+import { SigningKeyTrust, signingKeyTrust } from '../platform/audit/signing-keys.js';
 import { readBackupKeyFile } from '../platform/backup/backup-key-file.js';
 import { latestGoodSequence } from '../platform/backup/backup-records.js';
 import type { BackupTarget } from '../platform/backup/backup-target.js';
 import { createBackup } from '../platform/backup/create-backup.js';
-import { auditKeyFromBackup, BackupRefused, listBackups, verifyBackup } from '../platform/backup/read-backup.js';
+import { auditKeysFromBackup, BackupRefused, listBackups, verifyBackup } from '../platform/backup/read-backup.js';
 import { openMasterKeyProvider } from '../platform/crypto/open-master-key-provider.js';
 import { suiteById } from '../platform/crypto/suites.js';
 import { cliConfig, operatorActor, out, withKernel } from './cli-context.js';
@@ -21,9 +21,10 @@ function pickTarget(targets: BackupTarget[], name: string | undefined): BackupTa
   return target;
 }
 
-function readAuditPublicKey(file: string): KeyObject {
+/** The audit keys of a PEM file (audit-public-key.pem lists every version): all of them trusted. */
+function readAuditPublicKeys(file: string): SigningKeyTrust {
   try {
-    return createPublicKey(readFileSync(file, 'utf8'));
+    return SigningKeyTrust.fromPem(readFileSync(file, 'utf8'));
   } catch {
     throw new Error(`cannot read a public key from ${file}`);
   }
@@ -68,7 +69,7 @@ export function backupCommands(program: Command): void {
       await withKernel((kernel) =>
         withTargets(kernel.config, async (targets) => {
           const target = pickTarget(targets, opts.target);
-          const listed = await listBackups(target, kernel.keyring.auditPublicKey);
+          const listed = await listBackups(target, await signingKeyTrust(kernel));
           if (listed.length === 0) out(`No backup on target ${target.name}.`);
           for (const b of listed)
             out(
@@ -91,7 +92,7 @@ export function backupCommands(program: Command): void {
           withTargets(kernel.config, async (targets) => {
             const target = pickTarget(targets, opts.target);
             const keys = {
-              auditPublicKey: kernel.keyring.auditPublicKey,
+              signing: await signingKeyTrust(kernel),
               provider: kernel.keyring.provider,
               knownSequence: await latestGoodSequence(kernel),
               ...(opts.privateKey ? { privateKey: readBackupKeyFile(opts.privateKey, 'private') } : {}),
@@ -127,10 +128,11 @@ export function backupCommands(program: Command): void {
           const privateKey = opts.privateKey ? readBackupKeyFile(opts.privateKey, 'private') : undefined;
           const provider = await openMasterKeyProvider(into.masterKey, suiteById(into.suite));
           try {
-            const auditPublicKey = opts.publicKey
-              ? readAuditPublicKey(opts.publicKey)
-              : await auditKeyFromBackup(target, which, { provider, ...(privateKey ? { privateKey } : {}) });
-            const restored = await restoreInstallation(target, which, { auditPublicKey, provider, ...(privateKey ? { privateKey } : {}) }, into, undefined, {
+            // From the newest backup (it knows of every rotation and revocation), unless the operator gives the key file.
+            const signing = opts.publicKey
+              ? readAuditPublicKeys(opts.publicKey)
+              : await auditKeysFromBackup(target, 'latest', { provider, ...(privateKey ? { privateKey } : {}) });
+            const restored = await restoreInstallation(target, which, { signing, provider, ...(privateKey ? { privateKey } : {}) }, into, undefined, {
               verifyFirst: !!opts.verifyFirst,
             });
             out(

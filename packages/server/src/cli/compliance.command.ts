@@ -1,10 +1,10 @@
-import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { complianceChecks, createComplianceReport } from '../modules/compliance/compliance.service.js';
 import { type ReportFormat, verifyReport } from '../modules/compliance/report-signature.js';
 import { noRequest } from '../platform/audit/audit-event.js';
-import { type Checkpoint, checkpointSignatureValid, publicKeyId } from '../platform/audit/checkpoints.js';
+import { type Checkpoint, checkpointSignatureValid } from '../platform/audit/checkpoints.js';
+import { SigningKeyTrust, signingKeyTrust } from '../platform/audit/signing-keys.js';
 import { operatorActor, out, withKernel } from './cli-context.js';
 
 const formats: readonly ReportFormat[] = ['json', 'html', 'pdf'];
@@ -41,12 +41,13 @@ export function complianceCommands(program: Command): void {
     .option('--public-key <pem>', 'the audit public key (audit-public-key.pem next to the audit checkpoints) instead of opening the installation')
     .action(async (file: string, opts: { publicKey?: string }) => {
       const bytes = readFileSync(file);
-      const key = opts.publicKey ? createPublicKey(readFileSync(opts.publicKey, 'utf8')) : await withKernel(async (kernel) => kernel.keyring.auditPublicKey);
-      const result = verifyReport(bytes, key, publicKeyId(key));
+      const trust = opts.publicKey ? SigningKeyTrust.fromPem(readFileSync(opts.publicKey, 'utf8')) : await withKernel(signingKeyTrust);
+      const result = verifyReport(bytes, trust.resolve);
       out(`${result.valid ? 'VALID' : 'INVALID'} (${result.format}): ${result.reason}`);
       const checkpoint = result.report?.auditCheckpoint as Checkpoint | null | undefined;
       if (result.valid && checkpoint) {
-        const signed = checkpointSignatureValid(checkpoint, key);
+        const key = trust.entry(checkpoint.keyId)?.publicKey;
+        const signed = !!key && checkpointSignatureValid(checkpoint, key);
         out(`embedded audit checkpoint at event ${checkpoint.seq}: ${signed ? 'signature valid' : 'signature INVALID'}`);
         if (!signed) process.exitCode = 3;
       }

@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { rotateAuditSigningKey } from '../platform/audit/rotate-signing-key.js';
+import { signingKeyStatus } from '../platform/crypto/key-administration.js';
 import { completeRotation, rotationStatus, startRotation } from '../platform/crypto/key-rotation.js';
 import { escrowMasterKey, recoverMasterKey } from '../platform/crypto/master-key-escrow.js';
 import { isSm2Pem } from '../platform/crypto/sm2-keys.js';
@@ -64,12 +66,27 @@ export function keysCommands(program: Command): void {
       });
     });
   keys
+    .command('rotate-signing')
+    .description(
+      'a new audit signing key signs from now on (checkpoints, backups, erasure ledger, reports); the old one still verifies what it signed unless --revoke-previous',
+    )
+    .option('--revoke-previous', 'the replaced key leaked: revoke it, so what it signed is trusted only where the new key vouches for it')
+    .action(async (opts: { revokePrevious?: boolean }) => {
+      const done = await withKernel((kernel) => rotateAuditSigningKey(kernel, operatorActor('keys rotate-signing'), { revokePrevious: !!opts.revokePrevious }));
+      out(
+        `The audit signing key is now version ${done.toVersion} (${done.toKeyId}); version ${done.fromVersion} (${done.fromKeyId}) ${done.revoked ? 'is REVOKED' : 'still verifies what it signed'}`,
+      );
+      if (done.checkpointSeq !== null) out(`The new key signed a checkpoint at event ${done.checkpointSeq}, covering the whole audit trail so far`);
+      out('audit-public-key.pem beside the checkpoints now lists every version: give the new copy to whoever keeps one off this host');
+      if (done.revoked) out('Take a backup now (castellan backup create): the new manifest vouches for the older backups the revoked key signed');
+    });
+  keys
     .command('status')
     .description('key versions, how many data subjects each protects, rotation progress')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const status = await withKernel((kernel) => rotationStatus(kernel));
-      if (opts.json) return out(JSON.stringify(status, null, 2));
+      const { status, signing } = await withKernel(async (kernel) => ({ status: await rotationStatus(kernel), signing: await signingKeyStatus(kernel) }));
+      if (opts.json) return out(JSON.stringify({ ...status, signing }, null, 2));
       out(`Current data key version: ${status.currentVersion}`);
       for (const v of status.versions) out(`  v${v.version}  ${v.status.padEnd(8)} ${String(v.subjects).padStart(8)} subjects  created ${v.createdAt}`);
       const r = status.rotation;
@@ -77,5 +94,7 @@ export function keysCommands(program: Command): void {
         out(
           `Last rotation to v${r.toVersion}: ${r.status}, ${r.done}/${r.total} re-encrypted, ${r.remaining} remaining${r.finishedAt ? `, finished ${r.finishedAt}` : ''}`,
         );
+      out('Audit signing keys:');
+      for (const k of signing) out(`  v${k.version}  ${k.status.padEnd(10)} ${k.keyId}${k.revokedAt ? `  revoked ${k.revokedAt}` : ''}`);
     });
 }

@@ -1,8 +1,7 @@
-import { createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { noRequest } from '../platform/audit/audit-event.js';
-import { publicKeyId } from '../platform/audit/checkpoints.js';
+import { SigningKeyTrust, signingKeyTrust } from '../platform/audit/signing-keys.js';
 import { verifyCertificate } from '../platform/retention/retention-certificate.js';
 import { retentionCertificate, startRetentionRun } from '../platform/retention/retention-runs.js';
 import { operatorActor, out, withKernel } from './cli-context.js';
@@ -42,8 +41,8 @@ export function retentionCommands(program: Command): void {
     .option('--public-key <pem>', 'the audit public key (audit-public-key.pem) instead of opening the installation')
     .action(async (file: string, opts: { publicKey?: string }) => {
       const bytes = readFileSync(file);
-      const key = opts.publicKey ? createPublicKey(readFileSync(opts.publicKey, 'utf8')) : await withKernel(async (kernel) => kernel.keyring.auditPublicKey);
-      const result = verifyCertificate(bytes, key, publicKeyId(key));
+      const trust = opts.publicKey ? SigningKeyTrust.fromPem(readFileSync(opts.publicKey, 'utf8')) : await withKernel(signingKeyTrust);
+      const result = verifyCertificate(bytes, trust.resolve);
       out(`${result.valid ? 'VALID' : 'INVALID'}${result.runId ? ` (run ${result.runId})` : ''}: ${result.reason}`);
       if (!result.valid) process.exitCode = 3;
     });

@@ -7,6 +7,7 @@ import { runRestoreDrill } from '../../src/modules/backups/restore-drill.js';
 import { restoreInstallation } from '../../src/modules/backups/restore-installation.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { publicKeyId } from '../../src/platform/audit/checkpoints.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { chunkKeys, sealChunk } from '../../src/platform/backup/backup-chunk.js';
 import { type BackupManifest, type BackupTable, signManifest } from '../../src/platform/backup/backup-manifest.js';
 import type { BackupTarget } from '../../src/platform/backup/backup-target.js';
@@ -26,7 +27,7 @@ import { createTestInstall, type TestInstall } from '../helpers/test-install.js'
  * the same backup key, the manifest without column kinds, signed with the installation's audit key.
  */
 async function rewriteAsVersion1(kernel: Kernel, target: BackupTarget): Promise<void> {
-  const keys = { auditPublicKey: kernel.keyring.auditPublicKey, provider: kernel.keyring.provider };
+  const keys = { signing: SigningKeyTrust.of([kernel.keyring.auditPublicKey]), provider: kernel.keyring.provider };
   const backup = await verifyBackup(target, 'latest', keys, { readData: true });
   const file = JSON.parse((await target.get(`${backup.folder}manifest.json`)).toString('utf8')) as { body: BackupManifest };
   const sealKeys = chunkKeys(backup.key);
@@ -75,7 +76,7 @@ describe.each(testDialects)('a version 1 backup (JSON lines) taken on %s', (dial
   });
 
   it('verifies, and restores into an empty SQLite and PostgreSQL database with the audit chain intact', async () => {
-    const keys = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const keys = { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider };
     const verified = await verifyBackup(target, 'latest', keys, { readData: true });
     expect(verified.manifest.version).toBe(1);
     for (const kind of testDialects) {

@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../../src/config/load-config.js';
 import { restoreInstallation } from '../../src/modules/backups/restore-installation.js';
 import { eraseSubject } from '../../src/modules/subject-data/erase-subject.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { userActor } from '../../src/platform/authz/actor.js';
 import { backupKeyId } from '../../src/platform/backup/backup-key.js';
 import { parseBackupPrivateKey, parseBackupPublicKey } from '../../src/platform/backup/backup-key-file.js';
@@ -60,7 +61,7 @@ describe('backups under the 国密 suite', () => {
     const { install, contactId } = await installWithContact({ CASTELLAN_CRYPTO_SUITE: 'gm' });
     const target = localFolderTarget('local', path.join(scratch, 'gm-target'));
     await createBackup(install.kernel, operator, noRequest, [target], { kind: 'manual', chunkBytes: 4096 });
-    const keys = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const keys = { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider };
     const verified = await verifyBackup(target, 'latest', keys, { readData: true });
     expect(verified.manifest.suite).toBe('gm');
     const chunk = await target.get(`${verified.folder}chunks/${verified.manifest.tables.flatMap((t) => t.chunks)[0]?.id}`);
@@ -85,7 +86,7 @@ describe('asymmetric backups', () => {
     const target = localFolderTarget('local', path.join(scratch, 'x25519-target'));
     const run = await createBackup(install.kernel, operator, noRequest, [target], { kind: 'manual', publicKey: offline.publicKey });
     expect(run.status).toBe('good');
-    const host = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const host = { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider };
     // The host checks signature, chain and chunks without opening anything …
     expect((await verifyBackup(target, 'latest', host, { readData: false })).manifest.key.mode).toBe('x25519');
     // … but cannot read it, not even with the master key.
@@ -108,7 +109,7 @@ describe('asymmetric backups under the 国密 suite, sealed to an SM2 key', () =
     const target = localFolderTarget('local', path.join(scratch, 'sm2-target'));
     const run = await createBackup(install.kernel, operator, noRequest, [target], { kind: 'manual', publicKey });
     expect(run.status).toBe('good');
-    const host = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const host = { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider };
     const checked = await verifyBackup(target, 'latest', host, { readData: false });
     expect(checked.manifest.key.mode).toBe('sm2');
     expect(checked.manifest.suite).toBe('gm');
@@ -140,7 +141,7 @@ describe('erasure and backups', () => {
       const backup = await verifyBackup(
         target,
         'latest',
-        { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider },
+        { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider },
         { readData: true },
       );
       const columns = backup.manifest.tables.find((t) => t.name === 'data_subjects')?.columns ?? [];
@@ -163,7 +164,7 @@ describe('a disk that fills during a restore', () => {
     const { install } = await installWithContact();
     const target = localFolderTarget('local', path.join(scratch, 'full-target'));
     await createBackup(install.kernel, operator, noRequest, [target], { kind: 'manual' });
-    const keys = { auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider };
+    const keys = { signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]), provider: install.kernel.keyring.provider };
     // A small filesystem of its own (the tests run as root, as CI does): room for less than the restored database.
     const size = statSync(install.config.database.kind === 'sqlite' ? install.config.database.file : '').size;
     const mount = path.join(scratch, 'small-disk');

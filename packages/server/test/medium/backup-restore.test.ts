@@ -10,6 +10,7 @@ import { restoreInstallation } from '../../src/modules/backups/restore-installat
 import { complianceChecks } from '../../src/modules/compliance/compliance.service.js';
 import { eraseSubject } from '../../src/modules/subject-data/erase-subject.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { userActor } from '../../src/platform/authz/actor.js';
 import { manifestHash } from '../../src/platform/backup/backup-manifest.js';
 import { createBackup } from '../../src/platform/backup/create-backup.js';
@@ -50,7 +51,7 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
   let scratch: string;
   const kernel = () => install.kernel;
   const target = () => localFolderTarget('local', targetDir);
-  const keys = () => ({ auditPublicKey: kernel().keyring.auditPublicKey, provider: kernel().keyring.provider });
+  const keys = () => ({ signing: SigningKeyTrust.of([kernel().keyring.auditPublicKey]), provider: kernel().keyring.provider });
   const operator = operatorActor('backup test');
   let keptId: string;
   let goneSubject: string;
@@ -90,7 +91,7 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
     );
     expect(verified.manifest.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['contacts', 'data_subjects', 'audit_events', 'users']));
     expect(verified.manifest.tables.find((t) => t.name === 'contacts')?.rows).toBe(2);
-    const listed = await listBackups(target(), kernel().keyring.auditPublicKey);
+    const listed = await listBackups(target(), SigningKeyTrust.of([kernel().keyring.auditPublicKey]));
     expect(listed.map((b) => b.state)).toEqual(['good', 'good']);
     for (const file of filesUnder(targetDir)) {
       const bytes = readFileSync(file);
@@ -140,7 +141,7 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
       const erased = await db.selectFrom('data_subjects').select('wrapped_key').where('id', '=', goneSubject).executeTakeFirstOrThrow();
       if (erased.wrapped_key !== null) await eraseSubject(kernel(), officer, noRequest, goneSubject);
       await syncErasureLedger(kernel(), target());
-      expect((await readErasureLedger(target(), kernel().keyring.auditPublicKey)).erased.has(goneSubject)).toBe(true);
+      expect((await readErasureLedger(target(), SigningKeyTrust.of([kernel().keyring.auditPublicKey]))).erased.has(goneSubject)).toBe(true);
 
       const config = await emptyInstallation(into);
       const restored = await restoreInstallation(target(), 'latest', keys(), config);
@@ -200,7 +201,7 @@ describe.each(testDialects)('backup and restore on %s', (dialect) => {
         },
       }),
     ).rejects.toThrow('simulated crash');
-    const listed = await listBackups(target(), kernel().keyring.auditPublicKey);
+    const listed = await listBackups(target(), SigningKeyTrust.of([kernel().keyring.auditPublicKey]));
     expect(listed.at(-1)?.state).toBe('incomplete');
     expect((await verifyBackup(target(), 'latest', keys(), { readData: false })).manifest.backupId).toBe(good.manifest.backupId);
     await expect(verifyBackup(target(), listed.at(-1)?.backupId ?? '', keys(), { readData: false })).rejects.toThrow(/never finished/);

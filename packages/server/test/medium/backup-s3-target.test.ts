@@ -10,6 +10,7 @@ import { operatorActor } from '../../src/cli/cli-context.js';
 import { loadConfig, type S3BackupSettings } from '../../src/config/load-config.js';
 import { configuredTargets } from '../../src/modules/backups/backup-targets.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { TargetMissingError } from '../../src/platform/backup/backup-target.js';
 import { createBackup } from '../../src/platform/backup/create-backup.js';
 import { localFolderTarget } from '../../src/platform/backup/local-folder.target.js';
@@ -284,7 +285,7 @@ describe('a backup through the S3 target', () => {
         { target: 'local', ok: true, retries: 0 },
         { target: 's3', ok: true, retries: 0 },
       ]);
-      const keys = { auditPublicKey: kernel.keyring.auditPublicKey, provider: kernel.keyring.provider };
+      const keys = { signing: SigningKeyTrust.of([kernel.keyring.auditPublicKey]), provider: kernel.keyring.provider };
       const verified = await verifyBackup(s3, 'latest', keys, { readData: true });
       expect(verified.manifest.backupId).toBe(run.id);
       expect(verified.manifest.totals).toEqual({ rows: run.rows, chunks: run.chunks, bytes: run.bytes });
@@ -328,7 +329,12 @@ describe('a backup through the S3 target', () => {
       expect(s3Outcome?.retries).toBeGreaterThan(0);
       expect(s3Outcome?.failure).toMatch(/^S3 target s3: PutObject backups\/.*\/chunks\/.* failed/);
       expect(s3Outcome?.failure).not.toContain(failing.secretAccessKey);
-      await verifyBackup(local, 'latest', { auditPublicKey: kernel.keyring.auditPublicKey, provider: kernel.keyring.provider }, { readData: true });
+      await verifyBackup(
+        local,
+        'latest',
+        { signing: SigningKeyTrust.of([kernel.keyring.auditPublicKey]), provider: kernel.keyring.provider },
+        { readData: true },
+      );
     } finally {
       await s3.close();
       await failing.stop();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackupJob } from '../../src/modules/backups/backup.job.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { claimScheduledSlot, readBackupHistory } from '../../src/platform/backup/backup-records.js';
 import { localFolderTarget } from '../../src/platform/backup/local-folder.target.js';
 import { listBackups } from '../../src/platform/backup/read-backup.js';
@@ -47,7 +48,7 @@ describe.each(testDialects)('the backup scheduler on %s', (dialect) => {
       expect(history.runs.length).toBe(2);
       expect(history.drills.length).toBe(1);
       const target = localFolderTarget('local', install.config.backup.dir);
-      expect((await listBackups(target, install.kernel.keyring.auditPublicKey)).map((b) => b.state)).toEqual(['good', 'good']);
+      expect((await listBackups(target, SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]))).map((b) => b.state)).toEqual(['good', 'good']);
       expect(await target.list('erasure-ledger/')).not.toEqual([]);
       expect(path.basename(install.config.backup.dir)).toBe('backups');
     } finally {

@@ -8,6 +8,7 @@ import { operatorActor } from '../../src/cli/cli-context.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { configuredTargets } from '../../src/modules/backups/backup-targets.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { type BackupTarget, TargetMissingError } from '../../src/platform/backup/backup-target.js';
 import { createBackup } from '../../src/platform/backup/create-backup.js';
 import { verifyBackup } from '../../src/platform/backup/read-backup.js';
@@ -266,7 +267,7 @@ describe('a whole backup through the SFTP target', () => {
     const verified = await verifyBackup(
       sftp,
       'latest',
-      { auditPublicKey: kernel.keyring.auditPublicKey, provider: kernel.keyring.provider },
+      { signing: SigningKeyTrust.of([kernel.keyring.auditPublicKey]), provider: kernel.keyring.provider },
       { readData: true },
     );
     expect(verified.manifest.backupId).toBe(run.id);

@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/config/load-config.js';
 import { restoreInstallation } from '../../src/modules/backups/restore-installation.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { publicKeyId } from '../../src/platform/audit/checkpoints.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { type BackupManifest, signManifest } from '../../src/platform/backup/backup-manifest.js';
 import type { BackupTarget } from '../../src/platform/backup/backup-target.js';
 import { createBackup } from '../../src/platform/backup/create-backup.js';
@@ -57,7 +58,11 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
   let olderManifestPath = '';
   let newest: BackupManifest;
   const pgDatabases: ScratchPostgres[] = [];
-  const keys = (): TrustedKeys => ({ auditPublicKey: install.kernel.keyring.auditPublicKey, provider: install.kernel.keyring.provider, knownSequence: 2 });
+  const keys = (): TrustedKeys => ({
+    signing: SigningKeyTrust.of([install.kernel.keyring.auditPublicKey]),
+    provider: install.kernel.keyring.provider,
+    knownSequence: 2,
+  });
 
   beforeAll(async () => {
     install = await createTestInstall(dialect);
@@ -138,7 +143,7 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     list.push({ name: 'a wrong master key', changes: new Map(), keys: { provider: otherMaster } });
     list.push({ name: 'no master key at all', changes: new Map(), keys: { provider: undefined } as Partial<TrustedKeys> });
     const otherAudit = generateKeyPairSync('ed25519');
-    list.push({ name: "another installation's audit key", changes: new Map(), keys: { auditPublicKey: otherAudit.publicKey } });
+    list.push({ name: "another installation's audit key", changes: new Map(), keys: { signing: SigningKeyTrust.of([otherAudit.publicKey]) } });
     list.push({ name: 'a manifest naming the 国密 suite for an AES backup', changes: one(manifestPath, resign({ ...newest, suite: 'gm' })) });
     list.push({ name: 'a manifest naming an unknown cipher', changes: one(manifestPath, resign({ ...newest, suite: 'rot13' as never })) });
     const x = generateKeyPairSync('x25519');
@@ -200,7 +205,7 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     }
     const into: Config = loadConfig({}, env as Partial<Record<ConfigKey, string>>);
     await expect(
-      restoreInstallation(overlayTarget(base, attack.changes), 'latest', { ...keys(), ...attack.keys } as TrustedKeys & { auditPublicKey: never }, into),
+      restoreInstallation(overlayTarget(base, attack.changes), 'latest', { ...keys(), ...attack.keys } as TrustedKeys, into),
       attack.name,
     ).rejects.toThrow(BackupRefused);
     if (pg) {

@@ -6,6 +6,7 @@ import { type CheckId, type CheckResult, checkIds } from '../../src/modules/comp
 import { verifyReport } from '../../src/modules/compliance/report-signature.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { checkpointSignatureValid, publicKeyId, writeCheckpoint } from '../../src/platform/audit/checkpoints.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { userActor } from '../../src/platform/authz/actor.js';
 import { startRotation } from '../../src/platform/crypto/key-rotation.js';
 import { asSystem } from '../../src/platform/data/as-system.js';
@@ -261,11 +262,11 @@ describe.each(testDialects)('compliance checks on %s', (dialect) => {
       const res = await call('auditor', 'GET', `/api/v1/compliance/report?format=${format}`);
       expect(res.headers['content-disposition']).toContain(`.${format}"`);
       const file = res.rawPayload;
-      expect(verifyReport(file, key, keyId), format).toMatchObject({ valid: true, format });
+      expect(verifyReport(file, SigningKeyTrust.of([key]).resolve), format).toMatchObject({ valid: true, format });
       const middle = Buffer.from(file);
       const at = Math.floor(file.length / 2);
       middle[at] = (middle[at] as number) ^ 0x20;
-      expect(verifyReport(middle, key, keyId).valid, `${format} with byte ${at} changed`).toBe(false);
+      expect(verifyReport(middle, SigningKeyTrust.of([key]).resolve).valid, `${format} with byte ${at} changed`).toBe(false);
       if (format === 'json') {
         const report = JSON.parse(file.toString('utf8')).report;
         expect(report.auditCheckpoint).not.toBeNull();

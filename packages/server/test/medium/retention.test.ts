@@ -8,6 +8,7 @@ import { domainStore } from '../../src/modules/domain-store.js';
 import { setRestriction } from '../../src/modules/subject-data/restrict-subject.js';
 import { noRequest } from '../../src/platform/audit/audit-event.js';
 import { publicKeyId } from '../../src/platform/audit/checkpoints.js';
+import { SigningKeyTrust } from '../../src/platform/audit/signing-keys.js';
 import { type Actor, userActor } from '../../src/platform/authz/actor.js';
 import { compiledDueRows } from '../../src/platform/data/retention-batch.js';
 import { retentionTarget } from '../../src/platform/data/retention-targets.js';
@@ -295,7 +296,7 @@ describe.each(testDialects)('retention on %s', (dialect) => {
     expect(altered).not.toBe(text);
     expect((await call('auditor', 'POST', '/api/v1/retention/certificates/verify', { certificate: altered })).json().valid).toBe(false);
     const key = createPublicKey(install.kernel.keyring.auditPublicKey.export({ type: 'spki', format: 'pem' }) as string);
-    expect(verifyCertificate(Buffer.from(text), key, publicKeyId(key)).valid).toBe(true);
+    expect(verifyCertificate(Buffer.from(text), SigningKeyTrust.of([key]).resolve).valid).toBe(true);
   });
 
   it('anonymises subscriptions 30 days after their term ends: the household link cleared, package, price and dates kept', async () => {

@@ -36,7 +36,7 @@ export function startBackupJob(kernel: Kernel, log: FastifyBaseLogger, tickMs = 
         'backup finished',
       );
       for (const target of targets.filter((t) => run.targets.find((o) => o.target === t.name)?.ok)) {
-        const pruned = await pruneBackups(kernel, actor, noRequest, target, backup.keep, kernel.keyring.auditPublicKey, now);
+        const pruned = await pruneBackups(kernel, actor, noRequest, target, backup.keep, now);
         if (pruned.failure) log.warn({ target: target.name }, 'pruning failed');
       }
     }

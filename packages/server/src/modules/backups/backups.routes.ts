@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
+import { signingKeyTrust } from '../../platform/audit/signing-keys.js';
 import { readBackupHistory } from '../../platform/backup/backup-records.js';
 import { createBackup } from '../../platform/backup/create-backup.js';
 import { listBackups } from '../../platform/backup/read-backup.js';
@@ -56,7 +57,7 @@ export function backupsRoutes(app: FastifyInstance, kernel: Kernel): void {
       return withTargets(kernel.config, async (targets) => {
         const target = targets.find((t) => t.name === request.params.name);
         if (!target) throw notFound('backup target');
-        return { target: target.name, items: await listBackups(target, kernel.keyring.auditPublicKey) };
+        return { target: target.name, items: await listBackups(target, await signingKeyTrust(kernel)) };
       });
     },
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../../config/load-config.js';
 import type { RequestContext } from '../../platform/audit/audit-event.js';
 import { publicKeyId } from '../../platform/audit/checkpoints.js';
+import { signingKeyTrust } from '../../platform/audit/signing-keys.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import { latestGoodSequence, recordDrill } from '../../platform/backup/backup-records.js';
 import type { BackupTarget } from '../../platform/backup/backup-target.js';
@@ -75,7 +76,7 @@ export async function runRestoreDrill(
       target,
       'latest',
       {
-        auditPublicKey: kernel.keyring.auditPublicKey,
+        signing: await signingKeyTrust(kernel),
         provider: kernel.keyring.provider,
         ...(options.privateKey ? { privateKey: options.privateKey } : {}),
         knownSequence: known,

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { Config } from '../../config/load-config.js';
 import { seedCheckpointFiles } from '../../platform/audit/checkpoints.js';
 import { type VerifyResult, verifyAuditChain } from '../../platform/audit/verify-audit-chain.js';
@@ -28,14 +27,14 @@ export interface InstallationRestore extends RestoreReport {
 export async function restoreInstallation(
   target: BackupTarget,
   which: string,
-  keys: TrustedKeys & { auditPublicKey: KeyObject },
+  keys: TrustedKeys,
   into: Config,
   /** Called with the backup once its rows are loaded, before anything changes them (the drill compares counts and checksums here). */
   inspect?: (backup: VerifiedBackup) => Promise<void>,
   /** verifyFirst: read and check every chunk, count and checksum in a pass of its own before the database is touched at all (a second read of the backup). */
   options: { verifyFirst?: boolean } = {},
 ): Promise<InstallationRestore> {
-  const ledger = await readErasureLedger(target, keys.auditPublicKey).catch((error: Error) => {
+  const ledger = await readErasureLedger(target, keys.signing).catch((error: Error) => {
     throw new BackupRefused(`the erasure ledger on target ${target.name} is refused: ${error.message}`);
   });
   const known = Math.max(keys.knownSequence ?? 0, ledger.backupHead);

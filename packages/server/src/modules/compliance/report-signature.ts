@@ -1,4 +1,5 @@
 import { type KeyObject, sign, verify } from 'node:crypto';
+import type { SigningKeyResolver } from '../../platform/audit/signing-keys.js';
 
 /**
  * Signing an auditor's report with the audit log's Ed25519 key (the key of the signed audit
@@ -48,8 +49,17 @@ function verifies(content: Buffer, signature: string, key: KeyObject): boolean {
   }
 }
 
-/** Checks a report file against the public key; names why it fails. */
-export function verifyReport(file: Buffer, key: KeyObject, expectedKeyId: string): ReportVerification {
+/** The key that signed, from the trust list; undefined with the reason when it is not trusted. */
+function keyFor(resolve: SigningKeyResolver, keyId: string): { key?: KeyObject; reason: string } {
+  try {
+    return { key: resolve(keyId, 'the report'), reason: '' };
+  } catch (error) {
+    return { reason: (error as Error).message };
+  }
+}
+
+/** Checks a report file against the audit key it names (`resolve`: audit/signing-keys.ts); names why it fails. */
+export function verifyReport(file: Buffer, resolve: SigningKeyResolver): ReportVerification {
   const text = file.toString('latin1');
   const trailer = file.subarray(0, 5).toString('latin1') === '%PDF-' ? pdfTrailer : htmlTrailer;
   const format: ReportFormat = trailer === pdfTrailer ? 'pdf' : 'html';
@@ -57,7 +67,8 @@ export function verifyReport(file: Buffer, key: KeyObject, expectedKeyId: string
   if (match) {
     const [whole, keyId = '', signature = ''] = match;
     const content = file.subarray(0, file.length - Buffer.byteLength(whole, 'latin1'));
-    if (keyId !== expectedKeyId) return { valid: false, format, keyId, reason: `signed by key ${keyId}, not by this installation's key ${expectedKeyId}` };
+    const { key, reason } = keyFor(resolve, keyId);
+    if (!key) return { valid: false, format, keyId, reason };
     const valid = verifies(content, signature, key);
     return { valid, format, keyId, reason: valid ? 'the signature verifies' : 'the signature does not match the content: the report was altered' };
   }
@@ -72,8 +83,8 @@ export function verifyReport(file: Buffer, key: KeyObject, expectedKeyId: string
     return { valid: false, format: 'json', keyId: null, reason: 'the JSON report lacks report, keyId or signature' };
   if (canonicalJson(report, keyId, signature) !== file.toString('utf8'))
     return { valid: false, format: 'json', keyId, reason: 'the JSON report is not in its signed canonical form: it was altered' };
-  if (keyId !== expectedKeyId)
-    return { valid: false, format: 'json', keyId, reason: `signed by key ${keyId}, not by this installation's key ${expectedKeyId}` };
+  const { key, reason } = keyFor(resolve, keyId);
+  if (!key) return { valid: false, format: 'json', keyId, reason };
   const valid = verifies(Buffer.from(JSON.stringify(report, null, 2), 'utf8'), signature, key);
   return {
     valid,

@@ -20,7 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requestContext } from '../../http/authenticate.js';
-import { publicKeyId } from '../../platform/audit/checkpoints.js';
+import { signingKeyTrust } from '../../platform/audit/signing-keys.js';
 import { requireFreshSecondFactor } from '../../platform/identity/second-factor.js';
 import type { Kernel } from '../../platform/kernel.js';
 import { verifyCertificate } from '../../platform/retention/retention-certificate.js';
@@ -170,8 +170,7 @@ export function retentionRoutes(app: FastifyInstance, kernel: Kernel): void {
       response: { 200: retentionVerifyResult, ...errors },
     },
     handler: async (request) => {
-      const key = kernel.keyring.auditPublicKey;
-      return verifyCertificate(Buffer.from(request.body.certificate, 'utf8'), key, publicKeyId(key));
+      return verifyCertificate(Buffer.from(request.body.certificate, 'utf8'), (await signingKeyTrust(kernel)).resolve);
     },
   });
 }

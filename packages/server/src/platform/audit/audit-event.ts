@@ -59,6 +59,7 @@ export const auditActions = [
   'key.rotation.started',
   'key.rotation.batch',
   'key.rotation.finished',
+  'key.signing.rotated',
   'auth.token.narrowed',
   'auth.enrolment.issued',
   'auth.enrolment.completed',

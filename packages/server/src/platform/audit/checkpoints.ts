@@ -1,7 +1,9 @@
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { type KeyObject, sign, verify } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kernel } from '../kernel.js';
+import { publicKeyId } from './signing-key-id.js';
+import { refreshSigningKeys, SigningKeyTrust, signingKeyTrust } from './signing-keys.js';
 
 /**
  * Signed checkpoints: every N minutes or M events, and at every clean shutdown, the newest event's
@@ -22,10 +24,7 @@ const KEY_FILE = 'audit-public-key.pem';
 export const checkpointMessage = (c: Pick<Checkpoint, 'seq' | 'hash' | 'at'>): Buffer =>
   Buffer.from(`castellan-audit-checkpoint:v1:${c.seq}:${c.hash}:${c.at}`, 'utf8');
 
-export function publicKeyId(key: KeyObject): string {
-  const der = key.export({ format: 'der', type: 'spki' });
-  return `ed25519:${Buffer.from(der).toString('base64url').slice(-16)}`;
-}
+export { publicKeyId };
 
 /**
  * The directory outside the database, with the log's public key. The key file is written once, with
@@ -39,7 +38,7 @@ async function ensureDir(kernel: Kernel): Promise<string> {
   const missing = await missingCheckpointFiles(kernel);
   if (missing) throw new Error(missing);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (!existsSync(keyFile)) writeFileSync(keyFile, kernel.keyring.auditPublicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
+  if (!existsSync(keyFile)) writeFileSync(keyFile, (await signingKeyTrust(kernel)).toPem(), { mode: 0o644 });
   return dir;
 }
 
@@ -61,6 +60,7 @@ export async function writeCheckpoint(kernel: Kernel): Promise<Checkpoint | unde
   if (!newest) return undefined;
   const last = await db.selectFrom('audit_checkpoints').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   if (last && Number(last.seq) >= Number(newest.seq)) return undefined;
+  await refreshSigningKeys(kernel);
   const at = new Date().toISOString();
   const body = { seq: Number(newest.seq), hash: newest.hash, at };
   const checkpoint: Checkpoint = {
@@ -85,7 +85,7 @@ export async function writeCheckpoint(kernel: Kernel): Promise<Checkpoint | unde
 }
 
 /** Checkpoints from the database and from the file, each with where it came from. */
-export async function readCheckpoints(kernel: Kernel): Promise<{ db: Checkpoint[]; file: Checkpoint[]; fileKey: KeyObject | undefined }> {
+export async function readCheckpoints(kernel: Kernel): Promise<{ db: Checkpoint[]; file: Checkpoint[]; fileKeys: SigningKeyTrust | undefined }> {
   const rows = await kernel.db.kysely.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
   const db = rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, at: r.at, keyId: r.key_id, signature: r.signature }));
   const dir = kernel.config.auditCheckpoints.dir;
@@ -97,8 +97,8 @@ export async function readCheckpoints(kernel: Kernel): Promise<{ db: Checkpoint[
         .map((line) => JSON.parse(line) as Checkpoint)
     : [];
   const keyPath = path.join(dir, KEY_FILE);
-  const fileKey = existsSync(keyPath) ? createPublicKey(readFileSync(keyPath, 'utf8')) : undefined;
-  return { db, file, fileKey };
+  const fileKeys = existsSync(keyPath) ? SigningKeyTrust.fromPem(readFileSync(keyPath, 'utf8')) : undefined;
+  return { db, file, fileKeys };
 }
 
 export const checkpointSignatureValid = (c: Checkpoint, key: KeyObject): boolean => {
@@ -155,6 +155,21 @@ export async function seedCheckpointFiles(kernel: Kernel): Promise<{ checkpoints
   const rows = await kernel.db.kysely.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
   const lines = rows.map((r) => JSON.stringify({ seq: Number(r.seq), hash: r.hash, at: r.at, keyId: r.key_id, signature: r.signature } satisfies Checkpoint));
   writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 });
-  writeFileSync(keyFile, kernel.keyring.auditPublicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
+  writeFileSync(keyFile, (await signingKeyTrust(kernel)).toPem(), { mode: 0o644 });
   return { checkpoints: rows.length, keptAside };
+}
+
+/** A rotation of the signing key: the key file outside the database lists every version (written whole, synced, then renamed in). */
+export async function rewriteCheckpointKeyFile(kernel: Kernel, pem: string): Promise<void> {
+  const dir = kernel.config.auditCheckpoints.dir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyFile = path.join(dir, KEY_FILE);
+  const fd = openSync(`${keyFile}.new`, 'w', 0o644);
+  try {
+    writeFileSync(fd, pem);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${keyFile}.new`, keyFile);
 }

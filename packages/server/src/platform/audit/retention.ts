@@ -12,6 +12,7 @@ import { appendAuditEvent } from './append-audit-event.js';
 import { type AuditEventInput, noRequest } from './audit-event.js';
 import { publicKeyId } from './checkpoints.js';
 import { readSiemCursor, SYSLOG_CURSOR } from './siem/shipper.js';
+import { refreshSigningKeys } from './signing-keys.js';
 import { verifyAuditChain } from './verify-audit-chain.js';
 
 /**
@@ -40,6 +41,7 @@ export interface ArchiveResult {
 }
 
 export async function archiveExpiredEvents(kernel: Kernel, now = new Date()): Promise<ArchiveResult | null> {
+  await refreshSigningKeys(kernel);
   // PostgreSQL: the delete runs as the role that owns the audit table. Checked before anything is written.
   if (kernel.db.dialect === 'postgres') await kernel.db.withOwner((owner) => assertOwnsAuditLog(owner));
   const db = kernel.db.kysely;

@@ -1,10 +1,11 @@
-import { type KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import { timingSafeEqual, verify } from 'node:crypto';
 import type { Actor } from '../authz/actor.js';
 import type { Kernel } from '../kernel.js';
 import { chainHash, eventSeal, GENESIS_HASH } from './append-audit-event.js';
 import type { RequestContext } from './audit-event.js';
-import { type Checkpoint, checkpointSignatureValid, missingCheckpointFiles, publicKeyId, readCheckpoints } from './checkpoints.js';
+import { type Checkpoint, checkpointSignatureValid, missingCheckpointFiles, readCheckpoints } from './checkpoints.js';
 import { type AuditAnchor, anchorMessage } from './retention.js';
+import { type SigningKeyTrust, signingKeyTrust } from './signing-keys.js';
 
 /**
  * `castellan audit verify`: recomputes every event's hash and keyed seal in order, follows the chain
@@ -31,56 +32,58 @@ export interface VerifyResult {
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const BATCH = 5000;
 
-function anchorSignatureValid(anchor: AuditAnchor, key: KeyObject): boolean {
+/** The retention anchor is signed by one of the log's keys (one revoked since is vouched for by the chain that follows it and its checkpoints). */
+function anchorSignatureValid(anchor: AuditAnchor, trust: SigningKeyTrust): boolean {
+  const entry = trust.entry(anchor.keyId);
+  if (!entry) return false;
   try {
-    return verify(null, anchorMessage(anchor), key, Buffer.from(anchor.signature, 'base64'));
+    return verify(null, anchorMessage(anchor), entry.publicKey, Buffer.from(anchor.signature, 'base64'));
   } catch {
     return false;
   }
 }
 
+const badCheckpoint = (seq: number | null, message: string): VerifyProblem => ({ kind: 'bad_checkpoint', seq, eventId: null, message });
+
+/**
+ * Every checkpoint (database and file) signed by one of the log's keys that the file outside the
+ * database also lists; one signed by a key revoked as compromised only if it was signed before the
+ * revocation and a checkpoint of a trusted key at the same or a later event vouches for it (the
+ * events between are hash-chained).
+ */
 function mergeCheckpoints(
-  kernel: Kernel,
+  trust: SigningKeyTrust,
   db: Checkpoint[],
   file: Checkpoint[],
-  fileKey: KeyObject | undefined,
+  fileKeys: SigningKeyTrust | undefined,
 ): { bySeq: Map<number, Checkpoint>; problem?: VerifyProblem } {
-  const key = kernel.keyring.auditPublicKey;
-  const keyId = publicKeyId(key);
   const bySeq = new Map<number, Checkpoint>();
-  if (fileKey && publicKeyId(fileKey) !== keyId) {
-    return {
-      bySeq,
-      problem: { kind: 'bad_checkpoint', seq: null, eventId: null, message: "the log's signing key differs from the one recorded outside the database" },
-    };
-  }
-  for (const c of [...file, ...db]) {
-    if (c.keyId !== keyId || !checkpointSignatureValid(c, key)) {
-      return {
-        bySeq,
-        problem: {
-          kind: 'bad_checkpoint',
-          seq: c.seq,
-          eventId: null,
-          message: `the checkpoint at event ${c.seq} does not carry a valid signature of this audit log's key`,
-        },
-      };
+  if (fileKeys && trust.entries.some((e) => !fileKeys.entry(e.keyId)))
+    return { bySeq, problem: badCheckpoint(null, "the log's signing key differs from the one recorded outside the database") };
+  const all = [...file, ...db];
+  const newestTrusted = Math.max(-1, ...all.filter((c) => trust.trusts(c.keyId)).map((c) => c.seq));
+  for (const c of all) {
+    const entry = trust.entry(c.keyId);
+    if (!entry || !checkpointSignatureValid(c, entry.publicKey))
+      return { bySeq, problem: badCheckpoint(c.seq, `the checkpoint at event ${c.seq} does not carry a valid signature of this audit log's key`) };
+    if (entry.revokedAt && (c.at >= entry.revokedAt || c.seq > newestTrusted)) {
+      const why = trust.unvouched(c.keyId, `the checkpoint at event ${c.seq}`) as string;
+      return { bySeq, problem: badCheckpoint(c.seq, why) };
     }
     const seen = bySeq.get(c.seq);
-    if (seen && seen.hash !== c.hash) {
-      return { bySeq, problem: { kind: 'bad_checkpoint', seq: c.seq, eventId: null, message: `two signed checkpoints disagree about event ${c.seq}` } };
-    }
+    if (seen && seen.hash !== c.hash) return { bySeq, problem: badCheckpoint(c.seq, `two signed checkpoints disagree about event ${c.seq}`) };
     bySeq.set(c.seq, c);
   }
   return { bySeq };
 }
 
 export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
-  const { db: dbCheckpoints, file, fileKey } = await readCheckpoints(kernel);
+  const { db: dbCheckpoints, file, fileKeys } = await readCheckpoints(kernel);
   const missing = await missingCheckpointFiles(kernel);
+  const trust = await signingKeyTrust(kernel);
   const merged: ReturnType<typeof mergeCheckpoints> = missing
-    ? { bySeq: new Map(), problem: { kind: 'bad_checkpoint', seq: null, eventId: null, message: missing } }
-    : mergeCheckpoints(kernel, dbCheckpoints, file, fileKey);
+    ? { bySeq: new Map(), problem: badCheckpoint(null, missing) }
+    : mergeCheckpoints(trust, dbCheckpoints, file, fileKeys);
   const checkpoints = merged.bySeq;
   const result = (events: number, lastSeq: number | null, problem?: VerifyProblem): VerifyResult => ({
     intact: !problem,
@@ -94,7 +97,7 @@ export async function verifyAuditChain(kernel: Kernel): Promise<VerifyResult> {
   // After a retention cut the chain continues from the signed anchor (the newest archived event).
   const anchorRow = await kernel.db.kysely.selectFrom('settings').select('value').where('key', '=', 'audit_anchor').executeTakeFirst();
   const anchor = anchorRow ? (JSON.parse(anchorRow.value) as AuditAnchor) : undefined;
-  if (anchor && !anchorSignatureValid(anchor, kernel.keyring.auditPublicKey)) {
+  if (anchor && !anchorSignatureValid(anchor, trust)) {
     return result(0, null, { kind: 'bad_checkpoint', seq: anchor.seq, eventId: null, message: "the retention anchor is not signed by this audit log's key" });
   }
   let previous = anchor?.hash ?? GENESIS_HASH;

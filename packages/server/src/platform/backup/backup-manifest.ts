@@ -1,4 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
+import type { SigningKeyResolver } from '../audit/signing-keys.js';
 import type { SuiteId } from '../crypto/cipher-suite.js';
 import type { DialectKind } from '../db/database.js';
 import type { SealedBackupKey } from './backup-key.js';
@@ -63,11 +64,16 @@ export const manifestHash = (file: Buffer): string => createHash('sha256').updat
 
 export class ManifestError extends Error {}
 
-/** Parses a manifest file and checks its form and signature; throws ManifestError naming what failed. */
-export function readManifest(file: Buffer, key: KeyObject, keyId: string): BackupManifest {
+/**
+ * Parses a manifest file and checks its form and its signature by a key `resolve` knows; answers the
+ * manifest and the key that signed it (the chain check decides whether a revoked one is vouched for).
+ * Throws ManifestError naming what failed.
+ */
+export function readManifest(file: Buffer, resolve: SigningKeyResolver): { manifest: BackupManifest; keyId: string } {
   let manifest: BackupManifest;
+  let keyId: string;
   try {
-    manifest = readSignedJson<BackupManifest>(DOMAIN, file, key, keyId, 'the manifest');
+    ({ body: manifest, keyId } = readSignedJson<BackupManifest>(DOMAIN, file, resolve, 'the manifest'));
   } catch (error) {
     throw new ManifestError((error as Error).message);
   }
@@ -78,5 +84,5 @@ export function readManifest(file: Buffer, key: KeyObject, keyId: string): Backu
       if (!Array.isArray(table.kinds) || table.kinds.length !== table.columns.length)
         throw new ManifestError(`the manifest does not give the kind of every column of table ${table.name}`);
   }
-  return manifest;
+  return { manifest, keyId };
 }

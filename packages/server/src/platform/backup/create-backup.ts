@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
-import { publicKeyId } from '../audit/checkpoints.js';
+import { signingKeyTrust } from '../audit/signing-keys.js';
 import type { Actor } from '../authz/actor.js';
 import { newId, nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
@@ -94,7 +94,10 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
   const id = newId();
   const createdAt = nowIso();
   // Each target holds its own chain of manifests (a target added later starts its own); the sequence is shared.
-  const heads = new Map(await Promise.all(targets.map(async (t) => [t.name, await chainHead([t])] as const)));
+  const trust = await signingKeyTrust(kernel);
+  const goodRuns = await db.selectFrom('backup_runs').select(['sequence', 'id']).where('status', '=', 'good').execute();
+  const finished = new Set(goodRuns.map((r) => `${Number(r.sequence)}:${r.id}`));
+  const heads = new Map(await Promise.all(targets.map(async (t) => [t.name, await chainHead([t], trust, finished)] as const)));
   const recorded = await db
     .selectFrom('backup_runs')
     .select((eb) => eb.fn.max('sequence').as('max'))
@@ -227,7 +230,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
         const file = signManifest(
           { ...manifest, previousManifestHash: heads.get(target.name)?.manifestHash ?? null },
           kernel.keyring.auditSigningKey,
-          publicKeyId(kernel.keyring.auditPublicKey),
+          trust.current.keyId,
         );
         await storeEverywhere([target], outcomes, `${folder}manifest.json`, file);
         if (outcomes.get(target.name)?.ok) manifestHashValue ??= createHash('sha256').update(file).digest('hex');

@@ -1,6 +1,6 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { publicKeyId } from '../audit/checkpoints.js';
+import { type SigningKeyTrust, signingKeyTrust } from '../audit/signing-keys.js';
 import { nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
 import type { BackupTarget } from './backup-target.js';
@@ -33,25 +33,38 @@ export interface ErasureLedger {
   segments: number;
   backupHead: number;
   lastHash: string | null;
+  /** The key that signed the newest segment. */
+  lastKeyId: string | null;
 }
 
 const segmentName = (sequence: number) => `${FOLDER}${String(sequence).padStart(8, '0')}.json`;
 
 export class LedgerRefused extends Error {}
 
-/** Reads and checks the whole ledger on a target: every segment signed, consecutive, chained. */
-export async function readErasureLedger(target: BackupTarget, auditPublicKey: KeyObject): Promise<ErasureLedger> {
-  const keyId = publicKeyId(auditPublicKey);
-  const ledger: ErasureLedger = { erased: new Map(), segments: 0, backupHead: 0, lastHash: null };
+/**
+ * Reads and checks the whole ledger on a target: every segment signed, consecutive, chained; a segment
+ * signed by a key since revoked as compromised only where a later segment, signed by a trusted key,
+ * vouches for it through the chain (the first sync after the revocation writes one). `toVouchFor`
+ * (that sync): a segment the revoked key signed before it was revoked is taken as it stands.
+ */
+export async function readErasureLedger(target: BackupTarget, trust: SigningKeyTrust, options: { toVouchFor?: boolean } = {}): Promise<ErasureLedger> {
+  const ledger: ErasureLedger = { erased: new Map(), segments: 0, backupHead: 0, lastHash: null, lastKeyId: null };
+  let unvouched: string | undefined;
   const names = (await target.list(FOLDER)).filter((n) => /^\d{8}\.json$/.test(n));
   for (const [index, name] of names.entries()) {
     const file = await target.get(`${FOLDER}${name}`);
     let segment: LedgerSegment;
+    let keyId: string;
     try {
-      segment = readSignedJson<LedgerSegment>(DOMAIN, file, auditPublicKey, keyId, `erasure-ledger segment ${name}`);
+      ({ body: segment, keyId } = readSignedJson<LedgerSegment>(DOMAIN, file, trust.resolveEvenRevoked, `erasure-ledger segment ${name}`));
     } catch (error) {
       throw new LedgerRefused((error as Error).message);
     }
+    if (trust.trusts(keyId)) unvouched = undefined;
+    else if (options.toVouchFor && segment.writtenAt < (trust.entry(keyId)?.revokedAt ?? '')) {
+      // The installation is about to vouch for it: a segment the revoked key signed before its revocation.
+    } else unvouched ??= trust.unvouched(keyId, `erasure-ledger segment ${name}`);
+    ledger.lastKeyId = keyId;
     if (segment.sequence !== index + 1 || segmentName(segment.sequence) !== `${FOLDER}${name}`)
       throw new LedgerRefused(`the erasure ledger has a gap or a moved segment at ${name}`);
     if (segment.previousHash !== ledger.lastHash) throw new LedgerRefused(`erasure-ledger segment ${name} does not follow the one before it`);
@@ -60,12 +73,18 @@ export async function readErasureLedger(target: BackupTarget, auditPublicKey: Ke
     ledger.backupHead = Math.max(ledger.backupHead, segment.backupHead);
     ledger.lastHash = createHash('sha256').update(file).digest('hex');
   }
+  if (unvouched) throw new LedgerRefused(unvouched);
   return ledger;
 }
 
-/** Appends a segment with every erasure the target's ledger lacks; answers how many it added. */
+/**
+ * Appends a segment with every erasure the target's ledger lacks (and one, empty if need be, when the
+ * newest segment was signed by an older key, so that the current key vouches for the chain); answers
+ * how many erasures it added.
+ */
 export async function syncErasureLedger(kernel: Kernel, target: BackupTarget): Promise<number> {
-  const ledger = await readErasureLedger(target, kernel.keyring.auditPublicKey);
+  const trust = await signingKeyTrust(kernel);
+  const ledger = await readErasureLedger(target, trust, { toVouchFor: true });
   const db = kernel.db.kysely as unknown as AnyDb;
   const erased = await db.selectFrom('data_subjects').select(['id', 'erased_at']).where('erased_at', 'is not', null).orderBy('erased_at').execute();
   const missing = erased.filter((r) => !ledger.erased.has(String(r.id))).map((r) => ({ subjectId: String(r.id), erasedAt: String(r.erased_at) }));
@@ -74,7 +93,8 @@ export async function syncErasureLedger(kernel: Kernel, target: BackupTarget): P
     .select((eb) => eb.fn.max('sequence').as('max'))
     .where('status', '=', 'good')
     .executeTakeFirst();
-  if (missing.length === 0 && ledger.segments > 0 && ledger.backupHead >= Number(head?.max ?? 0)) return 0;
+  const signedByCurrent = ledger.lastKeyId === trust.current.keyId;
+  if (missing.length === 0 && ledger.segments > 0 && ledger.backupHead >= Number(head?.max ?? 0) && signedByCurrent) return 0;
   const segment: LedgerSegment = {
     kind: 'castellan-erasure-ledger',
     sequence: ledger.segments + 1,
@@ -83,6 +103,6 @@ export async function syncErasureLedger(kernel: Kernel, target: BackupTarget): P
     backupHead: Number(head?.max ?? 0),
     erasures: missing,
   };
-  await target.put(segmentName(segment.sequence), signJson(DOMAIN, segment, kernel.keyring.auditSigningKey, publicKeyId(kernel.keyring.auditPublicKey)));
+  await target.put(segmentName(segment.sequence), signJson(DOMAIN, segment, kernel.keyring.auditSigningKey, trust.current.keyId));
   return missing.length;
 }

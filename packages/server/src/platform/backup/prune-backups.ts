@@ -1,6 +1,6 @@
-import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
+import { signingKeyTrust } from '../audit/signing-keys.js';
 import type { Actor } from '../authz/actor.js';
 import { nowIso } from '../data/ids.js';
 import type { Kernel } from '../kernel.js';
@@ -30,10 +30,9 @@ export async function pruneBackups(
   context: RequestContext,
   target: BackupTarget,
   policy: KeepPolicy,
-  auditPublicKey: KeyObject = kernel.keyring.auditPublicKey,
   now = new Date(),
 ): Promise<PruneReport> {
-  const listed = await listBackups(target, auditPublicKey);
+  const listed = await listBackups(target, await signingKeyTrust(kernel));
   const runs = await (kernel.db.kysely as unknown as AnyDb).selectFrom('backup_runs').select(['id', 'started_at']).execute();
   const startedOf = new Map(runs.map((r) => [String(r.id), String(r.started_at)]));
   const decision = decidePrune(

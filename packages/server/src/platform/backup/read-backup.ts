@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { publicKeyId } from '../audit/checkpoints.js';
+import { type SigningKeyTrust, trustFrom } from '../audit/signing-keys.js';
 import type { CipherSuite } from '../crypto/cipher-suite.js';
 import { IntegrityError } from '../crypto/integrity-error.js';
 import { dataKeyAad } from '../crypto/keyring.js';
@@ -17,8 +17,8 @@ import { chunkLines, rowFormat } from './row-format.js';
 export class BackupRefused extends Error {}
 
 export interface TrustedKeys {
-  /** The audit log's Ed25519 public key: manifests and ledger segments must be signed by it. */
-  auditPublicKey: KeyObject;
+  /** The audit log's Ed25519 keys (audit/signing-keys.ts): manifests and ledger segments must be signed by one of them. */
+  signing: SigningKeyTrust;
   /** Opens backups sealed under the master key. */
   provider?: MasterKeyProvider;
   /** Opens backups sealed to a backup public key (asymmetric mode). */
@@ -46,15 +46,38 @@ async function folders(target: BackupTarget): Promise<{ sequence: number; backup
   });
 }
 
-/** The newest backup on any of the targets that has a manifest: its sequence and manifest hash, the next backup's predecessor. */
-export async function chainHead(targets: BackupTarget[]): Promise<{ sequence: number; manifestHash: string } | undefined> {
+/**
+ * The newest backup on any of the targets that has a manifest: its sequence and manifest hash, the next
+ * backup's predecessor. The next manifest vouches for it, so one signed by a key since revoked is taken
+ * only if this installation recorded finishing that backup (`written`: "sequence:backupId" of its good
+ * runs) and it was made before the revocation; otherwise the chain is not extended over what may be a
+ * forgery.
+ */
+export async function chainHead(
+  targets: BackupTarget[],
+  trust: SigningKeyTrust,
+  written: Set<string>,
+): Promise<{ sequence: number; manifestHash: string } | undefined> {
   let head: { sequence: number; manifestHash: string } | undefined;
   for (const target of targets) {
     const found = await folders(target).catch(() => []);
     for (const f of found.reverse()) {
       if (head && f.sequence <= head.sequence) break;
       if (!(await target.exists(`${f.folder}manifest.json`))) continue;
-      head = { sequence: f.sequence, manifestHash: manifestHash(await target.get(`${f.folder}manifest.json`)) };
+      const file = await target.get(`${f.folder}manifest.json`);
+      const hash = manifestHash(file);
+      let read: { manifest: BackupManifest; keyId: string } | undefined;
+      try {
+        read = readManifest(file, trust.resolveEvenRevoked);
+      } catch {
+        read = undefined;
+      }
+      const revokedAt = read && trust.entry(read.keyId)?.revokedAt;
+      if (read && revokedAt && (!written.has(`${f.sequence}:${f.backupId}`) || read.manifest.createdAt >= revokedAt))
+        throw new BackupRefused(
+          `the newest backup on target ${target.name} (${f.sequence}) is signed by a revoked key and is not one this installation wrote: it is not extended`,
+        );
+      head = { sequence: f.sequence, manifestHash: hash };
       break;
     }
   }
@@ -62,9 +85,10 @@ export async function chainHead(targets: BackupTarget[]): Promise<{ sequence: nu
 }
 
 /** Every backup on a target, oldest first, each with whether its manifest is there and verifies. */
-export async function listBackups(target: BackupTarget, auditPublicKey: KeyObject): Promise<ListedBackup[]> {
-  const keyId = publicKeyId(auditPublicKey);
+export async function listBackups(target: BackupTarget, trust: SigningKeyTrust): Promise<ListedBackup[]> {
   const listed: ListedBackup[] = [];
+  /** Backups signed by a revoked key, not yet vouched for by a later one signed by a trusted key. */
+  let unvouched: { at: number; problem: string }[] = [];
   for (const f of await folders(target)) {
     const base = { sequence: f.sequence, backupId: f.backupId };
     if (!(await target.exists(`${f.folder}manifest.json`))) {
@@ -72,13 +96,16 @@ export async function listBackups(target: BackupTarget, auditPublicKey: KeyObjec
       continue;
     }
     try {
-      const m = readManifest(await target.get(`${f.folder}manifest.json`), auditPublicKey, keyId);
+      const { manifest: m, keyId } = readManifest(await target.get(`${f.folder}manifest.json`), trust.resolveEvenRevoked);
       const pruned = await target.exists(`${f.folder}pruned.json`);
       listed.push({ ...base, state: pruned ? 'pruned' : 'good', createdAt: m.createdAt, rows: m.totals.rows, bytes: m.totals.bytes });
+      if (trust.trusts(keyId)) unvouched = [];
+      else unvouched.push({ at: listed.length - 1, problem: trust.unvouched(keyId, 'the manifest') as string });
     } catch (error) {
       listed.push({ ...base, state: 'invalid', createdAt: null, rows: null, bytes: null, problem: (error as Error).message });
     }
   }
+  for (const { at, problem } of unvouched) listed[at] = { ...(listed[at] as ListedBackup), state: 'invalid', problem };
   return listed;
 }
 
@@ -87,41 +114,55 @@ export async function listBackups(target: BackupTarget, auditPublicKey: KeyObjec
  * its own folder (sequence and id as the folder names them: a manifest copied over a newer one is
  * refused), each naming the hash of the one before (a removed or replaced backup is a gap); and the chain
  * must reach as far as this installation knows it wrote (a target rolled back to older backups is refused).
+ * A manifest signed by a key since revoked as compromised counts only when a later manifest in the
+ * chain, signed by a trusted key, vouches for it through the hash links (the chain is followed past
+ * `sequence` as far as that takes).
  */
 async function checkChain(target: BackupTarget, keys: TrustedKeys, upTo: number): Promise<Map<number, { manifest: BackupManifest; hash: string }>> {
-  const keyId = publicKeyId(keys.auditPublicKey);
   const chain = new Map<number, { manifest: BackupManifest; hash: string }>();
   let previous: { sequence: number; hash: string } | undefined;
   let newest = 0;
+  /** The first manifest in the chain signed by a revoked key that no trusted one has vouched for yet. */
+  let unvouched: string | undefined;
   for (const f of await folders(target)) {
     if (!(await target.exists(`${f.folder}manifest.json`))) continue;
     newest = Math.max(newest, f.sequence);
-    if (f.sequence > upTo) continue;
+    if (f.sequence > upTo && !unvouched) continue;
+    const beyond = f.sequence > upTo;
     const file = await target.get(`${f.folder}manifest.json`);
     let manifest: BackupManifest;
+    let keyId: string;
     try {
-      manifest = readManifest(file, keys.auditPublicKey, keyId);
+      ({ manifest, keyId } = readManifest(file, keys.signing.resolveEvenRevoked));
     } catch (error) {
+      if (beyond) break;
       throw new BackupRefused(`backup ${f.sequence} (${f.backupId}): ${(error as Error).message}`);
     }
-    if (manifest.sequence !== f.sequence || manifest.backupId !== f.backupId)
+    if (manifest.sequence !== f.sequence || manifest.backupId !== f.backupId) {
+      if (beyond) break;
       throw new BackupRefused(
         `the folder of backup ${f.sequence} (${f.backupId}) holds the manifest of backup ${manifest.sequence} (${manifest.backupId}): a replayed or moved manifest`,
       );
+    }
     // Sequence numbers only grow; a run that crashed left a folder without a manifest and its number
     // unused. The hash link is what proves nothing between two manifests was removed or replaced.
     if (!previous && manifest.previousManifestHash !== null)
       throw new BackupRefused(
         `backup ${f.sequence} names a predecessor that target ${target.name} does not hold: a backup before it was removed (manifests are kept for good, pruning removes only chunks)`,
       );
-    if (previous && manifest.previousManifestHash !== previous.hash)
+    if (previous && manifest.previousManifestHash !== previous.hash) {
+      if (beyond) break;
       throw new BackupRefused(
         `backup ${f.sequence} does not name backup ${previous.sequence} as its predecessor: a backup between them was removed, or the chain was altered or replayed`,
       );
+    }
     const hash = manifestHash(file);
-    chain.set(f.sequence, { manifest, hash });
+    if (keys.signing.trusts(keyId)) unvouched = undefined;
+    else unvouched ??= keys.signing.unvouched(keyId, `backup ${f.sequence} (${f.backupId})`);
+    if (!beyond) chain.set(f.sequence, { manifest, hash });
     previous = { sequence: f.sequence, hash };
   }
+  if (unvouched) throw new BackupRefused(unvouched);
   if (keys.knownSequence !== undefined && newest < keys.knownSequence)
     throw new BackupRefused(
       `target ${target.name} ends at backup ${newest}, but this installation wrote backup ${keys.knownSequence}: newer backups were removed (a rollback)`,
@@ -331,16 +372,17 @@ export async function* tableRows(target: BackupTarget, backup: VerifiedBackup, t
 }
 
 /**
- * The audit public key of the installation a backup came from, when no copy of it survived (a
- * disaster took the data directory): read from the backup's own `data_keys` and accepted only
- * because the master key unwraps it — whoever lacks the master key cannot make a signing key this
- * installation accepts. The manifest's signature is then checked against it as usual.
+ * The audit keys of the installation a backup came from, when no copy of them survived (a disaster
+ * took the data directory): read from the backup's own `data_keys` (every signing version) and
+ * `audit_key_revocations`, and accepted only because the master key unwraps them — whoever lacks
+ * the master key cannot make a signing key this installation accepts. The manifests' signatures are
+ * then checked against them as usual.
  */
-export async function auditKeyFromBackup(
+export async function auditKeysFromBackup(
   target: BackupTarget,
   which: string,
   keys: { provider: MasterKeyProvider; privateKey?: BackupPrivateKey },
-): Promise<KeyObject> {
+): Promise<SigningKeyTrust> {
   const found = (await folders(target)).filter((f) => f.backupId === which || String(f.sequence) === which || which === 'latest');
   for (const f of found.reverse()) {
     if (!(await target.exists(`${f.folder}manifest.json`))) continue;
@@ -358,19 +400,29 @@ export async function auditKeyFromBackup(
       throw new BackupRefused(`backup ${manifest.sequence}: ${(error as Error).message}`);
     }
     const backup = { manifest, folder: f.folder, suite: suiteById(manifest.suite), key };
-    const table = manifest.tables.find((t) => t.name === 'data_keys');
-    if (!table) break;
-    for await (const values of tableRows(target, backup, 'data_keys')) {
-      const row = Object.fromEntries(table.columns.map((c, i) => [c, values[i]]));
+    const rowsOf = async function* (name: string) {
+      const table = manifest.tables.find((t) => t.name === name);
+      if (!table) return;
+      for await (const values of tableRows(target, backup, name)) yield Object.fromEntries(table.columns.map((c, i) => [c, values[i]]));
+    };
+    const publicKeys: { version: number; publicKey: KeyObject }[] = [];
+    for await (const row of rowsOf('data_keys')) {
       if (row.purpose !== 'audit_signing') continue;
+      const version = Number(row.version);
       try {
-        const der = await keys.provider.unwrap(row.wrapped as Buffer, dataKeyAad('audit_signing', Number(row.version)));
-        return createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+        const der = await keys.provider.unwrap(row.wrapped as Buffer, dataKeyAad('audit_signing', version));
+        publicKeys.push({ version, publicKey: createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })) });
       } catch {
         throw new BackupRefused(`the master key (${keys.provider.keyId}) does not open the audit signing key inside backup ${manifest.sequence}`);
       }
     }
-    break;
+    if (publicKeys.length === 0) break;
+    const revocations: { version: number; revoked_at: string }[] = [];
+    for await (const row of rowsOf('audit_key_revocations')) revocations.push({ version: Number(row.version), revoked_at: String(row.revoked_at) });
+    return trustFrom(
+      publicKeys.sort((a, b) => a.version - b.version),
+      revocations,
+    );
   }
   throw new BackupRefused(`no audit signing key found in backup ${which}: give the audit public key (--public-key audit-public-key.pem)`);
 }

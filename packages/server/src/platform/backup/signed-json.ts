@@ -1,4 +1,5 @@
 import { type KeyObject, sign, verify } from 'node:crypto';
+import type { SigningKeyResolver } from '../audit/signing-keys.js';
 
 /**
  * A signed JSON file of the backup set (a manifest, an erasure-ledger segment): canonical JSON
@@ -15,8 +16,12 @@ export function signJson(domain: string, body: unknown, key: KeyObject, keyId: s
   return Buffer.from(`${JSON.stringify({ body, keyId, signature }, null, 2)}\n`, 'utf8');
 }
 
-/** Parses and checks a signed file; throws SignedFileError naming what failed (`what`: "the manifest", "ledger segment 3"). */
-export function readSignedJson<T>(domain: string, file: Buffer, key: KeyObject, keyId: string, what: string): T {
+/**
+ * Parses and checks a signed file against the key its keyId names (`resolve`: which keys are trusted,
+ * audit/signing-keys.ts); answers the body and the key that signed it. Throws SignedFileError naming
+ * what failed (`what`: "the manifest", "ledger segment 3").
+ */
+export function readSignedJson<T>(domain: string, file: Buffer, resolve: SigningKeyResolver, what: string): { body: T; keyId: string } {
   let parsed: { body?: T; keyId?: unknown; signature?: unknown };
   try {
     parsed = JSON.parse(file.toString('utf8'));
@@ -25,7 +30,12 @@ export function readSignedJson<T>(domain: string, file: Buffer, key: KeyObject, 
   }
   if (!parsed || parsed.body === undefined || typeof parsed.signature !== 'string' || typeof parsed.keyId !== 'string')
     throw new SignedFileError(`${what} is not a signed Castellan file`);
-  if (parsed.keyId !== keyId) throw new SignedFileError(`${what} is signed by key ${parsed.keyId}, not by this installation's audit key ${keyId}`);
+  let key: KeyObject;
+  try {
+    key = resolve(parsed.keyId, what);
+  } catch (error) {
+    throw new SignedFileError((error as Error).message);
+  }
   if (`${JSON.stringify(parsed, null, 2)}\n` !== file.toString('utf8')) throw new SignedFileError(`${what} is not in its canonical form: it was altered`);
   // Strict base64: Node skips characters outside the alphabet, so a flipped padding byte must not decode to the same signature.
   const signature = Buffer.from(parsed.signature, 'base64');
@@ -37,5 +47,5 @@ export function readSignedJson<T>(domain: string, file: Buffer, key: KeyObject, 
     valid = false;
   }
   if (!valid) throw new SignedFileError(`the signature of ${what} does not verify: it was altered`);
-  return parsed.body;
+  return { body: parsed.body, keyId: parsed.keyId };
 }

@@ -33,7 +33,8 @@ export class Keyring {
   /** 'audit_detail' data keys by version (only v1 exists until the audit key is rotated). */
   private readonly auditDetailKeys = new Map<number, Buffer>();
   private currentVersion = 0;
-  private signingKey: KeyObject | undefined;
+  /** Ed25519 audit signing keys by version: the newest signs, every one verifies what it signed (platform/audit/signing-keys.ts). */
+  private readonly signingKeys = new Map<number, KeyObject>();
   /** Unwrapped subject keys, least recently used first (bounded LRU). */
   private readonly subjectKeys = new Map<string, Buffer>();
   private readonly cacheLimit = 10_000;
@@ -70,7 +71,7 @@ export class Keyring {
       throw error;
     }
     if (key.purpose === 'audit_signing') {
-      this.signingKey = createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' });
+      this.signingKeys.set(key.version, createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' }));
       plain.fill(0);
       return;
     }
@@ -89,26 +90,36 @@ export class Keyring {
     return this.currentVersion;
   }
 
-  /** A new Ed25519 key pair for signing audit checkpoints; the private half wrapped by the master key. */
-  static async newAuditSigningKey(provider: MasterKeyProvider): Promise<StoredDataKey> {
+  /** A new Ed25519 key pair for signing audit checkpoints, backups and evidence; the private half wrapped by the master key. */
+  static async newAuditSigningKey(provider: MasterKeyProvider, version = 1): Promise<StoredDataKey> {
     const { privateKey } = generateKeyPairSync('ed25519');
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    const wrapped = await provider.wrap(der, dataKeyAad('audit_signing', 1));
+    const wrapped = await provider.wrap(der, dataKeyAad('audit_signing', version));
     der.fill(0);
-    return { purpose: 'audit_signing', version: 1, wrapped };
+    return { purpose: 'audit_signing', version, wrapped };
   }
 
   get hasAuditSigningKey(): boolean {
-    return this.signingKey !== undefined;
+    return this.signingKeys.size > 0;
+  }
+
+  /** The newest audit signing version: everything signed from now on is signed with it. */
+  get auditSigningVersion(): number {
+    if (this.signingKeys.size === 0) throw new Error('audit signing key not loaded');
+    return Math.max(...this.signingKeys.keys());
   }
 
   get auditSigningKey(): KeyObject {
-    if (!this.signingKey) throw new Error('audit signing key not loaded');
-    return this.signingKey;
+    return this.signingKeys.get(this.auditSigningVersion) as KeyObject;
   }
 
   get auditPublicKey(): KeyObject {
     return createPublicKey(this.auditSigningKey);
+  }
+
+  /** The public half of every audit signing version, oldest first (what the trust list is built from). */
+  get auditPublicKeys(): { version: number; publicKey: KeyObject }[] {
+    return [...this.signingKeys.entries()].sort(([a], [b]) => a - b).map(([version, key]) => ({ version, publicKey: createPublicKey(key) }));
   }
 
   /** Keys the per-event seal of the audit log (derived from the blind-index key, domain-separated). */

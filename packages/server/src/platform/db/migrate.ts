@@ -34,6 +34,7 @@ import { retentionMigration } from './migrations/031-retention.js';
 import { processingRecordsMigration } from './migrations/032-processing-records.js';
 import { portalConsentSessionsMigration } from './migrations/033-portal-consent-sessions.js';
 import { backupsMigration } from './migrations/034-backups.js';
+import { auditKeyRevocationsMigration } from './migrations/035-audit-key-revocations.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -72,6 +73,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '032-processing-records': processingRecordsMigration(dialect),
     '033-portal-consent-sessions': portalConsentSessionsMigration(),
     '034-backups': backupsMigration(),
+    '035-audit-key-revocations': auditKeyRevocationsMigration(),
   };
 }
 

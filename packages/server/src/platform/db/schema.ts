@@ -318,6 +318,12 @@ export interface AuditCheckpointsTable {
   signature: string;
 }
 
+export interface AuditKeyRevocationsTable {
+  key_id: string;
+  version: number;
+  revoked_at: string;
+}
+
 export interface SiemCursorsTable {
   name: string;
   last_seq: number;
@@ -509,6 +515,7 @@ export interface Database {
   roles: RolesTable;
   audit_subjects: AuditSubjectsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_key_revocations: AuditKeyRevocationsTable;
   siem_cursors: SiemCursorsTable;
   enrolments: EnrolmentsTable;
   search_quota: SearchQuotaTable;

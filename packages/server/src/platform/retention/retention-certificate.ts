@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { signReport, verifyReport } from '../../modules/compliance/report-signature.js';
+import type { SigningKeyResolver } from '../audit/signing-keys.js';
 import type { BatchCounts } from '../data/retention-batch.js';
 
 /**
@@ -74,8 +75,8 @@ export interface CertificateVerification {
 }
 
 /** Checks a certificate file: signed by this key, unaltered, and a retention certificate (not another signed report). */
-export function verifyCertificate(file: Buffer, key: KeyObject, keyId: string): CertificateVerification {
-  const result = verifyReport(file, key, keyId);
+export function verifyCertificate(file: Buffer, resolve: SigningKeyResolver): CertificateVerification {
+  const result = verifyReport(file, resolve);
   if (result.format !== 'json' && result.format !== 'unknown')
     return { valid: false, reason: 'not a retention certificate (a signed HTML or PDF report)', keyId: result.keyId, runId: null };
   const body = result.report;

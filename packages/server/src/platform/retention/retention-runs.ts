@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { RequestContext } from '../audit/audit-event.js';
 import { noRequest } from '../audit/audit-event.js';
 import { publicKeyId } from '../audit/checkpoints.js';
+import { refreshSigningKeys } from '../audit/signing-keys.js';
 import type { Actor } from '../authz/actor.js';
 import { asSystem } from '../data/as-system.js';
 import { newId, nowIso } from '../data/ids.js';
@@ -246,6 +247,7 @@ export async function continueRetentionRun(kernel: Kernel, actor: Actor, context
 }
 
 async function finishRun(kernel: Kernel, actor: Actor, context: RequestContext, id: string): Promise<RetentionRunView> {
+  await refreshSigningKeys(kernel);
   const view = await kernel.transaction(async (tx) => {
     const db = tx.trx as unknown as AnyDb;
     const run = await db.selectFrom('retention_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

@@ -6,6 +6,7 @@ import { renderReportHtml } from '../../../src/modules/compliance/render-report-
 import { pdfSafe, renderReportPdf } from '../../../src/modules/compliance/render-report-pdf.js';
 import { type ReportFormat, signReport, verifyReport } from '../../../src/modules/compliance/report-signature.js';
 import { publicKeyId } from '../../../src/platform/audit/checkpoints.js';
+import { SigningKeyTrust } from '../../../src/platform/audit/signing-keys.js';
 import { healthyState, NOW } from './fixtures.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -21,7 +22,7 @@ async function signed(format: ReportFormat): Promise<Buffer> {
 describe.each(['json', 'html', 'pdf'] as const)('a signed %s report', (format) => {
   it('verifies under the key that signed it', async () => {
     const file = await signed(format);
-    expect(verifyReport(file, publicKey, keyId)).toMatchObject({ valid: true, format });
+    expect(verifyReport(file, SigningKeyTrust.of([publicKey]).resolve)).toMatchObject({ valid: true, format });
   });
 
   it('fails after any single byte is changed (sampled across the whole file)', async () => {
@@ -30,15 +31,15 @@ describe.each(['json', 'html', 'pdf'] as const)('a signed %s report', (format) =
     for (let i = 0; i < file.length; i += step) {
       const copy = Buffer.from(file);
       copy[i] = (copy[i] as number) ^ 0x01;
-      expect(verifyReport(copy, publicKey, keyId).valid, `byte ${i} of ${file.length}`).toBe(false);
+      expect(verifyReport(copy, SigningKeyTrust.of([publicKey]).resolve).valid, `byte ${i} of ${file.length}`).toBe(false);
     }
   });
 
   it('fails under another key, and when truncated', async () => {
     const file = await signed(format);
-    expect(verifyReport(file, other.publicKey, publicKeyId(other.publicKey)).valid).toBe(false);
-    expect(verifyReport(file, publicKey, keyId).valid).toBe(true);
-    expect(verifyReport(file.subarray(0, file.length - 10), publicKey, keyId).valid).toBe(false);
+    expect(verifyReport(file, SigningKeyTrust.of([other.publicKey]).resolve).valid).toBe(false);
+    expect(verifyReport(file, SigningKeyTrust.of([publicKey]).resolve).valid).toBe(true);
+    expect(verifyReport(file.subarray(0, file.length - 10), SigningKeyTrust.of([publicKey]).resolve).valid).toBe(false);
   });
 });
 
