@@ -24,7 +24,8 @@ import { createTestInstall, type TestInstall } from '../helpers/test-install.js'
  * The tamper suite: over a thousand generated attacks on real backups (bit flips in any chunk or in
  * the manifest, truncation, a missing, duplicated or swapped chunk, a chunk of another backup, a
  * replayed or moved manifest, a removed newest backup, a wrong master key, a wrong backup private
- * key, another installation's audit key, a manifest naming a cipher the backup was not sealed with)
+ * key, another installation's audit key, a manifest signed by a revoked key or by one revoked since
+ * with nothing newer vouching for it, a manifest naming a cipher the backup was not sealed with)
  * are each refused by verify with a message naming what failed; a sample of them is also given to
  * restore, which refuses and leaves nothing behind (no SQLite file; no table in PostgreSQL).
  * The attacks are drawn from a seeded generator, so a failure names a case that replays.
@@ -144,6 +145,27 @@ describe.each(testDialects)('backup tamper suite on %s', (dialect) => {
     list.push({ name: 'no master key at all', changes: new Map(), keys: { provider: undefined } as Partial<TrustedKeys> });
     const otherAudit = generateKeyPairSync('ed25519');
     list.push({ name: "another installation's audit key", changes: new Map(), keys: { signing: SigningKeyTrust.of([otherAudit.publicKey]) } });
+    // Revoked keys: a leaked key re-signs the newest manifest unchanged, its revocation on record; and
+    // the installation's own key revoked since, with nothing of its successor vouching for the backups.
+    const ours = install.kernel.keyring.auditPublicKey;
+    const leaked = generateKeyPairSync('ed25519');
+    const revokedAt = new Date().toISOString();
+    const entry = (version: number, publicKey: typeof ours, revoked: string | null) => ({
+      version,
+      keyId: publicKeyId(publicKey),
+      publicKey,
+      revokedAt: revoked,
+    });
+    list.push({
+      name: 'the newest manifest re-signed by a revoked key',
+      changes: one(manifestPath, signManifest(newest, leaked.privateKey, publicKeyId(leaked.publicKey))),
+      keys: { signing: new SigningKeyTrust([entry(1, leaked.publicKey, revokedAt), entry(2, ours, null)]) },
+    });
+    list.push({
+      name: 'backups signed by a key revoked since, nothing signed by its successor vouching for them',
+      changes: new Map(),
+      keys: { signing: new SigningKeyTrust([entry(1, ours, revokedAt), entry(2, otherAudit.publicKey, null)]) },
+    });
     list.push({ name: 'a manifest naming the 国密 suite for an AES backup', changes: one(manifestPath, resign({ ...newest, suite: 'gm' })) });
     list.push({ name: 'a manifest naming an unknown cipher', changes: one(manifestPath, resign({ ...newest, suite: 'rot13' as never })) });
     const x = generateKeyPairSync('x25519');
