@@ -238,6 +238,17 @@ describe(`every castellan verb (${dialect})`, () => {
     expect(after.sort()).toEqual(['Li Lei', '王芳']);
   });
 
+  it('keys rotate-signing [--revoke-previous]: a new audit signing key; the old one superseded, then revoked; the trail still verifies', async () => {
+    const plain = await ok(['keys', 'rotate-signing']);
+    expect(plain.stdout).toMatch(/The audit signing key is now version 2 \(ed25519:[\w-]+\); version 1 \(ed25519:[\w-]+\) still verifies what it signed/);
+    const revoked = await ok(['keys', 'rotate-signing', '--revoke-previous']);
+    expect(revoked.stdout).toMatch(/now version 3 .*version 2 \(ed25519:[\w-]+\) is REVOKED/);
+    expect(revoked.stdout).toMatch(/Take a backup now/);
+    const status = JSON.parse((await ok(['keys', 'status', '--json'])).stdout);
+    expect(status.signing.map((k: { status: string }) => k.status)).toEqual(['superseded', 'revoked', 'current']);
+    expect((await ok(['keys', 'status'])).stdout).toMatch(/v2 {2}revoked {4}ed25519:\S+ {2}revoked 20/);
+  });
+
   it('audit verify: exit 0 on the intact trail of everything above', async () => {
     const result = await ok(['audit', 'verify']);
     expect(result.stdout).toMatch(/The audit trail is intact: \d+ events, \d+ signed checkpoints\./);
@@ -384,6 +395,7 @@ describe(`every castellan verb (${dialect})`, () => {
       ['token', 'create'],
       ['keys', 'rotate'],
       ['keys', 'status'],
+      ['keys', 'rotate-signing'],
       ['export'],
       ['demo'],
       ['audit', 'verify'],
@@ -395,6 +407,6 @@ describe(`every castellan verb (${dialect})`, () => {
       const help = await ok([...verb, '--help']);
       expect(help.stdout).toContain(`Usage: castellan ${verb.join(' ')}`);
     }
-    // Fourteen node start-ups: seconds each on the loaded 2-CPU CI machine.
+    // Fifteen node start-ups: seconds each on the loaded 2-CPU CI machine.
   }, 240_000);
 });

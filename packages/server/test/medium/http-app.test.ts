@@ -381,6 +381,8 @@ describe.each(testDialects)('HTTP app on %s', (dialect) => {
         "GET /api/v1/contacts/:id/accesses audit.personal",
         "GET /api/v1/keys keys.manage",
         "POST /api/v1/keys/rotate keys.manage",
+        "GET /api/v1/keys/signing keys.manage",
+        "POST /api/v1/keys/signing/rotate keys.manage",
         "GET /api/v1/exports/:object authenticated",
         "GET /api/v1/contacts/:id/data-subject subjects.access",
         "GET /api/v1/users/:id/data-subject subjects.access",

@@ -22,7 +22,16 @@ const people = {
 type Who = keyof typeof people;
 
 const words = {
-  zh: { refusal: '三员分立', twoDuties: '同时担任两项管理员职责', intact: '审计日志完整', tampered: '审计日志已被篡改', altered: '被修改', created: '已创建' },
+  zh: {
+    refusal: '三员分立',
+    twoDuties: '同时担任两项管理员职责',
+    intact: '审计日志完整',
+    tampered: '审计日志已被篡改',
+    altered: '被修改',
+    created: '已创建',
+    signingRotated: '签名',
+    signsNow: '正在签名',
+  },
   en: {
     refusal: 'separation of duties',
     twoDuties: 'combine two administrator duties',
@@ -30,6 +39,8 @@ const words = {
     tampered: 'tampered with',
     altered: 'was altered',
     created: 'was created',
+    signingRotated: 'the previous key is revoked',
+    signsNow: 'Signs now',
   },
 } as const;
 
@@ -93,6 +104,27 @@ describe(`administration screens (${e2eDialect})`, () => {
         await visit(page, '/security/tokens', 'language-switch', `admin-tokens-${lang}`);
         await visit(page, '/security/sign-in', 'language-switch', `admin-sign-in-security-${lang}`);
         await visit(page, '/security/keys', 'keys-table', `admin-keys-${lang}`);
+        // The audit signing key: rotated (zh), then rotated revoking the one it replaces (en).
+        const signingRows = page.getByTestId('signing-keys-table').locator('tbody tr');
+        await signingRows.first().waitFor();
+        const before = await signingRows.count();
+        await page.getByTestId('signing-rotate').click();
+        await page.getByTestId('signing-rotate-confirm').waitFor();
+        // The dialog fades in from a frame after it mounts: measured before, it is half-transparent.
+        await page.waitForFunction(() => [...document.querySelectorAll('.mantine-Modal-content')].every((e) => getComputedStyle(e).opacity === '1'));
+        if (lang === 'en') await page.getByTestId('signing-revoke-previous').check();
+        await expectAccessible(page, `admin-signing-rotate-${lang}`);
+        await screenshot(page, `admin-signing-rotate-${lang}`);
+        await page.getByTestId('signing-rotate-confirm').click();
+        await passStepUpUntil(page, secrets.security as string, page.getByTestId('signing-rotated'));
+        expect(await page.getByTestId('signing-rotated').textContent()).toContain(words[lang].signingRotated);
+        await expect.poll(() => signingRows.count(), { timeout: 20_000 }).toBe(before + 1);
+        const statuses = await signingRows.locator('td:nth-child(3)').allTextContents();
+        expect(statuses.at(-1)).toContain(words[lang].signsNow);
+        if (lang === 'en') expect(statuses.at(-2)).toContain('Revoked');
+        await page.locator('.mantine-Modal-content').waitFor({ state: 'detached' });
+        await expectAccessible(page, `admin-signing-rotated-${lang}`);
+        await screenshot(page, `admin-signing-rotated-${lang}`);
         await visit(page, '/security/access-reviews', 'review-start', `admin-access-reviews-${lang}`);
         await page.getByTestId('review-start').click();
         await page.getByTestId('review-summary').first().waitFor();

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
 import { PageHeader } from '../../../components/PageHeader';
 import { useFormat } from '../../../i18n/format';
+import { SigningKeysSection } from './SigningKeysSection';
 
 interface KeyStatus {
   currentVersion: number;
@@ -25,7 +26,7 @@ interface KeyStatus {
 
 const key = ['security', 'keys'] as const;
 
-/** /security/keys: data key versions, what each protects, and a rotation with its progress (refreshed while it runs). */
+/** /security/keys: data key versions, what each protects, and a rotation with its progress (refreshed while it runs); then the audit signing keys. */
 export function KeysPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -126,6 +127,7 @@ export function KeysPage() {
           </Table>
         </Stack>
       )}
+      <SigningKeysSection />
       <Modal
         closeButtonProps={{ 'aria-label': t('common:actions.close') }}
         opened={confirming}
