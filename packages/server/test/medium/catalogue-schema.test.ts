@@ -48,3 +48,21 @@ describe.each(testDialects)('the tables match the field catalogue on %s', (diale
     expect(missing, `${object}: columns the catalogue declares but the table lacks`).toEqual([]);
   });
 });
+
+/** PostgreSQL: every text column sorts byte by byte, as on SQLite (migrations/036-text-collation.ts). */
+describe.each(testDialects.filter((d) => d === 'postgres'))('text columns on %s', (dialect) => {
+  let install: TestInstall;
+  beforeAll(async () => {
+    install = await createTestInstall(dialect);
+  });
+  afterAll(async () => install?.cleanup());
+
+  it('are all COLLATE "C" (a migration adding one writes textType(dialect), platform/db/text-type.ts)', async () => {
+    const rows = await sql<{ column: string }>`
+      SELECT c.table_name || '.' || c.column_name AS column FROM information_schema.columns c
+      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+      WHERE c.table_schema = current_schema() AND c.data_type IN ('text', 'character varying')
+        AND c.collation_name IS DISTINCT FROM 'C' AND c.table_name NOT LIKE 'kysely\\_%'`.execute(install.kernel.db.kysely);
+    expect(rows.rows.map((r) => r.column)).toEqual([]);
+  });
+});

@@ -54,6 +54,7 @@ const noPersonalData: Record<string, string> = {
   'GET /api/v1/dashboards/licensing': 'sums and counts by title, year, currency and month',
   'GET /api/v1/imports/:id': "an import's counters and its report of bad rows: line, file column and reason, never a cell's value",
   'GET /api/v1/keys': 'data key versions and rotation progress (counts only)',
+  'GET /api/v1/keys/signing': 'audit signing key versions: public key ids, status, revocation time',
   'GET /api/v1/auth/oidc': 'whether single sign-on is configured',
   'GET /api/v1/auth/oidc/start': 'redirect to the identity provider',
   'GET /api/v1/auth/oidc/callback': 'redirect after sign-in (audited as auth.sso.*)',

@@ -35,6 +35,7 @@ import { processingRecordsMigration } from './migrations/032-processing-records.
 import { portalConsentSessionsMigration } from './migrations/033-portal-consent-sessions.js';
 import { backupsMigration } from './migrations/034-backups.js';
 import { auditKeyRevocationsMigration } from './migrations/035-audit-key-revocations.js';
+import { textCollationMigration } from './migrations/036-text-collation.js';
 import { appliedMigrations, checkRoleSeparation, currentRole, grantApplicationRole, ownedByAnotherRole } from './postgres-roles.js';
 
 function migrationsFor(dialect: DialectKind): Record<string, Migration> {
@@ -74,6 +75,7 @@ function migrationsFor(dialect: DialectKind): Record<string, Migration> {
     '033-portal-consent-sessions': portalConsentSessionsMigration(),
     '034-backups': backupsMigration(),
     '035-audit-key-revocations': auditKeyRevocationsMigration(),
+    '036-text-collation': textCollationMigration(dialect),
   };
 }
 
