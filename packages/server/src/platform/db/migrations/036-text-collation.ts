@@ -24,8 +24,14 @@ export function textCollationMigration(dialect: DialectKind) {
       const byTable = new Map<string, string[]>();
       for (const r of rows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r.column_name]);
       for (const [table, columns] of byTable) {
+        // A trigger whose WHEN names a column holds the column's type: dropped and made again around the change.
+        const { rows: triggers } = await sql<{ name: string; definition: string }>`
+          SELECT tgname AS name, pg_get_triggerdef(oid) AS definition FROM pg_trigger
+          WHERE tgrelid = ${table}::regclass AND NOT tgisinternal AND (tgqual IS NOT NULL OR cardinality(tgattr::int2[]) > 0)`.execute(db);
+        for (const t of triggers) await sql`DROP TRIGGER ${sql.id(t.name)} ON ${sql.id(table)}`.execute(db);
         const clauses = columns.map((c) => sql`ALTER COLUMN ${sql.id(c)} TYPE text COLLATE "C"`);
         await sql`ALTER TABLE ${sql.id(table)} ${sql.join(clauses)}`.execute(db);
+        for (const t of triggers) await sql.raw(t.definition).execute(db);
       }
     },
   };
