@@ -10,7 +10,7 @@ export function makeTempRoot(prefix = 'castellan-bench-') {
   const root = mkdtempSync(path.join(tmpdir(), prefix));
   let removed = false;
   const remove = () => {
-    if (removed) return;
+    if (removed || process.env.CASTELLAN_BENCH_KEEP) return;
     removed = true;
     rmSync(root, { recursive: true, force: true });
   };

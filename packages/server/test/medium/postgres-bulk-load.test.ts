@@ -2,6 +2,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCopyRow, encodeCopyRow } from '../../src/platform/backup/copy-text-codec.js';
 import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
+import { loadIntoPostgresStaged } from '../../src/platform/backup/postgres-staged-load.js';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
 import type { LoadValue } from '../../src/platform/backup/table-load.js';
 import { createScratchPostgres, type ScratchPostgres, testDialects, withPgClient } from '../helpers/databases.js';
@@ -154,5 +155,84 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgres', () => {
     );
     await expect(load).rejects.toThrow(/table people does not load \(PostgreSQL error 22P02\)/);
     await expect(load).rejects.not.toThrow(/secret-4711/);
+  });
+});
+
+/** The staged load (restore's default where the role may make a schema): the same rows, nothing left in a staging schema, an interrupted one's dropped. */
+describe.runIf(testDialects.includes('postgres'))('loadIntoPostgresStaged', () => {
+  const ddl = `CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE people (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), email_bidx BYTEA, age INTEGER, note TEXT);
+    CREATE UNIQUE INDEX people_email ON people (email_bidx);
+    CREATE INDEX people_team ON people (team_id);
+    CREATE TABLE events (seq SERIAL PRIMARY KEY, what TEXT);
+    CREATE FUNCTION events_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'events are append-only'; END $$;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_guard();
+    INSERT INTO teams VALUES ('seeded', 'from a migration');`;
+  const options = (rows: Record<string, number>) => ({
+    rows: new Map(Object.entries(rows)),
+    prepare: async (c: { query: (q: string) => Promise<unknown> }) => void (await c.query(ddl)),
+  });
+  const empty = async () => {
+    const db = await createScratchPostgres();
+    scratches.push(db);
+    return db;
+  };
+  const state = (url: string) =>
+    withPgClient(url, async (c) => ({
+      tables: (await c.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).rows.map((r) => r.table_name),
+      staging: (await c.query("SELECT count(*)::int AS n FROM pg_namespace WHERE starts_with(nspname, 'castellan_restore_')")).rows[0].n,
+    }));
+
+  it("builds the schema aside, loads, adds every key and index back, then moves it all into place; an interrupted restore's schema goes", async () => {
+    const db = await empty();
+    await withPgClient(db.ownerUrl, (c) => c.query('CREATE SCHEMA castellan_restore_deadbeef; CREATE TABLE castellan_restore_deadbeef.t (x int)'));
+    const people = Array.from({ length: 1500 }, (_, i) => [`p${i}`, 't1', Buffer.from([i % 256, i >> 8]), i, awkward] as LoadValue[]);
+    const rows = await loadIntoPostgresStaged(
+      db.ownerUrl,
+      ['events', 'people', 'teams'],
+      tableLoads([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], people], ['events', ['seq', 'what'], [[7, 'x']]]]),
+      options({ teams: 1, people: 1500, events: 1 }),
+    );
+    expect(rows).toBe(1502);
+    expect(await state(db.ownerUrl)).toEqual({ tables: ['events', 'people', 'teams'], staging: 0 });
+    await withPgClient(db.ownerUrl, async (c) => {
+      expect((await c.query('SELECT id FROM teams')).rows).toEqual([{ id: 't1' }]);
+      expect((await c.query('SELECT count(*)::int AS n FROM people')).rows[0].n).toBe(1500);
+      const indexes = (await c.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname")).rows.map((r) => r.indexname);
+      expect(indexes).toEqual(['events_pkey', 'people_email', 'people_pkey', 'people_team', 'teams_pkey']);
+      expect((await c.query("SELECT conname FROM pg_constraint WHERE contype = 'f'")).rows.map((r) => r.conname)).toEqual(['people_team_id_fkey']);
+      expect((await c.query("INSERT INTO events (what) VALUES ('next') RETURNING seq")).rows[0].seq).toBe(8);
+      // The trigger and its function came along.
+      await expect(c.query("UPDATE events SET what = 'changed'")).rejects.toThrow(/append-only/);
+      expect((await c.query("SELECT count(*)::int AS n FROM pg_proc WHERE proname = 'events_guard' AND pronamespace = 'public'::regnamespace")).rows[0].n).toBe(
+        1,
+      );
+    });
+  });
+
+  it('refuses a duplicate key or a broken reference and leaves no table and no staging schema', async () => {
+    const duplicate = await empty();
+    const twins = Array.from(
+      { length: 1200 },
+      (_, i) => [`p${i}`, 't1', Buffer.from([i === 1199 ? 0 : i % 256, i === 1199 ? 0 : i >> 8]), i, null] as LoadValue[],
+    );
+    await expect(
+      loadIntoPostgresStaged(
+        duplicate.ownerUrl,
+        ['people', 'teams'],
+        tableLoads([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], twins]]),
+        options({ teams: 1, people: 1200 }),
+      ),
+    ).rejects.toThrow(/break index people_email/);
+    const orphan = await empty();
+    await expect(
+      loadIntoPostgresStaged(
+        orphan.ownerUrl,
+        ['people', 'teams'],
+        tableLoads([teams, ['people', ['id', 'team_id', 'email_bidx', 'age', 'note'], [['p1', 'nobody', null, 1, null]]]]),
+        options({ teams: 1, people: 1 }),
+      ),
+    ).rejects.toThrow(/break constraint people_team_id_fkey/);
+    for (const db of [duplicate, orphan]) expect(await state(db.ownerUrl)).toEqual({ tables: [], staging: 0 });
   });
 });

@@ -70,7 +70,7 @@ function countLines(text: Buffer): number {
   return n;
 }
 
-async function copyTable(client: pg.Client, table: TableLoad): Promise<number> {
+export async function copyTable(client: pg.Client, table: TableLoad): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${quote(table.name)} (${table.columns.map(quote).join(', ')}) FROM STDIN`));
   const done = once(stream, 'finish');
   done.catch(() => undefined);
@@ -103,12 +103,22 @@ async function copyTable(client: pg.Client, table: TableLoad): Promise<number> {
   return rows;
 }
 
+/** A statement that adds back a key, index or foreign key dropped for the load, and what to call it in a refusal. */
+export interface Rebuild {
+  statement: string;
+  what: string;
+}
+
 /**
  * Drops foreign keys, then primary and unique keys and other indexes: all of them, or with `only` the
  * foreign keys of the `written` tables and those to the `rebuilt` tables, and the keys and indexes of
- * the `rebuilt` tables. Returns the step that adds them all back.
+ * the `rebuilt` tables. Returns what adds them back: per table its keys and indexes (once its rows are
+ * in), then the foreign keys (once every table's are).
  */
-async function withoutConstraints(client: pg.Client, only?: { written: ReadonlySet<string>; rebuilt: ReadonlySet<string> }): Promise<() => Promise<void>> {
+export async function dropForLoad(
+  client: pg.Client,
+  only?: { written: ReadonlySet<string>; rebuilt: ReadonlySet<string> },
+): Promise<{ perTable: Map<string, Rebuild[]>; foreign: Rebuild[] }> {
   const all = (
     await client.query<{ t: string; r: string | null; kind: string; name: string; def: string }>(
       `SELECT c.relname AS t, f.relname AS r, k.contype AS kind, k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k
@@ -131,15 +141,34 @@ async function withoutConstraints(client: pg.Client, only?: { written: ReadonlyS
   ).rows.filter((index) => rebuilt(index.t));
   for (const k of constraints) await client.query(`ALTER TABLE ${quote(k.t)} DROP CONSTRAINT ${quote(k.name)}`);
   for (const index of indexes) await client.query(`DROP INDEX ${quote(index.name)}`);
-  return async () => {
-    await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-    for (const index of indexes) await rebuild(client, index.def, `index ${index.name}`);
-    for (const k of [...constraints].reverse())
-      await rebuild(client, `ALTER TABLE ${quote(k.t)} ADD CONSTRAINT ${quote(k.name)} ${k.def}`, `constraint ${k.name}`);
+  const perTable = new Map<string, Rebuild[]>();
+  const add = (table: string, rebuild: Rebuild) => perTable.set(table, [...(perTable.get(table) ?? []), rebuild]);
+  const addConstraint = (k: (typeof all)[number]): Rebuild => ({
+    statement: `ALTER TABLE ${quote(k.t)} ADD CONSTRAINT ${quote(k.name)} ${k.def}`,
+    what: `constraint ${k.name}`,
+  });
+  // Keys first: adding one locks its table, which a build of another of its indexes on the other connection would wait for.
+  for (const k of [...constraints].reverse()) if (k.kind !== 'f') add(k.t, addConstraint(k));
+  for (const index of indexes) add(index.t, { statement: index.def, what: `index ${index.name}` });
+  return {
+    perTable,
+    foreign: [...constraints]
+      .reverse()
+      .filter((k) => k.kind === 'f')
+      .map(addConstraint),
   };
 }
 
-async function rebuild(client: pg.Client, statement: string, what: string): Promise<void> {
+/** dropForLoad, with one step that adds everything back on the same connection (the one-transaction load). */
+async function withoutConstraints(client: pg.Client, only?: { written: ReadonlySet<string>; rebuilt: ReadonlySet<string> }): Promise<() => Promise<void>> {
+  const { perTable, foreign } = await dropForLoad(client, only);
+  return async () => {
+    await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const r of [...[...perTable.values()].flat(), ...foreign]) await rebuild(client, r);
+  };
+}
+
+export async function rebuild(client: pg.Client, { statement, what }: Rebuild): Promise<void> {
   try {
     await client.query(statement);
   } catch (error) {
@@ -148,7 +177,7 @@ async function rebuild(client: pg.Client, statement: string, what: string): Prom
 }
 
 /** After rows were loaded with their own ids, each serial column's sequence continues after the highest. */
-async function resetSequences(client: pg.Client): Promise<void> {
+export async function resetSequences(client: pg.Client): Promise<void> {
   const serials = (
     await client.query<{ t: string; c: string }>(
       "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'",

@@ -4,6 +4,7 @@ import { type DatabaseTarget, type Db, kyselyOnClient, openDatabase } from '../d
 import { migrateOnly, migrateOnlyOn, migrateToLatest } from '../db/migrate.js';
 import type { BackupTarget } from './backup-target.js';
 import { loadIntoPostgres } from './postgres-bulk-load.js';
+import { canStage, loadIntoPostgresStaged } from './postgres-staged-load.js';
 import { BackupRefused, checkedChunks, chunksInOrder, decodedPages, type VerifiedBackup } from './read-backup.js';
 import { loadIntoSqlite } from './sqlite-bulk-load.js';
 import type { TableLoad } from './table-load.js';
@@ -137,10 +138,17 @@ async function checkColumns(db: AnyDb, dialect: Db['dialect'], backup: VerifiedB
   }
 }
 
-/** The schema the backup was taken with is built inside the load's one transaction: a refused backup leaves no table behind. */
+/**
+ * The schema the backup was taken with is built by the load itself: in a staging schema moved into
+ * place only when every row, key and index is in (postgres-staged-load.ts, two connections), or — when
+ * the role may not make a schema — inside the load's one transaction. Either way a refused backup
+ * leaves no table behind.
+ */
 async function loadPostgres(into: Extract<DatabaseTarget, { kind: 'postgres' }>, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   const order = backup.manifest.tables.map((t) => t.name);
-  return loadIntoPostgres(into.ownerUrl ?? into.url, [...order].reverse(), tablesOf(target, backup), {
+  const url = into.ownerUrl ?? into.url;
+  const load = (await canStage(url)) ? loadIntoPostgresStaged : loadIntoPostgres;
+  return load(url, [...order].reverse(), tablesOf(target, backup), {
     rows: new Map(backup.manifest.tables.map((t) => [t.name, t.rows])),
     prepare: async (client) => {
       const owner = kyselyOnClient(client);
