@@ -2,10 +2,10 @@ import { Worker } from 'node:worker_threads';
 import { type LineDigestSum, RowChecksum, sumLineDigests } from './row-codec.js';
 
 /**
- * RowChecksum's per-line SHA-256 on a thread of its own: the one pass of a restore or a verify hashes
- * each chunk's lines there while the main thread hands the chunk to the database and opens the next.
- * The thread runs sumLineDigests' own source, so both places sum the same way. It holds the process
- * open only while a chunk is being summed. The buffers the texts are copied into travel there and back
+ * RowChecksum's per-line SHA-256 on threads of their own (two, chunks taken in turn): the one pass of
+ * a restore or a verify hashes each chunk's lines there while the main thread hands the chunk to the
+ * database and opens the next. The threads run sumLineDigests' own source, so every place sums the
+ * same way. A thread holds the process open only while a chunk is being summed. The buffers the texts are copied into travel there and back
  * and are used again, so memory does not wait on either thread's garbage collector.
  */
 const program = `
@@ -22,36 +22,51 @@ parentPort.on('message', ({ id, buffer, length }) => {
 });
 `;
 
-let thread: Worker | undefined;
+/** Two threads: on two cores the hashing of a table's lines then keeps pace with the loading and PostgreSQL's COPY. */
+const THREADS = 2;
 let nextId = 0;
-const waiting = new Map<number, { resolve: (sum: LineDigestSum) => void; reject: (error: Error) => void }>();
-/** Buffers back from the thread, for the next texts (a few: as many as are ever in flight). */
 const spare: ArrayBuffer[] = [];
 const SPARE_BUFFERS = 8;
 
-function started(): Worker {
-  if (thread) return thread;
-  const worker = new Worker(program, { eval: true });
-  worker.on('message', ({ id, buffer, sum, error }: { id: number; buffer: ArrayBuffer; sum?: LineDigestSum; error?: string }) => {
-    if (spare.length < SPARE_BUFFERS) spare.push(buffer);
-    const entry = waiting.get(id);
-    waiting.delete(id);
-    if (waiting.size === 0) worker.unref();
-    if (!entry) return;
-    if (sum) entry.resolve(sum);
-    else entry.reject(new Error(error ?? 'the checksum thread failed'));
-  });
-  worker.on('error', (error) => {
-    for (const entry of waiting.values()) entry.reject(error);
-    waiting.clear();
-    thread = undefined;
-  });
-  worker.unref();
-  thread = worker;
-  return worker;
+/** One checksum thread, started on first use; it keeps the process alive only while it has work. */
+class DigestThread {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, { resolve: (sum: LineDigestSum) => void; reject: (error: Error) => void }>();
+
+  sum(id: number, buffer: ArrayBuffer, length: number): Promise<LineDigestSum> {
+    const worker = this.started();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, buffer, length }, [buffer]);
+    });
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(program, { eval: true });
+    worker.on('message', ({ id, buffer, sum, error }: { id: number; buffer: ArrayBuffer; sum?: LineDigestSum; error?: string }) => {
+      if (spare.length < SPARE_BUFFERS) spare.push(buffer);
+      const entry = this.waiting.get(id);
+      this.waiting.delete(id);
+      if (this.waiting.size === 0) worker.unref();
+      if (!entry) return;
+      if (sum) entry.resolve(sum);
+      else entry.reject(new Error(error ?? 'the checksum thread failed'));
+    });
+    worker.on('error', (error) => {
+      for (const entry of this.waiting.values()) entry.reject(error);
+      this.waiting.clear();
+      this.worker = undefined;
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
 }
 
-/** A buffer of at least `length` bytes: a spare one that is large enough, else a new one (a little larger, to be used again). */
+const threads = Array.from({ length: THREADS }, () => new DigestThread());
+
 function bufferFor(length: number): ArrayBuffer {
   const at = spare.findIndex((b) => b.byteLength >= length);
   if (at !== -1) return spare.splice(at, 1)[0] as ArrayBuffer;
@@ -61,15 +76,10 @@ function bufferFor(length: number): ArrayBuffer {
 
 /** sumLineDigests(text) computed on the checksum thread (the text is copied there). */
 export function sumLineDigestsOffThread(text: Buffer): Promise<LineDigestSum> {
-  const worker = started();
   const id = nextId++;
   const buffer = bufferFor(text.byteLength);
   new Uint8Array(buffer, 0, text.byteLength).set(text);
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    worker.ref();
-    worker.postMessage({ id, buffer, length: text.byteLength }, [buffer]);
-  });
+  return (threads[id % THREADS] as DigestThread).sum(id, buffer, text.byteLength);
 }
 
 /**

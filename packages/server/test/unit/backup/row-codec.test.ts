@@ -61,4 +61,10 @@ describe('the row codec', () => {
     expect(() => sumLineDigests(Buffer.from('a\nb'), sha256)).toThrow(/do not end with a line feed/);
     await expect(sumLineDigestsOffThread(Buffer.from('a\nb'))).rejects.toThrow(/do not end with a line feed/);
   });
+
+  it('sums on both checksum threads alike: texts sent in turn land on each, and the totals agree', async () => {
+    const texts = Array.from({ length: 6 }, (_, i) => Buffer.from(`${Array.from({ length: 50 + i }, (_, j) => `row ${i}:${j}`).join('\n')}\n`));
+    const sums = await Promise.all(texts.map((t) => sumLineDigestsOffThread(t)));
+    expect(sums).toEqual(texts.map((t) => sumLineDigests(t, sha256)));
+  });
 });

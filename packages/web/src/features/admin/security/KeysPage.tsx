@@ -6,6 +6,7 @@ import { request } from '../../../api/client';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
 import { PageHeader } from '../../../components/PageHeader';
+import { useBusyAction } from '../../../components/use-busy-action';
 import { useFormat } from '../../../i18n/format';
 import { SigningKeysSection } from './SigningKeysSection';
 
@@ -32,8 +33,7 @@ export function KeysPage() {
   const format = useFormat();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useBusyAction();
   const status = useQuery({
     queryKey: key,
     queryFn: () => request<KeyStatus>('GET', '/api/v1/keys'),
@@ -42,19 +42,12 @@ export function KeysPage() {
   const rotation = status.data?.rotation;
   const running = rotation && !rotation.finishedAt;
 
-  const rotate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const rotate = () =>
+    run(async () => {
       await request('POST', '/api/v1/keys/rotate');
       setConfirming(false);
       await queryClient.invalidateQueries({ queryKey: key });
-    } catch (cause) {
-      setError(cause);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { request } from '../../../api/client';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
+import { useBusyAction } from '../../../components/use-busy-action';
 import { useFormat } from '../../../i18n/format';
 
 interface SigningKey {
@@ -27,26 +28,18 @@ export function SigningKeysSection() {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const [revokePrevious, setRevokePrevious] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useBusyAction();
   const [done, setDone] = useState<{ toVersion: number; revoked: boolean } | null>(null);
   const keys = useQuery({ queryKey: key, queryFn: () => request<{ items: SigningKey[] }>('GET', '/api/v1/keys/signing') });
 
-  const rotate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const rotate = () =>
+    run(async () => {
       const rotated = await request<{ toVersion: number; revoked: boolean }>('POST', '/api/v1/keys/signing/rotate', { body: { revokePrevious } });
       setDone({ toVersion: rotated.toVersion, revoked: rotated.revoked });
       setConfirming(false);
       setRevokePrevious(false);
       await queryClient.invalidateQueries({ queryKey: key });
-    } catch (cause) {
-      setError(cause);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Stack gap="xs" mt="lg" data-testid="signing-keys">
