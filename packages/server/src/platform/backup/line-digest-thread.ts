@@ -12,7 +12,7 @@ const program = `
 const { parentPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 const sumLineDigests = ${sumLineDigests.toString()};
-const sha256 = (line) => hash('sha256', line, 'buffer');
+const sha256 = (line) => hash('sha256', line, 'binary');
 parentPort.on('message', ({ id, buffer, length }) => {
   try {
     parentPort.postMessage({ id, buffer, sum: sumLineDigests(new Uint8Array(buffer, 0, length), sha256) }, [buffer]);
