@@ -10,7 +10,7 @@ export function makeTempRoot(prefix = 'castellan-bench-') {
   const root = mkdtempSync(path.join(tmpdir(), prefix));
   let removed = false;
   const remove = () => {
-    if (removed || process.env.CASTELLAN_BENCH_KEEP) return;
+    if (removed) return;
     removed = true;
     rmSync(root, { recursive: true, force: true });
   };

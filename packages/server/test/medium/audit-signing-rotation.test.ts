@@ -94,12 +94,8 @@ describe.each(testDialects)('audit signing key rotation on %s', (dialect) => {
     expect(await verifyAuditChain(kernel())).toMatchObject({ intact: true });
     const newest = await kernel().db.kysely.selectFrom('audit_checkpoints').select('key_id').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(newest.key_id).toBe(rotated.toKeyId);
-    const event = await kernel()
-      .db.kysely.selectFrom('audit_events')
-      .select(['action', 'detail'])
-      .where('action', '=', 'key.signing.rotated')
-      .executeTakeFirstOrThrow();
-    expect(event.action).toBe('key.signing.rotated');
+    const event = await kernel().db.kysely.selectFrom('audit_events').select(['detail']).where('action', '=', 'key.signing.rotated').executeTakeFirstOrThrow();
+    expect(JSON.parse(String(event.detail))).toEqual({ fromVersion: 1, fromKeyId: v1, toVersion: 2, toKeyId: rotated.toKeyId, revoked: false, systemReason: expect.any(String) });
 
     expect(verifyReport(v1Report, (await trust()).resolve)).toMatchObject({ valid: true });
     const next = await backup();
@@ -185,5 +181,19 @@ describe.each(testDialects)('audit signing key rotation on %s', (dialect) => {
     expect((await listBackups(target(), await trust())).at(-1)).toMatchObject({ state: 'invalid' });
     await expect(backup()).rejects.toThrow(/signed by a revoked key and is not one this installation wrote/);
     await expect(verify(String(head.sequence))).resolves.toBeTruthy();
+  }, 120_000);
+
+  it('two rotations at once: one makes the version, the other is refused (409); the key file lists exactly what the database holds', async () => {
+    const before = (await trust()).entries.length;
+    const outcomes = await Promise.allSettled([
+      rotateAuditSigningKey(kernel(), operator, { revokePrevious: false }),
+      rotateAuditSigningKey(kernel(), operator, { revokePrevious: false }),
+    ]);
+    const made = outcomes.filter((o) => o.status === 'fulfilled').length;
+    expect(made).toBe(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ status: 409 });
+    expect((await trust()).entries.length).toBe(before + made);
+    expect(keyFile().entries.map((e) => e.keyId)).toEqual((await trust()).entries.map((e) => e.keyId));
+    expect(await verifyAuditChain(kernel())).toMatchObject({ intact: true });
   }, 120_000);
 });

@@ -29,7 +29,7 @@ const words = {
     tampered: '审计日志已被篡改',
     altered: '被修改',
     created: '已创建',
-    signingRotated: '签名',
+    signingRotated: '之前的密钥仍可验证它签过的内容',
     signsNow: '正在签名',
   },
   en: {

@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { Actor } from '../authz/actor.js';
-import { dataKeyAad, Keyring } from '../crypto/keyring.js';
+import { Keyring } from '../crypto/keyring.js';
 import { nowIso } from '../data/ids.js';
+import { conflict } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { noRequest, type RequestContext } from './audit-event.js';
 import { rewriteCheckpointKeyFile, writeCheckpoint } from './checkpoints.js';
@@ -27,8 +27,9 @@ export interface SigningKeyRotation {
  * next backup names the previous manifest's hash, the next ledger sync chains the erasure ledger.
  *
  * Order: the key file outside the database first lists the new key (a listed key the database lacks
- * is harmless), then the new key, the revocation and the audit event commit together, then the
- * checkpoint. A crash in between leaves either the old state or the new one, each verifiable.
+ * is harmless), then the new key, the revocation and the audit event commit together, the file is
+ * written again from what the database holds (also when another rotation took the version first: 409),
+ * then the checkpoint. A crash in between leaves either the old state or the new one, each verifiable.
  */
 export async function rotateAuditSigningKey(
   kernel: Kernel,
@@ -40,29 +41,32 @@ export async function rotateAuditSigningKey(
   const fromVersion = kernel.keyring.auditSigningVersion;
   const fromKeyId = publicKeyId(kernel.keyring.auditPublicKey);
   const toVersion = fromVersion + 1;
-  const stored = await Keyring.newAuditSigningKey(kernel.keyring.provider, toVersion);
-  const der = await kernel.keyring.provider.unwrap(stored.wrapped, dataKeyAad('audit_signing', toVersion));
-  const newPublic = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
-  der.fill(0);
-  const toKeyId = publicKeyId(newPublic);
-  const trust = await signingKeyTrust(kernel);
-  await rewriteCheckpointKeyFile(kernel, trust.toPem() + newPublic.export({ format: 'pem', type: 'spki' }).toString());
-  await kernel.transaction(async (tx) => {
-    await tx.trx
-      .insertInto('data_keys')
-      .values({ ...stored, suite: kernel.suite.id, kek_id: kernel.keyring.provider.keyId, status: 'active', created_at: nowIso() })
-      .execute();
-    if (options.revokePrevious)
-      await tx.trx.insertInto('audit_key_revocations').values({ key_id: fromKeyId, version: fromVersion, revoked_at: nowIso() }).execute();
-    await tx.audit(actor, context, {
-      action: 'key.signing.rotated',
-      outcome: 'success',
-      resource: 'data_keys',
-      resourceId: `audit_signing:${toVersion}`,
-      detail: { fromVersion, fromKeyId, toVersion, toKeyId, revoked: options.revokePrevious },
+  const { stored, publicKey } = await Keyring.newAuditSigningKey(kernel.keyring.provider, toVersion);
+  const toKeyId = publicKeyId(publicKey);
+  await rewriteCheckpointKeyFile(kernel, (await signingKeyTrust(kernel)).toPem() + publicKey.export({ format: 'pem', type: 'spki' }).toString());
+  try {
+    await kernel.transaction(async (tx) => {
+      await tx.trx
+        .insertInto('data_keys')
+        .values({ ...stored, suite: kernel.suite.id, kek_id: kernel.keyring.provider.keyId, status: 'active', created_at: nowIso() })
+        .execute();
+      if (options.revokePrevious)
+        await tx.trx.insertInto('audit_key_revocations').values({ key_id: fromKeyId, version: fromVersion, revoked_at: nowIso() }).execute();
+      await tx.audit(actor, context, {
+        action: 'key.signing.rotated',
+        outcome: 'success',
+        resource: 'data_keys',
+        resourceId: `audit_signing:${toVersion}`,
+        detail: { fromVersion, fromKeyId, toVersion, toKeyId, revoked: options.revokePrevious },
+      });
     });
-  });
-  await kernel.keyring.addStoredKey(stored);
+  } catch (error) {
+    await rewriteCheckpointKeyFile(kernel, (await signingKeyTrust(kernel)).toPem());
+    if (kernel.keyring.auditSigningVersion >= toVersion) throw conflict(`another rotation made signing key version ${toVersion} at the same time`);
+    throw error;
+  }
+  // The file ends listing exactly the versions the database holds (this also loads the new key here).
+  await rewriteCheckpointKeyFile(kernel, (await signingKeyTrust(kernel)).toPem());
   const checkpoint = await writeCheckpoint(kernel);
   return { fromVersion, fromKeyId, toVersion, toKeyId, revoked: options.revokePrevious, checkpointSeq: checkpoint?.seq ?? null };
 }

@@ -5,7 +5,7 @@ import { BackupRefused } from './read-backup.js';
 import { quoteName as quote, type TableLoad } from './table-load.js';
 
 /** Schemas of this prefix are a restore's staging area: only a restore makes them, and a restore drops what an interrupted one left. */
-export const STAGING_PREFIX = 'castellan_restore_';
+const STAGING_PREFIX = 'castellan_restore_';
 
 /** Whether the role may make a schema in the database (the owner of the database may): the staged load needs it. */
 export async function canStage(url: string): Promise<boolean> {
@@ -122,6 +122,10 @@ async function stagedLoad(
     enqueue([...perTable.values()].flat());
   } catch (error) {
     failure ??= error;
+    loaded = true;
+    wake?.();
+    // The builder stops after the statement it is on; the staging schema is dropped once it has.
+    await building;
     throw error;
   } finally {
     loaded = true;
@@ -168,7 +172,6 @@ async function moveInto(client: pg.Client, staging: string, target: string): Pro
   } catch (error) {
     throw new BackupRefused(`the restore's staging schema still holds objects it does not know how to move: ${(error as Error).message}`);
   }
-  await client.query(`SET search_path TO ${quote(target)}`);
   await client.query('COMMIT');
 }
 

@@ -91,12 +91,12 @@ export class Keyring {
   }
 
   /** A new Ed25519 key pair for signing audit checkpoints, backups and evidence; the private half wrapped by the master key. */
-  static async newAuditSigningKey(provider: MasterKeyProvider, version = 1): Promise<StoredDataKey> {
-    const { privateKey } = generateKeyPairSync('ed25519');
+  static async newAuditSigningKey(provider: MasterKeyProvider, version = 1): Promise<{ stored: StoredDataKey; publicKey: KeyObject }> {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     const wrapped = await provider.wrap(der, dataKeyAad('audit_signing', version));
     der.fill(0);
-    return { purpose: 'audit_signing', version, wrapped };
+    return { stored: { purpose: 'audit_signing', version, wrapped }, publicKey };
   }
 
   get hasAuditSigningKey(): boolean {

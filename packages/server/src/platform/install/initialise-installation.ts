@@ -69,7 +69,7 @@ export async function initialiseInstallation(config: Config, options: InitOption
       const keys = [
         await Keyring.newDataKey(provider, 'field', 1),
         await Keyring.newDataKey(provider, 'blind_index', 1),
-        await Keyring.newAuditSigningKey(provider),
+        (await Keyring.newAuditSigningKey(provider)).stored,
         await newAuditDetailKey(provider),
       ];
       const now = nowIso();
