@@ -95,7 +95,14 @@ describe.each(testDialects)('audit signing key rotation on %s', (dialect) => {
     const newest = await kernel().db.kysely.selectFrom('audit_checkpoints').select('key_id').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(newest.key_id).toBe(rotated.toKeyId);
     const event = await kernel().db.kysely.selectFrom('audit_events').select(['detail']).where('action', '=', 'key.signing.rotated').executeTakeFirstOrThrow();
-    expect(JSON.parse(String(event.detail))).toEqual({ fromVersion: 1, fromKeyId: v1, toVersion: 2, toKeyId: rotated.toKeyId, revoked: false, systemReason: expect.any(String) });
+    expect(JSON.parse(String(event.detail))).toEqual({
+      fromVersion: 1,
+      fromKeyId: v1,
+      toVersion: 2,
+      toKeyId: rotated.toKeyId,
+      revoked: false,
+      systemReason: expect.any(String),
+    });
 
     expect(verifyReport(v1Report, (await trust()).resolve)).toMatchObject({ valid: true });
     const next = await backup();
