@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Shared by the broadcast browser tests (broadcast-*.e2e.test.ts): API calls with the browser's session, Mantine selects. */
@@ -22,13 +22,14 @@ export async function created(context: BrowserContext, baseUrl: string, path: st
 }
 
 /**
- * Picks an option of a Mantine Select found by its test id. A re-render of the form (the options of
+ * Picks an option of a Mantine Select found by its test id (or given as a locator). A re-render of the form (the options of
  * one field follow another) can close the dropdown just opened: then it is opened again (closed first
  * when it is still open, as a click toggles it). A select that already shows the option is left as it
  * is; when the option never shows, the error lists the options that did and the select's state.
  */
-export async function pick(page: Page, testId: string, option: string | RegExp): Promise<void> {
-  const input = page.getByTestId(testId);
+export async function pick(page: Page, select: string | Locator, option: string | RegExp): Promise<void> {
+  const input = typeof select === 'string' ? page.getByTestId(select) : select;
+  const testId = typeof select === 'string' ? select : String(select);
   const shows = async () => {
     const value = await input.inputValue();
     return typeof option === 'string' ? value === option : option.test(value);

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eDialect } from '../../../server/test/helpers/databases.js';
 import { E2E_USER_PASSWORD, type E2eInstall, initInstall, type ServerProcess } from '../../../server/test/helpers/server-process.js';
+import { pick } from './broadcast-helpers.js';
 import {
   appReady,
   expectAccessible,
@@ -76,9 +77,9 @@ describe('data: import wizard and exports', () => {
     }
   }
 
+  /** The field select of a file column: through pick, which opens the dropdown again when a re-render closed it. */
   async function chooseField(page: Page, label: string, field: string): Promise<void> {
-    await page.locator(`input[aria-label="${label}"]`).click();
-    await page.getByRole('option', { name: field, exact: true }).click();
+    await pick(page, page.locator(`input[aria-label="${label}"]`), new RegExp(`^${field}$`));
   }
 
   beforeAll(async () => {
