@@ -39,16 +39,31 @@ const indexNames = (file: string) => {
   }
 };
 
-/** Loads team t1 and these people (id, team_id, email_bidx, age) into a fresh schema file. */
-const loadPeople = (file: string, people: LoadValue[][]) =>
+/** Loads team t1 and these people (id, team_id, email_bidx, age) into a fresh schema file, as lines of a backup of `version`. */
+const loadPeople = (file: string, people: LoadValue[][], version: 1 | 2 = 2) =>
   loadIntoSqlite(
     file,
     ['people', 'teams'],
-    tableLoads([
-      ['teams', ['id', 'name'], [['t1', 'News']]],
-      ['people', ['id', 'team_id', 'email_bidx', 'age'], people],
-    ]),
+    tableLoads(
+      [
+        ['teams', ['id', 'name'], [['t1', 'News']]],
+        ['people', ['id', 'team_id', 'email_bidx', 'age'], people],
+      ],
+      version,
+    ),
   );
+
+/** The file as a refused load must leave it: the seeded row, no people, every index. */
+const untouched = (file: string) => {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    expect(db.prepare('SELECT id FROM teams').all()).toEqual([{ id: 'seeded' }]);
+    expect(db.prepare('SELECT count(*) AS n FROM people').get()).toEqual({ n: 0 });
+  } finally {
+    db.close();
+  }
+  expect(indexNames(file)).toEqual(['people_email', 'people_team']);
+};
 
 describe('loadIntoSqlite', () => {
   it('loads every row, replaces seeded rows and builds every index again', async () => {
@@ -74,6 +89,60 @@ describe('loadIntoSqlite', () => {
     }
   });
 
+  it('loads the JSON lines of a version 1 backup the same way', async () => {
+    const file = schemaFile();
+    expect(await loadPeople(file, [['p1', 't1', Buffer.from([7, 8]), 5]], 1)).toBe(2);
+    const db = new SQLite(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT id, team_id, hex(email_bidx) AS bidx, age FROM people').all()).toEqual([{ id: 'p1', team_id: 't1', bidx: '0708', age: 5 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a line that does not decode, naming its table, and commits nothing', async () => {
+    const file = schemaFile();
+    const load = loadIntoSqlite(
+      file,
+      ['people', 'teams'],
+      (async function* () {
+        for await (const table of tableLoads([['teams', ['id', 'name'], [['t1', 'News']]]])) yield table;
+        yield {
+          name: 'people',
+          columns: ['id', 'team_id', 'email_bidx', 'age'],
+          rows: (async function* () {})(),
+          text: (async function* () {
+            yield Buffer.from('p1\tt1\t\\\\x0g\t1\n');
+          })(),
+          format: { version: 2 as const, kinds: ['text' as const, 'text' as const, 'bytes' as const, 'integer' as const] },
+        };
+      })(),
+    );
+    await expect(load).rejects.toBeInstanceOf(BackupRefused);
+    await expect(load).rejects.toThrow(/table people: a row holds bytes that are not in hex form/);
+    untouched(file);
+  });
+
+  it('commits nothing when the rows stop with a fault on the reading side (a checksum that does not match)', async () => {
+    const file = schemaFile();
+    const load = loadIntoSqlite(
+      file,
+      ['people', 'teams'],
+      (async function* () {
+        for await (const table of tableLoads([['teams', ['id', 'name'], [['t1', 'News']]]]))
+          yield {
+            ...table,
+            text: (async function* () {
+              yield* table.text;
+              throw new BackupRefused("table teams: the rows do not match the manifest's checksum");
+            })(),
+          };
+      })(),
+    );
+    await expect(load).rejects.toThrow(/does not match|do not match/);
+    untouched(file);
+  });
+
   it('refuses rows that break a unique index, naming it', async () => {
     const file = schemaFile();
     const load = loadPeople(file, [
@@ -82,6 +151,7 @@ describe('loadIntoSqlite', () => {
     ]);
     await expect(load).rejects.toBeInstanceOf(BackupRefused);
     await expect(load).rejects.toThrow(/index people_email/);
+    untouched(file);
   });
 
   it('refuses rows that break a foreign key', async () => {

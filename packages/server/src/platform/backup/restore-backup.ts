@@ -115,13 +115,15 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
 async function* tablesOf(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
   const chunksOf = chunksInOrder(target, backup);
   for (const table of backup.manifest.tables) {
-    // Only one of the two is read, and neither starts reading before it is.
+    // Only one of them is read, and none starts reading before it is.
     const checked = checkedChunks(table, chunksOf(table.name));
     yield {
       name: table.name,
       columns: table.columns,
       rows: decodedPages(backup, table, checked),
       ...(backup.manifest.version === 2 ? { copyText: checked } : {}),
+      text: checked,
+      format: { version: backup.manifest.version, kinds: table.kinds ?? [] },
     };
   }
 }

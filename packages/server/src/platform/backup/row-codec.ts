@@ -20,16 +20,24 @@ function encodeValue(value: RowValue): unknown {
   return value;
 }
 
-export function decodeRow(line: string, columns: number): (string | number | null | Buffer)[] {
-  const values = JSON.parse(line) as unknown[];
-  if (!Array.isArray(values) || values.length !== columns)
-    throw new Error(`a row has ${Array.isArray(values) ? values.length : 'no'} values, the table ${columns} columns`);
-  return values.map((v) => {
-    if (v === null || typeof v === 'string' || typeof v === 'number') return v;
-    if (typeof v === 'object' && typeof (v as { $b?: unknown }).$b === 'string') return Buffer.from((v as { $b: string }).$b, 'base64');
-    throw new Error('a row holds a value of an unknown kind');
-  });
+/**
+ * A decoder of the JSON lines (version 1) of a table of this many columns. Self-contained (no outside
+ * name but its argument and Node's Buffer), as the SQLite load thread runs its source.
+ */
+export function jsonRowDecoder(columns: number): (line: string) => (string | number | null | Buffer)[] {
+  return (line) => {
+    const values = JSON.parse(line) as unknown[];
+    if (!Array.isArray(values) || values.length !== columns)
+      throw new Error(`a row has ${Array.isArray(values) ? values.length : 'no'} values, the table ${columns} columns`);
+    return values.map((v) => {
+      if (v === null || typeof v === 'string' || typeof v === 'number') return v;
+      if (typeof v === 'object' && typeof (v as { $b?: unknown }).$b === 'string') return Buffer.from((v as { $b: string }).$b, 'base64');
+      throw new Error('a row holds a value of an unknown kind');
+    });
+  };
 }
+
+export const decodeRow = (line: string, columns: number): (string | number | null | Buffer)[] => jsonRowDecoder(columns)(line);
 
 /** A part of a RowChecksum: the sum of some lines' digests (four 32-bit limbs, big-endian, modulo 2^128) and how many lines. */
 export interface LineDigestSum {

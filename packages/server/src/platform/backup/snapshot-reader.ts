@@ -75,7 +75,7 @@ function sqliteSnapshot(file: string): Snapshot {
       for (const name of names) {
         const info = db.prepare('SELECT name, type FROM pragma_table_info(?) ORDER BY cid').raw().all(name) as string[][];
         const columns = info.map(([c]) => c as string);
-        const statement = db.prepare(`SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(name)}`).raw();
+        const statement = db.prepare(`SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(name)}${keyOrder(db, name)}`).raw();
         async function* lines() {
           let piece: string[] = [];
           let size = 0;
@@ -102,6 +102,19 @@ function sqliteSnapshot(file: string): Snapshot {
       db.close();
     },
   };
+}
+
+/**
+ * A WITHOUT ROWID table is read in its primary key's order (its own b-tree's order, so no sort): left
+ * to itself SQLite scans a smaller covering index instead, in an order that is random for the key, and
+ * a restore into SQLite, which cannot drop that key while it loads, then inserts into it at random
+ * (name_tokens at 1M contacts: 18 s instead of 6). Rowid tables are read in rowid order, as stored.
+ */
+function keyOrder(db: SQLite.Database, table: string): string {
+  const withoutRowid = db.prepare('SELECT wr FROM pragma_table_list WHERE name = ? AND schema = ?').pluck().get(table, 'main') === 1;
+  if (!withoutRowid) return '';
+  const key = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').pluck().all(table) as string[];
+  return ` ORDER BY ${key.map(quoteName).join(', ')}`;
 }
 
 async function postgresSnapshot(url: string): Promise<Snapshot> {

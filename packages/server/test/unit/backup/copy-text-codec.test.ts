@@ -36,6 +36,8 @@ describe('the COPY text row codec (backup rows, version 2)', () => {
     ['a\t1\tnot hex\tb\t2', /bytes that are not in hex form/],
     ['a\t1\t\\\\x0\tb\t2', /bytes that are not in hex form/],
     ['a\t1\t\\\\xzz\tb\t2', /bytes that are not in hex form/],
+    ['a\t1\t\\\\x0a1z\tb\t2', /bytes that are not in hex form/],
+    ['a\t1\t\\\\x0a b1\tb\t2', /bytes that are not in hex form/],
     ['a\\q\t1\t\\N\tb\t2', /escape that COPY does not write/],
   ])('refuses %j', (line, reason) => {
     expect(() => decodeCopyRow(line, kinds)).toThrow(reason);
