@@ -20,14 +20,16 @@ export async function canStage(url: string): Promise<boolean> {
 
 /**
  * Loads a backup into an empty PostgreSQL database the way `pg_restore -j2` does — two connections,
- * so that one builds a table's keys and indexes while the other copies the next table's rows — and
- * still leaves nothing behind when it fails. Everything is made in a staging schema of its own
- * (castellan_restore_<random>): the schema (`prepare`, the migrations), each table's rows (COPY, one
- * transaction per table, every chunk checked as it is read), its indexes and primary and unique keys
- * (on the second connection, as soon as its rows are in), then the foreign keys (split over both).
- * Only then, in one short transaction, does every table, function and sequence move into the
- * database's own schema and the staging schema go. A refusal, a fault or a full disk at any point
- * before that drops the staging schema: the database's schema never held a row. An interrupted
+ * each building a loaded table's keys and indexes when there are some to build and otherwise copying
+ * the next table's rows (so both copy at the start) — and still leaves nothing behind when it fails.
+ * Everything is made in a staging schema of its own (castellan_restore_<random>): the schema
+ * (`prepare`, the migrations), each table's rows (COPY, one transaction per table, every chunk checked
+ * as it is read), its indexes and primary and unique keys (on whichever connection is free, as soon as
+ * its rows are in), then the foreign keys (split over both). The tables must each read their own
+ * chunks, as both connections may be reading one. Only then, in one short transaction, does every
+ * table, function and sequence move into the database's own schema and the staging schema go. A
+ * refusal, a fault or a full disk at any point before that drops the staging schema: the database's
+ * schema never held a row. An interrupted
  * restore's staging schema (a kill -9) is dropped by the next one.
  */
 export async function loadIntoPostgresStaged(url: string, clear: string[], tables: AsyncIterable<TableLoad>, options: PostgresLoadOptions): Promise<number> {
@@ -43,7 +45,8 @@ export async function loadIntoPostgresStaged(url: string, clear: string[], table
     await loader.query(`CREATE SCHEMA ${quote(staging)}`);
     for (const c of [loader, builder]) {
       await c.query(`SET search_path TO ${quote(staging)}`);
-      await c.query(`SET maintenance_work_mem = '256MB'`);
+      // PostgreSQL's own default: index builds on two connections at once sorted no faster with 256 MB each (name_tokens_row at 1M: 8.2 s vs 6.7 s).
+      await c.query(`SET maintenance_work_mem = '64MB'`);
     }
     try {
       const rows = await stagedLoad(loader, builder, clear, tables, options);
@@ -83,55 +86,70 @@ async function stagedLoad(
   for (const name of seeded) await loader.query(`DELETE FROM ${quote(name)}`);
   await loader.query('COMMIT');
 
-  // The builder takes each loaded table's keys and indexes as they come; once every row is in, the
-  // loader takes its share too. The first failure stops both.
+  // Two lanes, one per connection, each taking what there is: a loaded table's keys and indexes first,
+  // else the next table's rows (so both copy at the start, as pg_restore -j2 does, while no table is
+  // in yet). The first failure stops both after the statement each is on.
   const queue: Rebuild[] = [];
-  let loaded = false;
+  const next = tables[Symbol.asyncIterator]();
+  let tablesLeft = true;
+  let copying = 0;
+  const inCopy = new Set<string>();
+  let rows = 0;
   let failure: unknown;
-  let wake: (() => void) | undefined;
-  const work = async (client: pg.Client): Promise<void> => {
+  const waiting = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of waiting) wake();
+    waiting.clear();
+  };
+  const copy = async (client: pg.Client, table: TableLoad) => {
+    inCopy.add(table.name);
+    await client.query('BEGIN');
+    // Not `rows += await …`: that reads rows before the other lane's copy adds to it.
+    const copied = await copyTable(client, table);
+    rows += copied;
+    await client.query('COMMIT');
+    inCopy.delete(table.name);
+    queue.push(...(perTable.get(table.name) ?? []));
+    perTable.delete(table.name);
+  };
+  const lane = async (client: pg.Client): Promise<void> => {
     try {
       for (;;) {
         if (failure) return;
-        const next = queue.shift();
-        if (next) await rebuild(client, next);
-        else if (loaded) return;
-        else await new Promise<void>((resolve) => (wake = resolve));
+        const job = queue.shift();
+        if (job) {
+          await rebuild(client, job);
+          continue;
+        }
+        if (tablesLeft) {
+          copying += 1;
+          try {
+            const step = await next.next();
+            if (!step.done) await copy(client, step.value);
+            else if (tablesLeft) {
+              tablesLeft = false;
+              // Keys and indexes of tables that received no rows (they were seeded, then cleared).
+              for (const [name, rebuilds] of perTable)
+                if (!inCopy.has(name)) {
+                  queue.push(...rebuilds);
+                  perTable.delete(name);
+                }
+            }
+          } finally {
+            copying -= 1;
+            wakeAll();
+          }
+          continue;
+        }
+        if (copying === 0) return;
+        await new Promise<void>((resolve) => waiting.add(resolve));
       }
     } catch (error) {
       failure ??= error;
+      wakeAll();
     }
   };
-  const enqueue = (rebuilds: Rebuild[]) => {
-    queue.push(...rebuilds);
-    wake?.();
-    wake = undefined;
-  };
-  const building = work(builder);
-  let rows = 0;
-  try {
-    for await (const table of tables) {
-      if (failure) break;
-      await loader.query('BEGIN');
-      rows += await copyTable(loader, table);
-      await loader.query('COMMIT');
-      enqueue(perTable.get(table.name) ?? []);
-      perTable.delete(table.name);
-    }
-    // Keys and indexes of tables that received no rows (they were seeded, then cleared).
-    enqueue([...perTable.values()].flat());
-  } catch (error) {
-    failure ??= error;
-    loaded = true;
-    wake?.();
-    // The builder stops after the statement it is on; the staging schema is dropped once it has.
-    await building;
-    throw error;
-  } finally {
-    loaded = true;
-    wake?.();
-  }
-  await Promise.all([work(loader), building]);
+  await Promise.all([lane(loader), lane(builder)]);
   if (failure) throw failure;
   // The foreign keys, every table's keys in place: half on each connection.
   const halves = [foreign.filter((_, i) => i % 2 === 0), foreign.filter((_, i) => i % 2 === 1)];

@@ -2,10 +2,11 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
 import { type DatabaseTarget, type Db, kyselyOnClient, openDatabase } from '../db/database.js';
 import { migrateOnly, migrateOnlyOn, migrateToLatest } from '../db/migrate.js';
+import type { BackupTable } from './backup-manifest.js';
 import type { BackupTarget } from './backup-target.js';
 import { loadIntoPostgres } from './postgres-bulk-load.js';
 import { canStage, loadIntoPostgresStaged } from './postgres-staged-load.js';
-import { BackupRefused, checkedChunks, chunksInOrder, decodedPages, type VerifiedBackup } from './read-backup.js';
+import { BackupRefused, checkedChunks, chunksInOrder, decodedPages, tableChunks, type VerifiedBackup } from './read-backup.js';
 import { loadIntoSqlite } from './sqlite-bulk-load.js';
 import type { TableLoad } from './table-load.js';
 
@@ -114,18 +115,24 @@ async function hasNoData(db: AnyDb, tables: { name: string }[]): Promise<boolean
 /** The backup's tables in its order, every chunk checked as it is read (checkedChunks), the chunks read ahead across tables. */
 async function* tablesOf(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
   const chunksOf = chunksInOrder(target, backup);
-  for (const table of backup.manifest.tables) {
-    // Only one of them is read, and none starts reading before it is.
-    const checked = checkedChunks(table, chunksOf(table.name));
-    yield {
-      name: table.name,
-      columns: table.columns,
-      rows: decodedPages(backup, table, checked),
-      ...(backup.manifest.version === 2 ? { copyText: checked } : {}),
-      text: checked,
-      format: { version: backup.manifest.version, kinds: table.kinds ?? [] },
-    };
-  }
+  for (const table of backup.manifest.tables) yield tableLoad(backup, table, checkedChunks(table, chunksOf(table.name)));
+}
+
+/** The same, but each table's chunks read on their own, so that two loaders may each be reading a table at once (the staged PostgreSQL load). */
+async function* tablesEachOnTheirOwn(target: BackupTarget, backup: VerifiedBackup): AsyncGenerator<TableLoad> {
+  for (const table of backup.manifest.tables) yield tableLoad(backup, table, checkedChunks(table, tableChunks(target, backup, table.name)));
+}
+
+function tableLoad(backup: VerifiedBackup, table: BackupTable, checked: AsyncIterable<Buffer>): TableLoad {
+  // Only one of them is read, and none starts reading before it is.
+  return {
+    name: table.name,
+    columns: table.columns,
+    rows: decodedPages(backup, table, checked),
+    ...(backup.manifest.version === 2 ? { copyText: checked } : {}),
+    text: checked,
+    format: { version: backup.manifest.version, kinds: table.kinds ?? [] },
+  };
 }
 
 /** The backup's tables and columns must all exist in the schema its migrations built here. */
@@ -149,8 +156,9 @@ async function checkColumns(db: AnyDb, dialect: Db['dialect'], backup: VerifiedB
 async function loadPostgres(into: Extract<DatabaseTarget, { kind: 'postgres' }>, target: BackupTarget, backup: VerifiedBackup): Promise<number> {
   const order = backup.manifest.tables.map((t) => t.name);
   const url = into.ownerUrl ?? into.url;
-  const load = (await canStage(url)) ? loadIntoPostgresStaged : loadIntoPostgres;
-  return load(url, [...order].reverse(), tablesOf(target, backup), {
+  const staged = await canStage(url);
+  const load = staged ? loadIntoPostgresStaged : loadIntoPostgres;
+  return load(url, [...order].reverse(), staged ? tablesEachOnTheirOwn(target, backup) : tablesOf(target, backup), {
     rows: new Map(backup.manifest.tables.map((t) => [t.name, t.rows])),
     prepare: async (client) => {
       const owner = kyselyOnClient(client);
