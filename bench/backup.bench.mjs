@@ -45,6 +45,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * 31.5 s), restore_pg 0.689 (28.6 s vs pg_restore -j2 19.7 s: the baseline sped up with the collation
  * too); SQLite → PostgreSQL 26.2 s; verify --read-data 8.7 s; peak RSS create 316, verify 231, restore
  * 397 (SQLite) / 247 (PostgreSQL) MiB.
+ * After the SQLite load thread, WITHOUT ROWID tables backed up in key order and the PostgreSQL restore's
+ * two symmetric lanes (both connections copy at the start; 4 December 2026, same size, a busier machine:
+ * the baselines were slower too): backup_sqlite 0.923 (31.4 s vs 28.9 s), restore_sqlite 0.294 (49.7 s
+ * vs 14.6 s), backup_pg 1.988 (21.6 s vs pg_dump -Fc 43.0 s), restore_pg 0.760 (33.6 s vs pg_restore
+ * -j2 25.6 s); SQLite → PostgreSQL 28.2 s; verify --read-data 8.7 s; peak RSS create 313, verify 251,
+ * restore 347 (SQLite) / 259 (PostgreSQL) MiB.
  */
 export async function benchBackup({ install, root, quick, pgUrl }) {
   const rounds = quick ? 3 : 1;
