@@ -1,8 +1,9 @@
+import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCopyRow, encodeCopyRow } from '../../src/platform/backup/copy-text-codec.js';
 import { loadIntoPostgres } from '../../src/platform/backup/postgres-bulk-load.js';
-import { loadIntoPostgresStaged } from '../../src/platform/backup/postgres-staged-load.js';
+import { loadIntoPostgresStaged, RESTORE_LOCK } from '../../src/platform/backup/postgres-staged-load.js';
 import { BackupRefused } from '../../src/platform/backup/read-backup.js';
 import type { LoadValue } from '../../src/platform/backup/table-load.js';
 import { createScratchPostgres, type ScratchPostgres, testDialects, withPgClient } from '../helpers/databases.js';
@@ -234,5 +235,26 @@ describe.runIf(testDialects.includes('postgres'))('loadIntoPostgresStaged', () =
       ),
     ).rejects.toThrow(/break constraint people_team_id_fkey/);
     for (const db of [duplicate, orphan]) expect(await state(db.ownerUrl)).toEqual({ tables: [], staging: 0 });
+  });
+
+  it("refuses to run beside another restore into the same database, touching neither the other's staging schema nor anything else", async () => {
+    const db = await empty();
+    const other = new pg.Client({ connectionString: db.ownerUrl });
+    await other.connect();
+    try {
+      // The other restore: its lock, and its staging schema mid-load.
+      await other.query('SELECT pg_advisory_lock($1)', [RESTORE_LOCK]);
+      await other.query('CREATE SCHEMA castellan_restore_0123456789ab');
+      const load = loadIntoPostgresStaged(db.ownerUrl, ['people', 'teams'], tableLoads([teams]), options({ teams: 1 }));
+      await expect(load).rejects.toBeInstanceOf(BackupRefused);
+      await expect(load).rejects.toThrow(/another restore into this database is running/);
+      expect(await state(db.ownerUrl)).toEqual({ tables: [], staging: 1 });
+      await other.query('SELECT pg_advisory_unlock($1)', [RESTORE_LOCK]);
+    } finally {
+      await other.end();
+    }
+    // Once it has ended, the next restore drops what it left and loads.
+    expect(await loadIntoPostgresStaged(db.ownerUrl, ['people', 'teams'], tableLoads([teams]), options({ teams: 1 }))).toBe(1);
+    expect(await state(db.ownerUrl)).toEqual({ tables: ['events', 'people', 'teams'], staging: 0 });
   });
 });

@@ -6,6 +6,8 @@ import { quoteName as quote, type TableLoad } from './table-load.js';
 
 /** Schemas of this prefix are a restore's staging area: only a restore makes them, and a restore drops what an interrupted one left. */
 const STAGING_PREFIX = 'castellan_restore_';
+/** The advisory lock a staged restore holds on its database while it runs (a fixed 64-bit key: "castellan restore"). */
+export const RESTORE_LOCK = '7233582478463710578';
 
 /** Whether the role may make a schema in the database (the owner of the database may): the staged load needs it. */
 export async function canStage(url: string): Promise<boolean> {
@@ -40,6 +42,10 @@ export async function loadIntoPostgresStaged(url: string, clear: string[], table
   for (const c of [loader, builder]) c.on('error', () => undefined);
   const staging = `${STAGING_PREFIX}${randomBytes(6).toString('hex')}`;
   try {
+    // One restore at a time into a database: a second would take the first's staging schema for one
+    // an interrupted restore left, and drop it. The lock is the loader's session's, so it ends with it.
+    const locked = (await loader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RESTORE_LOCK])).rows[0]?.ok === true;
+    if (!locked) throw new BackupRefused('another restore into this database is running: wait for it to end');
     const target = (await loader.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema as string;
     await dropStaleStaging(loader);
     await loader.query(`CREATE SCHEMA ${quote(staging)}`);
