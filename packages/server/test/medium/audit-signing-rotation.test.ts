@@ -187,6 +187,20 @@ describe.each(testDialects)('audit signing key rotation on %s', (dialect) => {
     await expect(verify('latest')).rejects.toThrow(/revoked as compromised/);
     expect((await listBackups(target(), await trust())).at(-1)).toMatchObject({ state: 'invalid' });
     await expect(backup()).rejects.toThrow(/signed by a revoked key and is not one this installation wrote/);
+    // The refusal is a failed run on the backups list, naming the target's reason, not only a thrown error.
+    const refused = await kernel().db.kysely.selectFrom('backup_runs').selectAll().orderBy('started_at', 'desc').executeTakeFirstOrThrow();
+    expect(refused.status).toBe('failed');
+    expect(refused.failure).toMatch(/every backup target failed: the newest backup on target .* is signed by a revoked key/);
+    expect(JSON.parse(refused.targets)).toEqual([expect.objectContaining({ ok: false, failure: expect.stringMatching(/signed by a revoked key/) })]);
+    // Beside a target that can take it, the backup goes there; the refusing target is reported, not fatal.
+    const spare = localFolderTarget('spare', path.join(scratch, 'spare'));
+    const run = await createBackup(kernel(), operator, noRequest, [target(), spare], { kind: 'manual' });
+    expect(run.status).toBe('good');
+    expect(run.targets).toEqual([
+      expect.objectContaining({ target: 'local', ok: false, failure: expect.stringMatching(/signed by a revoked key/) }),
+      expect.objectContaining({ target: 'spare', ok: true }),
+    ]);
+    expect((await listBackups(spare, await trust())).map((b) => b.state)).toEqual(['good']);
     await expect(verify(String(head.sequence))).resolves.toBeTruthy();
   }, 120_000);
 

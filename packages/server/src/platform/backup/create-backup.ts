@@ -97,7 +97,21 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
   const trust = await signingKeyTrust(kernel);
   const goodRuns = await db.selectFrom('backup_runs').select(['sequence', 'id']).where('status', '=', 'good').execute();
   const finished = new Set(goodRuns.map((r) => `${Number(r.sequence)}:${r.id}`));
-  const heads = new Map(await Promise.all(targets.map(async (t) => [t.name, await chainHead([t], trust, finished)] as const)));
+  // A target whose chain cannot be extended (its newest manifest signed by a revoked key, or unreadable)
+  // drops out with its reason, as one that fails mid-upload does; the others still take the backup.
+  const refusals = new Map<string, string>();
+  const heads = new Map(
+    await Promise.all(
+      targets.map(async (t) => {
+        try {
+          return [t.name, await chainHead([t], trust, finished)] as const;
+        } catch (error) {
+          refusals.set(t.name, error instanceof Error ? error.message : String(error));
+          return [t.name, undefined] as const;
+        }
+      }),
+    ),
+  );
   const recorded = await db
     .selectFrom('backup_runs')
     .select((eb) => eb.fn.max('sequence').as('max'))
@@ -126,7 +140,12 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
     });
   });
 
-  const outcomes = new Map(targets.map((t) => [t.name, { target: t.name, ok: true, retries: 0 } as TargetOutcome]));
+  const outcomes = new Map(
+    targets.map((t) => {
+      const refusal = refusals.get(t.name);
+      return [t.name, (refusal ? { target: t.name, ok: false, retries: 0, failure: refusal } : { target: t.name, ok: true, retries: 0 }) as TargetOutcome];
+    }),
+  );
   const folder = backupFolder(sequence, id);
   const keys = chunkKeys(key);
   const chunkBytes = options.chunkBytes ?? 4 * 1024 * 1024;
@@ -135,6 +154,7 @@ export async function createBackup(kernel: Kernel, actor: Actor, context: Reques
   let bytes = 0;
   let manifestHashValue: string | null = null;
   try {
+    if (refusals.size === targets.length) throw new Error(`every backup target failed: ${[...refusals.values()].join('; ')}`);
     const snapshot = await openSnapshot(kernel.config.database);
     let manifest: BackupManifest;
     try {
