@@ -33,6 +33,7 @@ const verbs: [string[], () => Promise<Register[]>][] = [
   [['export'], async () => [(await import('./cli/export.command.js')).exportCommand]],
   [['demo'], async () => [(await import('./cli/demo.command.js')).demoCommand]],
   [['import'], async () => [(await import('./cli/import.command.js')).importCommand]],
+  [['monitor'], async () => [(await import('./cli/monitor.command.js')).monitorCommands]],
 ];
 const verb = process.argv[2];
 const chosen = verbs.filter(([names]) => verb !== undefined && names.includes(verb));

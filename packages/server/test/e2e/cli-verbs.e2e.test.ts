@@ -274,6 +274,46 @@ describe(`every castellan verb (${dialect})`, () => {
     expect(resumed.stderr).toContain(`Exported 0 audit events after seq ${last}`);
   });
 
+  it('monitor replay: scores an exported trail with the detection rules, one JSON line per alert; bad rule settings are refused by name', async () => {
+    const file = path.join(install.root, 'monitor-events.jsonl');
+    await ok(['audit', 'export', '--output', file]);
+    const events = lines(readFileSync(file, 'utf8')).map((line) => JSON.parse(line) as ExportedEvent & Record<string, unknown>);
+    const last = events.at(-1) as ExportedEvent & Record<string, unknown>;
+    // Twelve wrong passwords on one account within two minutes, after the recorded trail, as sign-in records them.
+    const guesses = Array.from({ length: 12 }, (_, i) => ({
+      ...last,
+      seq: last.seq + 1 + i,
+      at: new Date(Date.parse(String(last.at)) + 60_000 + i * 10_000).toISOString(),
+      actor_kind: 'anonymous',
+      actor_id: null,
+      action: 'auth.login.failed',
+      outcome: 'failure',
+      resource: 'users',
+      resource_id: null,
+      subject_ids: null,
+      fields: null,
+      detail: { reason: 'unknown_account', account: 'acct:0123456789abcdef' },
+    }));
+    writeFileSync(file, `${readFileSync(file, 'utf8')}${guesses.map((g) => JSON.stringify(g)).join('\n')}\nnot json\n`);
+    const replayed = await ok(['monitor', 'replay', file]);
+    const alerts = lines(replayed.stdout).map((line) => JSON.parse(line));
+    expect(alerts.map((a) => [a.ruleId, a.entity, a.suppressedCount])).toEqual([['brute-force-account', { kind: 'account', id: 'acct:0123456789abcdef' }, 2]]);
+    expect(replayed.stderr).toContain(`${events.length + 13} line(s): ${events.length + 12} event(s) scored, 0 already scored, skipped 1 not JSON; 1 alert(s)`);
+    // Stricter settings from a file raise it on fewer guesses.
+    const settings = path.join(install.root, 'monitor-rules.json');
+    writeFileSync(settings, JSON.stringify({ rules: { 'brute-force-account': { failures: 20 } } }));
+    expect(lines((await ok(['monitor', 'replay', file, '--rules', settings])).stdout)).toEqual([]);
+    writeFileSync(settings, JSON.stringify({ rules: { 'brute-force-account': { failures: -1 } }, colour: 'red' }));
+    await refused(['monitor', 'replay', file, '--rules', settings], /not valid:[\s\S]*rules\.brute-force-account\.failures[\s\S]*colour is not a setting/);
+    await refused(['monitor', 'replay', path.join(install.root, 'none.jsonl')], /no events file at/);
+    // What `monitor rules` prints is a settings file `--rules` takes as it is.
+    const shown = (await ok(['monitor', 'rules'])).stdout;
+    expect(Object.keys(JSON.parse(shown).rules)).toHaveLength(14);
+    expect(JSON.parse(shown).rules['brute-force-account']).toEqual({ enabled: true, exceptions: [], failures: 10, windowMinutes: 10 });
+    writeFileSync(settings, shown);
+    expect((await ok(['monitor', 'rules', '--rules', settings])).stdout).toBe(shown);
+  });
+
   it('audit ship: a clear error without a SIEM; with one (a real rsyslog over TLS) every event arrives', async () => {
     await refused(['audit', 'ship'], /CASTELLAN_SIEM_SYSLOG_URL is not set/);
     const dir = mkdtempSync(path.join(tmpdir(), 'castellan-cli-siem-'));

@@ -73,7 +73,8 @@ export async function passwordSignIn(kernel: Kernel, email: string, password: st
         outcome: 'failure',
         resource: 'users',
         resourceId: user?.id,
-        detail: { reason: !user ? 'unknown_account' : user.status !== 'active' ? 'disabled' : 'wrong_password' },
+        // The account's throttle key (the e-mail's blind index, known or not), as the throttled event records it: the monitor counts guesses per account by it.
+        detail: { reason: !user ? 'unknown_account' : user.status !== 'active' ? 'disabled' : 'wrong_password', account: keys[0] },
       }),
     );
     throw invalidCredentials();

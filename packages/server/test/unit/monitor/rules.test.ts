@@ -15,6 +15,7 @@ import {
   RULE_IDS,
   type RuleConfig,
   type RuleEngine,
+  ruleSettingsFile,
   validateRuleConfig,
   WindowCounter,
 } from '../../../src/platform/monitor/rules/index.js';
@@ -836,5 +837,15 @@ describe('windows', () => {
     expect(f.observe('u', 'ip:c', 50 * DAY)).toBe('new'); // not seen within 30 days
     const restored = FirstSeenSet.fromJSON(JSON.parse(JSON.stringify(f)));
     expect(restored.observe('u', 'ip:c', 51 * DAY)).toBe('known');
+  });
+});
+
+describe('ruleSettingsFile', () => {
+  it('writes a configuration as a settings file that validates back to the same configuration', () => {
+    const changed = validateRuleConfig({ timeZone: 'Europe/London', rules: { 'mass-view': { subjects: 500, exceptions: ['ip:0123456789abcdef'] } } });
+    if (!changed.ok) throw new Error(changed.errors.join('; '));
+    const file = ruleSettingsFile(changed.config);
+    expect((file.rules as Record<string, unknown>)['mass-view']).toMatchObject({ enabled: true, subjects: 500, exceptions: ['ip:0123456789abcdef'] });
+    expect(validateRuleConfig(JSON.parse(JSON.stringify(file)))).toEqual({ ok: true, config: changed.config });
   });
 });

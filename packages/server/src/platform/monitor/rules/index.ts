@@ -17,6 +17,7 @@ export {
   type RuleId,
   type RuleParams,
   type RuleSettings,
+  ruleSettingsFile,
   validateRuleConfig,
 } from './rule-config.js';
 export { type AlertEntity, type Evidence, escalated, type Finding, type RuleEvaluator, type RuleFactory } from './rule-types.js';

@@ -36,7 +36,7 @@ export interface MonitorEvent {
   actorId: string | null;
   /** The API token acting (actor kind `token`), null otherwise. */
   tokenId: string | null;
-  /** The account a sign-in event is about: a user id, or the `acct:` pseudonym of a throttled attempt; null when not recorded (a failure on an unknown account). */
+  /** The account a sign-in event is about: the `acct:` pseudonym of a failed or throttled attempt (a user id on failures recorded before it was), the user for other events; null when not recorded. */
   accountKey: string | null;
   /** Keyed pseudonym of the client address (`ip:` + 16 hex); a raw address is never copied. */
   address: string | null;
@@ -107,7 +107,8 @@ function actorOf(kind: string, actorId: unknown, detail: Json): { actorId: strin
 }
 
 function accountKeyOf(action: string, resourceId: string | null, actorId: string | null, detail: Json): string | null {
-  if (action === 'auth.login.failed') return resourceId;
+  // The throttle key first (recorded since the monitor came; it names unknown accounts too), else the user id of older events.
+  if (action === 'auth.login.failed') return matching(detail.account, ACCOUNT) ?? resourceId;
   if (action === 'auth.login.throttled') return matching(detail.account, ACCOUNT);
   return actorId;
 }

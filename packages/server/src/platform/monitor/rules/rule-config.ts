@@ -289,3 +289,16 @@ export function validateRuleConfig(input: unknown = {}): RuleConfigResult {
   if (offHours.minWeeks > offHours.weeksKept) errors.push('rules.off-hours.minWeeks must not exceed rules.off-hours.weeksKept');
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
+
+/**
+ * A configuration in the form a settings file takes (each rule's parameters beside `enabled` and
+ * `exceptions`), so what `castellan monitor rules` prints is a file validateRuleConfig accepts as it is.
+ */
+export function ruleSettingsFile(config: RuleConfig): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  for (const id of RULE_IDS) {
+    const { enabled, exceptions, params } = config.rules[id];
+    rules[id] = { enabled, exceptions: [...exceptions], ...params };
+  }
+  return { timeZone: config.timeZone, suppressionMinutes: config.suppressionMinutes, rules };
+}
