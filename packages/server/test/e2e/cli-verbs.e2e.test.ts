@@ -442,11 +442,12 @@ describe(`every castellan verb (${dialect})`, () => {
       ['audit', 'archive'],
       ['audit', 'export'],
       ['audit', 'ship'],
+      ['monitor', 'replay'],
     ];
     for (const verb of verbs) {
       const help = await ok([...verb, '--help']);
       expect(help.stdout).toContain(`Usage: castellan ${verb.join(' ')}`);
     }
-    // Fifteen node start-ups: seconds each on the loaded 2-CPU CI machine.
+    // Sixteen node start-ups: seconds each on the loaded 2-CPU CI machine.
   }, 240_000);
 });
