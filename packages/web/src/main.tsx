@@ -3,7 +3,10 @@ import './app/trusted-types';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { keepStylesheetsLoaded } from './app/stylesheet-retry';
 import { startI18n } from './i18n/i18n';
+
+void keepStylesheetsLoaded(document);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');

@@ -72,6 +72,36 @@ describe('web app shell', () => {
       await context.close();
     }
   });
+  it('fetches the stylesheet again when its first load failed, so the screens are styled without a reload', async () => {
+    const { context, page, problems } = await newAppContext(browser, 'en');
+    try {
+      ({ totpSecret } = await signInByApi(context, server.url, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, totpSecret));
+      const stylesheet = /\/assets\/index-[\w-]+\.css$/;
+      let fetched = 0;
+      await page.route(stylesheet, async (route) => {
+        fetched += 1;
+        return fetched === 1 ? route.abort('failed') : route.continue();
+      });
+      await page.goto(`${server.url}/`);
+      await appReady(page);
+      // Chromium keeps a sheet whose rules may not be read for a failed load: wait for one whose rules are there.
+      const styled = (source: string) =>
+        [...document.styleSheets].some((s) => {
+          try {
+            return new RegExp(source).test(s.href ?? '') && s.cssRules.length > 0;
+          } catch {
+            return false;
+          }
+        });
+      await page.waitForFunction(styled, stylesheet.source, { timeout: 30_000 });
+      expect(fetched).toBe(2);
+      // Mantine's own rules apply (its reset takes the body's margin away).
+      expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
+      expect(unexpectedProblems(problems).filter((p) => !/index-[\w-]+\.css|ERR_FAILED/.test(p))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
   it('fetches a page\'s code again after a failed load (zh), and shows a translated "could not load" with a working "Try again" when it cannot (en)', async () => {
     const profileCode = /\/assets\/ProfilePage-[\w-]+\.js$/;
     for (const lang of ['zh', 'en'] as const) {
@@ -113,5 +143,5 @@ describe('web app shell', () => {
         await context.close();
       }
     }
-  });
+  }, 120_000); // two languages, each up to three retries 0.5 + 2 + 5 s apart, on a loaded CI machine
 });
